@@ -1,0 +1,147 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(1).max(65535);
+/** 0 asks the OS for a free port (tests, benchmarks). */
+const listenPort = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting comes from the environment, validated here once. Names are documented in the
+ * README's configuration table; keep both in sync.
+ */
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: listenPort.default(8080),
+    /** Public base URL printed at start (what people open). Defaults to http://localhost:PORT. */
+    PUBLIC_URL: z.url().optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+
+    MEDIASOUP_WORKER_BIN: z
+      .string()
+      .min(1, 'is not set: run `npm run setup` (or scripts/with-env.sh)'),
+    MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+    MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
+    MEDIA_ANNOUNCED_IP: z.string().min(1).optional(),
+    RTC_MIN_PORT: port.default(40000),
+    RTC_MAX_PORT: port.default(49999),
+    /** If set, each worker i serves all its transports on WebRtcServer port WEBRTC_SERVER_PORT + i. */
+    WEBRTC_SERVER_PORT: port.optional(),
+    MEDIA_ENABLE_UDP: bool.default(true),
+    MEDIA_ENABLE_TCP: bool.default(true),
+    MEDIA_INITIAL_BITRATE: z.coerce.number().int().min(100_000).max(10_000_000).default(1_000_000),
+    MEDIA_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+
+    /** How long a party of a call may stay disconnected before the call ends. */
+    CALL_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+    /** Per-socket request budget: sustained rate and burst (a call setup is ~10 requests). */
+    SIGNALLING_RATE_PER_SECOND: z.coerce.number().min(1).max(100_000).default(50),
+    SIGNALLING_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    CLIENT_DIST_DIR: z.string().default(repoRoot),
+    DEMO_SEED: bool.default(true),
+  })
+  .superRefine((env, ctx) => {
+    if (env.RTC_MIN_PORT + env.MEDIA_WORKERS - 1 > env.RTC_MAX_PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RTC_MAX_PORT'],
+        message: 'the RTC port range must hold at least one port per media worker',
+      });
+    }
+    if (!env.MEDIA_ENABLE_UDP && !env.MEDIA_ENABLE_TCP) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MEDIA_ENABLE_TCP'],
+        message: 'UDP and TCP cannot both be disabled',
+      });
+    }
+    if (
+      (env.MEDIA_LISTEN_IP === '0.0.0.0' || env.MEDIA_LISTEN_IP === '::') &&
+      !env.MEDIA_ANNOUNCED_IP
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MEDIA_ANNOUNCED_IP'],
+        message:
+          'is required when MEDIA_LISTEN_IP listens on all interfaces (browsers need a reachable address)',
+      });
+    }
+  });
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  http: { host: string; port: number; publicUrl: string | undefined };
+  logLevel: string;
+  media: {
+    workerBin: string;
+    workers: number;
+    listenIp: string;
+    announcedIp: string | undefined;
+    rtcMinPort: number;
+    rtcMaxPort: number;
+    webRtcServerPort: number | undefined;
+    enableUdp: boolean;
+    enableTcp: boolean;
+    initialAvailableOutgoingBitrate: number;
+    workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
+  };
+  calls: { reconnectGraceMs: number };
+  signalling: { ratePerSecond: number; rateBurst: number };
+  clients: { kioskDist: string; advisorDist: string };
+  demoSeed: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; throws ConfigError listing every bad variable and why. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset" (docker-compose style `VAR=`).
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  - ${i.path.join('.') || '(environment)'}: ${i.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL },
+    logLevel: e.LOG_LEVEL,
+    media: {
+      workerBin: e.MEDIASOUP_WORKER_BIN,
+      workers: e.MEDIA_WORKERS,
+      listenIp: e.MEDIA_LISTEN_IP,
+      announcedIp: e.MEDIA_ANNOUNCED_IP,
+      rtcMinPort: e.RTC_MIN_PORT,
+      rtcMaxPort: e.RTC_MAX_PORT,
+      webRtcServerPort: e.WEBRTC_SERVER_PORT,
+      enableUdp: e.MEDIA_ENABLE_UDP,
+      enableTcp: e.MEDIA_ENABLE_TCP,
+      initialAvailableOutgoingBitrate: e.MEDIA_INITIAL_BITRATE,
+      workerLogLevel: e.MEDIA_WORKER_LOG_LEVEL,
+    },
+    calls: { reconnectGraceMs: e.CALL_RECONNECT_GRACE_MS },
+    signalling: { ratePerSecond: e.SIGNALLING_RATE_PER_SECOND, rateBurst: e.SIGNALLING_RATE_BURST },
+    clients: {
+      kioskDist: path.join(e.CLIENT_DIST_DIR, 'kiosk-client/dist'),
+      advisorDist: path.join(e.CLIENT_DIST_DIR, 'advisor-client/dist'),
+    },
+    demoSeed: e.DEMO_SEED,
+  };
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+
+export interface HttpAppDeps {
+  logger: Logger;
+  clients: { kioskDist: string; advisorDist: string };
+  /** Readiness checks by name; the server is ready when all pass. */
+  readiness: Record<string, () => boolean>;
+}
+
+/**
+ * The express app: health probes, the two client apps, and (later) the REST API. Handlers stay
+ * thin; anything with a rule in it lives in a domain service.
+ */
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+  app.get('/readyz', (_req, res) => {
+    const checks = Object.fromEntries(
+      Object.entries(deps.readiness).map(([name, check]) => [name, check()]),
+    );
+    const ready = Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  app.get('/', (_req, res) => res.redirect(302, '/advisor/'));
+  serveClient(app, '/kiosk', deps.clients.kioskDist, deps.logger);
+  serveClient(app, '/advisor', deps.clients.advisorDist, deps.logger);
+
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such API route' } });
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    deps.logger.error({ err, path: req.path }, 'HTTP request failed');
+    if (!res.headersSent)
+      res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong' } });
+  });
+  return app;
+}
+
+function serveClient(app: Express, mount: string, dist: string, logger: Logger): void {
+  const index = path.join(dist, 'index.html');
+  if (!fs.existsSync(index)) {
+    logger.warn({ mount, dist }, 'client not built; run `npm run build:clients`');
+  }
+  app.get(mount, (_req, res) => res.redirect(301, `${mount}/`));
+  app.use(
+    mount,
+    express.static(dist, {
+      index: false,
+      setHeaders: (res, file) => {
+        // Vite fingerprints assets: cache them for good; never cache the HTML that names them.
+        if (file.includes(`${path.sep}assets${path.sep}`))
+          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      },
+    }),
+  );
+  // Single-page app: every other path under the mount gets the app's index.html.
+  app.use(mount, (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (!fs.existsSync(index)) {
+      res
+        .status(503)
+        .type('text/plain')
+        .send('This app is not built. Run `npm run build:clients`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.sendFile(index);
+  });
+}
+
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader(
+    'Permissions-Policy',
+    'camera=(self), microphone=(self), display-capture=(self), speaker-selection=(self)',
+  );
+  res.setHeader(
+    'Content-Security-Policy',
+    [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "media-src 'self' blob: data:",
+      "connect-src 'self' ws: wss:",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+    ].join('; '),
+  );
+  next();
+}

@@ -1,0 +1,359 @@
+import { EventEmitter } from 'node:events';
+import type {
+  Consumer,
+  DtlsParameters,
+  Producer,
+  Router,
+  RtpCapabilities,
+  RtpParameters,
+  WebRtcServer,
+  WebRtcTransport,
+} from 'mediasoup/node/lib/types';
+import type { Logger } from 'pino';
+import {
+  AppError,
+  type MediaKind,
+  type MediaSource,
+  type ProducerInfo,
+} from '@visio/shared/protocol';
+import type { WorkerPool } from './WorkerPool';
+
+export interface TransportListenOptions {
+  listenIp: string;
+  announcedIp: string | undefined;
+  enableUdp: boolean;
+  enableTcp: boolean;
+  initialAvailableOutgoingBitrate: number;
+}
+
+type Direction = 'send' | 'recv';
+
+interface MediaPeer {
+  readonly id: string;
+  rtpCapabilities: RtpCapabilities | undefined;
+  readonly transports: Map<
+    string,
+    { transport: WebRtcTransport; direction: Direction; connected: boolean }
+  >;
+  readonly producers: Map<string, { producer: Producer; source: MediaSource }>;
+  readonly consumers: Map<string, { consumer: Consumer; source: MediaSource }>;
+}
+
+export interface MediaRoomEvents {
+  /** A peer started sending; the other peers should consume it. */
+  newProducer: [{ peerId: string; producer: ProducerInfo }];
+  producerPaused: [{ peerId: string; producerId: string; paused: boolean }];
+  /** A consumer of `peerId` closed because its producer went away. */
+  consumerClosed: [{ peerId: string; consumerId: string; producerId: string }];
+  /** The room closed; `reason` is 'closed' when asked to, 'worker_died' when its worker died. */
+  closed: [{ reason: 'closed' | 'worker_died' }];
+}
+
+export interface MediaCounts {
+  transports: number;
+  producers: number;
+  consumers: number;
+}
+
+/** Upper bounds per peer: one send and one receive transport, microphone + camera + screen. */
+const MAX_TRANSPORTS_PER_DIRECTION = 1;
+const MAX_PRODUCERS = 3;
+
+/**
+ * The media of one call: a router of its own, and per peer its transports, producers and
+ * consumers. Ownership follows mediasoup's tree: closing the room closes the router, which
+ * closes everything below. Knows nothing of appointments or sockets: peers are opaque ids.
+ */
+export class MediaRoom extends EventEmitter<MediaRoomEvents> {
+  private readonly peers = new Map<string, MediaPeer>();
+  private _closed = false;
+
+  private constructor(
+    readonly id: string,
+    private readonly router: Router,
+    readonly workerPid: number,
+    private readonly webRtcServer: WebRtcServer | undefined,
+    private readonly listen: TransportListenOptions,
+    private readonly logger: Logger,
+  ) {
+    super();
+    router.on('workerclose', () => this.closeInternal('worker_died'));
+  }
+
+  static async create(
+    id: string,
+    peerIds: readonly string[],
+    pool: WorkerPool,
+    listen: TransportListenOptions,
+    logger: Logger,
+  ): Promise<MediaRoom> {
+    const { router, workerPid, webRtcServer } = await pool.createRouter({ roomId: id });
+    const room = new MediaRoom(
+      id,
+      router,
+      workerPid,
+      webRtcServer,
+      listen,
+      logger.child({ roomId: id, workerPid }),
+    );
+    for (const peerId of peerIds) {
+      room.peers.set(peerId, {
+        id: peerId,
+        rtpCapabilities: undefined,
+        transports: new Map(),
+        producers: new Map(),
+        consumers: new Map(),
+      });
+    }
+    room.logger.debug('media room opened');
+    return room;
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  get routerId(): string {
+    return this.router.id;
+  }
+
+  get rtpCapabilities(): RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  /**
+   * A peer declares what it can receive. A peer that joins again (page reload, new engine) starts
+   * over: its previous transports close, and with them its producers and consumers.
+   * Answers the other peers' live producers.
+   */
+  join(peerId: string, rtpCapabilities: RtpCapabilities): ProducerInfo[] {
+    const peer = this.peer(peerId);
+    for (const { transport } of peer.transports.values()) transport.close();
+    peer.transports.clear();
+    peer.producers.clear();
+    peer.consumers.clear();
+    peer.rtpCapabilities = rtpCapabilities;
+    return [...this.peers.values()]
+      .filter((p) => p.id !== peerId)
+      .flatMap((p) =>
+        [...p.producers.values()].map(({ producer, source }) => producerInfo(producer, source)),
+      );
+  }
+
+  async createTransport(peerId: string, direction: Direction) {
+    const peer = this.peer(peerId);
+    const existing = [...peer.transports.values()].filter((t) => t.direction === direction);
+    if (existing.length >= MAX_TRANSPORTS_PER_DIRECTION) {
+      throw new AppError('CONFLICT', `A ${direction} transport already exists for this call`);
+    }
+    const { enableUdp, enableTcp, initialAvailableOutgoingBitrate } = this.listen;
+    const common = {
+      enableUdp,
+      enableTcp,
+      preferUdp: enableUdp,
+      initialAvailableOutgoingBitrate,
+      appData: { peerId, direction },
+    };
+    const transport = this.webRtcServer
+      ? await this.router.createWebRtcTransport({ ...common, webRtcServer: this.webRtcServer })
+      : await this.router.createWebRtcTransport({
+          ...common,
+          listenIps: [{ ip: this.listen.listenIp, announcedIp: this.listen.announcedIp }],
+        });
+    this.assertOpen();
+    peer.transports.set(transport.id, { transport, direction, connected: false });
+    transport.observer.once('close', () => peer.transports.delete(transport.id));
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed')
+        this.logger.warn({ peerId, transportId: transport.id, state }, 'DTLS state');
+    });
+    return {
+      transportId: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(
+    peerId: string,
+    transportId: string,
+    dtlsParameters: DtlsParameters,
+  ): Promise<void> {
+    const entry = this.transport(peerId, transportId);
+    if (entry.connected) throw new AppError('BAD_STATE', 'This transport is already connected');
+    entry.connected = true;
+    try {
+      await invalidOnTypeError(() => entry.transport.connect({ dtlsParameters }));
+    } catch (error) {
+      entry.connected = false;
+      throw error;
+    }
+  }
+
+  async produce(
+    peerId: string,
+    transportId: string,
+    kind: MediaKind,
+    rtpParameters: RtpParameters,
+    source: MediaSource,
+    paused = false,
+  ): Promise<{ producerId: string }> {
+    const peer = this.peer(peerId);
+    const { transport, direction } = this.transport(peerId, transportId);
+    if (direction !== 'send') throw new AppError('BAD_STATE', 'Produce on the send transport');
+    if (peer.producers.size >= MAX_PRODUCERS)
+      throw new AppError('CONFLICT', 'Too many tracks for this call');
+    if ([...peer.producers.values()].some((p) => p.source === source)) {
+      throw new AppError('CONFLICT', `A ${source} track is already being sent`);
+    }
+    if ((source === 'microphone') !== (kind === 'audio')) {
+      throw new AppError('INVALID_INPUT', `A ${source} track cannot be of kind ${kind}`);
+    }
+    const producer = await invalidOnTypeError(() =>
+      transport.produce({ kind, rtpParameters, paused, appData: { peerId, source } }),
+    );
+    this.assertOpen();
+    peer.producers.set(producer.id, { producer, source });
+    producer.observer.once('close', () => peer.producers.delete(producer.id));
+    this.emit('newProducer', { peerId, producer: producerInfo(producer, source) });
+    return { producerId: producer.id };
+  }
+
+  async consume(peerId: string, producerId: string) {
+    const peer = this.peer(peerId);
+    if (!peer.rtpCapabilities)
+      throw new AppError('BAD_STATE', 'Join the call media before consuming');
+    const recv = [...peer.transports.values()].find((t) => t.direction === 'recv');
+    if (!recv) throw new AppError('BAD_STATE', 'Create a receive transport before consuming');
+    const owner = [...this.peers.values()].find((p) => p.producers.has(producerId));
+    if (!owner || owner.id === peerId)
+      throw new AppError('NOT_FOUND', 'No such producer in this call');
+    const { source } = owner.producers.get(producerId)!;
+    if ([...peer.consumers.values()].some(({ consumer }) => consumer.producerId === producerId)) {
+      throw new AppError('CONFLICT', 'This producer is already consumed');
+    }
+    if (!this.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) {
+      throw new AppError('BAD_STATE', 'The device cannot receive this track (codec mismatch)');
+    }
+    // Paused until the client has set up its side and acks with resumeConsumer: no media is lost
+    // before the browser can render it, and the first video frame is a fresh keyframe.
+    const consumer = await recv.transport.consume({
+      producerId,
+      rtpCapabilities: peer.rtpCapabilities,
+      paused: true,
+      appData: { peerId, source },
+    });
+    this.assertOpen();
+    peer.consumers.set(consumer.id, { consumer, source });
+    consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      consumer.close();
+      this.emit('consumerClosed', { peerId, consumerId: consumer.id, producerId });
+    });
+    consumer.on('producerpause', () =>
+      this.emit('producerPaused', { peerId, producerId, paused: true }),
+    );
+    consumer.on('producerresume', () =>
+      this.emit('producerPaused', { peerId, producerId, paused: false }),
+    );
+    return {
+      consumerId: consumer.id,
+      producerId,
+      kind: consumer.kind,
+      source,
+      rtpParameters: consumer.rtpParameters,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
+    const entry = this.peer(peerId).consumers.get(consumerId);
+    if (!entry) throw new AppError('NOT_FOUND', 'No such consumer in this call');
+    await entry.consumer.resume();
+  }
+
+  async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
+    const entry = this.peer(peerId).producers.get(producerId);
+    if (!entry) throw new AppError('NOT_FOUND', 'No such producer in this call');
+    if (paused) await entry.producer.pause();
+    else await entry.producer.resume();
+  }
+
+  closeProducer(peerId: string, producerId: string): void {
+    const entry = this.peer(peerId).producers.get(producerId);
+    if (!entry) throw new AppError('NOT_FOUND', 'No such producer in this call');
+    entry.producer.close();
+  }
+
+  async restartIce(peerId: string, transportId: string) {
+    const { transport } = this.transport(peerId, transportId);
+    return { iceParameters: await transport.restartIce() };
+  }
+
+  counts(): MediaCounts {
+    let transports = 0;
+    let producers = 0;
+    let consumers = 0;
+    for (const p of this.peers.values()) {
+      transports += p.transports.size;
+      producers += p.producers.size;
+      consumers += p.consumers.size;
+    }
+    return { transports, producers, consumers };
+  }
+
+  close(): void {
+    this.closeInternal('closed');
+  }
+
+  private closeInternal(reason: 'closed' | 'worker_died'): void {
+    if (this._closed) return;
+    this._closed = true;
+    if (!this.router.closed) this.router.close();
+    for (const p of this.peers.values()) {
+      p.transports.clear();
+      p.producers.clear();
+      p.consumers.clear();
+    }
+    this.logger.debug({ reason }, 'media room closed');
+    this.emit('closed', { reason });
+  }
+
+  private assertOpen(): void {
+    if (this._closed) throw new AppError('BAD_STATE', 'The call has ended');
+  }
+
+  private peer(peerId: string): MediaPeer {
+    this.assertOpen();
+    const peer = this.peers.get(peerId);
+    if (!peer) throw new AppError('FORBIDDEN', 'Not a participant of this call');
+    return peer;
+  }
+
+  private transport(peerId: string, transportId: string) {
+    const entry = this.peer(peerId).transports.get(transportId);
+    if (!entry) throw new AppError('NOT_FOUND', 'No such transport in this call');
+    return entry;
+  }
+}
+
+function producerInfo(producer: Producer, source: MediaSource): ProducerInfo {
+  return { producerId: producer.id, kind: producer.kind, source, paused: producer.paused };
+}
+
+/**
+ * mediasoup rejects invalid or unsupported parameters (TypeError, UnsupportedError) and the
+ * worker rejects inconsistent ones (e.g. a duplicate SSRC): those are the client's fault. A closed
+ * object (InvalidStateError) means the call moved on.
+ */
+async function invalidOnTypeError<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    if (error.name === 'InvalidStateError')
+      throw new AppError('BAD_STATE', 'The call media is closed');
+    throw new AppError('INVALID_INPUT', error.message);
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import {
+  AppError,
+  fail,
+  MAX_REQUEST_BYTES,
+  ok,
+  type Ack,
+  type AnyRequestDef,
+  type StaffRole,
+} from '@visio/shared/protocol';
+import { hasRole, principalId, type Principal } from '../auth/Principal';
+
+export interface RequestContext<P extends Principal = Principal> {
+  principal: P;
+  socket: Socket;
+  log: Logger;
+}
+
+export type Handler<D extends AnyRequestDef, P extends Principal> = (
+  data: z.output<D['request']>,
+  ctx: RequestContext<P>,
+) => Promise<z.input<D['response']>> | z.input<D['response']>;
+
+interface Route<P extends Principal> {
+  def: AnyRequestDef;
+  roles: readonly StaffRole[] | undefined;
+  handler: Handler<AnyRequestDef, P>;
+}
+
+export interface RateLimit {
+  ratePerSecond: number;
+  burst: number;
+}
+
+/**
+ * The one way to handle a client request. For every message it: checks an ack callback exists,
+ * bounds the payload size, rate-limits the socket, validates the payload against the shared zod
+ * schema, checks the staff role, then runs the handler and acknowledges with the result or an
+ * error carrying a stable code. No handler ever sees unvalidated input, and nothing a client
+ * sends can throw out of here.
+ */
+export class RequestRouter<P extends Principal> {
+  private readonly routes = new Map<string, Route<P>>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly rateLimit: RateLimit,
+  ) {}
+
+  on<D extends AnyRequestDef>(
+    def: D,
+    handler: Handler<D, P>,
+    options: { roles?: readonly StaffRole[] } = {},
+  ): this {
+    if (this.routes.has(def.name)) throw new Error(`Duplicate handler for ${def.name}`);
+    this.routes.set(def.name, {
+      def,
+      roles: options.roles,
+      handler: handler as Handler<AnyRequestDef, P>,
+    });
+    return this;
+  }
+
+  get names(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  attach(socket: Socket, principal: P): void {
+    const log = this.logger.child({ socketId: socket.id, principalId: principalId(principal) });
+    const { ratePerSecond, burst } = this.rateLimit;
+    let tokens = burst;
+    let refilledAt = Date.now();
+    const takeToken = (): boolean => {
+      const now = Date.now();
+      tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * ratePerSecond);
+      refilledAt = now;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    };
+
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && this.routes.has(event)) return;
+      const ack = args[args.length - 1];
+      log.warn({ event: String(event).slice(0, 64) }, 'unknown message');
+      if (typeof ack === 'function') {
+        ack(fail({ code: 'UNKNOWN_MESSAGE', message: `No such request on ${socket.nsp.name}` }));
+      }
+    });
+
+    for (const route of this.routes.values()) {
+      socket.on(route.def.name, (...args: unknown[]) => {
+        const ack = args[args.length - 1];
+        if (typeof ack !== 'function') {
+          log.warn({ event: route.def.name }, 'request without acknowledgement callback ignored');
+          return;
+        }
+        const reply = (answer: Ack<unknown>) => {
+          if (socket.connected) (ack as (a: Ack<unknown>) => void)(answer);
+        };
+        if (!takeToken()) {
+          reply(fail({ code: 'RATE_LIMITED', message: 'Too many requests; slow down' }));
+          return;
+        }
+        void this.dispatch(route, args.slice(0, -1), { principal, socket, log }).then(reply);
+      });
+    }
+  }
+
+  private async dispatch(
+    route: Route<P>,
+    args: unknown[],
+    ctx: RequestContext<P>,
+  ): Promise<Ack<unknown>> {
+    const name = route.def.name;
+    const requestId = randomUUID();
+    const log = ctx.log.child({ requestId, event: name });
+    if (args.length > 1) {
+      return fail({ code: 'INVALID_INPUT', message: `${name} takes exactly one payload argument` });
+    }
+    const payload = args.length === 0 ? undefined : args[0];
+    const size = payloadSize(payload);
+    if (size > MAX_REQUEST_BYTES) {
+      log.warn({ size }, 'payload too large');
+      return fail({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `Payload exceeds ${MAX_REQUEST_BYTES} bytes`,
+      });
+    }
+    const parsed = route.def.request.safeParse(payload);
+    if (!parsed.success) {
+      const details = parsed.error.issues
+        .slice(0, 10)
+        .map((i) => ({ path: i.path.join('.'), message: i.message }));
+      log.debug({ details }, 'invalid input');
+      return fail({ code: 'INVALID_INPUT', message: `Invalid ${name} payload`, details });
+    }
+    if (route.roles && !hasRole(ctx.principal, route.roles)) {
+      log.warn('forbidden');
+      return fail({ code: 'FORBIDDEN', message: `Your role may not use ${name}` });
+    }
+    try {
+      const data = await route.handler(parsed.data, { ...ctx, log });
+      return ok(data);
+    } catch (error) {
+      if (error instanceof AppError) {
+        log.debug({ code: error.code }, 'request refused');
+        return fail(error.toBody());
+      }
+      log.error({ err: error }, 'request failed');
+      return fail({ code: 'INTERNAL', message: 'Something went wrong on our side; please retry' });
+    }
+  }
+}
+
+/** Serialized size of a payload; binary or circular payloads count as too large. */
+function payloadSize(payload: unknown): number {
+  if (payload === undefined) return 0;
+  try {
+    return Buffer.byteLength(JSON.stringify(payload) ?? '', 'utf8');
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}

@@ -1,0 +1,255 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import {
+  callEvents,
+  callRequests,
+  kioskDirectoryEvents,
+  kioskDirectoryRequests,
+  mediaEvents,
+  sessionRequests,
+  type AnyEventDef,
+  type PayloadOf,
+} from '@visio/shared/protocol';
+import type { Directory } from '../auth/Directory';
+import {
+  summarize,
+  type KioskPrincipal,
+  type Principal,
+  type StaffPrincipal,
+} from '../auth/Principal';
+import type { Call } from '../calls/Call';
+import type { CallService } from '../calls/CallService';
+import type { KioskPresence } from '../monitoring/KioskPresence';
+import { kioskStatuses, kioskStatus } from '../monitoring/kioskStatus';
+import { registerMediaHandlers } from './mediaHandlers';
+import { RequestRouter, type RateLimit } from './RequestRouter';
+
+export interface SignallingDeps {
+  directory: Directory;
+  calls: CallService;
+  presence: KioskPresence;
+  logger: Logger;
+  rateLimit: RateLimit;
+}
+
+/** socket.io's own frame limit; larger frames close the connection. Our per-request limit is lower. */
+const MAX_FRAME_BYTES = 1_000_000;
+const partyRoom = (id: string) => `party:${id}`;
+const STAFF_ROOM = 'staff';
+
+/**
+ * The socket.io layer: authenticates each namespace, attaches the typed request routers and turns
+ * domain events into socket messages, each sent only to the parties it concerns.
+ */
+export class SignallingServer {
+  readonly io: Server;
+  private readonly kioskNsp: Namespace;
+  private readonly staffNsp: Namespace;
+  private readonly log: Logger;
+
+  constructor(
+    httpServer: HttpServer,
+    private readonly deps: SignallingDeps,
+  ) {
+    this.log = deps.logger.child({ module: 'signalling' });
+    this.io = new Server(httpServer, {
+      maxHttpBufferSize: MAX_FRAME_BYTES,
+      pingInterval: 10_000,
+      pingTimeout: 10_000,
+      serveClient: false,
+      cors: { origin: false },
+    });
+    this.kioskNsp = this.io.of('/kiosk');
+    this.staffNsp = this.io.of('/staff');
+    this.setUpKiosk();
+    this.setUpStaff();
+    this.wireDomainEvents();
+  }
+
+  get connectedSockets(): number {
+    return this.kioskNsp.sockets.size + this.staffNsp.sockets.size;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      void this.io.close(() => resolve());
+    });
+  }
+
+  private setUpKiosk(): void {
+    const { directory, calls, presence } = this.deps;
+    const router = new RequestRouter<KioskPrincipal>(
+      this.log.child({ nsp: '/kiosk' }),
+      this.deps.rateLimit,
+    );
+    router
+      .on(sessionRequests.whoami, (_data, { principal }) => ({ principal: summarize(principal) }))
+      .on(callRequests.hangup, ({ callId }, { principal }) => {
+        calls.hangup(principal, callId);
+        return {};
+      });
+    registerMediaHandlers(router, calls);
+
+    this.kioskNsp.use((socket, next) => {
+      authenticate(socket, (token) => directory.authenticateKiosk(token))
+        .then((principal) => {
+          socket.data.principal = principal;
+          next();
+        })
+        .catch((err: Error) => next(err));
+    });
+    this.kioskNsp.on('connection', (socket) => {
+      const principal = socket.data.principal as KioskPrincipal;
+      const { kioskId } = principal;
+      // One screen per kiosk: a newer connection (reload, second tab) replaces the older ones.
+      presence.connected(kioskId);
+      for (const other of this.kioskNsp.sockets.values()) {
+        if (other !== socket && (other.data.principal as KioskPrincipal).kioskId === kioskId)
+          other.disconnect(true);
+      }
+      void socket.join(partyRoom(kioskId));
+      router.attach(socket, principal);
+      this.onPartyConnected(socket, kioskId);
+      socket.on('disconnect', (reason) => {
+        this.log.info({ kioskId, socketId: socket.id, reason }, 'kiosk disconnected');
+        if (presence.disconnected(kioskId)) calls.partyDisconnected(kioskId);
+      });
+      this.log.info({ kioskId, socketId: socket.id }, 'kiosk connected');
+    });
+  }
+
+  private setUpStaff(): void {
+    const { directory, calls, presence } = this.deps;
+    const router = new RequestRouter<StaffPrincipal>(
+      this.log.child({ nsp: '/staff' }),
+      this.deps.rateLimit,
+    );
+    router
+      .on(sessionRequests.whoami, (_data, { principal }) => ({ principal: summarize(principal) }))
+      .on(
+        kioskDirectoryRequests.list,
+        async () => ({ kiosks: await kioskStatuses(directory, presence, calls) }),
+        { roles: ['advisor', 'technician', 'admin'] },
+      )
+      .on(
+        callRequests.start,
+        async ({ kioskId }, { principal }) => {
+          const call = await calls.startCall(principal, kioskId);
+          return { callId: call.id };
+        },
+        { roles: ['advisor'] },
+      )
+      .on(callRequests.hangup, ({ callId }, { principal }) => {
+        calls.hangup(principal, callId);
+        return {};
+      });
+    // Only advisors take part in calls: other roles never reach the media of any call.
+    registerMediaHandlers(router, calls, ['advisor']);
+
+    this.staffNsp.use((socket, next) => {
+      authenticate(socket, (token) => directory.authenticateStaff(token))
+        .then((principal) => {
+          socket.data.principal = principal;
+          next();
+        })
+        .catch((err: Error) => next(err));
+    });
+    this.staffNsp.on('connection', (socket) => {
+      const principal = socket.data.principal as StaffPrincipal;
+      void socket.join([partyRoom(principal.staffId), STAFF_ROOM]);
+      router.attach(socket, principal);
+      this.onPartyConnected(socket, principal.staffId);
+      socket.on('disconnect', (reason) => {
+        this.log.info(
+          { staffId: principal.staffId, socketId: socket.id, reason },
+          'staff disconnected',
+        );
+        const room = this.staffNsp.adapter.rooms.get(partyRoom(principal.staffId));
+        if (!room || room.size === 0) calls.partyDisconnected(principal.staffId);
+      });
+      this.log.info({ staffId: principal.staffId, socketId: socket.id }, 'staff connected');
+    });
+  }
+
+  /** A party that comes back while its call is running is told again, so a reloaded page resumes. */
+  private onPartyConnected(socket: Socket, id: string): void {
+    const { calls } = this.deps;
+    calls.partyReconnected(id);
+    const call = calls.activeCallOf(id);
+    if (call) emit(socket, callEvents.started, this.callStartedPayload(call, id));
+  }
+
+  private callStartedPayload(call: Call, forId: string): PayloadOf<typeof callEvents.started> {
+    return {
+      callId: call.id,
+      kioskId: call.kioskId,
+      advisorId: call.advisorId,
+      peerName: call.peerNameFor(forId),
+    };
+  }
+
+  private wireDomainEvents(): void {
+    const { calls, presence, directory } = this.deps;
+    const toKiosk = (call: Call) => this.kioskNsp.to(partyRoom(call.kioskId));
+    const toAdvisor = (call: Call) => this.staffNsp.to(partyRoom(call.advisorId));
+    const toParty = (call: Call, id: string) =>
+      id === call.kioskId ? toKiosk(call) : toAdvisor(call);
+    const kioskChanged = async (kioskId: string) => {
+      const status = await kioskStatus(kioskId, directory, presence, calls);
+      if (status) emit(this.staffNsp.to(STAFF_ROOM), kioskDirectoryEvents.changed, status);
+    };
+
+    calls.on('callStarted', ({ call }) => {
+      emit(toKiosk(call), callEvents.started, this.callStartedPayload(call, call.kioskId));
+      emit(toAdvisor(call), callEvents.started, this.callStartedPayload(call, call.advisorId));
+      void kioskChanged(call.kioskId);
+    });
+    calls.on('callEnded', ({ call, reason, endedBy }) => {
+      const payload = { callId: call.id, reason, endedBy };
+      emit(toKiosk(call), callEvents.ended, payload);
+      emit(toAdvisor(call), callEvents.ended, payload);
+      void kioskChanged(call.kioskId);
+    });
+    calls.on('newProducer', ({ call, to, producer }) =>
+      emit(toParty(call, to), mediaEvents.newProducer, { callId: call.id, ...producer }),
+    );
+    calls.on('producerPaused', ({ call, to, producerId, paused }) =>
+      emit(toParty(call, to), mediaEvents.producerPaused, { callId: call.id, producerId, paused }),
+    );
+    calls.on('consumerClosed', ({ call, to, consumerId, producerId }) =>
+      emit(toParty(call, to), mediaEvents.consumerClosed, {
+        callId: call.id,
+        consumerId,
+        producerId,
+      }),
+    );
+    presence.on('changed', ({ kioskId }) => void kioskChanged(kioskId));
+  }
+}
+
+interface Emitter {
+  emit(event: string, payload: unknown): unknown;
+}
+
+/** Typed emit: the payload must match the event's schema type. */
+function emit<D extends AnyEventDef>(target: Emitter, def: D, payload: PayloadOf<D>): void {
+  target.emit(def.name, payload);
+}
+
+async function authenticate<P extends Principal>(
+  socket: Socket,
+  resolve: (token: string) => Promise<P | undefined>,
+): Promise<P> {
+  const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+  const principal =
+    typeof token === 'string' && token.length > 0 && token.length <= 512
+      ? await resolve(token)
+      : undefined;
+  if (!principal) {
+    const err = new Error('UNAUTHORIZED') as Error & { data?: unknown };
+    err.data = { code: 'UNAUTHORIZED', message: 'Missing or invalid credentials' };
+    throw err;
+  }
+  return principal;
+}

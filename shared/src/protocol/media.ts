@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { defineEvent, defineRequest } from './envelope';
+import { IdSchema } from './ids';
+
+// Structural schemas for the mediasoup objects exchanged during signalling. They check shape and
+// bound every array and string; mediasoup validates the semantics again on the server. Unknown
+// keys pass through (looseObject) because browsers add fields mediasoup understands.
+
+const shortString = z.string().max(256);
+const codecParameters = z
+  .record(z.string().max(64), z.union([z.string().max(512), z.number()]))
+  .refine((r) => Object.keys(r).length <= 32, 'too many codec parameters');
+const rtcpFeedback = z
+  .array(z.looseObject({ type: shortString, parameter: shortString.optional() }))
+  .max(16);
+
+export const MediaKindSchema = z.enum(['audio', 'video']);
+export type MediaKind = z.infer<typeof MediaKindSchema>;
+
+/** What a producer carries; lets the far side place it (main video vs. shared screen). */
+export const MediaSourceSchema = z.enum(['microphone', 'camera', 'screen']);
+export type MediaSource = z.infer<typeof MediaSourceSchema>;
+
+export const RtpCapabilitiesSchema = z.looseObject({
+  codecs: z
+    .array(
+      z.looseObject({
+        kind: MediaKindSchema,
+        mimeType: shortString,
+        preferredPayloadType: z.number().int().min(0).max(127).optional(),
+        clockRate: z.number().int().positive(),
+        channels: z.number().int().positive().max(8).optional(),
+        parameters: codecParameters.optional(),
+        rtcpFeedback: rtcpFeedback.optional(),
+      }),
+    )
+    .min(1)
+    .max(64),
+  headerExtensions: z
+    .array(
+      z.looseObject({
+        kind: MediaKindSchema,
+        uri: shortString,
+        preferredId: z.number().int().min(1).max(255),
+      }),
+    )
+    .max(64)
+    .optional(),
+});
+
+export const RtpParametersSchema = z.looseObject({
+  mid: shortString.optional(),
+  codecs: z
+    .array(
+      z.looseObject({
+        mimeType: shortString,
+        payloadType: z.number().int().min(0).max(127),
+        clockRate: z.number().int().positive(),
+        channels: z.number().int().positive().max(8).optional(),
+        parameters: codecParameters.optional(),
+        rtcpFeedback: rtcpFeedback.optional(),
+      }),
+    )
+    .min(1)
+    .max(16),
+  headerExtensions: z
+    .array(z.looseObject({ uri: shortString, id: z.number().int().min(1).max(255) }))
+    .max(32)
+    .optional(),
+  encodings: z
+    .array(
+      z.looseObject({
+        ssrc: z.number().int().nonnegative().optional(),
+        rid: shortString.optional(),
+        scalabilityMode: shortString.optional(),
+        maxBitrate: z.number().nonnegative().optional(),
+      }),
+    )
+    .max(8)
+    .optional(),
+  rtcp: z.looseObject({ cname: shortString.optional() }).optional(),
+});
+
+export const DtlsParametersSchema = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z
+    .array(
+      z.object({
+        algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']),
+        value: z.string().max(256),
+      }),
+    )
+    .min(1)
+    .max(8),
+});
+
+// The server's answers are produced by mediasoup itself; clients only check the envelope.
+const fromServer = z.looseObject({});
+
+export const ProducerInfoSchema = z.object({
+  producerId: IdSchema,
+  kind: MediaKindSchema,
+  source: MediaSourceSchema,
+  paused: z.boolean(),
+});
+export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
+
+const callId = IdSchema;
+
+export const mediaRequests = {
+  join: defineRequest(
+    'media:join',
+    z.object({ callId, rtpCapabilities: RtpCapabilitiesSchema }).strict(),
+    z.object({ producers: z.array(ProducerInfoSchema) }),
+    'Declare the device RTP capabilities for this call; answers the far side producers already live. Later producers arrive as media:newProducer.',
+  ),
+  routerCapabilities: defineRequest(
+    'media:routerCapabilities',
+    z.object({ callId }).strict(),
+    z.object({ rtpCapabilities: fromServer }),
+    "The call router's RTP capabilities, to load the mediasoup-client Device.",
+  ),
+  createTransport: defineRequest(
+    'media:createTransport',
+    z.object({ callId, direction: z.enum(['send', 'recv']) }).strict(),
+    z.object({
+      transportId: IdSchema,
+      iceParameters: fromServer,
+      iceCandidates: z.array(fromServer),
+      dtlsParameters: fromServer,
+    }),
+    'Create a WebRTC transport (one send, one receive per participant).',
+  ),
+  connectTransport: defineRequest(
+    'media:connectTransport',
+    z.object({ callId, transportId: IdSchema, dtlsParameters: DtlsParametersSchema }).strict(),
+    z.object({}),
+    'Complete the DTLS handshake parameters of a transport.',
+  ),
+  produce: defineRequest(
+    'media:produce',
+    z
+      .object({
+        callId,
+        transportId: IdSchema,
+        kind: MediaKindSchema,
+        rtpParameters: RtpParametersSchema,
+        source: MediaSourceSchema,
+        paused: z.boolean().optional(),
+      })
+      .strict(),
+    z.object({ producerId: IdSchema }),
+    'Start sending a track. The far side is told with media:newProducer.',
+  ),
+  consume: defineRequest(
+    'media:consume',
+    z.object({ callId, producerId: IdSchema }).strict(),
+    z.object({
+      consumerId: IdSchema,
+      producerId: IdSchema,
+      kind: MediaKindSchema,
+      source: MediaSourceSchema,
+      rtpParameters: fromServer,
+      producerPaused: z.boolean(),
+    }),
+    'Receive a far-side producer. The consumer starts paused; send media:resumeConsumer once it is set up.',
+  ),
+  resumeConsumer: defineRequest(
+    'media:resumeConsumer',
+    z.object({ callId, consumerId: IdSchema }).strict(),
+    z.object({}),
+    'Start the flow of a consumer created paused.',
+  ),
+  setProducerPaused: defineRequest(
+    'media:setProducerPaused',
+    z.object({ callId, producerId: IdSchema, paused: z.boolean() }).strict(),
+    z.object({}),
+    'Mute or unmute (camera off/on) one own producer; the far side is told with media:producerPaused.',
+  ),
+  closeProducer: defineRequest(
+    'media:closeProducer',
+    z.object({ callId, producerId: IdSchema }).strict(),
+    z.object({}),
+    'Stop sending a track for good (e.g. the end of a screen share).',
+  ),
+  restartIce: defineRequest(
+    'media:restartIce',
+    z.object({ callId, transportId: IdSchema }).strict(),
+    z.object({ iceParameters: fromServer }),
+    'New ICE parameters for a transport whose connection was lost.',
+  ),
+} as const;
+
+export const mediaEvents = {
+  newProducer: defineEvent(
+    'media:newProducer',
+    ProducerInfoSchema.extend({ callId }),
+    'The far side started sending a track; consume it once.',
+  ),
+  producerPaused: defineEvent(
+    'media:producerPaused',
+    z.object({ callId, producerId: IdSchema, paused: z.boolean() }),
+    'The far side muted or unmuted a track.',
+  ),
+  consumerClosed: defineEvent(
+    'media:consumerClosed',
+    z.object({ callId, consumerId: IdSchema, producerId: IdSchema }),
+    'A consumer was closed because its producer went away.',
+  ),
+} as const;

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import type { SignallingClient } from '@visio/shared/client';
+import {
+  callRequests,
+  kioskDirectoryRequests,
+  kioskNamespace,
+  MAX_REQUEST_BYTES,
+  mediaRequests,
+  staffNamespace,
+  type AnyRequestDef,
+} from '@visio/shared/protocol';
+import { FAKE_DTLS, opusParameters, vp8Parameters } from '../support/fakeMedia';
+import { connect, connectClient, rawRequest } from '../support/socketClient';
+import { startTestServer, type TestServer } from '../support/testServer';
+
+// Every request, sent wrong in every way a client can, gets the right stable error code; the
+// server stays up and a call running beside the abuse is not disturbed.
+
+let t: TestServer;
+let kiosk: Socket;
+let staff: Socket;
+let bystanders: { kiosk: SignallingClient; advisor: SignallingClient; callId: string };
+
+beforeAll(async () => {
+  // This file sends hundreds of requests per socket: the rate limit has its own test below.
+  t = await startTestServer({ SIGNALLING_RATE_BURST: '100000' });
+  kiosk = await connect(t.url, '/kiosk', t.kiosk.token);
+  staff = await connect(t.url, '/staff', t.advisor.token);
+  const k2 = await connectClient(t.url, '/kiosk', t.kiosk2.token);
+  const a2 = await connectClient(t.url, '/staff', t.advisor2.token);
+  const { callId } = await a2.request(callRequests.start, { kioskId: t.kiosk2.id });
+  bystanders = { kiosk: k2, advisor: a2, callId };
+});
+afterAll(async () => {
+  for (const s of [kiosk, staff, bystanders.kiosk.socket, bystanders.advisor.socket]) s.close();
+  await t.stop();
+});
+
+const errorCode = (ack: unknown) => (ack as { ok: boolean; error?: { code: string } }).error?.code;
+
+/** A payload of the right shape for each request, naming objects that do not exist. */
+function validShaped(def: AnyRequestDef): unknown {
+  const callId = randomUUID();
+  const id = randomUUID();
+  const samples: Record<string, unknown> = {
+    'session:whoami': {},
+    'kiosks:list': {},
+    'call:start': { kioskId: id },
+    'call:hangup': { callId },
+    'media:join': {
+      callId,
+      rtpCapabilities: {
+        codecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }],
+      },
+    },
+    'media:routerCapabilities': { callId },
+    'media:createTransport': { callId, direction: 'send' },
+    'media:connectTransport': { callId, transportId: id, dtlsParameters: FAKE_DTLS },
+    'media:produce': {
+      callId,
+      transportId: id,
+      kind: 'audio',
+      rtpParameters: opusParameters(),
+      source: 'microphone',
+    },
+    'media:consume': { callId, producerId: id },
+    'media:resumeConsumer': { callId, consumerId: id },
+    'media:setProducerPaused': { callId, producerId: id, paused: true },
+    'media:closeProducer': { callId, producerId: id },
+    'media:restartIce': { callId, transportId: id },
+  };
+  if (!(def.name in samples)) throw new Error(`No sample for ${def.name}: add one`);
+  expect(def.request.safeParse(samples[def.name]).success).toBe(true);
+  return samples[def.name];
+}
+
+const malformed: [string, unknown[]][] = [
+  ['a number', [42]],
+  ['a string', ['hello']],
+  ['null', [null]],
+  ['an array', [[1, 2]]],
+  ['no payload', []],
+  ['an unknown field', [{ unexpected: true }]],
+  ['two payloads', [{}, {}]],
+];
+
+describe.each([
+  ['/kiosk', kioskNamespace.requests, () => kiosk],
+  ['/staff', staffNamespace.requests, () => staff],
+] as const)('%s namespace', (_nsp, requests, socket) => {
+  describe.each(requests.map((def) => [def.name, def] as const))('%s', (_name, def) => {
+    it.each(malformed)('refuses %s with INVALID_INPUT', async (_what, args) => {
+      expect(errorCode(await rawRequest(socket(), def.name, ...args))).toBe('INVALID_INPUT');
+    });
+
+    it('refuses an oversized payload with PAYLOAD_TOO_LARGE', async () => {
+      const big = { ...(validShaped(def) as object), padding: 'x'.repeat(MAX_REQUEST_BYTES) };
+      expect(errorCode(await rawRequest(socket(), def.name, big))).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('refuses wrong types in every field with INVALID_INPUT', async () => {
+      const sample = validShaped(def) as Record<string, unknown>;
+      for (const key of Object.keys(sample)) {
+        const ack = await rawRequest(socket(), def.name, { ...sample, [key]: { nested: [key] } });
+        expect(errorCode(ack), `${def.name}.${key}`).toBe('INVALID_INPUT');
+      }
+    });
+  });
+
+  it('answers an unknown message with UNKNOWN_MESSAGE', async () => {
+    expect(errorCode(await rawRequest(socket(), 'admin:shutdown', {}))).toBe('UNKNOWN_MESSAGE');
+  });
+
+  it('survives requests sent without an acknowledgement callback', async () => {
+    socket().emit('call:hangup', { callId: 'not-a-uuid' });
+    socket().emit('media:consume');
+    const ack = await rawRequest(socket(), 'session:whoami', {});
+    expect(ack).toMatchObject({ ok: true });
+  });
+});
+
+describe('objects of other calls, or of none', () => {
+  it.each(
+    kioskNamespace.requests
+      .filter((d) => d.name.startsWith('media:') || d.name === 'call:hangup')
+      .map((d) => [d.name, d] as const),
+  )('kiosk %s on a call it is not in → NOT_FOUND', async (_name, def) => {
+    expect(errorCode(await rawRequest(kiosk, def.name, validShaped(def)))).toBe('NOT_FOUND');
+  });
+
+  it.each(
+    staffNamespace.requests
+      .filter((d) => d.name.startsWith('media:') || d.name === 'call:hangup')
+      .map((d) => [d.name, d] as const),
+  )("advisor %s on someone else's call → NOT_FOUND", async (_name, def) => {
+    const payload = { ...(validShaped(def) as object), callId: bystanders.callId };
+    expect(errorCode(await rawRequest(staff, def.name, payload))).toBe('NOT_FOUND');
+  });
+
+  it('starting a call with an unknown kiosk → NOT_FOUND', async () => {
+    expect(errorCode(await rawRequest(staff, 'call:start', { kioskId: randomUUID() }))).toBe(
+      'NOT_FOUND',
+    );
+  });
+
+  it('starting a call with a busy kiosk → CONFLICT', async () => {
+    expect(errorCode(await rawRequest(staff, 'call:start', { kioskId: t.kiosk2.id }))).toBe(
+      'CONFLICT',
+    );
+  });
+});
+
+describe('authentication and roles', () => {
+  it.each([
+    ['/kiosk', undefined],
+    ['/kiosk', 'not-a-token'],
+    ['/kiosk', 'x'.repeat(10_000)],
+    ['/staff', undefined],
+    ['/staff', 'not-a-token'],
+  ] as const)('%s with token %s is refused with UNAUTHORIZED', async (nsp, token) => {
+    await expect(connect(t.url, nsp, token)).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+  });
+
+  it('a kiosk token does not open the staff namespace, nor a staff token the kiosk one', async () => {
+    await expect(connect(t.url, '/staff', t.kiosk.token)).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+    await expect(connect(t.url, '/kiosk', t.advisor.token)).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+  });
+
+  it('a technician may list kiosks but never start a call or touch media', async () => {
+    const tech = await connect(t.url, '/staff', t.technician.token);
+    try {
+      expect(await rawRequest(tech, kioskDirectoryRequests.list.name, {})).toMatchObject({
+        ok: true,
+      });
+      expect(errorCode(await rawRequest(tech, 'call:start', { kioskId: t.kiosk.id }))).toBe(
+        'FORBIDDEN',
+      );
+      for (const def of Object.values(mediaRequests)) {
+        const payload = { ...(validShaped(def) as object), callId: bystanders.callId };
+        expect(errorCode(await rawRequest(tech, def.name, payload)), def.name).toBe('FORBIDDEN');
+      }
+    } finally {
+      tech.close();
+    }
+  });
+});
+
+describe('requests out of order within one call', () => {
+  it('gets BAD_STATE, CONFLICT or INVALID_INPUT as fits, and the call carries on', async () => {
+    const k = await connectClient(t.url, '/kiosk', t.kiosk.token);
+    const a = await connectClient(t.url, '/staff', t.advisor.token);
+    try {
+      const { callId } = await a.request(callRequests.start, { kioskId: t.kiosk.id });
+      const code = async (p: Promise<unknown>) =>
+        p.then(
+          () => 'OK',
+          (e: { code: string }) => e.code,
+        );
+      const { rtpCapabilities } = await k.request(mediaRequests.routerCapabilities, { callId });
+
+      // Consuming before joining, or before a receive transport exists.
+      expect(
+        await code(k.request(mediaRequests.consume, { callId, producerId: randomUUID() })),
+      ).toBe('BAD_STATE');
+      await k.request(mediaRequests.join, { callId, rtpCapabilities });
+      await a.request(mediaRequests.join, { callId, rtpCapabilities });
+      expect(
+        await code(k.request(mediaRequests.consume, { callId, producerId: randomUUID() })),
+      ).toBe('BAD_STATE');
+
+      const send = await k.request(mediaRequests.createTransport, { callId, direction: 'send' });
+      const recv = await k.request(mediaRequests.createTransport, { callId, direction: 'recv' });
+      expect(
+        await code(k.request(mediaRequests.createTransport, { callId, direction: 'send' })),
+      ).toBe('CONFLICT');
+      await k.request(mediaRequests.connectTransport, {
+        callId,
+        transportId: send.transportId,
+        dtlsParameters: FAKE_DTLS,
+      });
+      expect(
+        await code(
+          k.request(mediaRequests.connectTransport, {
+            callId,
+            transportId: send.transportId,
+            dtlsParameters: FAKE_DTLS,
+          }),
+        ),
+      ).toBe('BAD_STATE');
+
+      const produce = (transportId: string, extra: object = {}) =>
+        k.request(mediaRequests.produce, {
+          callId,
+          transportId,
+          kind: 'audio',
+          rtpParameters: opusParameters(),
+          source: 'microphone',
+          ...extra,
+        });
+      expect(await code(produce(recv.transportId))).toBe('BAD_STATE');
+      expect(
+        await code(produce(send.transportId, { kind: 'video', rtpParameters: vp8Parameters() })),
+      ).toBe('INVALID_INPUT');
+      const unknownCodec = {
+        ...opusParameters(),
+        codecs: [{ mimeType: 'audio/nonsense', payloadType: 100, clockRate: 8000 }],
+      };
+      expect(await code(produce(send.transportId, { rtpParameters: unknownCodec }))).toBe(
+        'INVALID_INPUT',
+      );
+      const { producerId } = await produce(send.transportId);
+      expect(await code(produce(send.transportId))).toBe('CONFLICT');
+      // Its own producer is not something a kiosk can consume.
+      expect(await code(k.request(mediaRequests.consume, { callId, producerId }))).toBe(
+        'NOT_FOUND',
+      );
+
+      // The advisor can still consume it: the mistakes above changed nothing.
+      await a.request(mediaRequests.createTransport, { callId, direction: 'recv' });
+      const consumer = await a.request(mediaRequests.consume, { callId, producerId });
+      expect(consumer.producerId).toBe(producerId);
+      expect(await code(a.request(mediaRequests.consume, { callId, producerId }))).toBe('CONFLICT');
+      await a.request(callRequests.hangup, { callId });
+      expect(await code(k.request(mediaRequests.routerCapabilities, { callId }))).toBe('NOT_FOUND');
+    } finally {
+      k.socket.close();
+      a.socket.close();
+    }
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers a flood with RATE_LIMITED instead of serving it', async () => {
+    const limited = await startTestServer({
+      SIGNALLING_RATE_BURST: '100',
+      SIGNALLING_RATE_PER_SECOND: '50',
+    });
+    const s = await connect(limited.url, '/kiosk', limited.kiosk.token);
+    try {
+      const acks = await Promise.all(
+        Array.from({ length: 300 }, () => rawRequest(s, 'session:whoami', {})),
+      );
+      const codes = acks.map(errorCode);
+      expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThan(0);
+      expect(codes.filter((c) => c === undefined).length).toBeGreaterThanOrEqual(100);
+    } finally {
+      s.close();
+      await limited.stop();
+    }
+  });
+});
+
+describe('after all of that', () => {
+  it('the server is healthy and the bystanders’ call is untouched', async () => {
+    const res = await fetch(`${t.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(t.server.calls.activeCalls.map((c) => c.id)).toContain(bystanders.callId);
+    const { rtpCapabilities } = await bystanders.kiosk.request(mediaRequests.routerCapabilities, {
+      callId: bystanders.callId,
+    });
+    expect(rtpCapabilities).toHaveProperty('codecs');
+  });
+});
