@@ -51,7 +51,12 @@ function serveClient(app: Express, mount: string, dist: string, logger: Logger):
   if (!fs.existsSync(index)) {
     logger.warn({ mount, dist }, 'client not built; run `npm run build:clients`');
   }
-  app.get(mount, (_req, res) => res.redirect(301, `${mount}/`));
+  // `/kiosk` → `/kiosk/` (keeping the query): the apps resolve their assets relative to the slash.
+  app.use(mount, (req, res, next) => {
+    const [pathname, query] = req.originalUrl.split('?', 2) as [string, string | undefined];
+    if (pathname !== mount) return next();
+    res.redirect(301, `${mount}/${query === undefined ? '' : `?${query}`}`);
+  });
   app.use(
     mount,
     express.static(dist, {
