@@ -1,18 +1,25 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import type { Logger } from 'pino';
-import type { Directory } from './auth/Directory';
+import { AuthModule } from './auth/AuthModule';
+import type { ScryptCost } from './auth/PasswordHasher';
+import { CallRecordRepository } from './calls/CallRecordRepository';
 import { CallService } from './calls/CallService';
 import { ConfigError, type Config } from './config/config';
+import { bookingRoutes } from './http/bookingRoutes';
 import { createHttpApp } from './http/createHttpApp';
 import { WorkerPool } from './media';
 import { KioskPresence } from './monitoring/KioskPresence';
+import { SchedulingModule } from './scheduling/SchedulingModule';
 import { SignallingServer } from './signalling/SignallingServer';
+import { AuditLog, Store } from './store';
 
 /**
- * The whole server, assembled: media workers, domain services, HTTP and signalling. `main.ts`
- * runs one with the process's configuration; tests run as many as they like in-process.
+ * The whole server, assembled: store, accounts, scheduling, media workers, calls, HTTP and
+ * signalling. `main.ts` runs one with the process's configuration; tests run as many as they
+ * like in-process, each with its own data directory.
  */
 export class VisioServer {
   private stopping: Promise<void> | undefined;
@@ -20,6 +27,9 @@ export class VisioServer {
   private constructor(
     readonly config: Config,
     readonly logger: Logger,
+    readonly store: Store,
+    readonly auth: AuthModule,
+    readonly scheduling: SchedulingModule,
     readonly pool: WorkerPool,
     readonly calls: CallService,
     readonly presence: KioskPresence,
@@ -27,7 +37,11 @@ export class VisioServer {
     private readonly httpServer: http.Server,
   ) {}
 
-  static async start(config: Config, directory: Directory, logger: Logger): Promise<VisioServer> {
+  static async start(
+    config: Config,
+    logger: Logger,
+    options: { passwordCost?: ScryptCost } = {},
+  ): Promise<VisioServer> {
     const { media } = config;
     // mediasoup itself reads MEDIASOUP_WORKER_BIN from the environment; config checked it is set.
     if (!fs.existsSync(media.workerBin)) {
@@ -35,6 +49,9 @@ export class VisioServer {
         `MEDIASOUP_WORKER_BIN=${media.workerBin} does not exist: run \`npm run setup\` to build the worker`,
       );
     }
+    const store = await Store.open({ sqliteFile: config.data.sqliteFile });
+    const audit = new AuditLog(store.db);
+    const auth = await AuthModule.create({ store, config, logger, ...options });
     const pool = await WorkerPool.create(
       {
         workers: media.workers,
@@ -48,9 +65,11 @@ export class VisioServer {
       logger,
     );
     const presence = new KioskPresence();
-    const calls = new CallService(
+    const records = new CallRecordRepository(store.db);
+    await records.closeDangling(new Date());
+    const calls: CallService = new CallService(
       pool,
-      directory,
+      auth.directory,
       {
         reconnectGraceMs: config.calls.reconnectGraceMs,
         listen: {
@@ -63,15 +82,42 @@ export class VisioServer {
         isKioskOnline: (kioskId) => presence.isOnline(kioskId),
       },
       logger.child({ module: 'calls' }),
+      undefined,
     );
+    const scheduling = new SchedulingModule({
+      store,
+      audit,
+      config,
+      secret: auth.secret.keyFor('check-in-codes'),
+      isInCall: (advisorId) => calls.activeCallOf(advisorId) !== undefined,
+      logger,
+    });
+    calls.link({ waitingRoom: scheduling.waitingRoom, records });
+    // An advisor entering or leaving a call changes what their waiting citizens are told.
+    calls.on(
+      'callStarted',
+      ({ call }) => void scheduling.waitingRoom.advisorStatusChanged(call.advisorId),
+    );
+    calls.on(
+      'callEnded',
+      ({ call }) => void scheduling.waitingRoom.advisorStatusChanged(call.advisorId),
+    );
+    await scheduling.start();
+
     const app = createHttpApp({
       logger: logger.child({ module: 'http' }),
       clients: config.clients,
-      readiness: { media: () => pool.isReady },
+      readiness: { media: () => pool.isReady, database: () => store.isHealthy() },
+      api: (api) => {
+        api.use(express.json({ limit: '16kb' }));
+        api.use(auth.sessionMiddleware);
+        api.use(auth.router());
+        api.use('/api', bookingRoutes(scheduling));
+      },
     });
     const httpServer = http.createServer(app);
     const signalling = new SignallingServer(httpServer, {
-      directory,
+      directory: auth.directory,
       calls,
       presence,
       logger,
@@ -79,6 +125,8 @@ export class VisioServer {
         ratePerSecond: config.signalling.ratePerSecond,
         burst: config.signalling.rateBurst,
       },
+      scheduling,
+      timezone: config.timezone,
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -89,10 +137,24 @@ export class VisioServer {
         });
       });
     } catch (error) {
+      scheduling.stop();
+      auth.close();
       pool.close();
+      await store.close();
       throw error;
     }
-    return new VisioServer(config, logger, pool, calls, presence, signalling, httpServer);
+    return new VisioServer(
+      config,
+      logger,
+      store,
+      auth,
+      scheduling,
+      pool,
+      calls,
+      presence,
+      signalling,
+      httpServer,
+    );
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
@@ -104,15 +166,20 @@ export class VisioServer {
     return this.config.http.publicUrl ?? `http://localhost:${this.port}`;
   }
 
-  /** Graceful: ends every call (both sides are told), closes sockets, HTTP and media workers. */
+  /** Graceful: ends every call (both sides are told), closes sockets, HTTP, workers and the store. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
       this.calls.endAll('server_shutdown');
+      this.scheduling.stop();
+      this.auth.close();
       await this.signalling.close();
       this.httpServer.closeAllConnections();
       await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
       this.pool.close();
+      // Let the call-end bookkeeping reach the database before it closes.
+      await new Promise((r) => setTimeout(r, 50));
+      await this.store.close();
       this.logger.info('stopped');
     })();
     return this.stopping;

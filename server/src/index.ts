@@ -2,6 +2,7 @@
 export { VisioServer } from './VisioServer';
 export { loadConfig, ConfigError, type Config } from './config/config';
 export { createLogger } from './logging/createLogger';
-export { InMemoryDirectory } from './auth/InMemoryDirectory';
 export type { Directory } from './auth/Directory';
-export { seedDemo } from './demo/seedDemo';
+export { AuthModule } from './auth/AuthModule';
+export { Store, AuditLog } from './store';
+export { DemoSeeder, DEMO_PASSWORD } from './demo/DemoSeeder';

@@ -1,10 +1,9 @@
-import { InMemoryDirectory } from './auth/InMemoryDirectory';
 import { ConfigError, loadConfig, type Config } from './config/config';
-import { seedDemo } from './demo/seedDemo';
+import { DEMO_PASSWORD, DemoSeeder, type DemoReport } from './demo/DemoSeeder';
 import { createLogger } from './logging/createLogger';
 import { VisioServer } from './VisioServer';
 
-// Composition root: configuration → directory → server; prints how to reach the demo; stops
+// Composition root: configuration → server → demo data; prints how to reach everything; stops
 // gracefully on SIGTERM/SIGINT.
 
 let config: Config;
@@ -19,31 +18,22 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
-const directory = new InMemoryDirectory();
-const demo = config.demoSeed ? seedDemo(directory) : undefined;
-const server = await VisioServer.start(config, directory, logger);
-
+let server: VisioServer;
+try {
+  server = await VisioServer.start(config, logger);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
-const base = server.url;
-const lines = [
-  '',
-  `  Visio-Public is running at ${base}`,
-  `  Health: ${base}/healthz   Readiness: ${base}/readyz`,
-];
-if (demo) {
-  lines.push(
-    '',
-    '  Demo (open both in Chromium or Firefox on this machine):',
-    `    Kiosk   (${demo.kiosk.name}):`,
-    `      ${base}/kiosk/?token=${demo.kiosk.token}`,
-    `    Advisor (${demo.advisor.name}):`,
-    `      ${base}/advisor/?token=${demo.advisor.token}`,
-    '    On the advisor page, press "Start call" next to the kiosk.',
-  );
-}
-lines.push('', '  Stop with Ctrl+C.', '');
-console.warn(lines.join('\n'));
+const demo = config.demoSeed
+  ? await new DemoSeeder(server.store, server.auth, server.scheduling, config).run()
+  : undefined;
+console.warn(banner(server.url, demo));
 
 let signals = 0;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -58,4 +48,46 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         process.exit(1);
       });
   });
+}
+
+function banner(base: string, report: DemoReport | undefined): string {
+  const lines = [
+    '',
+    `  Visio-Public is running at ${base}`,
+    `  Health: ${base}/healthz   Readiness: ${base}/readyz`,
+    '',
+  ];
+  lines.push(`  Staff app (advisors, schedulers, technicians): ${base}/advisor/`);
+  if (!report) return [...lines, '', '  Stop with Ctrl+C.', ''].join('\n');
+  lines.push(`  Demo logins (password "${DEMO_PASSWORD}"):`);
+  for (const l of report.logins)
+    lines.push(`    ${l.login.padEnd(8)} ${l.name} (${l.roles.join(', ')})`);
+  lines.push('');
+  if (report.enrolmentLinks.length > 0) {
+    lines.push('  Kiosks to enrol (open each link once on the kiosk screen, in Chromium):');
+    for (const k of report.enrolmentLinks) lines.push(`    ${k.kiosk}: ${base}${k.path}`);
+  } else {
+    lines.push(`  Kiosks are enrolled: open ${base}/kiosk/ on the kiosk screens.`);
+  }
+  lines.push('');
+  if (report.checkInCodes.length > 0) {
+    lines.push("  Today's check-in codes (typed at the kiosk):");
+    const time = new Intl.DateTimeFormat('fr-FR', {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: config.timezone,
+    });
+    for (const c of report.checkInCodes) {
+      lines.push(
+        `    ${c.code}  ${time.format(c.startsAt)}  ${c.kiosk.padEnd(22)} ${c.advisor} — ${c.service}`,
+      );
+    }
+  } else {
+    lines.push(
+      "  Today's appointments exist already; their codes were printed when they were created.",
+    );
+    lines.push('  Book a new one as the scheduler (login "nadia") to get a fresh code.');
+  }
+  lines.push('', '  Stop with Ctrl+C.', '');
+  return lines.join('\n');
 }

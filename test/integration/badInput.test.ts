@@ -70,6 +70,15 @@ function validShaped(def: AnyRequestDef): unknown {
     'media:setProducerPaused': { callId, producerId: id, paused: true },
     'media:closeProducer': { callId, producerId: id },
     'media:restartIce': { callId, transportId: id },
+    'kiosk:home': {},
+    'checkin:submit': { code: '123456' },
+    'walkin:join': { serviceId: id },
+    'waiting:cancel': {},
+    'agenda:today': {},
+    'queue:list': {},
+    'waiting:admit': { appointmentId: id },
+    'advisor:setAvailability': { availability: 'away' },
+    'appointment:recordOutcome': { appointmentId: id, outcome: 'resolved' },
   };
   if (!(def.name in samples)) throw new Error(`No sample for ${def.name}: add one`);
   expect(def.request.safeParse(samples[def.name]).success).toBe(true);

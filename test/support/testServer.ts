@@ -1,57 +1,163 @@
-import {
-  InMemoryDirectory,
-  VisioServer,
-  createLogger,
-  loadConfig,
-  type Config,
-} from '@visio/server';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { StaffRole } from '@visio/shared/protocol';
+import { VisioServer, createLogger, loadConfig, type Config } from '@visio/server';
 
-export interface TestServer {
-  server: VisioServer;
-  directory: InMemoryDirectory;
-  url: string;
-  kiosk: { id: string; token: string };
-  kiosk2: { id: string; token: string };
-  advisor: { id: string; token: string };
-  advisor2: { id: string; token: string };
-  technician: { id: string; token: string };
-  stop(): Promise<void>;
+export interface Party {
+  id: string;
+  token: string;
 }
 
+export interface Fixtures {
+  /** Service A has walk-in hours all day; service B takes appointments only. */
+  serviceA: string;
+  serviceB: string;
+  site: string;
+  kiosk: Party;
+  kiosk2: Party;
+  /** Advisors one and two serve A; three serves B. */
+  advisor: Party;
+  advisor2: Party;
+  advisor3: Party;
+  technician: Party;
+  scheduler: Party;
+  admin: Party;
+}
+
+export interface TestServer extends Fixtures {
+  server: VisioServer;
+  url: string;
+  dataDir: string;
+  /** Stops the server; the data directory is removed unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+const CHEAP_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
+const ALL_DAY = JSON.stringify(
+  Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '24:00']]])),
+);
+
 /**
- * A real server on a free port with one media worker, seeded with two kiosks, two advisors and a
- * technician. `env` overrides configuration (e.g. MEDIA_ENABLE_UDP=false).
+ * A real server on a free port with one media worker and its own SQLite database in a temporary
+ * directory, seeded with a site, two services, two enrolled kiosks, three advisors, a technician,
+ * a scheduler and an admin (with session tokens). `env` overrides configuration; `reuse` restarts
+ * on the data of an earlier server (persistence tests).
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  reuse?: { dataDir: string; fixtures: Fixtures },
+): Promise<TestServer> {
+  const dataDir = reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'visio-test-'));
   const config: Config = loadConfig({
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
     MEDIA_WORKERS: '1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATA_DIR: dataDir,
+    DEMO_SEED: 'false',
+    TIMEZONE: 'Europe/Paris',
     ...env,
   });
-  const directory = new InMemoryDirectory();
-  const k1 = directory.addKiosk('Kiosk A');
-  const k2 = directory.addKiosk('Kiosk B');
-  const a1 = directory.addStaff('Advisor One', ['advisor']);
-  const a2 = directory.addStaff('Advisor Two', ['advisor']);
-  const t = directory.addStaff('Tech', ['technician']);
-  const server = await VisioServer.start(config, directory, createLogger(config.logLevel));
+  const server = await VisioServer.start(config, createLogger(config.logLevel), {
+    passwordCost: CHEAP_SCRYPT,
+  });
+  const fixtures = reuse?.fixtures ?? (await seedFixtures(server));
   return {
+    ...fixtures,
     server,
-    directory,
     url: `http://127.0.0.1:${server.port}`,
-    kiosk: { id: k1.kioskId, token: k1.token },
-    kiosk2: { id: k2.kioskId, token: k2.token },
-    advisor: { id: a1.staffId, token: a1.token },
-    advisor2: { id: a2.staffId, token: a2.token },
-    technician: { id: t.staffId, token: t.token },
-    stop: () => server.stop(),
+    dataDir,
+    stop: async (options = {}) => {
+      await server.stop();
+      if (!options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
-/** Routers, transports, producers and consumers alive in every worker, from the workers' own dumps. */
+async function seedFixtures(server: VisioServer): Promise<Fixtures> {
+  const db = server.store.db;
+  const at = new Date().toISOString();
+  const serviceA = randomUUID();
+  const serviceB = randomUUID();
+  const site = randomUUID();
+  await db
+    .insertInto('services')
+    .values([
+      {
+        id: serviceA,
+        name: 'Service A',
+        colour: '#0b5cad',
+        walk_in_hours: ALL_DAY,
+        created_at: at,
+      },
+      { id: serviceB, name: 'Service B', colour: '#0a6e3f', walk_in_hours: '{}', created_at: at },
+    ])
+    .execute();
+  await db
+    .insertInto('sites')
+    .values({
+      id: site,
+      name: 'Test site',
+      timezone: 'Europe/Paris',
+      opening_hours: ALL_DAY,
+      created_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('site_services')
+    .values([
+      { site_id: site, service_id: serviceA },
+      { site_id: site, service_id: serviceB },
+    ])
+    .execute();
+
+  const kiosk = async (name: string): Promise<Party> => {
+    const issued = await server.auth.enrolment.createKiosk(
+      { name, siteId: site },
+      { kind: 'system' },
+    );
+    const enrolled = await server.auth.enrolment.enrol(issued.enrolmentCode, `fixture-${name}`);
+    return { id: enrolled.kioskId, token: enrolled.deviceToken };
+  };
+  const staff = async (
+    name: string,
+    login: string,
+    roles: StaffRole[],
+    serviceIds: string[] = [],
+  ): Promise<Party> => {
+    const account = await server.auth.accounts.create({
+      name,
+      login,
+      password: 'test-password',
+      roles,
+      serviceIds,
+    });
+    const session = await server.auth.sessions.login({
+      login,
+      password: 'test-password',
+      client: `fixture-${login}`,
+    });
+    return { id: account.staffId, token: session.token };
+  };
+  return {
+    serviceA,
+    serviceB,
+    site,
+    kiosk: await kiosk('Kiosk A'),
+    kiosk2: await kiosk('Kiosk B'),
+    advisor: await staff('Advisor One', 'one', ['advisor'], [serviceA]),
+    advisor2: await staff('Advisor Two', 'two', ['advisor'], [serviceA]),
+    advisor3: await staff('Advisor Three', 'three', ['advisor'], [serviceB]),
+    technician: await staff('Tech', 'tech', ['technician']),
+    scheduler: await staff('Scheduler', 'sched', ['scheduler']),
+    admin: await staff('Admin', 'admin', ['admin']),
+  };
+}
+
+/** Routers in every worker (from the workers' own dumps) and media objects of live calls. */
 export async function workerObjectCounts(server: VisioServer) {
   let routers = 0;
   let transports = 0;

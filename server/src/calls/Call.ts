@@ -20,6 +20,9 @@ export class Call {
     /** Display names of the kiosk and the advisor (staff and device names, never a citizen's). */
     readonly names: { kiosk: string; advisor: string },
     readonly room: MediaRoom,
+    /** The appointment (or walk-in entry) this call serves, when it came from the waiting room. */
+    readonly appointmentId?: string,
+    readonly serviceId?: string,
   ) {}
 
   get ended(): boolean {

@@ -6,7 +6,9 @@ import type { Directory } from '../auth/Directory';
 import type { Principal, StaffPrincipal } from '../auth/Principal';
 import { principalId } from '../auth/Principal';
 import { MediaRoom, type TransportListenOptions, type WorkerPool } from '../media';
+import type { WaitingRoom } from '../scheduling/WaitingRoom';
 import { Call, type CallParty } from './Call';
+import type { CallRecordRepository } from './CallRecordRepository';
 
 export interface CallServiceEvents {
   callStarted: [{ call: Call }];
@@ -22,6 +24,12 @@ export interface CallServiceOptions {
   listen: TransportListenOptions;
   /** Whether a kiosk has a live connection (from monitoring's presence). */
   isKioskOnline: (kioskId: string) => boolean;
+}
+
+/** What the call service needs from scheduling and the store (absent in media-only setups). */
+export interface CallServiceLinks {
+  waitingRoom: WaitingRoom;
+  records: CallRecordRepository;
 }
 
 /**
@@ -42,8 +50,35 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     private readonly directory: Directory,
     private readonly options: CallServiceOptions,
     private readonly logger: Logger,
+    private links?: CallServiceLinks,
   ) {
     super();
+  }
+
+  /** Connects scheduling and call records (built after this service, which they depend on). */
+  link(links: CallServiceLinks): void {
+    this.links = links;
+  }
+
+  /**
+   * The advisor takes a waiting citizen: the waiting room claims the appointment for this advisor
+   * (exactly one advisor wins a race), then the call starts between that kiosk and this advisor.
+   * If the call cannot start, the citizen goes back to waiting in the same place.
+   */
+  async admit(advisor: StaffPrincipal, appointmentId: string): Promise<Call> {
+    if (!this.links) throw new AppError('UNAVAILABLE', 'Appointments are not enabled');
+    if (this.callOfParty.has(advisor.staffId))
+      throw new AppError('CONFLICT', 'You are already in a call');
+    const row = await this.links.waitingRoom.claim(advisor.staffId, appointmentId);
+    try {
+      return await this.startCall(advisor, row.kiosk_id, {
+        appointmentId: row.id,
+        serviceId: row.service_id,
+      });
+    } catch (error) {
+      await this.links.waitingRoom.release(row.id);
+      throw error;
+    }
   }
 
   get activeCalls(): readonly Call[] {
@@ -54,7 +89,11 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     return this.callOfParty.get(principalIdValue);
   }
 
-  async startCall(advisor: StaffPrincipal, kioskId: string): Promise<Call> {
+  async startCall(
+    advisor: StaffPrincipal,
+    kioskId: string,
+    context: { appointmentId?: string; serviceId?: string } = {},
+  ): Promise<Call> {
     const kiosk = await this.directory.getKiosk(kioskId);
     if (!kiosk) throw new AppError('NOT_FOUND', 'No such kiosk');
     if (!this.options.isKioskOnline(kioskId))
@@ -83,6 +122,8 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         advisor.staffId,
         { kiosk: kiosk.name, advisor: advisor.name },
         room,
+        context.appointmentId,
+        context.serviceId,
       );
       this.calls.set(callId, call);
       this.callOfParty.set(kioskId, call);
@@ -92,6 +133,9 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         { callId, kioskId, advisorId: advisor.staffId, workerPid: room.workerPid },
         'call started',
       );
+      this.links?.records
+        .started(call)
+        .catch((err: unknown) => this.logger.error({ err, callId }, 'call record not saved'));
       this.emit('callStarted', { call });
       return call;
     } finally {
@@ -160,6 +204,15 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     const durationMs = call.endedAt.getTime() - call.startedAt.getTime();
     this.logger.info({ callId: call.id, reason, endedBy, durationMs }, 'call ended');
     this.emit('callEnded', { call, reason, endedBy });
+    if (this.links) {
+      const { records, waitingRoom } = this.links;
+      void (async () => {
+        await records.ended(call);
+        if (call.appointmentId) await waitingRoom.callEnded(call.appointmentId, reason);
+      })().catch((err: unknown) =>
+        this.logger.error({ err, callId: call.id }, 'call end not recorded'),
+      );
+    }
   }
 
   private wireRoom(call: Call): void {

@@ -46,6 +46,29 @@ const EnvSchema = z
     SIGNALLING_RATE_PER_SECOND: z.coerce.number().min(1).max(100_000).default(50),
     SIGNALLING_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
     CLIENT_DIST_DIR: z.string().default(repoRoot),
+    /** Where the SQLite database and the server secret live. */
+    DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
+    /** Staff sessions expire after this many hours. */
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .min(0.01)
+      .max(24 * 30)
+      .default(12),
+    /** Cookies get the Secure flag (set to true behind HTTPS). */
+    COOKIE_SECURE: bool.default(false),
+    /** Check-in window around an appointment's start, in minutes. */
+    CHECKIN_BEFORE_MIN: z.coerce.number().int().min(0).max(240).default(15),
+    CHECKIN_AFTER_MIN: z.coerce.number().int().min(0).max(240).default(30),
+    /** Wrong codes that lock code entry on a kiosk, and for how long. */
+    CHECKIN_MAX_WRONG: z.coerce.number().int().min(1).max(100).default(5),
+    CHECKIN_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+    /** After this long, a citizen waiting for an advisor who has not admitted them is open to colleagues. */
+    TAKEOVER_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
+    /** How long a waiting kiosk may be disconnected before its citizen leaves the queue. */
+    KIOSK_WAITING_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
+    NO_SHOW_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Time zone of "today" for agendas and of sites created without one. */
+    TIMEZONE: z.string().default('Europe/Paris'),
     DEMO_SEED: bool.default(true),
   })
   .superRefine((env, ctx) => {
@@ -99,6 +122,18 @@ export interface Config {
   signalling: { ratePerSecond: number; rateBurst: number };
   clients: { kioskDist: string; advisorDist: string };
   demoSeed: boolean;
+  data: { dir: string; sqliteFile: string };
+  auth: { sessionTtlMs: number; cookieSecure: boolean };
+  timezone: string;
+  scheduling: {
+    checkInBeforeMin: number;
+    checkInAfterMin: number;
+    maxWrongCodes: number;
+    lockMs: number;
+    takeoverGraceMs: number;
+    kioskWaitingGraceMs: number;
+    noShowSweepMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -143,5 +178,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       advisorDist: path.join(e.CLIENT_DIST_DIR, 'advisor-client/dist'),
     },
     demoSeed: e.DEMO_SEED,
+    data: { dir: e.DATA_DIR, sqliteFile: path.join(e.DATA_DIR, 'visio.sqlite') },
+    auth: { sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000, cookieSecure: e.COOKIE_SECURE },
+    timezone: e.TIMEZONE,
+    scheduling: {
+      checkInBeforeMin: e.CHECKIN_BEFORE_MIN,
+      checkInAfterMin: e.CHECKIN_AFTER_MIN,
+      maxWrongCodes: e.CHECKIN_MAX_WRONG,
+      lockMs: e.CHECKIN_LOCK_MS,
+      takeoverGraceMs: e.TAKEOVER_GRACE_MS,
+      kioskWaitingGraceMs: e.KIOSK_WAITING_GRACE_MS,
+      noShowSweepMs: e.NO_SHOW_SWEEP_MS,
+    },
   };
 }

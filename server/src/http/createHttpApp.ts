@@ -8,6 +8,8 @@ export interface HttpAppDeps {
   clients: { kioskDist: string; advisorDist: string };
   /** Readiness checks by name; the server is ready when all pass. */
   readiness: Record<string, () => boolean>;
+  /** Mounts the REST API (body parsing, session middleware, routes) on the app. */
+  api?: (app: Express) => void;
 }
 
 /**
@@ -31,6 +33,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
+  deps.api?.(app);
   app.get('/', (_req, res) => res.redirect(302, '/advisor/'));
   serveClient(app, '/kiosk', deps.clients.kioskDist, deps.logger);
   serveClient(app, '/advisor', deps.clients.advisorDist, deps.logger);
@@ -39,6 +42,16 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such API route' } });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // Body parser refusals are the client's fault, with their own status.
+    const status = (err as { status?: number; type?: string }).status;
+    if (status === 413)
+      return void res
+        .status(413)
+        .json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' } });
+    if (status === 400)
+      return void res
+        .status(400)
+        .json({ error: { code: 'INVALID_INPUT', message: 'Malformed request body' } });
     deps.logger.error({ err, path: req.path }, 'HTTP request failed');
     if (!res.headersSent)
       res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong' } });

@@ -8,9 +8,9 @@ import {
   kioskDirectoryRequests,
   mediaEvents,
   sessionRequests,
-  type AnyEventDef,
   type PayloadOf,
 } from '@visio/shared/protocol';
+import { readSessionCookie } from '../auth/AuthModule';
 import type { Directory } from '../auth/Directory';
 import {
   summarize,
@@ -22,7 +22,11 @@ import type { Call } from '../calls/Call';
 import type { CallService } from '../calls/CallService';
 import type { KioskPresence } from '../monitoring/KioskPresence';
 import { kioskStatuses, kioskStatus } from '../monitoring/kioskStatus';
+import type { SchedulingModule } from '../scheduling/SchedulingModule';
+import { emit } from './emit';
 import { registerMediaHandlers } from './mediaHandlers';
+import { registerKioskScheduling, registerStaffScheduling } from './schedulingHandlers';
+import { SchedulingNotifier, partyRoom, serviceRoom, STAFF_ROOM } from './SchedulingNotifier';
 import { RequestRouter, type RateLimit } from './RequestRouter';
 
 export interface SignallingDeps {
@@ -31,12 +35,14 @@ export interface SignallingDeps {
   presence: KioskPresence;
   logger: Logger;
   rateLimit: RateLimit;
+  /** Appointments, check-in and matching; absent in a media-only server. */
+  scheduling?: SchedulingModule | undefined;
+  /** The time zone of "today" for agendas. */
+  timezone: string;
 }
 
 /** socket.io's own frame limit; larger frames close the connection. Our per-request limit is lower. */
 const MAX_FRAME_BYTES = 1_000_000;
-const partyRoom = (id: string) => `party:${id}`;
-const STAFF_ROOM = 'staff';
 
 /**
  * The socket.io layer: authenticates each namespace, attaches the typed request routers and turns
@@ -65,6 +71,8 @@ export class SignallingServer {
     this.setUpKiosk();
     this.setUpStaff();
     this.wireDomainEvents();
+    if (deps.scheduling)
+      new SchedulingNotifier(this.kioskNsp, this.staffNsp, deps.scheduling, this.log).wire();
   }
 
   get connectedSockets(): number {
@@ -90,9 +98,11 @@ export class SignallingServer {
         return {};
       });
     registerMediaHandlers(router, calls);
+    const scheduling = this.deps.scheduling;
+    if (scheduling) registerKioskScheduling(router, scheduling);
 
     this.kioskNsp.use((socket, next) => {
-      authenticate(socket, (token) => directory.authenticateKiosk(token))
+      authenticate(socket, (token) => directory.authenticateKiosk(token), { cookie: false })
         .then((principal) => {
           socket.data.principal = principal;
           next();
@@ -111,9 +121,13 @@ export class SignallingServer {
       void socket.join(partyRoom(kioskId));
       router.attach(socket, principal);
       this.onPartyConnected(socket, kioskId);
+      scheduling?.waitingRoom.kioskConnected(kioskId);
       socket.on('disconnect', (reason) => {
         this.log.info({ kioskId, socketId: socket.id, reason }, 'kiosk disconnected');
-        if (presence.disconnected(kioskId)) calls.partyDisconnected(kioskId);
+        if (presence.disconnected(kioskId)) {
+          calls.partyDisconnected(kioskId);
+          scheduling?.waitingRoom.kioskDisconnected(kioskId);
+        }
       });
       this.log.info({ kioskId, socketId: socket.id }, 'kiosk connected');
     });
@@ -146,9 +160,11 @@ export class SignallingServer {
       });
     // Only advisors take part in calls: other roles never reach the media of any call.
     registerMediaHandlers(router, calls, ['advisor']);
+    const scheduling = this.deps.scheduling;
+    if (scheduling) registerStaffScheduling(router, scheduling, calls, this.deps.timezone);
 
     this.staffNsp.use((socket, next) => {
-      authenticate(socket, (token) => directory.authenticateStaff(token))
+      authenticate(socket, (token) => directory.authenticateStaff(token), { cookie: true })
         .then((principal) => {
           socket.data.principal = principal;
           next();
@@ -157,9 +173,17 @@ export class SignallingServer {
     });
     this.staffNsp.on('connection', (socket) => {
       const principal = socket.data.principal as StaffPrincipal;
+      const isAdvisor = principal.roles.includes('advisor');
       void socket.join([partyRoom(principal.staffId), STAFF_ROOM]);
       router.attach(socket, principal);
       this.onPartyConnected(socket, principal.staffId);
+      if (scheduling && isAdvisor) {
+        scheduling.waitingRoom.advisorConnected(principal.staffId);
+        // Advisors hear about the queues of the services they serve.
+        void scheduling.refs
+          .servicesOf(principal.staffId)
+          .then((ids) => socket.join(ids.map(serviceRoom)));
+      }
       socket.on('disconnect', (reason) => {
         this.log.info(
           { staffId: principal.staffId, socketId: socket.id, reason },
@@ -167,6 +191,7 @@ export class SignallingServer {
         );
         const room = this.staffNsp.adapter.rooms.get(partyRoom(principal.staffId));
         if (!room || room.size === 0) calls.partyDisconnected(principal.staffId);
+        if (scheduling && isAdvisor) scheduling.waitingRoom.advisorDisconnected(principal.staffId);
       });
       this.log.info({ staffId: principal.staffId, socketId: socket.id }, 'staff connected');
     });
@@ -228,20 +253,22 @@ export class SignallingServer {
   }
 }
 
-interface Emitter {
-  emit(event: string, payload: unknown): unknown;
-}
-
-/** Typed emit: the payload must match the event's schema type. */
-function emit<D extends AnyEventDef>(target: Emitter, def: D, payload: PayloadOf<D>): void {
-  target.emit(def.name, payload);
-}
-
+/**
+ * Resolves the socket's principal from `auth.token` (kiosk device token; staff tools and tests) or,
+ * for staff browsers, the httpOnly session cookie sent with the handshake.
+ */
 async function authenticate<P extends Principal>(
   socket: Socket,
   resolve: (token: string) => Promise<P | undefined>,
+  options: { cookie: boolean },
 ): Promise<P> {
-  const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+  const fromAuth: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+  const token =
+    typeof fromAuth === 'string'
+      ? fromAuth
+      : options.cookie
+        ? readSessionCookie(socket.handshake.headers.cookie)
+        : undefined;
   const principal =
     typeof token === 'string' && token.length > 0 && token.length <= 512
       ? await resolve(token)

@@ -1,5 +1,5 @@
 import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/node/lib/types';
-import { mediaRequests, type StaffRole } from '@visio/shared/protocol';
+import { mediaRequests, type ResponseOf, type StaffRole } from '@visio/shared/protocol';
 import { principalId, type Principal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
 import type { RequestRouter } from './RequestRouter';
@@ -21,7 +21,10 @@ export function registerMediaHandlers<P extends Principal>(
     .on(
       mediaRequests.routerCapabilities,
       ({ callId }, { principal }) => ({
-        rtpCapabilities: roomOf(principal, callId).rtpCapabilities,
+        // mediasoup's router capabilities always list codecs; its type leaves them optional.
+        rtpCapabilities: roomOf(principal, callId).rtpCapabilities as ResponseOf<
+          typeof mediaRequests.routerCapabilities
+        >['rtpCapabilities'],
       }),
       opts,
     )

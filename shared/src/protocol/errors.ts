@@ -27,6 +27,10 @@ export const ErrorBodySchema = z.object({
   message: z.string(),
   /** Optional machine-readable details, e.g. the invalid field paths. Never personal data. */
   details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** A finer machine-readable reason the UI can translate, e.g. `too_early` for a check-in. */
+  reason: z.string().optional(),
+  /** With RATE_LIMITED: when to try again. */
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
@@ -37,13 +41,40 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorBody['details'],
+    readonly extra: { reason?: string; retryAfterSeconds?: number } = {},
   ) {
     super(message);
   }
 
+  get reason(): string | undefined {
+    return this.extra.reason;
+  }
+
+  get retryAfterSeconds(): number | undefined {
+    return this.extra.retryAfterSeconds;
+  }
+
+  /** Shorthand for an error with a translatable reason. */
+  static withReason(
+    code: ErrorCode,
+    reason: string,
+    message: string,
+    retryAfterSeconds?: number,
+  ): AppError {
+    return new AppError(
+      code,
+      message,
+      undefined,
+      retryAfterSeconds === undefined ? { reason } : { reason, retryAfterSeconds },
+    );
+  }
+
   toBody(): ErrorBody {
-    return this.details
-      ? { code: this.code, message: this.message, details: this.details }
-      : { code: this.code, message: this.message };
+    const body: ErrorBody = { code: this.code, message: this.message };
+    if (this.details) body.details = this.details;
+    if (this.extra.reason) body.reason = this.extra.reason;
+    if (this.extra.retryAfterSeconds !== undefined)
+      body.retryAfterSeconds = this.extra.retryAfterSeconds;
+    return body;
   }
 }

@@ -5,3 +5,6 @@ export * from './media';
 export * from './calls';
 export * from './session';
 export * from './namespaces';
+export * from './scheduling';
+export * from './booking';
+export * from './rest';

@@ -117,7 +117,7 @@ export const mediaRequests = {
   routerCapabilities: defineRequest(
     'media:routerCapabilities',
     z.object({ callId }).strict(),
-    z.object({ rtpCapabilities: fromServer }),
+    z.object({ rtpCapabilities: RtpCapabilitiesSchema }),
     "The call router's RTP capabilities, to load the mediasoup-client Device.",
   ),
   createTransport: defineRequest(

@@ -1,6 +1,12 @@
 import { callEvents, callRequests } from './calls';
 import type { AnyEventDef, AnyRequestDef } from './envelope';
 import { mediaEvents, mediaRequests } from './media';
+import {
+  kioskSchedulingEvents,
+  kioskSchedulingRequests,
+  staffSchedulingEvents,
+  staffSchedulingRequests,
+} from './scheduling';
 import { kioskDirectoryEvents, kioskDirectoryRequests, sessionRequests } from './session';
 
 export interface NamespaceDef {
@@ -16,8 +22,18 @@ const media = Object.values(mediaRequests);
 export const kioskNamespace: NamespaceDef = {
   path: '/kiosk',
   auth: 'handshake auth `{ token }`: the kiosk device token',
-  requests: [sessionRequests.whoami, callRequests.hangup, ...media],
-  events: [callEvents.started, callEvents.ended, ...Object.values(mediaEvents)],
+  requests: [
+    sessionRequests.whoami,
+    ...Object.values(kioskSchedulingRequests),
+    callRequests.hangup,
+    ...media,
+  ],
+  events: [
+    ...Object.values(kioskSchedulingEvents),
+    callEvents.started,
+    callEvents.ended,
+    ...Object.values(mediaEvents),
+  ],
 };
 
 /** Advisors, schedulers and technicians. Authenticated by a staff session; roles checked per request. */
@@ -27,12 +43,14 @@ export const staffNamespace: NamespaceDef = {
   requests: [
     sessionRequests.whoami,
     kioskDirectoryRequests.list,
+    ...Object.values(staffSchedulingRequests),
     callRequests.start,
     callRequests.hangup,
     ...media,
   ],
   events: [
     kioskDirectoryEvents.changed,
+    ...Object.values(staffSchedulingEvents),
     callEvents.started,
     callEvents.ended,
     ...Object.values(mediaEvents),

@@ -1,0 +1,165 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AppointmentStatus, AppointmentView, Outcome } from '@visio/shared/protocol';
+import type { AppointmentRow, AppointmentUpdate, Database, NewAppointment } from '../store';
+import { TERMINAL_STATUSES } from './AppointmentLifecycle';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Appointment rows joined with what a view needs (service, advisor, kiosk, site names). */
+function viewQuery(db: Db) {
+  return db
+    .selectFrom('appointments as a')
+    .innerJoin('services as s', 's.id', 'a.service_id')
+    .innerJoin('kiosks as k', 'k.id', 'a.kiosk_id')
+    .innerJoin('sites as si', 'si.id', 'k.site_id')
+    .leftJoin('staff as st', 'st.id', 'a.advisor_id')
+    .selectAll('a')
+    .select([
+      's.name as service_name',
+      's.colour as service_colour',
+      'k.name as kiosk_name',
+      'si.name as site_name',
+      'si.timezone as site_timezone',
+      'st.name as advisor_name',
+    ]);
+}
+
+export type AppointmentWithNames = AppointmentRow & {
+  service_name: string;
+  service_colour: string;
+  kiosk_name: string;
+  site_name: string;
+  site_timezone: string;
+  advisor_name: string | null;
+};
+
+export function toView(row: AppointmentWithNames, openToService: boolean): AppointmentView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    service: { id: row.service_id, name: row.service_name, colour: row.service_colour },
+    advisor: row.advisor_id ? { id: row.advisor_id, name: row.advisor_name ?? '' } : null,
+    kiosk: { id: row.kiosk_id, name: row.kiosk_name, siteName: row.site_name },
+    startsAt: row.starts_at,
+    durationMin: row.duration_min,
+    citizenRef: row.citizen_ref,
+    checkedInAt: row.checked_in_at,
+    outcome: row.outcome as Outcome | null,
+    openToService,
+  };
+}
+
+/** Persistence of appointments and walk-in entries. No rules here: see BookingService and WaitingRoom. */
+export class AppointmentRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: NewAppointment, trx: Db = this.db): Promise<void> {
+    await trx.insertInto('appointments').values(row).execute();
+  }
+
+  async find(id: string, trx: Db = this.db): Promise<AppointmentWithNames | undefined> {
+    return viewQuery(trx).where('a.id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * Changes an appointment only if it is still in `expected` status: the loser of a race (two
+   * advisors admitting the same citizen) updates nothing and gets false.
+   */
+  async updateIfStatus(
+    id: string,
+    expected: AppointmentStatus,
+    changes: AppointmentUpdate,
+    trx: Db = this.db,
+  ): Promise<boolean> {
+    const result = await trx
+      .updateTable('appointments')
+      .set({ ...changes, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('status', '=', expected)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async update(id: string, changes: AppointmentUpdate, trx: Db = this.db): Promise<void> {
+    await trx
+      .updateTable('appointments')
+      .set({ ...changes, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async listBetween(
+    from: Date,
+    to: Date,
+    filter: { advisorId?: string | undefined; kioskId?: string | undefined } = {},
+  ): Promise<AppointmentWithNames[]> {
+    let q = viewQuery(this.db)
+      .where('a.starts_at', '>=', from.toISOString())
+      .where('a.starts_at', '<', to.toISOString());
+    if (filter.advisorId) q = q.where('a.advisor_id', '=', filter.advisorId);
+    if (filter.kioskId) q = q.where('a.kiosk_id', '=', filter.kioskId);
+    return q.orderBy('a.starts_at').execute();
+  }
+
+  /** Live (not terminal) bookings of an advisor or a kiosk overlapping [start, end), except `exceptId`. */
+  async overlapping(
+    column: 'advisor_id' | 'kiosk_id',
+    id: string,
+    start: Date,
+    end: Date,
+    exceptId: string | undefined,
+    trx: Db = this.db,
+  ): Promise<AppointmentRow[]> {
+    // Appointments last at most 120 min: only those starting in [start - 120 min, end) can overlap.
+    const earliest = new Date(start.getTime() - 120 * 60_000).toISOString();
+    const rows = await trx
+      .selectFrom('appointments')
+      .selectAll()
+      .where(column, '=', id)
+      .where('starts_at', '>=', earliest)
+      .where('starts_at', '<', end.toISOString())
+      .where('status', 'not in', [...TERMINAL_STATUSES])
+      .execute();
+    return rows.filter(
+      (r) =>
+        r.id !== exceptId &&
+        new Date(r.starts_at).getTime() + r.duration_min * 60_000 > start.getTime(),
+    );
+  }
+
+  /** Appointments of a kiosk still to check in, starting within [from, to). */
+  async checkInCandidates(kioskId: string, from: Date, to: Date): Promise<AppointmentRow[]> {
+    return this.db
+      .selectFrom('appointments')
+      .selectAll()
+      .where('kiosk_id', '=', kioskId)
+      .where('kind', '=', 'appointment')
+      .where('starts_at', '>=', from.toISOString())
+      .where('starts_at', '<', to.toISOString())
+      .execute();
+  }
+
+  /** The citizen currently waiting at (or in a call from) a kiosk. */
+  async activeAtKiosk(kioskId: string): Promise<AppointmentWithNames | undefined> {
+    return viewQuery(this.db)
+      .where('a.kiosk_id', '=', kioskId)
+      .where('a.status', 'in', ['checked_in', 'in_call'])
+      .orderBy('a.checked_in_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  async withStatus(status: AppointmentStatus): Promise<AppointmentWithNames[]> {
+    return viewQuery(this.db).where('a.status', '=', status).orderBy('a.checked_in_at').execute();
+  }
+
+  /** Scheduled appointments whose check-in window closed before `cutoff` (start < cutoff). */
+  async scheduledStartingBefore(cutoff: Date): Promise<AppointmentRow[]> {
+    return this.db
+      .selectFrom('appointments')
+      .selectAll()
+      .where('status', '=', 'scheduled')
+      .where('starts_at', '<', cutoff.toISOString())
+      .execute();
+  }
+}

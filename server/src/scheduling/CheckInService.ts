@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, type WaitingStatus } from '@visio/shared/protocol';
+import type { AuditLog } from '../store';
+import type { AppointmentRepository, AppointmentWithNames } from './AppointmentRepository';
+import { checkInWindow, type CheckInWindow } from './BookingRules';
+import type { Clock } from './BookingService';
+import type { CheckInCodes } from './CheckInCodes';
+import type { ReferenceRepository } from './ReferenceRepository';
+import type { WaitingRoom } from './WaitingRoom';
+import { isOpenAt } from './WeeklyHours';
+
+export interface CheckInOptions extends CheckInWindow {
+  /** Wrong codes in a row that lock code entry on a kiosk… */
+  maxWrongCodes: number;
+  /** …for this long. */
+  lockMs: number;
+}
+
+const WALK_IN_DURATION_MIN = 30;
+
+/**
+ * What a citizen does at the kiosk before a call: check in with a code, join a walk-in queue,
+ * leave the waiting room. Wrong codes are counted per kiosk and lock code entry for a while.
+ */
+export class CheckInService {
+  private readonly wrongCodes = new Map<string, { count: number; lockedUntil: number }>();
+
+  constructor(
+    private readonly appointments: AppointmentRepository,
+    private readonly refs: ReferenceRepository,
+    private readonly codes: CheckInCodes,
+    private readonly waitingRoom: WaitingRoom,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly options: CheckInOptions,
+  ) {}
+
+  async checkIn(kioskId: string, code: string): Promise<WaitingStatus> {
+    const now = this.clock.now();
+    this.assertNotLocked(kioskId, now);
+    const active = await this.appointments.activeAtKiosk(kioskId);
+    const day = 24 * 3_600_000;
+    const candidates = await this.appointments.checkInCandidates(
+      kioskId,
+      new Date(now.getTime() - day),
+      new Date(now.getTime() + day),
+    );
+    const match = candidates.find(
+      (a) => a.check_in_code_hash && this.codes.matches(a.id, code, a.check_in_code_hash),
+    );
+    if (!match) {
+      const left = this.countWrongCode(kioskId, now);
+      await this.audit.record({
+        actor: { kind: 'kiosk', id: kioskId },
+        action: 'checkin.wrong_code',
+        details: { attemptsLeft: left },
+      });
+      if (left === 0) throw this.lockedError(kioskId, now);
+      throw AppError.withReason(
+        'NOT_FOUND',
+        'wrong_code',
+        `This code is not recognised here (${left} attempts left)`,
+      );
+    }
+    this.wrongCodes.delete(kioskId);
+    // The same citizen again (a reload, a double tap): they are already in the waiting room.
+    if (active && active.id === match.id && active.status === 'checked_in')
+      return this.waitingRoom.waitingStatus(active);
+    if (active)
+      throw AppError.withReason(
+        'BAD_STATE',
+        'kiosk_busy',
+        'Another citizen is already waiting at this kiosk',
+      );
+    if (match.status === 'cancelled')
+      throw AppError.withReason('BAD_STATE', 'cancelled', 'This appointment was cancelled');
+    if (match.status !== 'scheduled')
+      throw AppError.withReason('BAD_STATE', 'too_late', 'This appointment is over');
+    const verdict = checkInWindow(new Date(match.starts_at), now, this.options);
+    if (verdict !== 'open') {
+      throw AppError.withReason(
+        'BAD_STATE',
+        verdict,
+        verdict === 'too_early' ? 'It is too early to check in' : 'It is too late to check in',
+      );
+    }
+    const row = (await this.appointments.find(match.id))!;
+    const updated = await this.waitingRoom.move(
+      row,
+      'check_in',
+      { checked_in_at: now.toISOString() },
+      { kind: 'kiosk', id: kioskId },
+    );
+    if (!updated)
+      throw new AppError('CONFLICT', 'The appointment changed meanwhile; please try again');
+    this.waitingRoom.onCheckedIn(updated);
+    return this.waitingRoom.waitingStatus(updated);
+  }
+
+  async joinWalkIn(kioskId: string, serviceId: string): Promise<WaitingStatus> {
+    const now = this.clock.now();
+    const kiosk = await this.refs.kioskSite(kioskId);
+    if (!kiosk) throw new AppError('NOT_FOUND', 'No such kiosk');
+    if (kiosk.outOfService)
+      throw AppError.withReason('UNAVAILABLE', 'out_of_service', 'This kiosk is out of service');
+    const service = (await this.refs.servicesAtSite(kiosk.site.id)).find((s) => s.id === serviceId);
+    if (!service) throw new AppError('NOT_FOUND', 'No such service at this kiosk');
+    if (!isOpenAt(service.walkInHours, kiosk.site.timezone, now)) {
+      throw AppError.withReason(
+        'BAD_STATE',
+        'walk_in_closed',
+        'This service has no walk-in slot open now',
+      );
+    }
+    if (await this.appointments.activeAtKiosk(kioskId)) {
+      throw AppError.withReason(
+        'BAD_STATE',
+        'kiosk_busy',
+        'Another citizen is already waiting at this kiosk',
+      );
+    }
+    const id = randomUUID();
+    const at = now.toISOString();
+    await this.appointments.insert({
+      id,
+      kind: 'walk_in',
+      service_id: serviceId,
+      advisor_id: null,
+      kiosk_id: kioskId,
+      starts_at: at,
+      duration_min: WALK_IN_DURATION_MIN,
+      check_in_code_hash: null,
+      citizen_ref: '',
+      status: 'checked_in',
+      checked_in_at: at,
+      call_started_at: null,
+      ended_at: null,
+      outcome: null,
+      created_by: null,
+      created_at: at,
+      updated_at: at,
+    });
+    await this.audit.record({
+      actor: { kind: 'kiosk', id: kioskId },
+      action: 'walk_in.join',
+      target: { type: 'appointment', id },
+      details: { serviceId },
+    });
+    const row = (await this.appointments.find(id))!;
+    this.waitingRoom.onCheckedIn(row);
+    return this.waitingRoom.waitingStatus(row);
+  }
+
+  /** The citizen leaves before the call: an appointment can be checked in again, a walk-in ends. */
+  async leave(kioskId: string): Promise<void> {
+    const row = await this.appointments.activeAtKiosk(kioskId);
+    if (!row || row.status !== 'checked_in')
+      throw AppError.withReason('BAD_STATE', 'not_waiting', 'Nobody is waiting at this kiosk');
+    await this.waitingRoom.move(
+      row,
+      'leave',
+      { checked_in_at: null },
+      { kind: 'kiosk', id: kioskId },
+    );
+  }
+
+  async current(
+    kioskId: string,
+  ): Promise<{ row: AppointmentWithNames; status: WaitingStatus } | undefined> {
+    const row = await this.appointments.activeAtKiosk(kioskId);
+    return row?.status === 'checked_in'
+      ? { row, status: await this.waitingRoom.waitingStatus(row) }
+      : undefined;
+  }
+
+  private assertNotLocked(kioskId: string, now: Date): void {
+    const entry = this.wrongCodes.get(kioskId);
+    if (entry && entry.lockedUntil > now.getTime()) throw this.lockedError(kioskId, now);
+    if (entry && entry.lockedUntil !== 0 && entry.lockedUntil <= now.getTime())
+      this.wrongCodes.delete(kioskId);
+  }
+
+  /** Counts a wrong code; returns the attempts left (0 = now locked). */
+  private countWrongCode(kioskId: string, now: Date): number {
+    const entry = this.wrongCodes.get(kioskId) ?? { count: 0, lockedUntil: 0 };
+    entry.count += 1;
+    if (entry.count >= this.options.maxWrongCodes)
+      entry.lockedUntil = now.getTime() + this.options.lockMs;
+    this.wrongCodes.set(kioskId, entry);
+    return Math.max(0, this.options.maxWrongCodes - entry.count);
+  }
+
+  private lockedError(kioskId: string, now: Date): AppError {
+    const until = this.wrongCodes.get(kioskId)?.lockedUntil ?? now.getTime();
+    const seconds = Math.max(1, Math.ceil((until - now.getTime()) / 1000));
+    return AppError.withReason(
+      'RATE_LIMITED',
+      'locked',
+      'Too many wrong codes: code entry is locked for a few minutes',
+      seconds,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { AuditLog, Store } from '../store';
+import { AppointmentRepository } from './AppointmentRepository';
+import { BookingService, type Clock } from './BookingService';
+import { CheckInCodes } from './CheckInCodes';
+import { CheckInService } from './CheckInService';
+import { ReferenceRepository } from './ReferenceRepository';
+import { SchedulingEvents } from './SchedulingEvents';
+import { WaitingRoom } from './WaitingRoom';
+
+export interface SchedulingDeps {
+  store: Store;
+  audit: AuditLog;
+  config: Config;
+  /** Keys the check-in code HMACs (the server secret). */
+  secret: Buffer;
+  isInCall: (advisorId: string) => boolean;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** Booking, check-in, waiting room and matching, assembled over one store. */
+export class SchedulingModule {
+  readonly events = new SchedulingEvents();
+  readonly appointments: AppointmentRepository;
+  readonly refs: ReferenceRepository;
+  readonly codes: CheckInCodes;
+  readonly booking: BookingService;
+  readonly waitingRoom: WaitingRoom;
+  readonly checkIn: CheckInService;
+
+  constructor(deps: SchedulingDeps) {
+    const { store, audit, config, secret } = deps;
+    const clock = deps.clock ?? { now: () => new Date() };
+    const s = config.scheduling;
+    this.appointments = new AppointmentRepository(store.db);
+    this.refs = new ReferenceRepository(store.db);
+    this.codes = new CheckInCodes(secret);
+    this.booking = new BookingService(store.db, this.refs, this.codes, audit, this.events, clock);
+    this.waitingRoom = new WaitingRoom(
+      this.appointments,
+      this.refs,
+      audit,
+      this.events,
+      clock,
+      {
+        takeoverGraceMs: s.takeoverGraceMs,
+        checkInAfterMin: s.checkInAfterMin,
+        kioskReconnectGraceMs: s.kioskWaitingGraceMs,
+        sweepIntervalMs: s.noShowSweepMs,
+        isInCall: deps.isInCall,
+      },
+      deps.logger.child({ module: 'waiting-room' }),
+    );
+    this.checkIn = new CheckInService(
+      this.appointments,
+      this.refs,
+      this.codes,
+      this.waitingRoom,
+      audit,
+      clock,
+      {
+        beforeMin: s.checkInBeforeMin,
+        afterMin: s.checkInAfterMin,
+        maxWrongCodes: s.maxWrongCodes,
+        lockMs: s.lockMs,
+      },
+    );
+  }
+
+  start(): Promise<void> {
+    return this.waitingRoom.start();
+  }
+
+  stop(): void {
+    this.waitingRoom.stop();
+  }
+}

@@ -1,0 +1,407 @@
+import type { Logger } from 'pino';
+import {
+  AppError,
+  type AdvisorStatus,
+  type AppointmentView,
+  type CallEndReason,
+  type Outcome,
+  type WaitingStatus,
+} from '@visio/shared/protocol';
+import type { AuditLog } from '../store';
+import { nextStatus, type LifecycleEvent } from './AppointmentLifecycle';
+import {
+  toView,
+  type AppointmentRepository,
+  type AppointmentWithNames,
+} from './AppointmentRepository';
+import type { Clock } from './BookingService';
+import type { ReferenceRepository } from './ReferenceRepository';
+import type { SchedulingEvents } from './SchedulingEvents';
+
+export interface WaitingRoomOptions {
+  /** After this long waiting, a citizen is open to every advisor of the service. */
+  takeoverGraceMs: number;
+  /** Minutes after the start until which an appointment may still be checked in (then: no-show). */
+  checkInAfterMin: number;
+  /** How long a waiting kiosk may be disconnected before its citizen leaves the queue. */
+  kioskReconnectGraceMs: number;
+  /** How often to look for no-shows. */
+  sweepIntervalMs: number;
+  /** Whether an advisor is in a call right now (from the calls module). */
+  isInCall: (advisorId: string) => boolean;
+}
+
+interface AdvisorPresence {
+  sockets: number;
+  availability: 'available' | 'away';
+}
+
+/**
+ * Who may take whom, and when. Holds advisors' presence and availability, computes each waiting
+ * citizen's status and queue place, claims a citizen for exactly one advisor (the database decides
+ * races), and moves appointments through their lifecycle as calls end, kiosks vanish or windows pass.
+ */
+export class WaitingRoom {
+  private readonly advisors = new Map<string, AdvisorPresence>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly appointments: AppointmentRepository,
+    private readonly refs: ReferenceRepository,
+    private readonly audit: AuditLog,
+    private readonly events: SchedulingEvents,
+    private readonly clock: Clock,
+    private readonly options: WaitingRoomOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Recovers after a restart (calls died with the process) and starts the no-show sweeper. */
+  async start(): Promise<void> {
+    for (const row of await this.appointments.withStatus('in_call')) {
+      await this.move(
+        row,
+        'requeue',
+        { call_started_at: null },
+        { kind: 'system' },
+        { reason: 'server_restart' },
+      );
+    }
+    for (const row of await this.appointments.withStatus('checked_in')) {
+      this.armTakeover(row);
+      // The kiosk has the reconnect grace to come back after the restart.
+      this.kioskDisconnected(row.kiosk_id);
+    }
+    await this.sweepNoShows();
+    this.sweeper = setInterval(() => {
+      this.sweepNoShows().catch((err: unknown) =>
+        this.logger.error({ err }, 'no-show sweep failed'),
+      );
+    }, this.options.sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  // --- advisors ---------------------------------------------------------------------------
+
+  advisorConnected(advisorId: string): void {
+    const p = this.advisors.get(advisorId) ?? { sockets: 0, availability: 'available' as const };
+    p.sockets += 1;
+    this.advisors.set(advisorId, p);
+    if (p.sockets === 1) void this.advisorStatusChanged(advisorId);
+  }
+
+  advisorDisconnected(advisorId: string): void {
+    const p = this.advisors.get(advisorId);
+    if (!p) return;
+    p.sockets -= 1;
+    if (p.sockets <= 0) {
+      p.sockets = 0;
+      void this.advisorStatusChanged(advisorId);
+    }
+  }
+
+  async setAvailability(advisorId: string, availability: 'available' | 'away'): Promise<void> {
+    const p = this.advisors.get(advisorId) ?? { sockets: 0, availability };
+    p.availability = availability;
+    this.advisors.set(advisorId, p);
+    await this.audit.record({
+      actor: { kind: 'staff', id: advisorId },
+      action: 'advisor.availability',
+      details: { availability },
+    });
+    await this.advisorStatusChanged(advisorId);
+  }
+
+  availabilityOf(advisorId: string): 'available' | 'away' {
+    return this.advisors.get(advisorId)?.availability ?? 'available';
+  }
+
+  advisorStatus(advisorId: string): AdvisorStatus {
+    const p = this.advisors.get(advisorId);
+    if (!p || p.sockets === 0) return 'offline';
+    if (this.options.isInCall(advisorId)) return 'in_call';
+    return p.availability;
+  }
+
+  /** Tells kiosks waiting for this advisor and the advisor's colleagues that something moved. */
+  async advisorStatusChanged(advisorId: string): Promise<void> {
+    const waiting = (await this.appointments.withStatus('checked_in')).filter(
+      (r) => r.advisor_id === advisorId,
+    );
+    for (const row of waiting) this.emitChanged(row);
+    const serviceIds = await this.refs.servicesOf(advisorId);
+    if (serviceIds.length > 0) this.events.emit('queuesChanged', { serviceIds });
+  }
+
+  // --- who may take whom -----------------------------------------------------------------
+
+  /** Whether colleagues of the scheduled advisor may take this waiting citizen now. */
+  openToService(row: AppointmentWithNames): boolean {
+    if (row.status !== 'checked_in') return false;
+    if (row.kind === 'walk_in' || !row.advisor_id) return true;
+    const status = this.advisorStatus(row.advisor_id);
+    if (status === 'away' || status === 'offline') return true;
+    return (
+      this.clock.now().getTime() >=
+      new Date(row.checked_in_at!).getTime() + this.options.takeoverGraceMs
+    );
+  }
+
+  mayTake(advisorId: string, serviceIds: readonly string[], row: AppointmentWithNames): boolean {
+    if (row.status !== 'checked_in') return false;
+    if (row.kind === 'appointment' && row.advisor_id === advisorId) return true;
+    return serviceIds.includes(row.service_id) && this.openToService(row);
+  }
+
+  view(row: AppointmentWithNames): AppointmentView {
+    return toView(row, this.openToService(row));
+  }
+
+  /** Waiting citizens this advisor may take now, oldest first. */
+  async queueFor(advisorId: string): Promise<AppointmentView[]> {
+    const serviceIds = await this.refs.servicesOf(advisorId);
+    return (await this.appointments.withStatus('checked_in'))
+      .filter((r) => this.mayTake(advisorId, serviceIds, r))
+      .map((r) => this.view(r));
+  }
+
+  async waitingStatus(row: AppointmentWithNames): Promise<WaitingStatus> {
+    let position: number | null = null;
+    if (this.openToService(row)) {
+      const queue = (await this.appointments.withStatus('checked_in')).filter(
+        (r) => r.service_id === row.service_id && this.openToService(r),
+      );
+      position = queue.findIndex((r) => r.id === row.id) + 1 || null;
+    }
+    const advisor =
+      row.advisor_id && row.kind === 'appointment'
+        ? {
+            name: (row.advisor_name ?? '').split(' ')[0] ?? '',
+            status: this.advisorStatus(row.advisor_id),
+          }
+        : null;
+    return {
+      appointmentId: row.id,
+      kind: row.kind,
+      serviceName: row.service_name,
+      advisor,
+      position,
+      checkedInAt: row.checked_in_at ?? this.clock.now().toISOString(),
+    };
+  }
+
+  /**
+   * Claims a waiting citizen for one advisor: checked_in → in_call, as one conditional update.
+   * Of two advisors taking the same citizen at once, exactly one wins; the other gets CONFLICT.
+   */
+  async claim(advisorId: string, appointmentId: string): Promise<AppointmentWithNames> {
+    const row = await this.appointments.find(appointmentId);
+    if (!row) throw new AppError('NOT_FOUND', 'No such appointment');
+    if (row.status === 'in_call')
+      throw AppError.withReason('CONFLICT', 'taken', 'Another advisor has taken this citizen');
+    if (row.status !== 'checked_in')
+      throw AppError.withReason('BAD_STATE', row.status, 'This citizen is not waiting');
+    const serviceIds = await this.refs.servicesOf(advisorId);
+    if (!this.mayTake(advisorId, serviceIds, row)) {
+      throw AppError.withReason(
+        'FORBIDDEN',
+        'not_yours_yet',
+        'This citizen is waiting for another advisor',
+      );
+    }
+    const now = this.clock.now().toISOString();
+    const won = await this.appointments.updateIfStatus(appointmentId, 'checked_in', {
+      status: nextStatus('checked_in', 'start_call', row.kind),
+      advisor_id:
+        row.kind === 'walk_in' || row.advisor_id !== advisorId ? advisorId : row.advisor_id,
+      call_started_at: now,
+    });
+    if (!won)
+      throw AppError.withReason('CONFLICT', 'taken', 'Another advisor has taken this citizen');
+    this.clearTimer(appointmentId);
+    await this.audit.record({
+      actor: { kind: 'staff', id: advisorId },
+      action: 'appointment.admit',
+      target: { type: 'appointment', id: appointmentId },
+      details: { takenOver: row.kind === 'appointment' && row.advisor_id !== advisorId },
+    });
+    const claimed = (await this.appointments.find(appointmentId))!;
+    this.emitChanged(claimed);
+    this.events.emit('queuesChanged', { serviceIds: [row.service_id] });
+    return claimed;
+  }
+
+  /** The call could not start after all: the citizen waits again, in the same place. */
+  async release(appointmentId: string): Promise<void> {
+    const row = await this.appointments.find(appointmentId);
+    if (row?.status === 'in_call')
+      await this.move(row, 'requeue', { call_started_at: null }, { kind: 'system' });
+  }
+
+  /** A call of this appointment ended: completed after a real call, back to waiting if media failed. */
+  async callEnded(appointmentId: string, reason: CallEndReason): Promise<void> {
+    const row = await this.appointments.find(appointmentId);
+    if (!row || row.status !== 'in_call') return;
+    const event: LifecycleEvent =
+      reason === 'media_failed' || reason === 'server_shutdown'
+        ? 'requeue'
+        : reason === 'peer_disconnected'
+          ? 'fail'
+          : 'complete';
+    const changes =
+      event === 'requeue'
+        ? { call_started_at: null }
+        : { ended_at: this.clock.now().toISOString() };
+    await this.move(row, event, changes, { kind: 'system' }, { reason });
+  }
+
+  /** The advisor who handled an appointment records how it went. */
+  async recordOutcome(
+    advisorId: string,
+    appointmentId: string,
+    outcome: Outcome,
+  ): Promise<AppointmentView> {
+    const row = await this.appointments.find(appointmentId);
+    if (!row || row.advisor_id !== advisorId)
+      throw new AppError('NOT_FOUND', 'No such appointment of yours');
+    if (row.status !== 'completed' && row.status !== 'failed') {
+      throw AppError.withReason('BAD_STATE', row.status, 'The outcome is recorded after the call');
+    }
+    await this.appointments.update(appointmentId, { outcome });
+    await this.audit.record({
+      actor: { kind: 'staff', id: advisorId },
+      action: 'appointment.outcome',
+      target: { type: 'appointment', id: appointmentId },
+      details: { outcome },
+    });
+    const updated = (await this.appointments.find(appointmentId))!;
+    this.emitChanged(updated);
+    return this.view(updated);
+  }
+
+  // --- kiosks -----------------------------------------------------------------------------
+
+  /** A checked-in citizen's kiosk went away: their place is kept for the reconnect grace. */
+  kioskDisconnected(kioskId: string): void {
+    const key = `kiosk:${kioskId}`;
+    if (this.timers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      void this.expireWaitingAt(kioskId);
+    }, this.options.kioskReconnectGraceMs);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  kioskConnected(kioskId: string): void {
+    this.clearTimer(`kiosk:${kioskId}`);
+  }
+
+  /** A citizen just checked in (or joined a walk-in queue). */
+  onCheckedIn(row: AppointmentWithNames): void {
+    this.armTakeover(row);
+    this.emitChanged(row, { arrived: true });
+    this.events.emit('queuesChanged', { serviceIds: [row.service_id] });
+  }
+
+  emitChanged(
+    row: AppointmentWithNames,
+    extra: { arrived?: boolean; waitingEnded?: 'no_show' | 'cancelled' | 'expired' } = {},
+  ): void {
+    this.events.emit('changed', {
+      appointmentId: row.id,
+      kioskId: row.kiosk_id,
+      serviceId: row.service_id,
+      advisorId: row.advisor_id,
+      ...extra,
+    });
+  }
+
+  /** Applies a lifecycle event if the appointment is still where we saw it; audits and notifies. */
+  async move(
+    row: AppointmentWithNames,
+    event: LifecycleEvent,
+    changes: Record<string, unknown>,
+    actor: { kind: 'staff' | 'kiosk' | 'system'; id?: string },
+    details: Record<string, unknown> = {},
+    waitingEnded?: 'no_show' | 'cancelled' | 'expired',
+  ): Promise<AppointmentWithNames | undefined> {
+    const to = nextStatus(row.status, event, row.kind);
+    if (!(await this.appointments.updateIfStatus(row.id, row.status, { ...changes, status: to })))
+      return undefined;
+    await this.audit.record({
+      actor,
+      action: `appointment.${event}`,
+      target: { type: 'appointment', id: row.id },
+      details: { from: row.status, to, ...details },
+    });
+    const updated = (await this.appointments.find(row.id))!;
+    if (to === 'checked_in') this.armTakeover(updated);
+    else this.clearTimer(row.id);
+    this.emitChanged(updated, waitingEnded ? { waitingEnded } : {});
+    this.events.emit('queuesChanged', { serviceIds: [row.service_id] });
+    return updated;
+  }
+
+  private async expireWaitingAt(kioskId: string): Promise<void> {
+    const row = await this.appointments.activeAtKiosk(kioskId);
+    if (row?.status !== 'checked_in') return;
+    await this.move(
+      row,
+      'leave',
+      { checked_in_at: null },
+      { kind: 'system' },
+      { reason: 'kiosk_gone' },
+      'expired',
+    );
+  }
+
+  private async sweepNoShows(): Promise<void> {
+    const cutoff = new Date(this.clock.now().getTime() - this.options.checkInAfterMin * 60_000);
+    for (const row of await this.appointments.scheduledStartingBefore(cutoff)) {
+      const full = await this.appointments.find(row.id);
+      if (full)
+        await this.move(
+          full,
+          'no_show',
+          { ended_at: this.clock.now().toISOString() },
+          { kind: 'system' },
+          {},
+          'no_show',
+        );
+    }
+  }
+
+  /** When the takeover grace elapses, colleagues must see the citizen appear in their queue. */
+  private armTakeover(row: AppointmentWithNames): void {
+    if (row.kind !== 'appointment' || !row.checked_in_at) return;
+    this.clearTimer(row.id);
+    const due =
+      new Date(row.checked_in_at).getTime() +
+      this.options.takeoverGraceMs -
+      this.clock.now().getTime();
+    if (due <= 0) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(row.id);
+      void this.appointments.find(row.id).then((fresh) => {
+        if (fresh?.status === 'checked_in') {
+          this.emitChanged(fresh);
+          this.events.emit('queuesChanged', { serviceIds: [fresh.service_id] });
+        }
+      });
+    }, due);
+    timer.unref();
+    this.timers.set(row.id, timer);
+  }
+
+  private clearTimer(key: string): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+  }
+}

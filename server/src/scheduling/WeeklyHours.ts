@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { localParts, parseClock } from './LocalTime';
+
+/** Opening or walk-in hours: per ISO weekday ("1" = Monday), local [from, to) ranges "HH:MM". */
+export type WeeklyHours = Partial<
+  Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>
+>;
+
+const clock = z.string().refine((s) => !Number.isNaN(parseClock(s)), 'HH:MM');
+export const WeeklyHoursSchema = z
+  .partialRecord(
+    z.enum(['1', '2', '3', '4', '5', '6', '7']),
+    z.array(z.tuple([clock, clock])).max(6),
+  )
+  .refine(
+    (h) =>
+      Object.values(h).every((ranges) =>
+        ranges.every(([from, to]) => parseClock(from) < parseClock(to)),
+      ),
+    'each range must end after it starts',
+  );
+
+export function parseWeeklyHours(json: string): WeeklyHours {
+  const parsed = WeeklyHoursSchema.safeParse(JSON.parse(json));
+  return parsed.success ? (parsed.data as WeeklyHours) : {};
+}
+
+function rangesOn(hours: WeeklyHours, weekday: number): [number, number][] {
+  return (hours[String(weekday) as keyof WeeklyHours] ?? []).map(([f, t]) => [
+    parseClock(f),
+    parseClock(t),
+  ]);
+}
+
+/** Whether the instant falls inside one of the day's ranges, in the site's time zone. */
+export function isOpenAt(hours: WeeklyHours, timeZone: string, instant: Date): boolean {
+  const p = localParts(instant, timeZone);
+  return rangesOn(hours, p.weekday).some(([from, to]) => p.minutes >= from && p.minutes < to);
+}
+
+/** Whether [start, start + duration) fits entirely inside one range of the same local day. */
+export function fitsWithin(
+  hours: WeeklyHours,
+  timeZone: string,
+  start: Date,
+  durationMin: number,
+): boolean {
+  const p = localParts(start, timeZone);
+  const end = p.minutes + durationMin;
+  return rangesOn(hours, p.weekday).some(([from, to]) => p.minutes >= from && end <= to);
+}

@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import type { Namespace } from 'socket.io';
+import { kioskSchedulingEvents, staffSchedulingEvents } from '@visio/shared/protocol';
+import type { AppointmentChange } from '../scheduling/SchedulingEvents';
+import { emit } from './emit';
+import type { SchedulingModule } from '../scheduling/SchedulingModule';
+
+export const partyRoom = (id: string) => `party:${id}`;
+export const serviceRoom = (id: string) => `service:${id}`;
+export const STAFF_ROOM = 'staff';
+
+/**
+ * Turns scheduling events into socket messages, each to the sockets it concerns only: the kiosk of
+ * the appointment, its advisor, and the advisors of its service. Kiosk A never hears of kiosk B.
+ */
+export class SchedulingNotifier {
+  constructor(
+    private readonly kiosks: Namespace,
+    private readonly staff: Namespace,
+    private readonly scheduling: SchedulingModule,
+    private readonly log: Logger,
+  ) {}
+
+  wire(): void {
+    this.scheduling.events.on('changed', (change) => {
+      this.onChanged(change).catch((err: unknown) =>
+        this.log.error({ err, appointmentId: change.appointmentId }, 'notify failed'),
+      );
+    });
+    this.scheduling.events.on('queuesChanged', ({ serviceIds }) => {
+      for (const serviceId of serviceIds)
+        emit(this.staff.to(serviceRoom(serviceId)), staffSchedulingEvents.queueChanged, {
+          serviceId,
+        });
+    });
+  }
+
+  private async onChanged(change: AppointmentChange): Promise<void> {
+    const { waitingRoom, appointments } = this.scheduling;
+    const row = await appointments.find(change.appointmentId);
+    if (!row) return;
+    const view = waitingRoom.view(row);
+
+    const kiosk = this.kiosks.to(partyRoom(row.kiosk_id));
+    if (change.waitingEnded) {
+      emit(kiosk, kioskSchedulingEvents.waitingEnded, {
+        appointmentId: row.id,
+        reason: change.waitingEnded,
+      });
+    } else if (row.status === 'checked_in') {
+      emit(kiosk, kioskSchedulingEvents.waitingStatus, await waitingRoom.waitingStatus(row));
+    }
+
+    if (row.advisor_id)
+      emit(
+        this.staff.to(partyRoom(row.advisor_id)),
+        staffSchedulingEvents.appointmentChanged,
+        view,
+      );
+    if (change.arrived) {
+      // The scheduled advisor is alerted; for a walk-in, every advisor of the service.
+      const target =
+        row.kind === 'appointment' && row.advisor_id
+          ? partyRoom(row.advisor_id)
+          : serviceRoom(row.service_id);
+      emit(this.staff.to(target), staffSchedulingEvents.citizenArrived, view);
+    }
+  }
+}

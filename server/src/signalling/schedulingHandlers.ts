@@ -1,0 +1,99 @@
+import { kioskSchedulingRequests, staffSchedulingRequests } from '@visio/shared/protocol';
+import type { KioskPrincipal, StaffPrincipal } from '../auth/Principal';
+import type { CallService } from '../calls/CallService';
+import { localDay } from '../scheduling/LocalTime';
+import type { SchedulingModule } from '../scheduling/SchedulingModule';
+import { isOpenAt } from '../scheduling/WeeklyHours';
+import type { RequestRouter } from './RequestRouter';
+
+/** The kiosk's side of scheduling: its welcome data, check-in, walk-in, leaving the waiting room. */
+export function registerKioskScheduling(
+  router: RequestRouter<KioskPrincipal>,
+  scheduling: SchedulingModule,
+): void {
+  const { refs, checkIn } = scheduling;
+  router
+    .on(kioskSchedulingRequests.home, async (_data, { principal }) => {
+      const kiosk = await refs.kioskSite(principal.kioskId);
+      if (!kiosk) throw new Error(`authenticated kiosk ${principal.kioskId} has no site`);
+      const now = new Date();
+      const services = (await refs.servicesAtSite(kiosk.site.id)).slice(0, 6).map((s) => ({
+        id: s.id,
+        name: s.name,
+        colour: s.colour,
+        walkInOpen: isOpenAt(s.walkInHours, kiosk.site.timezone, now),
+      }));
+      const waiting = await checkIn.current(principal.kioskId);
+      return {
+        kiosk: {
+          id: kiosk.kioskId,
+          name: kiosk.kioskName,
+          siteName: kiosk.site.name,
+          outOfService: kiosk.outOfService,
+        },
+        services,
+        waiting: waiting?.status ?? null,
+      };
+    })
+    .on(kioskSchedulingRequests.checkIn, async ({ code }, { principal }) => ({
+      waiting: await checkIn.checkIn(principal.kioskId, code),
+    }))
+    .on(kioskSchedulingRequests.joinWalkIn, async ({ serviceId }, { principal }) => ({
+      waiting: await checkIn.joinWalkIn(principal.kioskId, serviceId),
+    }))
+    .on(kioskSchedulingRequests.cancelWaiting, async (_data, { principal }) => {
+      await checkIn.leave(principal.kioskId);
+      return {};
+    });
+}
+
+/** The advisor's side: agenda, queue, admitting a citizen, availability, outcome. */
+export function registerStaffScheduling(
+  router: RequestRouter<StaffPrincipal>,
+  scheduling: SchedulingModule,
+  calls: CallService,
+  timezone: string,
+): void {
+  const { waitingRoom, appointments } = scheduling;
+  const advisorOnly = { roles: ['advisor'] as const };
+  router
+    .on(
+      staffSchedulingRequests.agenda,
+      async (_data, { principal }) => {
+        const { start, end } = localDay(new Date(), timezone);
+        const rows = await appointments.listBetween(start, end, { advisorId: principal.staffId });
+        return {
+          appointments: rows.map((r) => waitingRoom.view(r)),
+          availability: waitingRoom.availabilityOf(principal.staffId),
+        };
+      },
+      advisorOnly,
+    )
+    .on(
+      staffSchedulingRequests.queue,
+      async (_data, { principal }) => ({ entries: await waitingRoom.queueFor(principal.staffId) }),
+      advisorOnly,
+    )
+    .on(
+      staffSchedulingRequests.admit,
+      async ({ appointmentId }, { principal }) => ({
+        callId: (await calls.admit(principal, appointmentId)).id,
+      }),
+      advisorOnly,
+    )
+    .on(
+      staffSchedulingRequests.setAvailability,
+      async ({ availability }, { principal }) => {
+        await waitingRoom.setAvailability(principal.staffId, availability);
+        return {};
+      },
+      advisorOnly,
+    )
+    .on(
+      staffSchedulingRequests.recordOutcome,
+      async ({ appointmentId, outcome }, { principal }) => ({
+        appointment: await waitingRoom.recordOutcome(principal.staffId, appointmentId, outcome),
+      }),
+      advisorOnly,
+    );
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { initial } from './migrations/0001_initial';
+import type { Database } from './schema';
+
+/** Versioned migrations, in order. Never edit a shipped one: add the next. */
+const migrations: MigrationProvider = {
+  getMigrations: async () => ({ '0001_initial': initial }),
+};
+
+export interface StoreOptions {
+  /** SQLite file path, or ':memory:'. */
+  sqliteFile: string;
+}
+
+/**
+ * The database connection. SQLite (better-sqlite3) is the embedded default; the code above it is
+ * Kysely only, so a PostgresDialect can be dropped in here for several server nodes.
+ */
+export class Store {
+  private constructor(
+    readonly db: Kysely<Database>,
+    private readonly sqlite: SQLite.Database,
+  ) {}
+
+  static async open(options: StoreOptions): Promise<Store> {
+    if (options.sqliteFile !== ':memory:')
+      fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });
+    const sqlite = new SQLite(options.sqliteFile);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const store = new Store(db, sqlite);
+    await store.migrate();
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const { error, results } = await new Migrator({
+      db: this.db,
+      provider: migrations,
+    }).migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    }
+  }
+
+  /** A cheap query proving the database answers (readiness). */
+  isHealthy(): boolean {
+    try {
+      return this.sqlite.open && this.sqlite.prepare('select 1 as ok').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,144 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// The database as Kysely sees it. Times are ISO-8601 UTC strings (`2026-11-27T09:30:00.000Z`):
+// they sort as text and mean the same in SQLite and PostgreSQL. JSON columns hold text.
+// Ids are random UUIDs. Secrets are stored only as hashes.
+
+export interface ServiceTable {
+  id: string;
+  name: string;
+  /** CSS colour of the service's button and badges, e.g. `#0b5cad`. */
+  colour: string;
+  /** JSON `WeeklyHours`: walk-in slots in the site's local time. `{}` = appointments only. */
+  walk_in_hours: string;
+  created_at: string;
+}
+
+export interface SiteTable {
+  id: string;
+  name: string;
+  /** IANA time zone of the site, e.g. `Europe/Paris`. */
+  timezone: string;
+  /** JSON `WeeklyHours`: when the host site is open (bookings must fit inside). */
+  opening_hours: string;
+  created_at: string;
+}
+
+export interface SiteServiceTable {
+  site_id: string;
+  service_id: string;
+}
+
+export interface KioskTable {
+  id: string;
+  site_id: string;
+  name: string;
+  enrolment_state: 'pending' | 'enrolled' | 'revoked';
+  /** HMAC of the one-time enrolment code while pending. */
+  enrolment_code_hash: string | null;
+  enrolment_expires_at: string | null;
+  /** SHA-256 of the device token once enrolled. */
+  device_token_hash: string | null;
+  out_of_service: Generated<number>;
+  created_at: string;
+}
+
+export interface StaffTable {
+  id: string;
+  name: string;
+  login: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url parts). */
+  password_hash: string;
+  /** JSON array of roles: advisor, scheduler, technician, admin. */
+  roles: string;
+  active: Generated<number>;
+  created_at: string;
+}
+
+export interface StaffServiceTable {
+  staff_id: string;
+  service_id: string;
+}
+
+export interface StaffSessionTable {
+  id: string;
+  staff_id: string;
+  /** SHA-256 of the session token held in the httpOnly cookie. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export type AppointmentStatus =
+  'scheduled' | 'checked_in' | 'in_call' | 'completed' | 'no_show' | 'cancelled' | 'failed';
+
+export interface AppointmentTable {
+  id: string;
+  kind: 'appointment' | 'walk_in';
+  service_id: string;
+  /** The scheduled advisor; for a walk-in, the advisor who took it (null while queued). */
+  advisor_id: string | null;
+  kiosk_id: string;
+  starts_at: string;
+  duration_min: number;
+  /** HMAC of the 6-digit check-in code; null for walk-ins. */
+  check_in_code_hash: string | null;
+  /** A minimal citizen reference (e.g. a file number); never a life story. */
+  citizen_ref: string;
+  status: AppointmentStatus;
+  checked_in_at: string | null;
+  call_started_at: string | null;
+  ended_at: string | null;
+  outcome: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CallRecordTable {
+  id: string;
+  appointment_id: string | null;
+  kiosk_id: string;
+  advisor_id: string;
+  service_id: string | null;
+  started_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  ended_by: string | null;
+  /** JSON quality summary (bitrate, loss, jitter, RTT) filled by monitoring. */
+  quality: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_kind: 'staff' | 'kiosk' | 'system';
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  /** JSON details: ids and codes of outcomes, never personal data. */
+  details: string | null;
+}
+
+export interface Database {
+  services: ServiceTable;
+  sites: SiteTable;
+  site_services: SiteServiceTable;
+  kiosks: KioskTable;
+  staff: StaffTable;
+  staff_services: StaffServiceTable;
+  staff_sessions: StaffSessionTable;
+  appointments: AppointmentTable;
+  call_records: CallRecordTable;
+  audit_log: AuditLogTable;
+}
+
+export type ServiceRow = Selectable<ServiceTable>;
+export type SiteRow = Selectable<SiteTable>;
+export type KioskRow = Selectable<KioskTable>;
+export type StaffRow = Selectable<StaffTable>;
+export type AppointmentRow = Selectable<AppointmentTable>;
+export type NewAppointment = Insertable<AppointmentTable>;
+export type AppointmentUpdate = Updateable<AppointmentTable>;
+export type CallRecordRow = Selectable<CallRecordTable>;
