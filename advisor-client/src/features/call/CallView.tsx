@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MessageKey } from '../../i18n/translate';
+import { useT } from '../../i18n/useT';
+import { Button } from '../../primitives/Button';
+import { Icon } from '../../primitives/Icon';
+import { ToggleButton } from '../../primitives/ToggleButton';
+import { VideoView } from '../../primitives/VideoView';
+import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
+import { useCallSnapshot } from './useCallSnapshot';
+
+const STATE_TEXT = {
+  connecting: 'call.state.connecting',
+  connected: 'call.state.connected',
+  reconnecting: 'call.state.reconnecting',
+  failed: 'call.state.failed',
+  closed: 'call.state.closed',
+} as const satisfies Record<string, MessageKey>;
+
+/** The call: the citizen large, the advisor small, and the call controls. */
+export function CallView() {
+  const t = useT();
+  const session = useStaffSession();
+  const call = useStaffState((s) => s.call);
+  const callSession = useStaffState((s) => s.callSession);
+  const localStream = useStaffState((s) => s.localStream);
+  const snapshot = useCallSnapshot(callSession);
+  const [soundBlocked, setSoundBlocked] = useState(false);
+  const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  // Keyboard and screen-reader users land on the call when it starts.
+  useEffect(() => headingRef.current?.focus(), []);
+
+  const name = call?.peerName ?? '';
+  const state = snapshot?.state ?? 'connecting';
+  const remoteStream = snapshot?.remoteStream ?? null;
+  const remoteHasVideo = (remoteStream?.getVideoTracks().length ?? 0) > 0;
+  const micMuted = snapshot?.localMuted.microphone ?? false;
+  const cameraOff = snapshot?.localMuted.camera ?? false;
+
+  return (
+    <section
+      className="call"
+      data-testid="advisor-call"
+      data-state={state}
+      data-call-id={call?.callId}
+      aria-labelledby="call-heading"
+    >
+      <div className="call__top">
+        <h2 id="call-heading" ref={headingRef} tabIndex={-1}>
+          {t('call.title', { name })}
+        </h2>
+        <p className={`call-state call-state--${state}`}>
+          {t('call.stateLabel')}{' '}
+          <strong data-testid="call-state" data-state={state}>
+            {t(STATE_TEXT[state])}
+          </strong>
+        </p>
+      </div>
+      <div className="stage">
+        <VideoView
+          stream={remoteStream}
+          label={t('call.remoteVideo', { name })}
+          muted={soundBlocked}
+          onAutoplayBlocked={onAutoplayBlocked}
+          testId="remote-video"
+        />
+        {!remoteHasVideo || snapshot?.remoteMuted.video ? (
+          <p className="stage__overlay">
+            {remoteHasVideo ? t('call.remoteCameraOff') : t('call.waitingVideo')}
+          </p>
+        ) : null}
+        {snapshot?.remoteMuted.audio ? (
+          <p className="stage__badge">{t('call.remoteMicOff')}</p>
+        ) : null}
+        {soundBlocked ? (
+          <Button
+            className="sound-unlock"
+            icon={<Icon name="speaker" />}
+            onClick={() => setSoundBlocked(false)}
+          >
+            {t('call.soundBlocked')}
+          </Button>
+        ) : null}
+        <figure className="self-view">
+          <VideoView stream={localStream} self label={t('call.selfView')} testId="self-video" />
+          {cameraOff ? (
+            <figcaption className="self-view__off">{t('call.camera.off')}</figcaption>
+          ) : null}
+        </figure>
+      </div>
+      <div className="controls" role="group" aria-label={t('call.controls')}>
+        <ToggleButton
+          testId="toggle-mic"
+          label={t('call.mic')}
+          pressedText={t('call.mic.off')}
+          pressed={micMuted}
+          onPressedChange={(muted) => session.setMicrophoneMuted(muted)}
+          icon={<Icon name="microphone" />}
+          pressedIcon={<Icon name="microphoneOff" />}
+          disabled={!callSession}
+        />
+        <ToggleButton
+          testId="toggle-camera"
+          label={t('call.camera')}
+          pressedText={t('call.camera.off')}
+          pressed={cameraOff}
+          onPressedChange={(off) => session.setCameraOff(off)}
+          icon={<Icon name="camera" />}
+          pressedIcon={<Icon name="cameraOff" />}
+          disabled={!callSession}
+        />
+        <Button
+          variant="danger"
+          testId="hangup"
+          icon={<Icon name="hangup" />}
+          onClick={() => session.hangup()}
+        >
+          {t('call.hangup')}
+        </Button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+/** French, the default language and the reference catalogue: every key starts here. */
+export const fr = {
+  'app.title': 'Visio-Public — Conseiller',
+  'app.brand': 'Visio-Public',
+  'language.other': 'English',
+  'language.otherCode': 'en',
+
+  'header.signedInAs': 'Connecté(e) : {name}',
+  'header.connection.connecting': 'Connexion…',
+  'header.connection.online': 'En ligne',
+  'header.connection.offline': 'Hors ligne',
+
+  'connecting.title': 'Connexion au service…',
+  'offline.banner': 'La connexion au serveur est perdue. Nouvelle tentative en cours…',
+  'unauthorized.title': 'Session non valide',
+  'unauthorized.body':
+    'Votre session a expiré ou le lien utilisé n’est pas valide. Ouvrez à nouveau le lien de connexion qui vous a été remis.',
+
+  'kiosks.title': 'Bornes',
+  'kiosks.description': 'Démonstration : choisissez une borne disponible et lancez l’appel.',
+  'kiosks.loading': 'Chargement des bornes…',
+  'kiosks.empty': 'Aucune borne n’est enregistrée.',
+  'kiosks.column.name': 'Borne',
+  'kiosks.column.status': 'État',
+  'kiosks.column.action': 'Action',
+  'kiosks.status.offline': 'Hors ligne',
+  'kiosks.status.busy': 'En communication',
+  'kiosks.status.available': 'Disponible',
+  'kiosks.startCall': 'Lancer l’appel',
+  'kiosks.startCallWith': 'Lancer l’appel avec {name}',
+  'kiosks.starting': 'Lancement…',
+
+  'devices.title': 'Votre caméra',
+  'devices.selfPreview': 'Votre image',
+  'devices.opening': 'Ouverture de la caméra et du micro…',
+  'devices.retry': 'Réessayer',
+  'devices.error.PERMISSION_DENIED':
+    'Le navigateur n’a pas accès à la caméra ou au micro. Autorisez-les dans les réglages du site, puis réessayez.',
+  'devices.error.NOT_FOUND':
+    'Aucune caméra ou aucun micro n’a été trouvé. Branchez-les, puis réessayez.',
+  'devices.error.IN_USE':
+    'La caméra ou le micro est utilisé par une autre application. Fermez-la, puis réessayez.',
+  'devices.error.INSECURE_CONTEXT':
+    'Cette page doit être ouverte en HTTPS pour pouvoir utiliser la caméra et le micro.',
+  'devices.error.UNKNOWN': 'La caméra ou le micro n’a pas pu être ouvert. Réessayez.',
+
+  'call.title': 'En communication avec {name}',
+  'call.stateLabel': 'État de la connexion :',
+  'call.remoteVideo': 'Vidéo de la borne {name}',
+  'call.selfView': 'Votre image',
+  'call.controls': 'Commandes de l’appel',
+  'call.mic': 'Couper le micro',
+  'call.mic.off': 'Micro coupé',
+  'call.camera': 'Couper la caméra',
+  'call.camera.off': 'Caméra coupée',
+  'call.hangup': 'Raccrocher',
+  'call.remoteCameraOff': 'La caméra de la borne est coupée',
+  'call.remoteMicOff': 'Le micro de la borne est coupé',
+  'call.waitingVideo': 'En attente de la vidéo de la borne…',
+  'call.soundBlocked': 'Activer le son',
+  'call.state.connecting': 'Connexion en cours',
+  'call.state.connected': 'Connecté',
+  'call.state.reconnecting': 'Connexion perdue, reconnexion en cours',
+  'call.state.failed': 'Échec de la connexion',
+  'call.state.closed': 'Terminé',
+
+  'call.ended.self': 'Vous avez raccroché.',
+  'call.ended.kiosk': 'L’usager a raccroché.',
+  'call.ended.peer_disconnected': 'La connexion avec la borne a été perdue : l’appel est terminé.',
+  'call.ended.media_failed': 'Le service vidéo a rencontré une panne : l’appel est terminé.',
+  'call.ended.ended_by_staff': 'Un technicien a mis fin à l’appel.',
+  'call.ended.server_shutdown': 'Le serveur redémarre : l’appel est terminé.',
+  'call.ended.failed': 'La connexion vidéo a échoué : l’appel est terminé.',
+  'call.ended.generic': 'L’appel est terminé.',
+
+  'errors.dismiss': 'Fermer le message',
+  'errors.callStart.CONFLICT': 'Cette borne est déjà en communication.',
+  'errors.callStart.NOT_FOUND': 'Cette borne n’existe plus.',
+  'errors.callStart.BAD_STATE': 'Cette borne n’est pas disponible (hors ligne ou déjà en appel).',
+  'errors.callStart.FORBIDDEN': 'Votre compte ne permet pas de lancer un appel.',
+  'errors.INVALID_INPUT': 'La demande n’est pas valide. Rechargez la page, puis réessayez.',
+  'errors.PAYLOAD_TOO_LARGE': 'La demande est trop volumineuse.',
+  'errors.UNKNOWN_MESSAGE': 'Cette action n’est pas disponible. Rechargez la page.',
+  'errors.UNAUTHORIZED': 'Votre session a expiré. Reconnectez-vous.',
+  'errors.FORBIDDEN': 'Votre compte ne permet pas cette action.',
+  'errors.NOT_FOUND': 'L’élément demandé n’existe plus.',
+  'errors.CONFLICT': 'Cet élément est déjà utilisé par quelqu’un d’autre.',
+  'errors.BAD_STATE': 'Cette action n’est pas possible pour le moment.',
+  'errors.RATE_LIMITED': 'Trop de tentatives. Patientez un instant, puis réessayez.',
+  'errors.UNAVAILABLE': 'Le service est momentanément indisponible. Réessayez dans un instant.',
+  'errors.TIMEOUT': 'Le serveur n’a pas répondu à temps. Vérifiez votre connexion, puis réessayez.',
+  'errors.INTERNAL':
+    'Une erreur s’est produite de notre côté. Réessayez ; si elle persiste, contactez le support.',
+
+  'announce.callStarted': 'Appel commencé avec {name}',
+  'announce.micMuted': 'Micro coupé',
+  'announce.micOn': 'Micro réactivé',
+  'announce.cameraOff': 'Caméra coupée',
+  'announce.cameraOn': 'Caméra réactivée',
+  'announce.reconnecting': 'Connexion perdue, reconnexion en cours',
+  'announce.connected': 'Connecté',
+} as const;
+
+export type MessageKey = keyof typeof fr;
+/** Every other language must translate every key (checked by the compiler). */
+export type Catalogue = { readonly [K in MessageKey]: string };

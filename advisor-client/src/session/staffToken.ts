@@ -1,0 +1,26 @@
+/** Namespaced so other apps on the same origin never collide with the advisor's session. */
+export const STAFF_TOKEN_KEY = 'visio-public.staff.sessionToken';
+
+/**
+ * The staff session token: taken from `?token=` (the sign-in link), kept in sessionStorage so a
+ * reload keeps the session but closing the tab ends it, and removed from the address bar.
+ */
+export function takeStaffToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    try {
+      window.sessionStorage.setItem(STAFF_TOKEN_KEY, fromUrl);
+    } catch {
+      // Storage can be disabled; the token still works for this page load.
+    }
+    url.searchParams.delete('token');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  try {
+    return window.sessionStorage.getItem(STAFF_TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}

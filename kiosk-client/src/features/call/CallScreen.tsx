@@ -1,0 +1,109 @@
+import { useCallback, useState } from 'react';
+import type { MessageKey } from '../../i18n/translate';
+import { useT } from '../../i18n/useT';
+import { Button } from '../../primitives/Button';
+import { Icon } from '../../primitives/Icon';
+import { ToggleButton } from '../../primitives/ToggleButton';
+import { VideoView } from '../../primitives/VideoView';
+import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import { useCallSnapshot } from './useCallSnapshot';
+
+const STATE_TEXT = {
+  connecting: 'call.state.connecting',
+  connected: 'call.state.connected',
+  reconnecting: 'call.state.reconnecting',
+  failed: 'call.state.failed',
+  closed: 'call.state.closed',
+} as const satisfies Record<string, MessageKey>;
+
+/** The call: the advisor life-size, the citizen's own picture small, three big controls. */
+export function CallScreen() {
+  const t = useT();
+  const session = useKioskSession();
+  const call = useKioskState((s) => s.machine.call);
+  const online = useKioskState((s) => s.machine.online);
+  const callSession = useKioskState((s) => s.callSession);
+  const localStream = useKioskState((s) => s.localStream);
+  const snapshot = useCallSnapshot(callSession);
+  const [soundBlocked, setSoundBlocked] = useState(false);
+  const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
+
+  const name = call?.peerName ?? '';
+  const state = snapshot?.state ?? 'connecting';
+  const remoteStream = snapshot?.remoteStream ?? null;
+  const remoteHasVideo = (remoteStream?.getVideoTracks().length ?? 0) > 0;
+  const micMuted = snapshot?.localMuted.microphone ?? false;
+  const cameraOff = snapshot?.localMuted.camera ?? false;
+
+  return (
+    <main className="screen screen--call" data-testid="kiosk-screen-call" data-state={state}>
+      <h1 className="call-title">{t('call.title', { name })}</h1>
+      <div className="stage">
+        <VideoView
+          stream={remoteStream}
+          label={t('call.remoteVideo', { name })}
+          muted={soundBlocked}
+          onAutoplayBlocked={onAutoplayBlocked}
+          testId="remote-video"
+        />
+        {!remoteHasVideo || snapshot?.remoteMuted.video ? (
+          <p className="stage__overlay">
+            {remoteHasVideo ? t('call.remoteCameraOff', { name }) : t('call.waitingVideo')}
+          </p>
+        ) : null}
+        <div className="stage__banners">
+          {state !== 'connected' ? <p className="banner">{t(STATE_TEXT[state])}</p> : null}
+          {!online ? <p className="banner">{t('call.signallingLost')}</p> : null}
+          {snapshot?.remoteMuted.audio ? (
+            <p className="banner banner--info">{t('call.remoteMicOff', { name })}</p>
+          ) : null}
+        </div>
+        {soundBlocked ? (
+          <Button
+            className="sound-unlock"
+            icon={<Icon name="speaker" />}
+            onClick={() => setSoundBlocked(false)}
+          >
+            {t('call.soundBlocked')}
+          </Button>
+        ) : null}
+        <figure className="self-view self-view--call">
+          <VideoView stream={localStream} self label={t('call.selfView')} testId="self-video" />
+          {cameraOff ? (
+            <figcaption className="self-view__off">{t('call.camera.off')}</figcaption>
+          ) : null}
+        </figure>
+      </div>
+      <div className="controls">
+        <ToggleButton
+          testId="toggle-mic"
+          label={t('call.mic')}
+          pressedText={t('call.mic.off')}
+          pressed={micMuted}
+          onPressedChange={(muted) => session.setMicrophoneMuted(muted)}
+          icon={<Icon name="microphone" />}
+          pressedIcon={<Icon name="microphoneOff" />}
+          disabled={!callSession}
+        />
+        <ToggleButton
+          testId="toggle-camera"
+          label={t('call.camera')}
+          pressedText={t('call.camera.off')}
+          pressed={cameraOff}
+          onPressedChange={(off) => session.setCameraOff(off)}
+          icon={<Icon name="camera" />}
+          pressedIcon={<Icon name="cameraOff" />}
+          disabled={!callSession}
+        />
+        <Button
+          variant="danger"
+          testId="hangup"
+          icon={<Icon name="hangup" />}
+          onClick={() => session.hangup()}
+        >
+          {t('call.hangup')}
+        </Button>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,33 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { takeDeviceToken } from './session/deviceToken';
+import { KioskSession } from './session/KioskSession';
+import { KioskSessionContext } from './session/KioskSessionContext';
+import './styles.css';
+
+// A touchscreen in a public place: no long-press menus, no accidental text selection.
+document.addEventListener('contextmenu', (event) => event.preventDefault());
+
+const session = new KioskSession(takeDeviceToken());
+session.start();
+
+// For end-to-end tests and on-site diagnosis (e.g. `await __visio.callSession?.getStats()`):
+// the live call engine, read-only. Holds nothing the page itself could not reach.
+Object.defineProperty(window, '__visio', {
+  value: Object.freeze({
+    get callSession() {
+      return session.store.get().callSession;
+    },
+  }),
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <KioskSessionContext value={session}>
+      <App />
+    </KioskSessionContext>
+  </StrictMode>,
+);

@@ -1,0 +1,476 @@
+import { Device, type types as ms } from 'mediasoup-client';
+import {
+  AppError,
+  mediaEvents,
+  mediaRequests,
+  type AnyRequestDef,
+  type Id,
+  type ProducerInfo,
+  type RequestOf,
+  type ResponseOf,
+} from '../protocol';
+import { CallStats, type CallStatsSummary } from './CallStats';
+import { DEFAULT_ICE_RESTART_POLICY, IceRestarter, type IceRestartPolicy } from './IceRestarter';
+import { RemoteMedia, type RemoteMuted } from './RemoteMedia';
+import { isErrorCode, type SignallingClient } from './SignallingClient';
+import { TypedEmitter } from './TypedEmitter';
+
+export type CallSessionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+/** What this side sends, as the user set it. */
+export interface LocalMuted {
+  readonly microphone: boolean;
+  readonly camera: boolean;
+}
+
+export interface CallSessionEvents extends Record<string, unknown> {
+  state: CallSessionState;
+  remoteStream: MediaStream;
+  remoteMuted: RemoteMuted;
+  localMuted: LocalMuted;
+  /** Something went wrong that the user may need to hear about; the session carries on. */
+  error: AppError;
+}
+
+export interface CallSessionOptions {
+  readonly signalling: SignallingClient;
+  readonly callId: Id;
+  /** Owned by the caller: the session sends clones of its tracks and never stops the originals. */
+  readonly localStream: MediaStream;
+  /** Start with the microphone muted / the camera off. */
+  readonly initialMuted?: Partial<LocalMuted>;
+  readonly iceRestartPolicy?: IceRestartPolicy;
+}
+
+type SendSource = 'microphone' | 'camera';
+
+/** One video layer is plenty for a face at 640x480 on a 1:1 call. */
+const CAMERA_ENCODINGS: ms.RtpEncodingParameters[] = [{ maxBitrate: 1_000_000, maxFramerate: 30 }];
+const CAMERA_CODEC_OPTIONS: ms.ProducerCodecOptions = { videoGoogleStartBitrate: 600 };
+const MICROPHONE_CODEC_OPTIONS: ms.ProducerCodecOptions = {
+  opusStereo: false,
+  opusFec: true,
+  opusDtx: true,
+};
+
+/**
+ * The media side of one call, and the only code that touches mediasoup-client: loads the
+ * Device, creates one send and one receive transport, sends camera and microphone, receives
+ * each far-side producer exactly once, restarts ICE with backoff when the network drops, and
+ * reports what the UI needs as typed events.
+ *
+ * Lifetime: `start()` once, `close()` when the call ends (idempotent). Closing releases every
+ * transport, producer and consumer; it does not tell the server (hanging up is `call:hangup`).
+ */
+export class CallSession extends TypedEmitter<CallSessionEvents> {
+  readonly callId: Id;
+  private readonly signalling: SignallingClient;
+  private readonly localStream: MediaStream;
+  private readonly policy: IceRestartPolicy;
+  private readonly remote = new RemoteMedia();
+  private readonly stats = new CallStats();
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly restarters: IceRestarter[] = [];
+  private readonly producers = new Map<SendSource, ms.Producer>();
+  /** Clones of the caller's tracks that the producers send; ours to stop. */
+  private readonly sentTracks: MediaStreamTrack[] = [];
+  /** Producers announced before the receive transport existed. */
+  private readonly pendingProducers: string[] = [];
+
+  private device: ms.Device | null = null;
+  private sendTransport: ms.Transport | null = null;
+  private recvTransport: ms.Transport | null = null;
+  private startPromise: Promise<void> | null = null;
+  private setupDone = false;
+  private everConnected = false;
+  private failed = false;
+  private closed = false;
+  private currentState: CallSessionState = 'connecting';
+  private muted: LocalMuted;
+  private publishedStream: MediaStream;
+  private publishedMuted: RemoteMuted;
+
+  constructor(options: CallSessionOptions) {
+    super();
+    this.signalling = options.signalling;
+    this.callId = options.callId;
+    this.localStream = options.localStream;
+    this.policy = options.iceRestartPolicy ?? DEFAULT_ICE_RESTART_POLICY;
+    this.muted = {
+      microphone: options.initialMuted?.microphone ?? false,
+      camera: options.initialMuted?.camera ?? false,
+    };
+    this.publishedStream = this.remote.currentStream().stream;
+    this.publishedMuted = this.remote.currentMuted().muted;
+  }
+
+  get state(): CallSessionState {
+    return this.currentState;
+  }
+
+  /** The far side's current microphone and camera tracks; a new object when they change. */
+  get remoteStream(): MediaStream {
+    return this.publishedStream;
+  }
+
+  get remoteMuted(): RemoteMuted {
+    return this.publishedMuted;
+  }
+
+  get localMuted(): LocalMuted {
+    return this.muted;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Sets up media. Resolves once the transports exist, the local tracks are sent and the
+   * producers already live on the far side are received; rejects with an AppError (and the
+   * state becomes 'failed') if the call cannot be set up. Resolves quietly if closed meanwhile.
+   */
+  start(): Promise<void> {
+    this.startPromise ??= this.setup().catch((error: unknown) => {
+      if (this.closed) return;
+      const appError = toAppError(error);
+      this.fail(appError);
+      throw appError;
+    });
+    return this.startPromise;
+  }
+
+  /** Mute or unmute the microphone: stops sending at once, then tells the server. */
+  setMicrophoneMuted(muted: boolean): Promise<void> {
+    return this.setSourcePaused('microphone', muted);
+  }
+
+  /** Turn the camera off or on: stops sending at once, then tells the server. */
+  setCameraOff(off: boolean): Promise<void> {
+    return this.setSourcePaused('camera', off);
+  }
+
+  /** A compact summary per direction and kind; bitrates are measured since the previous call. */
+  async getStats(): Promise<CallStatsSummary> {
+    const read = (transport: ms.Transport | null) =>
+      transport && !transport.closed
+        ? transport.getStats().catch(() => null)
+        : Promise.resolve(null);
+    const [send, recv] = await Promise.all([read(this.sendTransport), read(this.recvTransport)]);
+    return this.stats.summarise(send, recv);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    for (const restarter of this.restarters.splice(0)) restarter.close();
+    for (const producer of this.producers.values()) producer.close();
+    this.producers.clear();
+    this.remote.closeAll();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    for (const track of this.sentTracks.splice(0)) track.stop();
+    this.setState('closed');
+    this.removeAllListeners();
+  }
+
+  // ---- setup ---------------------------------------------------------------------------
+
+  private async setup(): Promise<void> {
+    // Listen before joining: a producer may be announced while the join is in flight.
+    this.listen();
+    const callId = this.callId;
+
+    const { rtpCapabilities } = await this.request(mediaRequests.routerCapabilities, { callId });
+    const device = await Device.factory();
+    await device.load({ routerRtpCapabilities: rtpCapabilities as ms.RtpCapabilities });
+    if (this.closed) return;
+    this.device = device;
+
+    const { producers } = await this.request(mediaRequests.join, {
+      callId,
+      rtpCapabilities: device.recvRtpCapabilities as RequestOf<
+        typeof mediaRequests.join
+      >['rtpCapabilities'],
+    });
+    for (const info of producers) this.announce(info);
+
+    const [sendInfo, recvInfo] = await Promise.all([
+      this.request(mediaRequests.createTransport, { callId, direction: 'send' }),
+      this.request(mediaRequests.createTransport, { callId, direction: 'recv' }),
+    ]);
+    if (this.closed) return;
+    this.sendTransport = this.wireTransport(device.createSendTransport(transportOptions(sendInfo)));
+    this.recvTransport = this.wireTransport(device.createRecvTransport(transportOptions(recvInfo)));
+    this.sendTransport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      this.request(mediaRequests.produce, {
+        callId,
+        transportId: sendInfo.transportId,
+        kind,
+        rtpParameters: rtpParameters as RequestOf<typeof mediaRequests.produce>['rtpParameters'],
+        source: appData.source as SendSource,
+        paused: appData.paused === true,
+      }).then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+
+    const work: Promise<void>[] = this.pendingProducers.splice(0).map((id) => this.consume(id));
+    const audio = this.localStream.getAudioTracks()[0];
+    const video = this.localStream.getVideoTracks()[0];
+    if (audio && device.canProduce('audio')) work.push(this.produce('microphone', audio));
+    if (video && device.canProduce('video')) work.push(this.produce('camera', video));
+    await Promise.all(work);
+    if (this.closed) return;
+    this.setupDone = true;
+    this.updateState();
+  }
+
+  private listen(): void {
+    const mine = (payload: { callId: string }) => payload.callId === this.callId && !this.closed;
+    const onReconnect = () => {
+      for (const restarter of this.restarters) restarter.retryNow();
+    };
+    this.signalling.socket.on('connect', onReconnect);
+    this.unsubscribers.push(
+      () => this.signalling.socket.off('connect', onReconnect),
+      this.signalling.on(mediaEvents.newProducer, (payload) => {
+        if (mine(payload)) this.announce(payload);
+      }),
+      this.signalling.on(mediaEvents.producerPaused, (payload) => {
+        if (!mine(payload)) return;
+        this.remote.setPaused(payload.producerId, payload.paused);
+        this.publishRemote();
+      }),
+      this.signalling.on(mediaEvents.consumerClosed, (payload) => {
+        if (!mine(payload)) return;
+        this.remote.remove(payload.producerId);
+        this.publishRemote();
+      }),
+    );
+  }
+
+  private wireTransport(transport: ms.Transport): ms.Transport {
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.request(mediaRequests.connectTransport, {
+        callId: this.callId,
+        transportId: transport.id,
+        dtlsParameters,
+      }).then(callback, errback);
+    });
+    const restarter = new IceRestarter({
+      policy: this.policy,
+      isConnected: () => transport.connectionState === 'connected',
+      restart: async () => {
+        // Offline, socket.io would buffer the request and replay it late, after newer ICE
+        // parameters were applied; skip this attempt instead (retryNow() runs on reconnect).
+        if (!this.signalling.socket.connected) throw new AppError('UNAVAILABLE', 'offline');
+        let iceParameters: unknown;
+        try {
+          ({ iceParameters } = await this.request(mediaRequests.restartIce, {
+            callId: this.callId,
+            transportId: transport.id,
+          }));
+        } catch (error) {
+          // The server no longer knows this transport (or call): retrying cannot help.
+          if (error instanceof AppError && error.code === 'NOT_FOUND') this.fail(error);
+          throw error;
+        }
+        if (!transport.closed) {
+          await transport.restartIce({ iceParameters: iceParameters as ms.IceParameters });
+        }
+      },
+      onRecoveringChange: () => this.updateState(),
+      onGiveUp: () =>
+        this.fail(new AppError('UNAVAILABLE', `The ${transport.direction} connection was lost`)),
+    });
+    this.restarters.push(restarter);
+    transport.on('connectionstatechange', (state) => {
+      if (this.closed) return;
+      restarter.onConnectionStateChange(state);
+      this.updateState();
+    });
+    return transport;
+  }
+
+  // ---- sending -------------------------------------------------------------------------
+
+  private async produce(source: SendSource, original: MediaStreamTrack): Promise<void> {
+    const transport = this.sendTransport;
+    const device = this.device;
+    if (!transport || !device) return;
+    const track = original.clone();
+    this.sentTracks.push(track);
+    const pausedAtStart = this.muted[source];
+    const isVideo = source === 'camera';
+    const codec = device.sendRtpCapabilities.codecs?.find(
+      (c) => c.mimeType.toLowerCase() === (isVideo ? 'video/vp8' : 'audio/opus'),
+    );
+    try {
+      const producer = await transport.produce({
+        track,
+        ...(codec ? { codec } : {}),
+        ...(isVideo ? { encodings: CAMERA_ENCODINGS } : {}),
+        codecOptions: isVideo ? CAMERA_CODEC_OPTIONS : MICROPHONE_CODEC_OPTIONS,
+        stopTracks: false,
+        disableTrackOnPause: true,
+        appData: { source, paused: pausedAtStart },
+      });
+      if (this.closed) {
+        producer.close();
+        return;
+      }
+      this.producers.set(source, producer);
+      // The user may have toggled while the producer was being created.
+      const wanted = this.muted[source];
+      if (wanted) producer.pause();
+      if (wanted !== pausedAtStart) await this.tellServerPaused(producer, wanted);
+    } catch (error) {
+      if (!this.closed) this.emit('error', toAppError(error));
+    }
+  }
+
+  private async setSourcePaused(source: SendSource, paused: boolean): Promise<void> {
+    if (this.closed || this.muted[source] === paused) return;
+    this.muted = { ...this.muted, [source]: paused };
+    this.emit('localMuted', this.muted);
+    const producer = this.producers.get(source);
+    // Not produced yet: produce() applies the wish when the producer exists.
+    if (!producer || producer.closed) return;
+    if (paused) producer.pause();
+    else producer.resume();
+    await this.tellServerPaused(producer, paused);
+  }
+
+  private async tellServerPaused(producer: ms.Producer, paused: boolean): Promise<void> {
+    await this.request(mediaRequests.setProducerPaused, {
+      callId: this.callId,
+      producerId: producer.id,
+      paused,
+    });
+  }
+
+  // ---- receiving -----------------------------------------------------------------------
+
+  private announce(info: ProducerInfo): void {
+    if (!this.remote.admit(info)) return;
+    this.publishRemote();
+    if (this.recvTransport) void this.consume(info.producerId);
+    else this.pendingProducers.push(info.producerId);
+  }
+
+  private async consume(producerId: string): Promise<void> {
+    const transport = this.recvTransport;
+    if (!transport || this.closed) return;
+    try {
+      const answer = await this.request(mediaRequests.consume, { callId: this.callId, producerId });
+      if (this.closed) return;
+      const consumer = await transport.consume({
+        id: answer.consumerId,
+        producerId: answer.producerId,
+        kind: answer.kind,
+        rtpParameters: answer.rtpParameters as ms.RtpParameters,
+        // One stream id for audio and video lets the browser keep them in lip sync.
+        streamId: `call-${this.callId}`,
+      });
+      if (this.closed || !this.remote.attach(producerId, consumer, answer.producerPaused)) {
+        consumer.close();
+        return;
+      }
+      this.publishRemote();
+      await this.request(mediaRequests.resumeConsumer, {
+        callId: this.callId,
+        consumerId: answer.consumerId,
+      });
+    } catch (error) {
+      if (this.closed) return;
+      const appError = toAppError(error);
+      // NOT_FOUND: the producer went away before we asked for it; nothing to receive.
+      if (appError.code !== 'NOT_FOUND') {
+        this.remote.forget(producerId);
+        this.emit('error', appError);
+      }
+      this.publishRemote();
+    }
+  }
+
+  private publishRemote(): void {
+    if (this.closed) return;
+    const stream = this.remote.currentStream();
+    if (stream.changed) {
+      this.publishedStream = stream.stream;
+      this.emit('remoteStream', stream.stream);
+    }
+    const muted = this.remote.currentMuted();
+    if (muted.changed) {
+      this.publishedMuted = muted.muted;
+      this.emit('remoteMuted', muted.muted);
+    }
+  }
+
+  // ---- state ---------------------------------------------------------------------------
+
+  private updateState(): void {
+    if (this.closed || this.failed) return;
+    const states = [this.sendTransport, this.recvTransport].map((t) => t?.connectionState ?? 'new');
+    const lost = states.some((s) => s === 'disconnected' || s === 'failed');
+    if (lost || this.restarters.some((r) => r.isRecovering)) {
+      this.setState('reconnecting');
+      return;
+    }
+    if (!this.setupDone) return;
+    // A transport still 'new' has nothing to carry yet (e.g. the far side sends nothing).
+    const used = states.filter((s) => s !== 'new');
+    const allConnected = used.length > 0 && used.every((s) => s === 'connected');
+    if (allConnected) this.everConnected = true;
+    // Once media flowed, a late first connection of the other transport is not a regression.
+    this.setState(allConnected || this.everConnected ? 'connected' : 'connecting');
+  }
+
+  private fail(error: AppError): void {
+    if (this.closed || this.failed) return;
+    this.failed = true;
+    for (const restarter of this.restarters) restarter.close();
+    this.emit('error', error);
+    this.setState('failed');
+  }
+
+  private setState(next: CallSessionState): void {
+    if (next === this.currentState) return;
+    this.currentState = next;
+    this.emit('state', next);
+  }
+
+  private async request<D extends AnyRequestDef>(
+    def: D,
+    data: RequestOf<D>,
+  ): Promise<ResponseOf<D>> {
+    if (this.closed) throw new AppError('BAD_STATE', 'The call session is closed');
+    return this.signalling.request(def, data);
+  }
+}
+
+function transportOptions(info: {
+  transportId: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}): ms.TransportOptions {
+  return {
+    id: info.transportId,
+    iceParameters: info.iceParameters as ms.IceParameters,
+    iceCandidates: info.iceCandidates as ms.IceCandidate[],
+    dtlsParameters: info.dtlsParameters as ms.DtlsParameters,
+  };
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof Error && 'code' in error && isErrorCode(error.code)) {
+    return new AppError(error.code, error.message);
+  }
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  // mediasoup-client: UnsupportedError (browser), InvalidStateError (closed transport), …
+  if (name === 'UnsupportedError') return new AppError('UNAVAILABLE', message);
+  return new AppError('INTERNAL', message);
+}

@@ -1,0 +1,128 @@
+import type { types as ms } from 'mediasoup-client';
+import type { MediaKind, MediaSource, ProducerInfo } from '../protocol';
+
+/** Whether the far side has paused (muted) its microphone / turned its camera off. */
+export interface RemoteMuted {
+  readonly audio: boolean;
+  readonly video: boolean;
+}
+
+interface RemoteProducer {
+  readonly producerId: string;
+  readonly kind: MediaKind;
+  readonly source: MediaSource;
+  paused: boolean;
+  consumer: ms.Consumer | null;
+  /** Its consumer was closed by the server (the producer went away): never consume it again. */
+  gone: boolean;
+}
+
+/**
+ * The far side's producers as this client knows them, and the consumers receiving them.
+ * Each producer is admitted once, however many times it is announced (join answer and
+ * media:newProducer may race), so it is consumed once.
+ */
+export class RemoteMedia {
+  private readonly producers = new Map<string, RemoteProducer>();
+  private stream = new MediaStream();
+  private muted: RemoteMuted = { audio: false, video: false };
+
+  /** True the first time a producer is seen: the caller should consume it. */
+  admit(info: ProducerInfo): boolean {
+    if (this.producers.has(info.producerId)) return false;
+    this.producers.set(info.producerId, {
+      producerId: info.producerId,
+      kind: info.kind,
+      source: info.source,
+      paused: info.paused,
+      consumer: null,
+      gone: false,
+    });
+    return true;
+  }
+
+  /** Forget a producer whose consumption failed, so a later announcement may retry it. */
+  forget(producerId: string): void {
+    const producer = this.producers.get(producerId);
+    if (producer && !producer.consumer) this.producers.delete(producerId);
+  }
+
+  /** Attach the local consumer; false if the producer went away meanwhile (close the consumer). */
+  attach(producerId: string, consumer: ms.Consumer, producerPaused: boolean): boolean {
+    const producer = this.producers.get(producerId);
+    if (!producer || producer.gone) return false;
+    producer.consumer = consumer;
+    producer.paused = producerPaused;
+    return true;
+  }
+
+  setPaused(producerId: string, paused: boolean): void {
+    const producer = this.producers.get(producerId);
+    if (producer) producer.paused = paused;
+  }
+
+  /** The server closed the consumer of this producer: drop its track. */
+  remove(producerId: string): void {
+    const producer = this.producers.get(producerId);
+    if (!producer) return;
+    producer.gone = true;
+    producer.consumer?.close();
+    producer.consumer = null;
+  }
+
+  consumers(): ms.Consumer[] {
+    return [...this.producers.values()].flatMap((p) => (p.consumer ? [p.consumer] : []));
+  }
+
+  closeAll(): void {
+    for (const producer of this.producers.values()) {
+      producer.consumer?.close();
+      producer.consumer = null;
+    }
+    this.producers.clear();
+  }
+
+  /**
+   * The stream to play: the far side's current microphone and camera tracks. A new MediaStream
+   * object whenever the set of tracks changes, so a view can simply re-bind `srcObject`.
+   */
+  currentStream(): { stream: MediaStream; changed: boolean } {
+    const tracks = this.callTracks();
+    const before = this.stream.getTracks();
+    const same = before.length === tracks.length && tracks.every((t) => before.includes(t));
+    if (!same) this.stream = new MediaStream(tracks);
+    return { stream: this.stream, changed: !same };
+  }
+
+  currentMuted(): { muted: RemoteMuted; changed: boolean } {
+    const next: RemoteMuted = {
+      audio: this.isPaused('microphone'),
+      video: this.isPaused('camera'),
+    };
+    const changed = next.audio !== this.muted.audio || next.video !== this.muted.video;
+    if (changed) this.muted = next;
+    return { muted: this.muted, changed };
+  }
+
+  private callTracks(): MediaStreamTrack[] {
+    const tracks: MediaStreamTrack[] = [];
+    for (const source of ['microphone', 'camera'] as const) {
+      const consumer = this.latest(source)?.consumer;
+      if (consumer && !consumer.closed) tracks.push(consumer.track);
+    }
+    return tracks;
+  }
+
+  private isPaused(source: MediaSource): boolean {
+    return this.latest(source)?.paused ?? false;
+  }
+
+  /** The newest live producer of a source (a re-published camera replaces the old one). */
+  private latest(source: MediaSource): RemoteProducer | undefined {
+    let found: RemoteProducer | undefined;
+    for (const producer of this.producers.values()) {
+      if (producer.source === source && !producer.gone) found = producer;
+    }
+    return found;
+  }
+}

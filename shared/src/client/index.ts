@@ -1,0 +1,9 @@
+// Public API of the browser call engine. UI code imports from here, never from mediasoup-client.
+export * from './CallSession';
+export * from './CallStats';
+export * from './IceRestarter';
+export * from './LocalMedia';
+export * from './RemoteMedia';
+export * from './SignallingClient';
+export * from './SignallingSocket';
+export * from './TypedEmitter';
