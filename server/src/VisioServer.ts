@@ -7,6 +7,9 @@ import { AuthModule } from './auth/AuthModule';
 import type { ScryptCost } from './auth/PasswordHasher';
 import { CallRecordRepository } from './calls/CallRecordRepository';
 import { CallService } from './calls/CallService';
+import { InCallService } from './calls/InCallService';
+import { CallDocuments } from './documents/CallDocuments';
+import { documentRoutes } from './http/documentRoutes';
 import { ConfigError, type Config } from './config/config';
 import { bookingRoutes } from './http/bookingRoutes';
 import { createHttpApp } from './http/createHttpApp';
@@ -103,6 +106,7 @@ export class VisioServer {
       ({ call }) => void scheduling.waitingRoom.advisorStatusChanged(call.advisorId),
     );
     await scheduling.start();
+    const inCall = new InCallService(calls, new CallDocuments(), records);
 
     const app = createHttpApp({
       logger: logger.child({ module: 'http' }),
@@ -113,6 +117,7 @@ export class VisioServer {
         api.use(auth.sessionMiddleware);
         api.use(auth.router());
         api.use('/api', bookingRoutes(scheduling));
+        api.use('/api', documentRoutes(inCall, auth.directory));
       },
     });
     const httpServer = http.createServer(app);
@@ -127,7 +132,11 @@ export class VisioServer {
       },
       scheduling,
       timezone: config.timezone,
+      inCall,
     });
+    auth.enrolment.on('deviceTokenInvalidated', ({ kioskId }) =>
+      signalling.disconnectKiosk(kioskId),
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);

@@ -79,6 +79,11 @@ function validShaped(def: AnyRequestDef): unknown {
     'waiting:admit': { appointmentId: id },
     'advisor:setAvailability': { availability: 'away' },
     'appointment:recordOutcome': { appointmentId: id, outcome: 'resolved' },
+    'chat:draft': { callId, text: 'bonjour' },
+    'chat:send': { callId, text: 'bonjour' },
+    'documents:list': { callId },
+    'documents:requestScan': { callId },
+    'survey:submit': { callId, rating: 5, badQuality: false },
   };
   if (!(def.name in samples)) throw new Error(`No sample for ${def.name}: add one`);
   expect(def.request.safeParse(samples[def.name]).success).toBe(true);
@@ -133,7 +138,7 @@ describe.each([
 describe('objects of other calls, or of none', () => {
   it.each(
     kioskNamespace.requests
-      .filter((d) => d.name.startsWith('media:') || d.name === 'call:hangup')
+      .filter((d) => /^(media|chat|documents|survey):/.test(d.name) || d.name === 'call:hangup')
       .map((d) => [d.name, d] as const),
   )('kiosk %s on a call it is not in → NOT_FOUND', async (_name, def) => {
     expect(errorCode(await rawRequest(kiosk, def.name, validShaped(def)))).toBe('NOT_FOUND');
@@ -141,7 +146,7 @@ describe('objects of other calls, or of none', () => {
 
   it.each(
     staffNamespace.requests
-      .filter((d) => d.name.startsWith('media:') || d.name === 'call:hangup')
+      .filter((d) => /^(media|chat|documents|survey):/.test(d.name) || d.name === 'call:hangup')
       .map((d) => [d.name, d] as const),
   )("advisor %s on someone else's call → NOT_FOUND", async (_name, def) => {
     const payload = { ...(validShaped(def) as object), callId: bystanders.callId };

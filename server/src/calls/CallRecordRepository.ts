@@ -36,6 +36,33 @@ export class CallRecordRepository {
       .execute();
   }
 
+  /**
+   * Records the kiosk's survey for a call it took part in that ended less than `withinMs` ago.
+   * Returns false when there is no such call, or its survey was already given.
+   */
+  async recordSurvey(
+    callId: string,
+    kioskId: string,
+    survey: { rating: number; badQuality: boolean },
+    now: Date,
+    withinMs: number,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('call_records')
+      .set({
+        survey_rating: survey.rating,
+        survey_bad_quality: survey.badQuality ? 1 : 0,
+        survey_at: now.toISOString(),
+      })
+      .where('id', '=', callId)
+      .where('kiosk_id', '=', kioskId)
+      .where('ended_at', 'is not', null)
+      .where('ended_at', '>=', new Date(now.getTime() - withinMs).toISOString())
+      .where('survey_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   /** Calls the process did not see end (it stopped): closed as such at the next start. */
   async closeDangling(at: Date): Promise<void> {
     await this.db

@@ -66,13 +66,25 @@ export function fromLocal(
   timeZone: string,
 ): Date {
   const asUtc = Date.UTC(year, month - 1, day, 0, minutes);
-  let guess = asUtc;
-  for (let i = 0; i < 2; i++) {
-    const p = localParts(new Date(guess), timeZone);
-    const shown = Date.UTC(p.year, p.month - 1, p.day, 0, p.minutes);
-    guess += asUtc - shown;
-  }
-  return new Date(guess);
+  // The offsets in force a day before and a day after: at most one DST change lies between.
+  const DAY = 24 * 3_600_000;
+  const before = asUtc - offsetAt(asUtc - DAY, timeZone);
+  const after = asUtc - offsetAt(asUtc + DAY, timeZone);
+  const shows = (instant: number) => wallClock(localParts(new Date(instant), timeZone)) === asUtc;
+  const valid = [before, after].filter(shows);
+  // A time skipped by a spring change has no instant: read it with the earlier offset (one hour on).
+  return new Date(valid.length > 0 ? Math.min(...valid) : before);
+}
+
+/** Local wall-clock time as if it were UTC, in ms. */
+function wallClock(p: LocalParts): number {
+  return Date.UTC(p.year, p.month - 1, p.day, 0, p.minutes);
+}
+
+/** Local time minus UTC at an instant, in ms (whole minutes). */
+function offsetAt(instant: number, timeZone: string): number {
+  const minute = Math.floor(instant / 60_000) * 60_000;
+  return wallClock(localParts(new Date(minute), timeZone)) - minute;
 }
 
 /** [start, end) of the local calendar day containing `instant`. */
@@ -92,6 +104,7 @@ export function localDay(instant: Date, timeZone: string): { start: Date; end: D
 
 /** "HH:MM" → minutes since midnight, or NaN. */
 export function parseClock(text: string): number {
-  const m = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text);
+  if (text === '24:00') return 24 * 60; // the end of the day
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
   return m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN;
 }

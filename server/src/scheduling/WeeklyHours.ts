@@ -46,6 +46,10 @@ export function fitsWithin(
   durationMin: number,
 ): boolean {
   const p = localParts(start, timeZone);
-  const end = p.minutes + durationMin;
+  // The end's own wall-clock time (a DST change may lie in between), counted from the start's day.
+  const e = localParts(new Date(start.getTime() + durationMin * 60_000), timeZone);
+  const days =
+    (Date.UTC(e.year, e.month - 1, e.day) - Date.UTC(p.year, p.month - 1, p.day)) / 864e5;
+  const end = e.minutes + days * 24 * 60;
   return rangesOn(hours, p.weekday).some(([from, to]) => p.minutes >= from && end <= to);
 }

@@ -24,6 +24,8 @@ import type { KioskPresence } from '../monitoring/KioskPresence';
 import { kioskStatuses, kioskStatus } from '../monitoring/kioskStatus';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
 import { emit } from './emit';
+import type { InCallService } from '../calls/InCallService';
+import { registerKioskInCall, registerStaffInCall, wireInCallEvents } from './inCallHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
 import { registerKioskScheduling, registerStaffScheduling } from './schedulingHandlers';
 import { SchedulingNotifier, partyRoom, serviceRoom, STAFF_ROOM } from './SchedulingNotifier';
@@ -39,6 +41,8 @@ export interface SignallingDeps {
   scheduling?: SchedulingModule | undefined;
   /** The time zone of "today" for agendas. */
   timezone: string;
+  /** Chat, documents and survey inside calls. */
+  inCall?: InCallService | undefined;
 }
 
 /** socket.io's own frame limit; larger frames close the connection. Our per-request limit is lower. */
@@ -73,10 +77,18 @@ export class SignallingServer {
     this.wireDomainEvents();
     if (deps.scheduling)
       new SchedulingNotifier(this.kioskNsp, this.staffNsp, deps.scheduling, this.log).wire();
+    if (deps.inCall) wireInCallEvents(deps.inCall, this.kioskNsp, this.staffNsp);
   }
 
   get connectedSockets(): number {
     return this.kioskNsp.sockets.size + this.staffNsp.sockets.size;
+  }
+
+  /** Closes a kiosk's sockets (its device token was revoked or replaced). */
+  disconnectKiosk(kioskId: string): void {
+    for (const socket of this.kioskNsp.sockets.values()) {
+      if ((socket.data.principal as KioskPrincipal).kioskId === kioskId) socket.disconnect(true);
+    }
   }
 
   async close(): Promise<void> {
@@ -100,6 +112,7 @@ export class SignallingServer {
     registerMediaHandlers(router, calls);
     const scheduling = this.deps.scheduling;
     if (scheduling) registerKioskScheduling(router, scheduling);
+    if (this.deps.inCall) registerKioskInCall(router, this.deps.inCall);
 
     this.kioskNsp.use((socket, next) => {
       authenticate(socket, (token) => directory.authenticateKiosk(token), { cookie: false })
@@ -162,6 +175,7 @@ export class SignallingServer {
     registerMediaHandlers(router, calls, ['advisor']);
     const scheduling = this.deps.scheduling;
     if (scheduling) registerStaffScheduling(router, scheduling, calls, this.deps.timezone);
+    if (this.deps.inCall) registerStaffInCall(router, this.deps.inCall);
 
     this.staffNsp.use((socket, next) => {
       authenticate(socket, (token) => directory.authenticateStaff(token), { cookie: true })

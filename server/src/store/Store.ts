@@ -3,11 +3,12 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
 import { initial } from './migrations/0001_initial';
+import { callSurvey } from './migrations/0003_call_survey';
 import type { Database } from './schema';
 
 /** Versioned migrations, in order. Never edit a shipped one: add the next. */
 const migrations: MigrationProvider = {
-  getMigrations: async () => ({ '0001_initial': initial }),
+  getMigrations: async () => ({ '0001_initial': initial, '0003_call_survey': callSurvey }),
 };
 
 export interface StoreOptions {

@@ -107,6 +107,10 @@ export interface CallRecordTable {
   ended_by: string | null;
   /** JSON quality summary (bitrate, loss, jitter, RTT) filled by monitoring. */
   quality: string | null;
+  /** The citizen's survey: 1 (bad) … 5 (very good), and "the sound or picture was bad". */
+  survey_rating: Generated<number | null>;
+  survey_bad_quality: Generated<number | null>;
+  survey_at: Generated<string | null>;
 }
 
 export interface AuditLogTable {

@@ -8,3 +8,4 @@ export * from './namespaces';
 export * from './scheduling';
 export * from './booking';
 export * from './rest';
+export * from './incall';

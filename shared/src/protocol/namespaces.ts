@@ -1,5 +1,6 @@
 import { callEvents, callRequests } from './calls';
 import type { AnyEventDef, AnyRequestDef } from './envelope';
+import { inCallEvents, inCallRequests } from './incall';
 import { mediaEvents, mediaRequests } from './media';
 import {
   kioskSchedulingEvents,
@@ -27,12 +28,20 @@ export const kioskNamespace: NamespaceDef = {
     ...Object.values(kioskSchedulingRequests),
     callRequests.hangup,
     ...media,
+    inCallRequests.chatDraft,
+    inCallRequests.chatSend,
+    inCallRequests.listDocuments,
+    inCallRequests.submitSurvey,
   ],
   events: [
     ...Object.values(kioskSchedulingEvents),
     callEvents.started,
     callEvents.ended,
     ...Object.values(mediaEvents),
+    inCallEvents.chatDraft,
+    inCallEvents.chatMessage,
+    inCallEvents.scanRequested,
+    inCallEvents.documentAdded,
   ],
 };
 
@@ -47,6 +56,10 @@ export const staffNamespace: NamespaceDef = {
     callRequests.start,
     callRequests.hangup,
     ...media,
+    inCallRequests.chatDraft,
+    inCallRequests.chatSend,
+    inCallRequests.listDocuments,
+    inCallRequests.requestScan,
   ],
   events: [
     kioskDirectoryEvents.changed,
@@ -54,6 +67,9 @@ export const staffNamespace: NamespaceDef = {
     callEvents.started,
     callEvents.ended,
     ...Object.values(mediaEvents),
+    inCallEvents.chatDraft,
+    inCallEvents.chatMessage,
+    inCallEvents.documentAdded,
   ],
 };
 

@@ -1,0 +1,114 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { AppError, type ChatMessage, type DocumentInfo } from '@visio/shared/protocol';
+import { hasRole, principalId, type KioskPrincipal, type Principal } from '../auth/Principal';
+import type { CallDocuments } from '../documents/CallDocuments';
+import type { Call, CallParty } from './Call';
+import type { CallRecordRepository } from './CallRecordRepository';
+import type { CallService } from './CallService';
+
+export interface InCallEvents {
+  chatDraft: [{ call: Call; from: CallParty; text: string }];
+  chatMessage: [{ call: Call; message: ChatMessage }];
+  scanRequested: [{ call: Call }];
+  documentAdded: [{ call: Call; document: DocumentInfo }];
+}
+
+/** How long after a call the kiosk may still give its survey. */
+const SURVEY_WINDOW_MS = 15 * 60_000;
+/** Messages kept per call, for a side that reconnects. */
+const CHAT_HISTORY = 200;
+
+/**
+ * Everything beside audio and video inside a call: real-time text, documents, the scan request,
+ * and the survey afterwards. Only the call's two parties reach any of it (technicians included
+ * in the "never": a staff member must be the call's advisor). Chat and documents die with the call.
+ */
+export class InCallService extends EventEmitter<InCallEvents> {
+  private readonly chats = new Map<string, ChatMessage[]>();
+
+  constructor(
+    private readonly calls: CallService,
+    private readonly documents: CallDocuments,
+    private readonly records: CallRecordRepository,
+  ) {
+    super();
+    calls.on('callEnded', ({ call }) => {
+      this.chats.delete(call.id);
+      this.documents.deleteCall(call.id);
+    });
+  }
+
+  chatDraft(principal: Principal, callId: string, text: string): void {
+    const { call, party } = this.party(principal, callId);
+    this.emit('chatDraft', { call, from: party, text });
+  }
+
+  chatSend(principal: Principal, callId: string, text: string): ChatMessage {
+    const { call, party } = this.party(principal, callId);
+    const message: ChatMessage = {
+      id: randomUUID(),
+      from: party,
+      text,
+      at: new Date().toISOString(),
+    };
+    const history = this.chats.get(call.id) ?? [];
+    history.push(message);
+    if (history.length > CHAT_HISTORY) history.shift();
+    this.chats.set(call.id, history);
+    this.emit('chatMessage', { call, message });
+    return message;
+  }
+
+  requestScan(principal: Principal, callId: string): void {
+    const { call, party } = this.party(principal, callId);
+    if (party !== 'advisor') throw new AppError('FORBIDDEN', 'Only the advisor asks for a scan');
+    this.emit('scanRequested', { call });
+  }
+
+  addDocument(principal: Principal, callId: string, name: string, bytes: Buffer): DocumentInfo {
+    const { call, party } = this.party(principal, callId);
+    const document = this.documents.add(call.id, party, name, bytes);
+    this.emit('documentAdded', { call, document });
+    return document;
+  }
+
+  getDocument(principal: Principal, callId: string, documentId: string) {
+    const { call } = this.party(principal, callId);
+    return this.documents.get(call.id, documentId);
+  }
+
+  listDocuments(principal: Principal, callId: string): DocumentInfo[] {
+    return this.documents.list(this.party(principal, callId).call.id);
+  }
+
+  async submitSurvey(
+    kiosk: KioskPrincipal,
+    callId: string,
+    rating: number,
+    badQuality: boolean,
+  ): Promise<void> {
+    const done = await this.records.recordSurvey(
+      callId,
+      kiosk.kioskId,
+      { rating, badQuality },
+      new Date(),
+      SURVEY_WINDOW_MS,
+    );
+    if (!done)
+      throw AppError.withReason(
+        'NOT_FOUND',
+        'no_survey',
+        'No recent call of this kiosk awaits a survey',
+      );
+  }
+
+  /** The call and the caller's side in it; advisors must hold the advisor role (never technicians). */
+  private party(principal: Principal, callId: string): { call: Call; party: CallParty } {
+    if (principal.kind === 'staff' && !hasRole(principal, ['advisor'])) {
+      throw new AppError('FORBIDDEN', 'Only the parties of a call reach its content');
+    }
+    const call = this.calls.callFor(principal, callId);
+    return { call, party: call.partyOf(principalId(principal))! };
+  }
+}

@@ -1,0 +1,85 @@
+import type { Namespace } from 'socket.io';
+import { inCallEvents, inCallRequests } from '@visio/shared/protocol';
+import type { KioskPrincipal, Principal, StaffPrincipal } from '../auth/Principal';
+import type { Call } from '../calls/Call';
+import type { InCallService } from '../calls/InCallService';
+import { emit } from './emit';
+import type { RequestRouter } from './RequestRouter';
+import { partyRoom } from './SchedulingNotifier';
+
+function registerCommon<P extends Principal>(
+  router: RequestRouter<P>,
+  inCall: InCallService,
+  roles?: readonly ['advisor'],
+): void {
+  const opts = roles ? { roles } : {};
+  router
+    .on(
+      inCallRequests.chatDraft,
+      ({ callId, text }, { principal }) => {
+        inCall.chatDraft(principal, callId, text);
+        return {};
+      },
+      opts,
+    )
+    .on(
+      inCallRequests.chatSend,
+      ({ callId, text }, { principal }) => ({ message: inCall.chatSend(principal, callId, text) }),
+      opts,
+    )
+    .on(
+      inCallRequests.listDocuments,
+      ({ callId }, { principal }) => ({ documents: inCall.listDocuments(principal, callId) }),
+      opts,
+    );
+}
+
+export function registerKioskInCall(
+  router: RequestRouter<KioskPrincipal>,
+  inCall: InCallService,
+): void {
+  registerCommon(router, inCall);
+  router.on(inCallRequests.submitSurvey, async ({ callId, rating, badQuality }, { principal }) => {
+    await inCall.submitSurvey(principal, callId, rating, badQuality);
+    return {};
+  });
+}
+
+export function registerStaffInCall(
+  router: RequestRouter<StaffPrincipal>,
+  inCall: InCallService,
+): void {
+  registerCommon(router, inCall, ['advisor']);
+  router.on(
+    inCallRequests.requestScan,
+    ({ callId }, { principal }) => {
+      inCall.requestScan(principal, callId);
+      return {};
+    },
+    { roles: ['advisor'] },
+  );
+}
+
+/** Relays in-call events to the call's parties only: drafts to the other side, the rest to both. */
+export function wireInCallEvents(inCall: InCallService, kiosks: Namespace, staff: Namespace): void {
+  const toKiosk = (call: Call) => kiosks.to(partyRoom(call.kioskId));
+  const toAdvisor = (call: Call) => staff.to(partyRoom(call.advisorId));
+  inCall.on('chatDraft', ({ call, from, text }) =>
+    emit(from === 'kiosk' ? toAdvisor(call) : toKiosk(call), inCallEvents.chatDraft, {
+      callId: call.id,
+      from,
+      text,
+    }),
+  );
+  inCall.on('chatMessage', ({ call, message }) => {
+    for (const to of [toKiosk(call), toAdvisor(call)])
+      emit(to, inCallEvents.chatMessage, { callId: call.id, ...message });
+  });
+  inCall.on('scanRequested', ({ call }) =>
+    emit(toKiosk(call), inCallEvents.scanRequested, { callId: call.id }),
+  );
+  inCall.on('documentAdded', ({ call, document }) => {
+    for (const to of [toKiosk(call), toAdvisor(call)])
+      emit(to, inCallEvents.documentAdded, { callId: call.id, ...document });
+  });
+}

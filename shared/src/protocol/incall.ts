@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { defineEvent, defineRequest } from './envelope';
+import { IdSchema } from './ids';
+
+// What happens inside a call beside audio and video: real-time text, documents, the end survey.
+
+/** Longest real-time text draft or message, in characters. */
+export const MAX_CHAT_TEXT = 500;
+
+export const ChatMessageSchema = z.object({
+  id: IdSchema,
+  from: z.enum(['kiosk', 'advisor']),
+  text: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const DocumentInfoSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  type: z.enum(['application/pdf', 'image/jpeg', 'image/png']),
+  size: z.number().int().nonnegative(),
+  from: z.enum(['kiosk', 'advisor']),
+  at: z.iso.datetime({ offset: true }),
+});
+export type DocumentInfo = z.infer<typeof DocumentInfoSchema>;
+
+/** Largest document accepted, in bytes (a 300-dpi A4 colour scan as JPEG fits comfortably). */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+/** Most documents one call may hold. */
+export const MAX_DOCUMENTS_PER_CALL = 20;
+
+const callId = IdSchema;
+const text = z.string().max(MAX_CHAT_TEXT);
+
+export const inCallRequests = {
+  chatDraft: defineRequest(
+    'chat:draft',
+    z.object({ callId, text }).strict(),
+    z.object({}),
+    'Real-time text: the text being typed, sent as it changes (EN 301 549 6.2). The other side sees it live.',
+  ),
+  chatSend: defineRequest(
+    'chat:send',
+    z.object({ callId, text: text.min(1) }).strict(),
+    z.object({ message: ChatMessageSchema }),
+    'Commit the typed text as a message (the draft is cleared on both sides).',
+  ),
+  requestScan: defineRequest(
+    'documents:requestScan',
+    z.object({ callId }).strict(),
+    z.object({}),
+    'Advisor: ask the citizen to scan a document; the kiosk prompts them.',
+  ),
+  listDocuments: defineRequest(
+    'documents:list',
+    z.object({ callId }).strict(),
+    z.object({ documents: z.array(DocumentInfoSchema) }),
+    "The call's documents (after a reconnect). Upload and download are HTTP: POST/GET /api/calls/:callId/documents[/:documentId].",
+  ),
+  submitSurvey: defineRequest(
+    'survey:submit',
+    z.object({ callId, rating: z.number().int().min(1).max(5), badQuality: z.boolean() }).strict(),
+    z.object({}),
+    'Kiosk: the one-tap satisfaction survey for the call that just ended (once, within 15 minutes of its end).',
+  ),
+} as const;
+
+export const inCallEvents = {
+  chatDraft: defineEvent(
+    'chat:typing',
+    z.object({ callId, from: z.enum(['kiosk', 'advisor']), text: z.string() }),
+    "The other side's text as they type it.",
+  ),
+  chatMessage: defineEvent(
+    'chat:message',
+    ChatMessageSchema.extend({ callId }),
+    'A committed chat message (from either side).',
+  ),
+  scanRequested: defineEvent(
+    'documents:scanRequested',
+    z.object({ callId }),
+    'Kiosk: the advisor asks for a scan.',
+  ),
+  documentAdded: defineEvent(
+    'documents:added',
+    DocumentInfoSchema.extend({ callId }),
+    'A document was shared in the call (by either side): fetch it over HTTP to view it.',
+  ),
+} as const;

@@ -1,0 +1,214 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SignallingClient } from '@visio/shared/client';
+import {
+  callRequests,
+  inCallEvents,
+  inCallRequests,
+  MAX_DOCUMENT_BYTES,
+} from '@visio/shared/protocol';
+import { connectClient, nextEvent, recordEvents } from '../support/socketClient';
+import { startTestServer, type TestServer } from '../support/testServer';
+
+// Real-time text, documents and the survey: only the call's two parties reach them, documents are
+// sniffed and bounded, and nothing of the call remains once it ends.
+
+let t: TestServer;
+const open: SignallingClient[] = [];
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t.stop();
+});
+afterEach(async () => {
+  for (const c of open.splice(0)) c.socket.close();
+  await new Promise((r) => setTimeout(r, 200));
+});
+
+async function client(nsp: '/kiosk' | '/staff', token: string) {
+  const c = await connectClient(t.url, nsp, token);
+  open.push(c);
+  return c;
+}
+
+/** A call between kiosk and advisor, started directly (scheduling is tested elsewhere). */
+async function call() {
+  const kiosk = await client('/kiosk', t.kiosk.token);
+  const advisor = await client('/staff', t.advisor.token);
+  const principal = (await t.server.auth.directory.authenticateStaff(t.advisor.token))!;
+  const { id: callId } = await t.server.calls.startCall(principal, t.kiosk.id);
+  return { kiosk, advisor, callId };
+}
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+const PDF = Buffer.from('%PDF-1.4\n%test\n');
+
+function upload(
+  callId: string,
+  bytes: Buffer,
+  auth: { bearer?: string; cookie?: string },
+  name = 'scan.png',
+) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream',
+    'x-document-name': encodeURIComponent(name),
+  };
+  if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
+  if (auth.cookie) headers.cookie = `visio_session=${auth.cookie}`;
+  return fetch(`${t.url}/api/calls/${callId}/documents`, {
+    method: 'POST',
+    headers,
+    body: new Uint8Array(bytes),
+  });
+}
+
+describe('real-time text', () => {
+  it('shows the draft to the other side only, and commits messages to both', async () => {
+    const { kiosk, advisor, callId } = await call();
+    const kioskSeen = recordEvents(kiosk.socket);
+    const draft = nextEvent(advisor, inCallEvents.chatDraft);
+    await kiosk.request(inCallRequests.chatDraft, { callId, text: 'Bonj' });
+    expect(await draft).toEqual({ callId, from: 'kiosk', text: 'Bonj' });
+
+    const atKiosk = nextEvent(kiosk, inCallEvents.chatMessage);
+    const atAdvisor = nextEvent(advisor, inCallEvents.chatMessage);
+    const { message } = await kiosk.request(inCallRequests.chatSend, { callId, text: 'Bonjour' });
+    expect(await atKiosk).toMatchObject({ callId, id: message.id, from: 'kiosk', text: 'Bonjour' });
+    expect(await atAdvisor).toMatchObject({
+      callId,
+      id: message.id,
+      from: 'kiosk',
+      text: 'Bonjour',
+    });
+    // The kiosk never receives its own draft back.
+    expect(kioskSeen).not.toContain('chat:typing');
+    await advisor.request(callRequests.hangup, { callId });
+  });
+
+  it('refuses text over the limit', async () => {
+    const { kiosk, advisor, callId } = await call();
+    await expect(
+      kiosk.request(inCallRequests.chatSend, { callId, text: 'x'.repeat(501) }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      kiosk.request(inCallRequests.chatSend, { callId, text: '' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await advisor.request(callRequests.hangup, { callId });
+  });
+});
+
+describe('documents', () => {
+  it('carries a kiosk scan to the advisor and an advisor form to the kiosk, then deletes both at the end', async () => {
+    const { kiosk, advisor, callId } = await call();
+    const scanRequested = nextEvent(kiosk, inCallEvents.scanRequested);
+    await advisor.request(inCallRequests.requestScan, { callId });
+    expect(await scanRequested).toEqual({ callId });
+
+    const announced = nextEvent(advisor, inCallEvents.documentAdded);
+    const res = await upload(callId, PNG, { bearer: t.kiosk.token }, '../../etc/Scan "1".png');
+    expect(res.status).toBe(200);
+    const { document } = (await res.json()) as {
+      document: { id: string; name: string; type: string; from: string };
+    };
+    expect(document).toMatchObject({ type: 'image/png', from: 'kiosk', name: 'Scan 1.png' });
+    expect(await announced).toMatchObject({ callId, id: document.id });
+
+    const got = await fetch(`${t.url}/api/calls/${callId}/documents/${document.id}`, {
+      headers: { cookie: `visio_session=${t.advisor.token}` },
+    });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(got.headers.get('cache-control')).toBe('no-store');
+    expect(Buffer.from(await got.arrayBuffer())).toEqual(PNG);
+
+    const form = await upload(callId, PDF, { cookie: t.advisor.token }, 'formulaire.pdf');
+    expect(form.status).toBe(200);
+    expect(
+      (await kiosk.request(inCallRequests.listDocuments, { callId })).documents
+        .map((d) => d.type)
+        .sort(),
+    ).toEqual(['application/pdf', 'image/png']);
+
+    await kiosk.request(callRequests.hangup, { callId });
+    const after = await fetch(`${t.url}/api/calls/${callId}/documents/${document.id}`, {
+      headers: { authorization: `Bearer ${t.kiosk.token}` },
+    });
+    expect(after.status).toBe(404);
+  });
+
+  it.each([
+    ['a text file', Buffer.from('hello, not a document'), 400, 'unsupported_type'],
+    [
+      'an HTML page named .pdf',
+      Buffer.from('<html><script>alert(1)</script></html>'),
+      400,
+      'unsupported_type',
+    ],
+    ['an empty body', Buffer.alloc(0), 400, undefined],
+    [
+      'a file over the limit',
+      Buffer.concat([PDF, Buffer.alloc(MAX_DOCUMENT_BYTES)]),
+      413,
+      undefined,
+    ],
+  ])('refuses %s with a clear error', async (_what, bytes, status, reason) => {
+    const { advisor, callId } = await call();
+    const res = await upload(callId, bytes, { bearer: t.kiosk.token }, 'x.pdf');
+    expect(res.status).toBe(status);
+    const body = (await res.json()) as { error: { code: string; reason?: string } };
+    expect(body.error.code).toBe(status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_INPUT');
+    if (reason) expect(body.error.reason).toBe(reason);
+    await advisor.request(callRequests.hangup, { callId });
+  });
+
+  it('keeps documents from anyone but the two parties — technicians and other kiosks included', async () => {
+    const { advisor, callId } = await call();
+    const res = await upload(callId, PNG, { bearer: t.kiosk.token });
+    const { document } = (await res.json()) as { document: { id: string } };
+    const url = `${t.url}/api/calls/${callId}/documents/${document.id}`;
+    expect(
+      (await fetch(url, { headers: { cookie: `visio_session=${t.technician.token}` } })).status,
+    ).toBe(403);
+    expect(
+      (await fetch(url, { headers: { cookie: `visio_session=${t.advisor2.token}` } })).status,
+    ).toBe(404);
+    expect(
+      (await fetch(url, { headers: { authorization: `Bearer ${t.kiosk2.token}` } })).status,
+    ).toBe(404);
+    expect((await fetch(url)).status).toBe(401);
+    expect((await upload(callId, PNG, { cookie: t.technician.token })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${t.url}/api/calls/not-a-uuid/documents/${document.id}`, {
+          headers: { authorization: `Bearer ${t.kiosk.token}` },
+        })
+      ).status,
+    ).toBe(400);
+    await advisor.request(callRequests.hangup, { callId });
+  });
+});
+
+describe('the survey', () => {
+  it('is accepted once from the kiosk of a call that just ended', async () => {
+    const { kiosk, advisor, callId } = await call();
+    await expect(
+      kiosk.request(inCallRequests.submitSurvey, { callId, rating: 4, badQuality: true }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await advisor.request(callRequests.hangup, { callId });
+    await new Promise((r) => setTimeout(r, 100));
+    await kiosk.request(inCallRequests.submitSurvey, { callId, rating: 4, badQuality: true });
+    await expect(
+      kiosk.request(inCallRequests.submitSurvey, { callId, rating: 1, badQuality: false }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const row = await t.server.store.db
+      .selectFrom('call_records')
+      .select(['survey_rating', 'survey_bad_quality'])
+      .where('id', '=', callId)
+      .executeTakeFirst();
+    expect(row).toEqual({ survey_rating: 4, survey_bad_quality: 1 });
+    const other = await client('/kiosk', t.kiosk2.token);
+    await expect(
+      other.request(inCallRequests.submitSurvey, { callId, rating: 5, badQuality: false }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
