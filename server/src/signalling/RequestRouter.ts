@@ -68,8 +68,17 @@ export class RequestRouter<P extends Principal> {
     return [...this.routes.keys()];
   }
 
+  /**
+   * One listener per socket for every request (not one per route): thousands of idle kiosks
+   * then cost little memory. The logger child is made only when something is logged.
+   */
   attach(socket: Socket, principal: P): void {
-    const log = this.logger.child({ socketId: socket.id, principalId: principalId(principal) });
+    let socketLog: Logger | undefined;
+    const log = () =>
+      (socketLog ??= this.logger.child({
+        socketId: socket.id,
+        principalId: principalId(principal),
+      }));
     const { ratePerSecond, burst } = this.rateLimit;
     let tokens = burst;
     let refilledAt = Date.now();
@@ -83,31 +92,29 @@ export class RequestRouter<P extends Principal> {
     };
 
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && this.routes.has(event)) return;
       const ack = args[args.length - 1];
-      log.warn({ event: String(event).slice(0, 64) }, 'unknown message');
-      if (typeof ack === 'function') {
-        ack(fail({ code: 'UNKNOWN_MESSAGE', message: `No such request on ${socket.nsp.name}` }));
+      const route = typeof event === 'string' ? this.routes.get(event) : undefined;
+      if (typeof ack !== 'function') {
+        log().warn(
+          { event: String(event).slice(0, 64) },
+          'request without acknowledgement callback ignored',
+        );
+        return;
       }
+      const reply = (answer: Ack<unknown>) => {
+        if (socket.connected) (ack as (a: Ack<unknown>) => void)(answer);
+      };
+      if (!route) {
+        log().warn({ event: String(event).slice(0, 64) }, 'unknown message');
+        reply(fail({ code: 'UNKNOWN_MESSAGE', message: `No such request on ${socket.nsp.name}` }));
+        return;
+      }
+      if (!takeToken()) {
+        reply(fail({ code: 'RATE_LIMITED', message: 'Too many requests; slow down' }));
+        return;
+      }
+      void this.dispatch(route, args.slice(0, -1), { principal, socket, log: log() }).then(reply);
     });
-
-    for (const route of this.routes.values()) {
-      socket.on(route.def.name, (...args: unknown[]) => {
-        const ack = args[args.length - 1];
-        if (typeof ack !== 'function') {
-          log.warn({ event: route.def.name }, 'request without acknowledgement callback ignored');
-          return;
-        }
-        const reply = (answer: Ack<unknown>) => {
-          if (socket.connected) (ack as (a: Ack<unknown>) => void)(answer);
-        };
-        if (!takeToken()) {
-          reply(fail({ code: 'RATE_LIMITED', message: 'Too many requests; slow down' }));
-          return;
-        }
-        void this.dispatch(route, args.slice(0, -1), { principal, socket, log }).then(reply);
-      });
-    }
   }
 
   private async dispatch(
