@@ -97,14 +97,13 @@ export class VisioServer {
     });
     calls.link({ waitingRoom: scheduling.waitingRoom, records });
     // An advisor entering or leaving a call changes what their waiting citizens are told.
-    calls.on(
-      'callStarted',
-      ({ call }) => void scheduling.waitingRoom.advisorStatusChanged(call.advisorId),
-    );
-    calls.on(
-      'callEnded',
-      ({ call }) => void scheduling.waitingRoom.advisorStatusChanged(call.advisorId),
-    );
+    const advisorStatusChanged = ({ call }: { call: { advisorId: string } }) => {
+      scheduling.waitingRoom
+        .advisorStatusChanged(call.advisorId)
+        .catch((err: unknown) => logger.error({ err }, 'advisor status not propagated'));
+    };
+    calls.on('callStarted', advisorStatusChanged);
+    calls.on('callEnded', advisorStatusChanged);
     await scheduling.start();
     const inCall = new InCallService(calls, new CallDocuments(), records);
 

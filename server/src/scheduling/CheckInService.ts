@@ -23,7 +23,10 @@ const WALK_IN_DURATION_MIN = 30;
  * leave the waiting room. Wrong codes are counted per kiosk and lock code entry for a while.
  */
 export class CheckInService {
-  private readonly wrongCodes = new Map<string, { count: number; lockedUntil: number }>();
+  private readonly wrongCodes = new Map<
+    string,
+    { count: number; lockedUntil: number; lastAt: number }
+  >();
 
   constructor(
     private readonly appointments: AppointmentRepository,
@@ -182,8 +185,12 @@ export class CheckInService {
 
   /** Counts a wrong code; returns the attempts left (0 = now locked). */
   private countWrongCode(kioskId: string, now: Date): number {
-    const entry = this.wrongCodes.get(kioskId) ?? { count: 0, lockedUntil: 0 };
+    const previous = this.wrongCodes.get(kioskId);
+    // Wrong codes older than a lock period are forgotten: the next citizen starts afresh.
+    const fresh = !previous || now.getTime() - previous.lastAt > this.options.lockMs;
+    const entry = fresh ? { count: 0, lockedUntil: 0, lastAt: 0 } : previous;
     entry.count += 1;
+    entry.lastAt = now.getTime();
     if (entry.count >= this.options.maxWrongCodes)
       entry.lockedUntil = now.getTime() + this.options.lockMs;
     this.wrongCodes.set(kioskId, entry);

@@ -45,6 +45,8 @@ export class WaitingRoom {
   private readonly advisors = new Map<string, AdvisorPresence>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** Once stopped (server shutdown), no timer may fire into a store that is closing. */
+  private stopped = false;
 
   constructor(
     private readonly appointments: AppointmentRepository,
@@ -82,6 +84,7 @@ export class WaitingRoom {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.sweeper);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
@@ -93,7 +96,7 @@ export class WaitingRoom {
     const p = this.advisors.get(advisorId) ?? { sockets: 0, availability: 'available' as const };
     p.sockets += 1;
     this.advisors.set(advisorId, p);
-    if (p.sockets === 1) void this.advisorStatusChanged(advisorId);
+    if (p.sockets === 1) this.tellAdvisorStatus(advisorId);
   }
 
   advisorDisconnected(advisorId: string): void {
@@ -102,8 +105,15 @@ export class WaitingRoom {
     p.sockets -= 1;
     if (p.sockets <= 0) {
       p.sockets = 0;
-      void this.advisorStatusChanged(advisorId);
+      this.tellAdvisorStatus(advisorId);
     }
+  }
+
+  private tellAdvisorStatus(advisorId: string): void {
+    if (this.stopped) return;
+    this.advisorStatusChanged(advisorId).catch((err: unknown) =>
+      this.logger.error({ err, advisorId }, 'advisor status not told'),
+    );
   }
 
   async setAvailability(advisorId: string, availability: 'available' | 'away'): Promise<void> {
@@ -290,10 +300,12 @@ export class WaitingRoom {
   /** A checked-in citizen's kiosk went away: their place is kept for the reconnect grace. */
   kioskDisconnected(kioskId: string): void {
     const key = `kiosk:${kioskId}`;
-    if (this.timers.has(key)) return;
+    if (this.stopped || this.timers.has(key)) return;
     const timer = setTimeout(() => {
       this.timers.delete(key);
-      void this.expireWaitingAt(kioskId);
+      this.expireWaitingAt(kioskId).catch((err: unknown) =>
+        this.logger.error({ err, kioskId }, 'waiting citizen not expired'),
+      );
     }, this.options.kioskReconnectGraceMs);
     timer.unref();
     this.timers.set(key, timer);
@@ -367,20 +379,19 @@ export class WaitingRoom {
     for (const row of await this.appointments.scheduledStartingBefore(cutoff)) {
       const full = await this.appointments.find(row.id);
       if (full)
+        // Never checked in, so no kiosk is waiting for it: staff are told, no kiosk is.
         await this.move(
           full,
           'no_show',
           { ended_at: this.clock.now().toISOString() },
           { kind: 'system' },
-          {},
-          'no_show',
         );
     }
   }
 
   /** When the takeover grace elapses, colleagues must see the citizen appear in their queue. */
   private armTakeover(row: AppointmentWithNames): void {
-    if (row.kind !== 'appointment' || !row.checked_in_at) return;
+    if (this.stopped || row.kind !== 'appointment' || !row.checked_in_at) return;
     this.clearTimer(row.id);
     const due =
       new Date(row.checked_in_at).getTime() +
@@ -389,12 +400,17 @@ export class WaitingRoom {
     if (due <= 0) return;
     const timer = setTimeout(() => {
       this.timers.delete(row.id);
-      void this.appointments.find(row.id).then((fresh) => {
-        if (fresh?.status === 'checked_in') {
-          this.emitChanged(fresh);
-          this.events.emit('queuesChanged', { serviceIds: [fresh.service_id] });
-        }
-      });
+      this.appointments
+        .find(row.id)
+        .then((fresh) => {
+          if (fresh?.status === 'checked_in') {
+            this.emitChanged(fresh);
+            this.events.emit('queuesChanged', { serviceIds: [fresh.service_id] });
+          }
+        })
+        .catch((err: unknown) =>
+          this.logger.error({ err, appointmentId: row.id }, 'takeover not announced'),
+        );
     }, due);
     timer.unref();
     this.timers.set(row.id, timer);

@@ -32,7 +32,23 @@ export class SchedulingNotifier {
         emit(this.staff.to(serviceRoom(serviceId)), staffSchedulingEvents.queueChanged, {
           serviceId,
         });
+      this.tellQueuePlaces(serviceIds).catch((err: unknown) =>
+        this.log.error({ err, serviceIds }, 'notify failed'),
+      );
     });
+  }
+
+  /** Places shift when someone ahead is taken or leaves: each queued kiosk is told its own. */
+  private async tellQueuePlaces(serviceIds: string[]): Promise<void> {
+    const { waitingRoom, appointments } = this.scheduling;
+    for (const row of await appointments.withStatus('checked_in')) {
+      if (!serviceIds.includes(row.service_id) || !waitingRoom.openToService(row)) continue;
+      emit(
+        this.kiosks.to(partyRoom(row.kiosk_id)),
+        kioskSchedulingEvents.waitingStatus,
+        await waitingRoom.waitingStatus(row),
+      );
+    }
   }
 
   private async onChanged(change: AppointmentChange): Promise<void> {

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fromLocal,
+  isValidTimeZone,
+  localDay,
+  localParts,
+  parseClock,
+} from '../../../server/src/scheduling/LocalTime';
+import {
+  fitsWithin,
+  isOpenAt,
+  parseWeeklyHours,
+  WeeklyHoursSchema,
+  type WeeklyHours,
+} from '../../../server/src/scheduling/WeeklyHours';
+
+// Europe/Paris: UTC+1 in winter, UTC+2 in summer. In 2026 clocks go forward on Sunday 29 March
+// (02:00 → 03:00) and back on Sunday 25 October (03:00 → 02:00).
+const PARIS = 'Europe/Paris';
+const at = (iso: string) => new Date(iso);
+const HOUR = 3_600_000;
+
+describe('localParts', () => {
+  it.each<[string, string, { weekday: number; hhmm: string; ymd: string }]>([
+    ['winter', '2026-01-15T08:30:00Z', { weekday: 4, hhmm: '09:30', ymd: '2026-01-15' }],
+    ['summer', '2026-07-15T08:30:00Z', { weekday: 3, hhmm: '10:30', ymd: '2026-07-15' }],
+    [
+      'UTC evening is already tomorrow',
+      '2026-01-04T23:30:00Z',
+      { weekday: 1, hhmm: '00:30', ymd: '2026-01-05' },
+    ],
+    [
+      'just before the spring change',
+      '2026-03-29T00:59:00Z',
+      { weekday: 7, hhmm: '01:59', ymd: '2026-03-29' },
+    ],
+    [
+      'just after the spring change',
+      '2026-03-29T01:00:00Z',
+      { weekday: 7, hhmm: '03:00', ymd: '2026-03-29' },
+    ],
+    [
+      'first 02:30 of the autumn change',
+      '2026-10-25T00:30:00Z',
+      { weekday: 7, hhmm: '02:30', ymd: '2026-10-25' },
+    ],
+    [
+      'second 02:30 of the autumn change',
+      '2026-10-25T01:30:00Z',
+      { weekday: 7, hhmm: '02:30', ymd: '2026-10-25' },
+    ],
+  ])('%s', (_what, iso, expected) => {
+    const p = localParts(at(iso), PARIS);
+    const hhmm = `${String(Math.floor(p.minutes / 60)).padStart(2, '0')}:${String(p.minutes % 60).padStart(2, '0')}`;
+    const ymd = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+    expect({ weekday: p.weekday, hhmm, ymd }).toEqual(expected);
+  });
+
+  it('says midnight is 0 minutes, not 24:00', () => {
+    expect(localParts(at('2026-01-14T23:00:00Z'), PARIS).minutes).toBe(0);
+  });
+});
+
+describe('fromLocal', () => {
+  it.each<[string, [number, number, number, number], string]>([
+    ['a winter morning', [2026, 1, 15, 9 * 60 + 30], '2026-01-15T08:30:00.000Z'],
+    ['a summer morning', [2026, 7, 15, 9 * 60 + 30], '2026-07-15T07:30:00.000Z'],
+    ['the spring-change day, after the change', [2026, 3, 29, 9 * 60], '2026-03-29T07:00:00.000Z'],
+    ['the spring-change day, before the change', [2026, 3, 29, 60], '2026-03-29T00:00:00.000Z'],
+    // 02:30 does not exist that night: it lands one hour later, at 03:30 summer time.
+    ['a time skipped by the spring change', [2026, 3, 29, 150], '2026-03-29T01:30:00.000Z'],
+    // 02:30 happens twice that night: the earlier one (still summer time) is meant.
+    ['a time repeated by the autumn change', [2026, 10, 25, 150], '2026-10-25T00:30:00.000Z'],
+  ])('%s', (_what, [y, m, d, minutes], iso) => {
+    expect(fromLocal(y, m, d, minutes, PARIS).toISOString()).toBe(iso);
+  });
+
+  it('round-trips every quarter hour of an ordinary day', () => {
+    for (let minutes = 0; minutes < 24 * 60; minutes += 15) {
+      const p = localParts(fromLocal(2026, 2, 10, minutes, PARIS), PARIS);
+      expect([p.day, p.minutes]).toEqual([10, minutes]);
+    }
+  });
+});
+
+describe('localDay', () => {
+  it.each<[string, string, string, string, number]>([
+    [
+      'an ordinary winter day',
+      '2026-01-15T12:00:00Z',
+      '2026-01-14T23:00:00.000Z',
+      '2026-01-15T23:00:00.000Z',
+      24,
+    ],
+    [
+      'late evening UTC, already the next local day',
+      '2026-07-15T22:30:00Z',
+      '2026-07-15T22:00:00.000Z',
+      '2026-07-16T22:00:00.000Z',
+      24,
+    ],
+    [
+      'the spring-change day is 23 hours long',
+      '2026-03-29T12:00:00Z',
+      '2026-03-28T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+      23,
+    ],
+    [
+      'the autumn-change day is 25 hours long',
+      '2026-10-25T12:00:00Z',
+      '2026-10-24T22:00:00.000Z',
+      '2026-10-25T23:00:00.000Z',
+      25,
+    ],
+    [
+      'the last day of a year',
+      '2026-12-31T12:00:00Z',
+      '2026-12-30T23:00:00.000Z',
+      '2026-12-31T23:00:00.000Z',
+      24,
+    ],
+  ])('%s', (_what, instant, start, end, hours) => {
+    const day = localDay(at(instant), PARIS);
+    expect([day.start.toISOString(), day.end.toISOString()]).toEqual([start, end]);
+    expect((day.end.getTime() - day.start.getTime()) / HOUR).toBe(hours);
+  });
+});
+
+describe('parseClock and time zones', () => {
+  it.each<[string, number]>([
+    ['00:00', 0],
+    ['09:05', 545],
+    ['23:59', 1439],
+    ['24:00', 1440],
+  ])('reads %s as %i minutes', (text, minutes) => {
+    expect(parseClock(text)).toBe(minutes);
+  });
+
+  it.each(['9:00', '24:01', '24:30', '25:00', '12:60', '12h00', '', ' 09:00'])(
+    'refuses %j',
+    (text) => {
+      expect(parseClock(text)).toBeNaN();
+    },
+  );
+
+  it('knows real time zones from made-up ones', () => {
+    expect(isValidTimeZone(PARIS)).toBe(true);
+    expect(isValidTimeZone('America/Cayenne')).toBe(true);
+    expect(isValidTimeZone('Europe/Atlantis')).toBe(false);
+  });
+});
+
+describe('WeeklyHours', () => {
+  // Monday to Friday 09:00–12:00 and 14:00–17:00, Saturday morning; closed on Sunday.
+  const hours: WeeklyHours = {
+    '1': [
+      ['09:00', '12:00'],
+      ['14:00', '17:00'],
+    ],
+    '2': [
+      ['09:00', '12:00'],
+      ['14:00', '17:00'],
+    ],
+    '3': [
+      ['09:00', '12:00'],
+      ['14:00', '17:00'],
+    ],
+    '4': [
+      ['09:00', '12:00'],
+      ['14:00', '17:00'],
+    ],
+    '5': [
+      ['09:00', '12:00'],
+      ['14:00', '17:00'],
+    ],
+    '6': [['09:00', '12:00']],
+  };
+
+  describe('isOpenAt (local time, start included, end excluded)', () => {
+    it.each<[string, string, boolean]>([
+      ['Monday 08:59 (winter)', '2026-01-12T07:59:00Z', false],
+      ['Monday 09:00 (winter)', '2026-01-12T08:00:00Z', true],
+      ['Monday 11:59', '2026-01-12T10:59:00Z', true],
+      ['Monday 12:00, lunch break', '2026-01-12T11:00:00Z', false],
+      ['Monday 14:00', '2026-01-12T13:00:00Z', true],
+      ['Monday 17:00, closed', '2026-01-12T16:00:00Z', false],
+      ['Saturday 15:00', '2026-01-17T14:00:00Z', false],
+      ['Sunday 10:00', '2026-01-18T09:00:00Z', false],
+      // In summer the same wall-clock hours are one hour earlier in UTC.
+      ['Monday 09:00 (summer)', '2026-07-13T07:00:00Z', true],
+      ['Monday 08:00 UTC is 10:00 in summer', '2026-07-13T08:00:00Z', true],
+      ['Monday 16:00 UTC is 18:00 in summer', '2026-07-13T16:00:00Z', false],
+      // The Monday after the spring change: 09:00 Paris is already 07:00 UTC.
+      ['Monday 30 March 09:00 (first summer weekday)', '2026-03-30T07:00:00Z', true],
+      ['Monday 30 March 07:59 UTC is 09:59', '2026-03-30T07:59:00Z', true],
+      ['Monday 30 March 06:59 UTC is 08:59', '2026-03-30T06:59:00Z', false],
+    ])('%s → %s', (_what, iso, open) => {
+      expect(isOpenAt(hours, PARIS, at(iso))).toBe(open);
+    });
+
+    it('is closed every day with empty hours', () => {
+      expect(isOpenAt({}, PARIS, at('2026-01-12T10:00:00Z'))).toBe(false);
+    });
+  });
+
+  describe('fitsWithin (the whole slot inside one range)', () => {
+    it.each<[string, string, number, boolean]>([
+      ['09:00 + 30 min', '2026-01-12T08:00:00Z', 30, true],
+      ['11:30 + 30 min ends at closing', '2026-01-12T10:30:00Z', 30, true],
+      ['11:45 + 30 min crosses the lunch break', '2026-01-12T10:45:00Z', 30, false],
+      ['11:00 + 120 min spans both ranges', '2026-01-12T10:00:00Z', 120, false],
+      ['08:45 + 30 min starts before opening', '2026-01-12T07:45:00Z', 30, false],
+      ['16:50 + 10 min ends at closing', '2026-01-12T15:50:00Z', 10, true],
+      ['16:55 + 10 min crosses the end', '2026-01-12T15:55:00Z', 10, false],
+      ['Sunday 10:00', '2026-01-18T09:00:00Z', 10, false],
+      ['summer 09:00 + 60 min', '2026-07-13T07:00:00Z', 60, true],
+      ['summer 16:30 + 60 min', '2026-07-13T14:30:00Z', 60, false],
+    ])('%s → %s', (_what, iso, minutes, fits) => {
+      expect(fitsWithin(hours, PARIS, at(iso), minutes)).toBe(fits);
+    });
+
+    const allDay: WeeklyHours = { '6': [['00:00', '24:00']], '7': [['00:00', '24:00']] };
+    it('lets a slot end exactly at midnight, but not run into the next day', () => {
+      // Saturday 28 March 23:30 Paris (winter) + 30 min ends at Sunday 00:00.
+      expect(fitsWithin(allDay, PARIS, at('2026-03-28T22:30:00Z'), 30)).toBe(true);
+      expect(fitsWithin(allDay, PARIS, at('2026-03-28T22:30:00Z'), 31)).toBe(false);
+    });
+
+    it('measures a slot across the spring change in real minutes', () => {
+      const night: WeeklyHours = { '7': [['00:00', '03:00']] };
+      // Sunday 29 March 01:30 (winter time) + 60 min ends at 03:30 summer time: past 03:00.
+      expect(fitsWithin(night, PARIS, at('2026-03-29T00:30:00Z'), 60)).toBe(false);
+      // 01:30 + 20 min ends at 01:50, before the change: inside.
+      expect(fitsWithin(night, PARIS, at('2026-03-29T00:30:00Z'), 20)).toBe(true);
+    });
+
+    it('measures a slot across the autumn change in real minutes', () => {
+      const night: WeeklyHours = { '7': [['00:00', '02:30']] };
+      // Sunday 25 October 02:00 summer time + 60 min ends at 02:00 winter time: inside.
+      expect(fitsWithin(night, PARIS, at('2026-10-25T00:00:00Z'), 60)).toBe(true);
+      // + 100 min ends at 02:40 winter time: past 02:30.
+      expect(fitsWithin(night, PARIS, at('2026-10-25T00:00:00Z'), 100)).toBe(false);
+    });
+  });
+
+  describe('parsing hours from the database', () => {
+    it('reads valid hours', () => {
+      expect(parseWeeklyHours('{"1":[["09:00","12:00"]]}')).toEqual({ '1': [['09:00', '12:00']] });
+    });
+
+    it.each([
+      ['a range ending before it starts', '{"1":[["12:00","09:00"]]}'],
+      ['a bad clock', '{"1":[["9h","12:00"]]}'],
+      ['an unknown weekday', '{"8":[["09:00","12:00"]]}'],
+      ['not an object', '[]'],
+    ])('treats %s as closed', (_what, json) => {
+      expect(parseWeeklyHours(json)).toEqual({});
+      expect(WeeklyHoursSchema.safeParse(JSON.parse(json)).success).toBe(false);
+    });
+  });
+});
