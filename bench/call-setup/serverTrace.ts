@@ -1,0 +1,54 @@
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+
+/**
+ * Diagnostic only, read from the in-process server through mediasoup's public observer API (no
+ * hook in the app): when each peer's video producer was created and when its first keyframe
+ * reached the SFU. Enables the producers' 'keyframe' trace event (one worker notification per
+ * keyframe). Must be constructed before the server creates its workers.
+ */
+export class ServerTrace {
+  private events: {
+    at: number;
+    peerId: string;
+    what: 'video producer created' | 'first video keyframe in';
+  }[] = [];
+
+  constructor() {
+    mediasoup.observer.on('newworker', (worker) =>
+      worker.observer.on('newrouter', (router) =>
+        router.observer.on('newtransport', (transport) =>
+          transport.observer.on('newproducer', (producer) => this.watch(producer)),
+        ),
+      ),
+    );
+  }
+
+  reset(): void {
+    this.events = [];
+  }
+
+  /** ms after t0 per label, for the peer ids given (e.g. { kiosk: kioskId, advisor: staffId }). */
+  since(t0: number, peers: Record<string, string>): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const { at, peerId, what } of this.events) {
+      const side = Object.entries(peers).find(([, id]) => id === peerId)?.[0];
+      const label = `server: ${what} from ${side ?? peerId}`;
+      if (at >= t0 && !(label in out)) out[label] = at - t0;
+    }
+    return out;
+  }
+
+  private watch(producer: types.Producer): void {
+    if (producer.kind !== 'video') return;
+    const peerId = String((producer.appData as { peerId?: unknown }).peerId ?? '');
+    this.events.push({ at: Date.now(), peerId, what: 'video producer created' });
+    let seen = false;
+    producer.on('trace', (trace) => {
+      if (trace.type !== 'keyframe' || seen) return;
+      seen = true;
+      this.events.push({ at: Date.now(), peerId, what: 'first video keyframe in' });
+    });
+    producer.enableTraceEvent(['keyframe']).catch(() => undefined);
+  }
+}
