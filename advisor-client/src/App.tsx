@@ -1,27 +1,50 @@
 import { useEffect } from 'react';
+import { AgendaPage } from './features/agenda/AgendaPage';
+import { BookingPage } from './features/booking/BookingPage';
 import { CallView } from './features/call/CallView';
-import { DevicePanel } from './features/devices/DevicePanel';
 import { AppHeader } from './features/header/AppHeader';
-import { KioskList } from './features/kiosks/KioskList';
+import { KiosksPage } from './features/kiosks/KiosksPage';
+import { LoginPage } from './features/login/LoginPage';
 import { ErrorAlert } from './features/status/ErrorAlert';
 import { UnauthorizedScreen } from './features/status/UnauthorizedScreen';
 import { useT } from './i18n/useT';
 import { LiveAnnouncer } from './primitives/LiveAnnouncer';
-import { useStaffSession, useStaffState } from './session/StaffSessionContext';
+import { useAppState } from './session/StaffAppContext';
+import { StaffSessionContext, useStaffSession, useStaffState } from './session/StaffSessionContext';
 
 export function App() {
   const t = useT();
-  const session = useStaffSession();
-  const language = useStaffState((s) => s.language);
-  const connection = useStaffState((s) => s.connection);
-  const inCall = useStaffState((s) => s.call !== null);
-  const endedNotice = useStaffState((s) => s.endedNotice);
-  const announcement = useStaffState((s) => s.announcement);
+  const language = useAppState((s) => s.language);
+  const auth = useAppState((s) => s.auth);
 
   useEffect(() => {
     document.documentElement.lang = language;
     document.title = t('app.title');
   }, [language, t]);
+
+  if (auth.status === 'checking') {
+    return (
+      <main className="page page--status" aria-busy="true">
+        <p>{t('login.checking')}</p>
+      </main>
+    );
+  }
+  if (auth.status === 'signedOut') return <LoginPage />;
+  return (
+    <StaffSessionContext value={auth.session}>
+      <SignedIn />
+    </StaffSessionContext>
+  );
+}
+
+function SignedIn() {
+  const t = useT();
+  const session = useStaffSession();
+  const connection = useStaffState((s) => s.connection);
+  const view = useStaffState((s) => s.view);
+  const inCall = useStaffState((s) => s.call !== null);
+  const endedNotice = useStaffState((s) => s.endedNotice);
+  const announcement = useStaffState((s) => s.announcement);
 
   const announcer = (
     <LiveAnnouncer
@@ -40,10 +63,10 @@ export function App() {
   }
 
   return (
-    <div className="app" data-connection={connection}>
+    <div className="app" data-connection={connection} data-view={view ?? ''}>
       <AppHeader />
       <main className="page">
-        <h1 className="visually-hidden">{t('app.title')}</h1>
+        <h1 className="visually-hidden">{t(view ? `nav.${view}` : 'app.title')}</h1>
         {connection === 'offline' ? (
           <p className="banner" role="alert">
             {t('offline.banner')}
@@ -54,15 +77,16 @@ export function App() {
         {inCall ? (
           <CallView />
         ) : (
-          <div className="home">
+          <>
             {endedNotice ? (
               <p className="notice" data-testid="call-ended-notice">
                 {t(endedNotice)}
               </p>
             ) : null}
-            {session.kioskDirectory ? <KioskList directory={session.kioskDirectory} /> : null}
-            <DevicePanel />
-          </div>
+            {view === 'agenda' && session.agenda ? <AgendaPage agenda={session.agenda} /> : null}
+            {view === 'booking' ? <BookingPage /> : null}
+            {view === 'kiosks' ? <KiosksPage /> : null}
+          </>
         )}
       </main>
       {announcer}

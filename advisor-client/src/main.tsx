@@ -1,20 +1,20 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { StaffSession } from './session/StaffSession';
-import { StaffSessionContext } from './session/StaffSessionContext';
+import { StaffApp } from './session/StaffApp';
+import { StaffAppContext } from './session/StaffAppContext';
 import { takeStaffToken } from './session/staffToken';
 import './styles.css';
 
-const session = new StaffSession(takeStaffToken());
-session.start();
+const app = new StaffApp(takeStaffToken());
+app.start();
 
 // For end-to-end tests and on-site diagnosis (e.g. `await __visio.callSession?.getStats()`):
 // the live call engine, read-only. Holds nothing the page itself could not reach.
 Object.defineProperty(window, '__visio', {
   value: Object.freeze({
     get callSession() {
-      return session.store.get().callSession;
+      return app.session?.store.get().callSession ?? null;
     },
   }),
 });
@@ -23,8 +23,8 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <StaffSessionContext value={session}>
+    <StaffAppContext value={app}>
       <App />
-    </StaffSessionContext>
+    </StaffAppContext>
   </StrictMode>,
 );

@@ -1,28 +1,48 @@
 import { useEffect, type ComponentType } from 'react';
 import { CallScreen } from './features/call/CallScreen';
+import { CodeScreen } from './features/checkin/CodeScreen';
+import { EnrollingScreen } from './features/enrolment/EnrollingScreen';
+import { NotEnrolledScreen } from './features/enrolment/NotEnrolledScreen';
 import { LanguageSwitch } from './features/language/LanguageSwitch';
 import { ConnectingScreen } from './features/status/ConnectingScreen';
 import { OfflineScreen } from './features/status/OfflineScreen';
+import { OutOfServiceScreen } from './features/status/OutOfServiceScreen';
 import { UnauthorizedScreen } from './features/status/UnauthorizedScreen';
+import { WaitingScreen } from './features/waiting/WaitingScreen';
 import { WelcomeScreen } from './features/welcome/WelcomeScreen';
 import { useT } from './i18n/useT';
 import { LiveAnnouncer } from './primitives/LiveAnnouncer';
-import type { KioskScreen } from './session/kioskMachine';
+import { screenOf, type KioskScreen } from './session/kioskMachine';
 import { useKioskState } from './session/KioskSessionContext';
 
 const SCREENS: Record<KioskScreen, ComponentType> = {
-  connecting: ConnectingScreen,
-  welcome: WelcomeScreen,
-  call: CallScreen,
-  offline: OfflineScreen,
+  enrolling: EnrollingScreen,
+  'not-enrolled': NotEnrolledScreen,
   unauthorized: UnauthorizedScreen,
+  connecting: ConnectingScreen,
+  offline: OfflineScreen,
+  'out-of-service': OutOfServiceScreen,
+  welcome: WelcomeScreen,
+  code: CodeScreen,
+  waiting: WaitingScreen,
+  call: CallScreen,
 };
+
+/** Where a citizen may be: these screens offer the other language. */
+const CITIZEN_SCREENS: ReadonlySet<KioskScreen> = new Set([
+  'welcome',
+  'code',
+  'waiting',
+  'call',
+  'out-of-service',
+]);
 
 export function App() {
   const t = useT();
-  const screen = useKioskState((s) => s.machine.screen);
+  const screen = useKioskState((s) => screenOf(s.machine));
   const language = useKioskState((s) => s.language);
   const announcement = useKioskState((s) => s.announcement);
+  const kioskName = useKioskState((s) => s.home?.kiosk.name ?? null);
   const Screen = SCREENS[screen];
 
   useEffect(() => {
@@ -34,7 +54,8 @@ export function App() {
     <div className="kiosk" data-screen={screen}>
       <header className="topbar">
         <span className="topbar__brand">{t('app.title')}</span>
-        {screen === 'welcome' || screen === 'call' ? <LanguageSwitch /> : null}
+        {kioskName ? <span className="topbar__kiosk">{kioskName}</span> : null}
+        {CITIZEN_SCREENS.has(screen) ? <LanguageSwitch /> : null}
       </header>
       <Screen />
       <LiveAnnouncer

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { takeDeviceToken } from './session/deviceToken';
+import { takeKioskCredentials } from './session/deviceToken';
 import { KioskSession } from './session/KioskSession';
 import { KioskSessionContext } from './session/KioskSessionContext';
 import './styles.css';
@@ -9,7 +9,7 @@ import './styles.css';
 // A touchscreen in a public place: no long-press menus, no accidental text selection.
 document.addEventListener('contextmenu', (event) => event.preventDefault());
 
-const session = new KioskSession(takeDeviceToken());
+const session = new KioskSession(takeKioskCredentials());
 session.start();
 
 // For end-to-end tests and on-site diagnosis (e.g. `await __visio.callSession?.getStats()`):

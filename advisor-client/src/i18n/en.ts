@@ -1,7 +1,11 @@
+import { agendaEn } from '../features/agenda/messages';
+import { bookingEn } from '../features/booking/messages';
+import { kiosksEn } from '../features/kiosks/messages';
+import { loginEn } from '../features/login/messages';
 import type { Catalogue } from './fr';
 
 export const en: Catalogue = {
-  'app.title': 'Visio-Public — Advisor',
+  'app.title': 'Visio-Public — Staff',
   'app.brand': 'Visio-Public',
   'language.other': 'Français',
   'language.otherCode': 'fr',
@@ -10,26 +14,17 @@ export const en: Catalogue = {
   'header.connection.connecting': 'Connecting…',
   'header.connection.online': 'Online',
   'header.connection.offline': 'Offline',
+  'header.signOut': 'Sign out',
+  'nav.label': 'Main navigation',
+  'nav.agenda': 'Agenda',
+  'nav.booking': 'Appointments',
+  'nav.kiosks': 'Kiosks',
 
   'connecting.title': 'Connecting to the service…',
   'offline.banner': 'The connection to the server is lost. Trying again…',
   'unauthorized.title': 'Session not valid',
-  'unauthorized.body':
-    'Your session has expired or the link you used is not valid. Open the sign-in link you were given again.',
-
-  'kiosks.title': 'Kiosks',
-  'kiosks.description': 'Demo: pick an available kiosk and start the call.',
-  'kiosks.loading': 'Loading kiosks…',
-  'kiosks.empty': 'No kiosk is registered.',
-  'kiosks.column.name': 'Kiosk',
-  'kiosks.column.status': 'Status',
-  'kiosks.column.action': 'Action',
-  'kiosks.status.offline': 'Offline',
-  'kiosks.status.busy': 'In a call',
-  'kiosks.status.available': 'Available',
-  'kiosks.startCall': 'Start call',
-  'kiosks.startCallWith': 'Start call with {name}',
-  'kiosks.starting': 'Starting…',
+  'unauthorized.body': 'Your session has expired or the link you used is not valid.',
+  'unauthorized.signIn': 'Sign in',
 
   'devices.title': 'Your camera',
   'devices.selfPreview': 'Your picture',
@@ -74,10 +69,6 @@ export const en: Catalogue = {
   'call.ended.generic': 'The call has ended.',
 
   'errors.dismiss': 'Dismiss message',
-  'errors.callStart.CONFLICT': 'This kiosk is already in a call.',
-  'errors.callStart.NOT_FOUND': 'This kiosk no longer exists.',
-  'errors.callStart.BAD_STATE': 'This kiosk is not available (offline or already in a call).',
-  'errors.callStart.FORBIDDEN': 'Your account may not start calls.',
   'errors.INVALID_INPUT': 'The request is not valid. Reload the page, then try again.',
   'errors.PAYLOAD_TOO_LARGE': 'The request is too large.',
   'errors.UNKNOWN_MESSAGE': 'This action is not available. Reload the page.',
@@ -99,4 +90,11 @@ export const en: Catalogue = {
   'announce.cameraOn': 'Camera on',
   'announce.reconnecting': 'Connection lost, reconnecting',
   'announce.connected': 'Connected',
+  'announce.citizenArrived': '{ref} has arrived at kiosk {kiosk} ({service})',
+  'announce.walkInArrived': 'A walk-in citizen is waiting at kiosk {kiosk} ({service})',
+  'announce.outcomeRecorded': 'Outcome saved',
+  ...loginEn,
+  ...agendaEn,
+  ...bookingEn,
+  ...kiosksEn,
 };

@@ -2,7 +2,7 @@ import type { ErrorCode } from '@visio/shared/protocol';
 import type { MessageKey } from './translate';
 
 /** Where an error happened: some codes deserve a more precise sentence in context. */
-export type ErrorContext = 'callStart' | 'hangup' | 'kiosks' | 'media';
+export type ErrorContext = 'hangup' | 'media';
 
 const GENERIC: Record<ErrorCode, MessageKey> = {
   INVALID_INPUT: 'errors.INVALID_INPUT',
@@ -19,14 +19,7 @@ const GENERIC: Record<ErrorCode, MessageKey> = {
   INTERNAL: 'errors.INTERNAL',
 };
 
-const IN_CONTEXT: Partial<Record<ErrorContext, Partial<Record<ErrorCode, MessageKey>>>> = {
-  callStart: {
-    CONFLICT: 'errors.callStart.CONFLICT',
-    NOT_FOUND: 'errors.callStart.NOT_FOUND',
-    BAD_STATE: 'errors.callStart.BAD_STATE',
-    FORBIDDEN: 'errors.callStart.FORBIDDEN',
-  },
-};
+const IN_CONTEXT: Partial<Record<ErrorContext, Partial<Record<ErrorCode, MessageKey>>>> = {};
 
 /** The sentence to show for a failed request; never the server's raw message. */
 export function errorMessageKey(context: ErrorContext, code: ErrorCode): MessageKey {

@@ -1,6 +1,11 @@
-/** French, the default language and the reference catalogue: every key starts here. */
-export const fr = {
-  'app.title': 'Visio-Public — Conseiller',
+import { agendaFr } from '../features/agenda/messages';
+import { bookingFr } from '../features/booking/messages';
+import { kiosksFr } from '../features/kiosks/messages';
+import { loginFr } from '../features/login/messages';
+
+/** The whole app's sentences; each feature adds its own catalogue. */
+const baseFr = {
+  'app.title': 'Visio-Public — Espace agents',
   'app.brand': 'Visio-Public',
   'language.other': 'English',
   'language.otherCode': 'en',
@@ -9,26 +14,17 @@ export const fr = {
   'header.connection.connecting': 'Connexion…',
   'header.connection.online': 'En ligne',
   'header.connection.offline': 'Hors ligne',
+  'header.signOut': 'Se déconnecter',
+  'nav.label': 'Navigation principale',
+  'nav.agenda': 'Agenda',
+  'nav.booking': 'Rendez-vous',
+  'nav.kiosks': 'Bornes',
 
   'connecting.title': 'Connexion au service…',
   'offline.banner': 'La connexion au serveur est perdue. Nouvelle tentative en cours…',
   'unauthorized.title': 'Session non valide',
-  'unauthorized.body':
-    'Votre session a expiré ou le lien utilisé n’est pas valide. Ouvrez à nouveau le lien de connexion qui vous a été remis.',
-
-  'kiosks.title': 'Bornes',
-  'kiosks.description': 'Démonstration : choisissez une borne disponible et lancez l’appel.',
-  'kiosks.loading': 'Chargement des bornes…',
-  'kiosks.empty': 'Aucune borne n’est enregistrée.',
-  'kiosks.column.name': 'Borne',
-  'kiosks.column.status': 'État',
-  'kiosks.column.action': 'Action',
-  'kiosks.status.offline': 'Hors ligne',
-  'kiosks.status.busy': 'En communication',
-  'kiosks.status.available': 'Disponible',
-  'kiosks.startCall': 'Lancer l’appel',
-  'kiosks.startCallWith': 'Lancer l’appel avec {name}',
-  'kiosks.starting': 'Lancement…',
+  'unauthorized.body': 'Votre session a expiré ou le lien utilisé n’est pas valide.',
+  'unauthorized.signIn': 'Se connecter',
 
   'devices.title': 'Votre caméra',
   'devices.selfPreview': 'Votre image',
@@ -74,10 +70,6 @@ export const fr = {
   'call.ended.generic': 'L’appel est terminé.',
 
   'errors.dismiss': 'Fermer le message',
-  'errors.callStart.CONFLICT': 'Cette borne est déjà en communication.',
-  'errors.callStart.NOT_FOUND': 'Cette borne n’existe plus.',
-  'errors.callStart.BAD_STATE': 'Cette borne n’est pas disponible (hors ligne ou déjà en appel).',
-  'errors.callStart.FORBIDDEN': 'Votre compte ne permet pas de lancer un appel.',
   'errors.INVALID_INPUT': 'La demande n’est pas valide. Rechargez la page, puis réessayez.',
   'errors.PAYLOAD_TOO_LARGE': 'La demande est trop volumineuse.',
   'errors.UNKNOWN_MESSAGE': 'Cette action n’est pas disponible. Rechargez la page.',
@@ -99,7 +91,13 @@ export const fr = {
   'announce.cameraOn': 'Caméra réactivée',
   'announce.reconnecting': 'Connexion perdue, reconnexion en cours',
   'announce.connected': 'Connecté',
+  'announce.citizenArrived': '{ref} est arrivé(e) à la borne {kiosk} ({service})',
+  'announce.walkInArrived': 'Un usager sans rendez-vous attend à la borne {kiosk} ({service})',
+  'announce.outcomeRecorded': 'Issue enregistrée',
 } as const;
+
+/** French, the default language and the reference catalogue: every key starts here. */
+export const fr = { ...baseFr, ...loginFr, ...agendaFr, ...bookingFr, ...kiosksFr } as const;
 
 export type MessageKey = keyof typeof fr;
 /** Every other language must translate every key (checked by the compiler). */

@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
-import { useStaffState } from '../session/StaffSessionContext';
+import { useAppState } from '../session/StaffAppContext';
 import { translate, type Translate } from './translate';
 
-/** The translator for the advisor's current language. */
+/** The translator for the staff member's current language. */
 export function useT(): Translate {
-  const language = useStaffState((s) => s.language);
+  const language = useAppState((s) => s.language);
   return useMemo<Translate>(() => (key, params) => translate(language, key, params), [language]);
 }

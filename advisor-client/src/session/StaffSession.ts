@@ -5,6 +5,7 @@ import {
   connectSignalling,
   isUnauthorizedConnectError,
   LocalMediaError,
+  stopLocalMedia,
   type CallSessionState,
   type LocalMediaErrorReason,
 } from '@visio/shared/client';
@@ -14,21 +15,22 @@ import {
   callRequests,
   mediaRequests,
   sessionRequests,
+  type AppointmentView,
   type CallEndReason,
   type CallStarted,
   type ErrorCode,
+  type PrincipalSummary,
 } from '@visio/shared/protocol';
+import { Agenda } from '../features/agenda/Agenda';
+import { ArrivalAlert } from '../features/agenda/ArrivalAlert';
 import { KioskDirectory } from '../features/kiosks/KioskDirectory';
 import type { ErrorContext } from '../i18n/errorMessage';
-import {
-  DEFAULT_LANGUAGE,
-  type Language,
-  type MessageKey,
-  type MessageParams,
-} from '../i18n/translate';
+import type { MessageKey, MessageParams, Translate } from '../i18n/translate';
 import { Store } from './Store';
+import { isView, viewsFor, type View } from './views';
 
 export type Connection = 'connecting' | 'online' | 'offline' | 'unauthorized';
+export type StaffPrincipal = Extract<PrincipalSummary, { kind: 'staff' }>;
 
 export interface Announcement {
   readonly key: MessageKey;
@@ -44,22 +46,32 @@ export interface ShownError {
 
 export interface StaffState {
   readonly connection: Connection;
-  readonly myName: string | null;
-  readonly language: Language;
+  /** Who is signed in; with a `?token=` link, known once the socket has asked the server. */
+  readonly principal: StaffPrincipal | null;
+  readonly view: View | null;
   readonly localStream: MediaStream | null;
   readonly deviceProblem: LocalMediaErrorReason | null;
   readonly openingDevices: boolean;
-  /** The kiosk a call:start request is in flight for. */
-  readonly startingKioskId: string | null;
   readonly call: CallStarted | null;
   readonly callSession: CallSession | null;
-  /** Why the last call ended, shown above the kiosk list. */
+  /** Why the last call ended, shown above the agenda. */
   readonly endedNotice: MessageKey | null;
   readonly error: ShownError | null;
   readonly announcement: Announcement | null;
+  readonly notificationPermission: NotificationPermission | 'unsupported';
 }
 
-const LANGUAGE_KEY = 'visio-public.advisor.language';
+export interface StaffSessionOptions {
+  /** A session token from a `?token=` link (tools, tests); without it, the cookie is used. */
+  readonly token: string | null;
+  /** Known at once after a sign-in or `GET /api/auth/me`. */
+  readonly principal: StaffPrincipal | null;
+  /** The translator of the page's current language (notifications are written here). */
+  readonly translate: Translate;
+  /** The server refused the session (expired or revoked). */
+  readonly onUnauthorized: () => void;
+}
+
 const SERVER_KICK_RETRY_MS = 5_000;
 
 const ENDED_NOTICE: Record<CallEndReason, MessageKey> = {
@@ -75,90 +87,141 @@ const ANNOUNCE_STATE: Partial<Record<CallSessionState, MessageKey>> = {
   reconnecting: 'announce.reconnecting',
 };
 
-/** The advisor's page: connection, identity, devices and the call in progress. */
+/**
+ * One signed-in staff member's page: the `/staff` socket, identity and pages by role, devices,
+ * the call in progress, and (for advisors) the agenda; (for technicians) live kiosk presence.
+ * Closed on sign-out: nothing of it outlives the session.
+ */
 export class StaffSession {
-  readonly store = new Store<StaffState>({
-    connection: 'connecting',
-    myName: null,
-    language: storedLanguage(),
-    localStream: null,
-    deviceProblem: null,
-    openingDevices: false,
-    startingKioskId: null,
-    call: null,
-    callSession: null,
-    endedNotice: null,
-    error: null,
-    announcement: null,
-  });
-  readonly kioskDirectory: KioskDirectory | null;
-  private readonly signalling: SignallingClient | null;
+  readonly store: Store<StaffState>;
+  readonly signalling: SignallingClient;
+  private agendaOfAdvisor: Agenda | null = null;
+  private presence: KioskDirectory | null = null;
+  private readonly alert = new ArrivalAlert();
+  private readonly cleanups: (() => void)[] = [];
+  private closed = false;
 
-  constructor(token: string | null) {
-    this.signalling = token ? new SignallingClient(connectSignalling('/staff', token)) : null;
-    this.kioskDirectory = this.signalling ? new KioskDirectory(this.signalling) : null;
+  constructor(private readonly options: StaffSessionOptions) {
+    this.store = new Store<StaffState>({
+      connection: 'connecting',
+      principal: null,
+      view: null,
+      localStream: null,
+      deviceProblem: null,
+      openingDevices: false,
+      call: null,
+      callSession: null,
+      endedNotice: null,
+      error: null,
+      announcement: null,
+      notificationPermission: ArrivalAlert.permission,
+    });
+    this.signalling = new SignallingClient(connectSignalling('/staff', options.token));
+    if (options.principal) this.setPrincipal(options.principal);
+  }
+
+  /** The advisor's agenda; null for other roles (and until the identity is known). */
+  get agenda(): Agenda | null {
+    return this.agendaOfAdvisor;
+  }
+
+  /** Live kiosk presence for the kiosks page; null for roles without it. */
+  get kioskDirectory(): KioskDirectory | null {
+    return this.presence;
   }
 
   start(): void {
-    void this.openDevices();
-    const signalling = this.signalling;
-    if (!signalling) {
-      this.store.set({ connection: 'unauthorized' });
-      return;
-    }
-    const socket = signalling.socket;
+    const socket = this.signalling.socket;
     socket.on('connect', () => {
       this.store.set({ connection: 'online' });
-      void this.loadIdentity();
+      if (!this.store.get().principal) void this.loadIdentity();
       void this.checkCallStillOn();
     });
     socket.on('disconnect', (reason) => {
+      if (this.closed) return;
       this.store.set({ connection: 'offline' });
       // The server closed this socket on purpose: socket.io does not retry by itself. If the
       // session was revoked, the retry ends on 'unauthorized'.
       if (reason === 'io server disconnect')
-        setTimeout(() => socket.connect(), SERVER_KICK_RETRY_MS);
+        setTimeout(() => !this.closed && socket.connect(), SERVER_KICK_RETRY_MS);
     });
     socket.on('connect_error', (error) => {
       if (isUnauthorizedConnectError(error)) {
         socket.disconnect();
-        this.endCallLocally(null);
+        this.endCallLocally(null, 'hangup');
         this.store.set({ connection: 'unauthorized' });
+        this.options.onUnauthorized();
       } else {
         this.store.set({ connection: 'offline' });
       }
     });
-    signalling.on(callEvents.started, (call) => void this.onCallStarted(call));
-    signalling.on(callEvents.ended, ({ callId, reason, endedBy }) => {
+    this.signalling.on(callEvents.started, (call) => void this.onCallStarted(call));
+    this.signalling.on(callEvents.ended, ({ callId, reason, endedBy }) => {
       if (this.store.get().call?.callId !== callId) return;
       this.endCallLocally(
         reason === 'hangup' && endedBy === 'kiosk' ? 'call.ended.kiosk' : ENDED_NOTICE[reason],
+        reason,
       );
     });
-    this.kioskDirectory?.attach();
+    const followHash = () => {
+      const view = window.location.hash.slice(1);
+      if (isView(view)) this.showView(view);
+    };
+    window.addEventListener('hashchange', followHash);
+    this.cleanups.push(() => window.removeEventListener('hashchange', followHash));
+    // Audio may only start after the page was used: the first click or key press unlocks it.
+    const unlock = () => this.alert.unlock();
+    document.addEventListener('pointerdown', unlock, { once: true });
+    document.addEventListener('keydown', unlock, { once: true });
+    this.cleanups.push(() => {
+      document.removeEventListener('pointerdown', unlock);
+      document.removeEventListener('keydown', unlock);
+    });
   }
 
-  setLanguage(language: Language): void {
-    try {
-      window.localStorage.setItem(LANGUAGE_KEY, language);
-    } catch {
-      // Not remembered across visits; fine.
-    }
-    this.store.set({ language });
+  /** Sign-out: the call ends, devices close, the socket goes. */
+  close(): void {
+    if (this.closed) return;
+    this.endCallLocally(null, 'hangup');
+    this.closed = true;
+    this.agendaOfAdvisor?.detach();
+    this.presence?.detach();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.alert.close();
+    this.signalling.socket.disconnect();
+    stopLocalMedia(this.store.get().localStream);
+    this.store.set({ localStream: null });
+  }
+
+  showView(view: View): void {
+    const principal = this.store.get().principal;
+    if (!principal || !viewsFor(principal.roles).includes(view)) return;
+    this.store.set({ view });
+    if (window.location.hash !== `#${view}`) window.history.replaceState(null, '', `#${view}`);
   }
 
   dismissError(): void {
     this.store.set({ error: null });
   }
 
+  async enableNotifications(): Promise<void> {
+    this.alert.unlock();
+    const permission = await this.alert.requestPermission();
+    this.store.set({ notificationPermission: permission });
+  }
+
   /** Opens camera + microphone (again, after a failure). */
   async openDevices(): Promise<MediaStream | null> {
     const { localStream, openingDevices } = this.store.get();
     if (localStream?.getTracks().some((t) => t.readyState === 'live')) return localStream;
-    if (openingDevices) return null;
+    if (openingDevices || this.closed) return null;
     this.store.set({ openingDevices: true });
     try {
       const stream = await acquireLocalMedia();
+      if (this.closed) {
+        stopLocalMedia(stream);
+        return null;
+      }
       this.store.set({ localStream: stream, deviceProblem: null, openingDevices: false });
       return stream;
     } catch (error) {
@@ -168,28 +231,13 @@ export class StaffSession {
     }
   }
 
-  async startCall(kioskId: string): Promise<void> {
-    const signalling = this.signalling;
-    if (!signalling || this.store.get().call || this.store.get().startingKioskId) return;
-    this.store.set({ startingKioskId: kioskId, error: null, endedNotice: null });
-    try {
-      // call:started, which may arrive before this answer, switches to the call view.
-      await signalling.request(callRequests.start, { kioskId });
-    } catch (error) {
-      this.showError('callStart', error);
-      if (errorCodeOf(error) === 'NOT_FOUND') void this.kioskDirectory?.refresh();
-    } finally {
-      this.store.set({ startingKioskId: null });
-    }
-  }
-
   /** Media stops at once; the server then tells both sides with call:ended. */
   hangup(): void {
     const call = this.store.get().call;
     if (!call) return;
-    this.endCallLocally('call.ended.self');
+    this.endCallLocally('call.ended.self', 'hangup');
     this.signalling
-      ?.request(callRequests.hangup, { callId: call.callId })
+      .request(callRequests.hangup, { callId: call.callId })
       .catch((error: unknown) => {
         // Already over on the server: nothing to tell the advisor.
         const code = errorCodeOf(error);
@@ -211,20 +259,74 @@ export class StaffSession {
     session.setCameraOff(off).catch((error: unknown) => this.showError('media', error));
   }
 
+  announce(key: MessageKey, params?: MessageParams): void {
+    this.store.set((state) => ({
+      announcement: { key, params, seq: (state.announcement?.seq ?? 0) + 1 },
+    }));
+  }
+
+  // ---- identity ------------------------------------------------------------------------
+
+  private setPrincipal(principal: StaffPrincipal): void {
+    const views = viewsFor(principal.roles);
+    if (principal.roles.includes('advisor') && !this.agendaOfAdvisor) {
+      this.agendaOfAdvisor = new Agenda(this.signalling, principal.staffId, {
+        onArrival: (appointment) => this.onArrival(appointment),
+        onOutcomeRecorded: () => this.announce('announce.outcomeRecorded'),
+      });
+      this.agendaOfAdvisor.attach();
+      void this.openDevices();
+    }
+    // kiosks:list is for advisors, technicians and admins; the kiosks page shows it.
+    if (views.includes('kiosks') && !this.presence) {
+      this.presence = new KioskDirectory(this.signalling);
+      this.presence.attach();
+    }
+    const fromHash = window.location.hash.slice(1);
+    const view = isView(fromHash) && views.includes(fromHash) ? fromHash : (views[0] ?? null);
+    this.store.set({ principal, view });
+  }
+
+  private async loadIdentity(): Promise<void> {
+    try {
+      const { principal } = await this.signalling.request(sessionRequests.whoami, {});
+      if (principal.kind === 'staff' && !this.closed) this.setPrincipal(principal);
+    } catch (error) {
+      console.warn('session:whoami failed', error);
+    }
+  }
+
+  private onArrival(appointment: AppointmentView): void {
+    const t = this.options.translate;
+    const params = {
+      ref: appointment.citizenRef || t('agenda.walkIn'),
+      service: appointment.service.name,
+      kiosk: appointment.kiosk.name,
+    };
+    this.announce(
+      appointment.kind === 'walk_in' ? 'announce.walkInArrived' : 'announce.citizenArrived',
+      params,
+    );
+    this.alert.alert(t('notification.arrival.title'), t('notification.arrival.body', params));
+  }
+
   // ---- call lifecycle ------------------------------------------------------------------
 
   private async onCallStarted(call: CallStarted): Promise<void> {
     const current = this.store.get().call;
-    if (current?.callId === call.callId) return; // announced again after a reconnect
-    if (current) this.endCallLocally(null);
-    const signalling = this.signalling;
-    if (!signalling) return;
+    if (current?.callId === call.callId || this.closed) return; // announced again after a reconnect
+    if (current) this.endCallLocally(null, 'hangup');
 
     this.store.set({ call, endedNotice: null });
+    this.agenda?.closeOutcome();
     this.announce('announce.callStarted', { name: call.peerName });
     const localStream = (await this.openDevices()) ?? new MediaStream();
     if (this.store.get().call?.callId !== call.callId) return; // ended while devices opened
-    const session = new CallSession({ signalling, callId: call.callId, localStream });
+    const session = new CallSession({
+      signalling: this.signalling,
+      callId: call.callId,
+      localStream,
+    });
     session.on('state', (state) => {
       const key = ANNOUNCE_STATE[state];
       if (key) this.announce(key);
@@ -236,17 +338,19 @@ export class StaffSession {
 
   private onCallFailed(callId: string): void {
     if (this.store.get().call?.callId !== callId) return;
-    this.endCallLocally('call.ended.failed');
-    this.signalling?.request(callRequests.hangup, { callId }).catch(() => {
+    this.endCallLocally('call.ended.failed', 'media_failed');
+    this.signalling.request(callRequests.hangup, { callId }).catch(() => {
       // The server ends the call by itself when it cannot reach us either.
     });
   }
 
-  private endCallLocally(notice: MessageKey | null): void {
+  private endCallLocally(notice: MessageKey | null, reason: CallEndReason): void {
     const { callSession, call } = this.store.get();
     callSession?.close();
     this.store.set({ call: null, callSession: null, endedNotice: call ? notice : null });
-    if (call && notice) this.announce(notice);
+    if (!call) return;
+    if (notice) this.announce(notice);
+    if (!this.closed) this.agenda?.callEnded(call, reason);
   }
 
   /**
@@ -255,50 +359,23 @@ export class StaffSession {
    */
   private async checkCallStillOn(): Promise<void> {
     const call = this.store.get().call;
-    if (!call || !this.signalling) return;
+    if (!call) return;
     try {
       await this.signalling.request(mediaRequests.routerCapabilities, { callId: call.callId });
     } catch (error) {
       const gone = errorCodeOf(error) === 'NOT_FOUND';
       if (gone && this.store.get().call?.callId === call.callId) {
-        this.endCallLocally('call.ended.generic');
+        this.endCallLocally('call.ended.generic', 'hangup');
       }
     }
   }
-
-  private async loadIdentity(): Promise<void> {
-    if (!this.signalling) return;
-    try {
-      const { principal } = await this.signalling.request(sessionRequests.whoami, {});
-      this.store.set({ myName: principal.name });
-    } catch (error) {
-      console.warn('session:whoami failed', error);
-    }
-  }
-
-  // ---- feedback ------------------------------------------------------------------------
 
   private showError(context: ErrorContext, error: unknown): void {
     const code = errorCodeOf(error);
     this.store.set((state) => ({ error: { context, code, seq: (state.error?.seq ?? 0) + 1 } }));
   }
-
-  private announce(key: MessageKey, params?: MessageParams): void {
-    this.store.set((state) => ({
-      announcement: { key, params, seq: (state.announcement?.seq ?? 0) + 1 },
-    }));
-  }
 }
 
 function errorCodeOf(error: unknown): ErrorCode {
   return error instanceof AppError ? error.code : 'INTERNAL';
-}
-
-function storedLanguage(): Language {
-  try {
-    const stored = window.localStorage.getItem(LANGUAGE_KEY);
-    return stored === 'en' || stored === 'fr' ? stored : DEFAULT_LANGUAGE;
-  } catch {
-    return DEFAULT_LANGUAGE;
-  }
 }

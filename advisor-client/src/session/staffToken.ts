@@ -24,3 +24,12 @@ export function takeStaffToken(): string | null {
     return null;
   }
 }
+
+/** Signing out of a `?token=` session: the token is not used again on reload. */
+export function forgetStaffToken(): void {
+  try {
+    window.sessionStorage.removeItem(STAFF_TOKEN_KEY);
+  } catch {
+    // Nothing stored.
+  }
+}

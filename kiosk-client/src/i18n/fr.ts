@@ -7,14 +7,103 @@ export const fr = {
 
   'connecting.title': 'Démarrage du Point Visio-Public…',
 
-  'welcome.title': 'Bienvenue dans votre Point Visio-Public',
-  'welcome.subtitle': 'Votre conseiller va lancer l’appel.',
-  'welcome.hint': 'Installez-vous face à l’écran : l’appel commencera tout seul.',
-  'welcome.selfView': 'Votre image, telle que la caméra la voit',
-  'welcome.deviceProblem':
-    'La caméra ou le micro ne fonctionne pas. Merci de le signaler à l’accueil.',
+  'enrol.title': 'Installation de la borne',
+  'enrol.pending': 'Enregistrement de la borne en cours…',
+  'enrol.retry': 'Réessayer',
+  'enrol.error.invalid_code':
+    'Ce code d’installation n’est pas valable : il a peut-être déjà servi ou expiré. Demandez un nouveau lien au technicien.',
+  'enrol.error.RATE_LIMITED': 'Trop de codes erronés depuis cette borne. Réessayez dans {time}.',
+  'enrol.error.RATE_LIMITED.done': 'Vous pouvez réessayer maintenant.',
+  'enrol.error.UNAVAILABLE': 'Le serveur ne répond pas. Vérifiez le réseau, puis réessayez.',
+  'enrol.error.generic':
+    'L’installation de la borne a échoué. Réessayez ; si le problème persiste, prévenez le technicien.',
+
+  'notEnrolled.title': 'Cet écran n’est pas encore installé',
+  'notEnrolled.body':
+    'Cette borne n’a pas été enregistrée. Merci de prévenir l’accueil : un technicien doit ouvrir son lien d’installation sur cet écran.',
+
+  'welcome.title': 'Bienvenue',
+  'welcome.site': '{site}',
+  'welcome.appointment': 'J’ai un rendez-vous',
+  'welcome.appointmentHint': 'Saisissez le code à 6 chiffres de votre convocation',
+  'welcome.servicesTitle': 'Les services de ce Point Visio-Public',
+  'welcome.servicesHint':
+    'Touchez un service ouvert « sans rendez-vous » pour parler à un conseiller.',
+  'welcome.walkIn': 'Sans rendez-vous : touchez pour entrer',
+  'welcome.appointmentOnly': 'Sur rendez-vous uniquement',
+  'welcome.appointmentOnlyNotice':
+    '{service} reçoit uniquement sur rendez-vous. Adressez-vous à l’accueil pour en prendre un.',
+  'welcome.noServices': 'Aucun service n’est proposé ici pour le moment.',
+  'welcome.loading': 'Chargement des services…',
   'welcome.callEnded': 'L’appel est terminé. Merci et à bientôt !',
   'welcome.callFailed': 'La communication a été interrompue. Votre conseiller peut vous rappeler.',
+  'welcome.left': 'Vous avez quitté la salle d’attente. À bientôt !',
+  'welcome.waitingEnded.no_show':
+    'L’heure de votre rendez-vous est passée. Adressez-vous à l’accueil pour en prendre un nouveau.',
+  'welcome.waitingEnded.cancelled':
+    'Votre rendez-vous a été annulé par le service. Adressez-vous à l’accueil.',
+  'welcome.waitingEnded.expired':
+    'Votre attente a pris fin. Vous pouvez saisir à nouveau votre code.',
+
+  'walkIn.error.walk_in_closed':
+    'L’accueil sans rendez-vous de ce service vient de fermer. Revenez pendant ses horaires ou prenez rendez-vous à l’accueil.',
+  'walkIn.error.kiosk_busy':
+    'Une autre personne attend déjà à cette borne. Merci de patienter un instant.',
+  'walkIn.error.out_of_service':
+    'Cette borne est hors service. Merci de vous adresser à l’accueil.',
+  'walkIn.error.generic': 'Cela n’a pas fonctionné. Merci de réessayer dans un instant.',
+
+  'outOfService.title': 'Borne momentanément hors service',
+  'outOfService.body': 'Merci de vous adresser à l’accueil.',
+
+  'code.title': 'Saisissez votre code',
+  'code.hint':
+    'Le code à 6 chiffres figure sur votre convocation. Touchez les chiffres ci-dessous.',
+  'code.entered': 'Code saisi : {digits} ({count} chiffres sur 6)',
+  'code.back': 'Retour',
+  'code.erase': 'Effacer',
+  'code.submit': 'Valider',
+  'code.keypad': 'Clavier numérique',
+  'code.checking': 'Vérification…',
+  'code.error.wrong_code':
+    'Code non reconnu. Vérifiez le code sur votre convocation, puis saisissez-le à nouveau.',
+  'code.error.locked':
+    'Trop de codes erronés. Pour votre sécurité, la saisie est bloquée. Réessayez dans {time}, ou adressez-vous à l’accueil.',
+  'code.error.too_early':
+    'Il est encore un peu tôt. Revenez au plus tôt 15 minutes avant l’heure de votre rendez-vous.',
+  'code.error.too_late':
+    'L’heure de votre rendez-vous est passée. Adressez-vous à l’accueil pour en prendre un nouveau.',
+  'code.error.cancelled':
+    'Ce rendez-vous a été annulé. Adressez-vous à l’accueil pour en prendre un nouveau.',
+  'code.error.kiosk_busy':
+    'Une autre personne attend déjà à cette borne. Merci de patienter un instant.',
+  'code.error.already_checked_in': 'Vous êtes déjà enregistré(e). Merci de patienter.',
+  'code.error.out_of_service': 'Cette borne est hors service. Merci de vous adresser à l’accueil.',
+  'code.error.offline': 'La borne n’arrive pas à joindre le service. Réessayez dans un instant.',
+  'code.error.generic': 'Cela n’a pas fonctionné. Merci de réessayer dans un instant.',
+
+  'waiting.title': 'Salle d’attente',
+  'waiting.service': '{service}',
+  'waiting.advisor.available': '{name} va vous recevoir dans un instant.',
+  'waiting.advisor.in_call': '{name} termine un entretien et vous recevra juste après.',
+  'waiting.advisor.away':
+    '{name} est momentanément absent(e). Un autre conseiller du service peut vous recevoir.',
+  'waiting.advisor.offline':
+    '{name} n’est pas encore connecté(e). Vous serez reçu(e) dès que possible.',
+  'waiting.walkIn': 'Un conseiller du service va vous recevoir.',
+  'waiting.position': 'Vous êtes n° {position} dans la file d’attente',
+  'waiting.waited': 'Temps d’attente',
+  'waiting.waitedLabel': 'Temps d’attente : {time}',
+  'waiting.selfView': 'Votre image : vérifiez que l’on vous voit bien',
+  'waiting.selfViewHint': 'Installez-vous face à la caméra : l’appel commencera tout seul.',
+  'waiting.deviceProblem':
+    'La caméra ou le micro ne fonctionne pas. Merci de le signaler à l’accueil.',
+  'waiting.offline': 'Connexion perturbée : votre place est gardée, nous rétablissons le service…',
+  'waiting.cancel': 'Annuler et partir',
+  'waiting.confirm.title': 'Voulez-vous vraiment partir ?',
+  'waiting.confirm.body': 'Vous quitterez la salle d’attente.',
+  'waiting.confirm.yes': 'Oui, partir',
+  'waiting.confirm.no': 'Non, rester',
 
   'call.title': 'En communication avec {name}',
   'call.remoteVideo': 'Vidéo de {name}',
@@ -43,6 +132,8 @@ export const fr = {
   'announce.cameraOn': 'Caméra réactivée',
   'announce.reconnecting': 'Connexion perdue, reconnexion en cours',
   'announce.connected': 'Vous êtes en communication',
+  'announce.waiting': 'Vous êtes en salle d’attente pour {service}',
+  'announce.codeRefused': 'Code refusé',
 
   'offline.title': 'Borne momentanément hors service',
   'offline.body': 'Merci de vous adresser à l’accueil.',

@@ -1,10 +1,11 @@
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   readonly variant?: 'primary' | 'secondary' | 'danger';
   /** Decorative: the visible text is the accessible name. */
   readonly icon?: ReactNode;
   readonly testId?: string;
+  readonly ref?: Ref<HTMLButtonElement>;
 }
 
 /** A real <button>, large enough for a finger, with its text as its accessible name. */

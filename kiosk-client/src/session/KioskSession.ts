@@ -5,6 +5,7 @@ import {
   connectSignalling,
   isUnauthorizedConnectError,
   LocalMediaError,
+  stopLocalMedia,
   type CallSessionState,
   type LocalMediaErrorReason,
 } from '@visio/shared/client';
@@ -12,15 +13,22 @@ import {
   AppError,
   callEvents,
   callRequests,
+  kioskSchedulingEvents,
+  kioskSchedulingRequests,
   mediaRequests,
   type CallStarted,
+  type ErrorCode,
+  type ResponseOf,
+  type WaitingStatus,
 } from '@visio/shared/protocol';
+import { enrol } from '../api';
 import {
   DEFAULT_LANGUAGE,
   type Language,
   type MessageKey,
   type MessageParams,
 } from '../i18n/translate';
+import { saveDeviceToken, type KioskCredentials } from './deviceToken';
 import {
   initialKioskMachine,
   kioskTransition,
@@ -36,22 +44,54 @@ export interface Announcement {
   readonly seq: number;
 }
 
-export type WelcomeNotice = 'welcome.callEnded' | 'welcome.callFailed';
+export type WelcomeNotice =
+  | 'welcome.callEnded'
+  | 'welcome.callFailed'
+  | 'welcome.left'
+  | 'welcome.waitingEnded.no_show'
+  | 'welcome.waitingEnded.cancelled'
+  | 'welcome.waitingEnded.expired';
+
+type Home = ResponseOf<typeof kioskSchedulingRequests.home>;
+
+/** A refused request, kept as values: the screens translate them. */
+export interface RequestProblem {
+  readonly code: ErrorCode;
+  readonly reason: string | null;
+  /** Bumped on every failure so that the same error is announced again. */
+  readonly seq: number;
+}
 
 export interface KioskState {
   readonly machine: KioskMachineState;
   readonly language: Language;
+  /** The kiosk, its site and the site's services, from `kiosk:home`. */
+  readonly home: Pick<Home, 'kiosk' | 'services'> | null;
   readonly callSession: CallSession | null;
-  /** Camera + microphone, opened once at start so a call begins at once. */
+  /** Camera + microphone: opened in the waiting room so that the call starts at once. */
   readonly localStream: MediaStream | null;
   readonly deviceProblem: LocalMediaErrorReason | null;
   readonly notice: WelcomeNotice | null;
   readonly announcement: Announcement | null;
+  /** A request to the server in flight (the matching buttons wait for it). */
+  readonly pending: 'checkin' | 'walkin' | 'cancel' | null;
+  readonly codeProblem: RequestProblem | null;
+  readonly walkInProblem: RequestProblem | null;
+  /** Code entry is locked on this kiosk until then (ms since the epoch), after too many wrong codes. */
+  readonly codeLockedUntil: number | null;
+  readonly enrolment: {
+    readonly pending: boolean;
+    readonly problem: RequestProblem | null;
+    /** With RATE_LIMITED: when trying again makes sense (ms since the epoch). */
+    readonly retryAt: number | null;
+  };
 }
 
 const NOTICE_MS = 10_000;
 const LANGUAGE_IDLE_RESET_MS = 3 * 60_000;
 const SERVER_KICK_RETRY_MS = 5_000;
+/** Walk-in slots open and close with the clock; the technician may take the kiosk out of service. */
+const HOME_REFRESH_MS = 60_000;
 
 const ANNOUNCE_STATE: Partial<Record<CallSessionState, MessageKey>> = {
   connected: 'announce.connected',
@@ -60,38 +100,181 @@ const ANNOUNCE_STATE: Partial<Record<CallSessionState, MessageKey>> = {
 
 /**
  * Everything the kiosk knows about the current citizen and its connection. One instance per
- * page; everything personal is wiped when a call ends, so the next citizen starts afresh.
+ * page; everything personal (media, code, language, errors) is wiped when the citizen leaves —
+ * after a call, a cancelled wait or an idle code screen — so the next one starts afresh.
  */
 export class KioskSession {
   readonly store = new Store<KioskState>({
     machine: initialKioskMachine,
     language: DEFAULT_LANGUAGE,
+    home: null,
     callSession: null,
     localStream: null,
     deviceProblem: null,
     notice: null,
     announcement: null,
+    pending: null,
+    codeProblem: null,
+    walkInProblem: null,
+    codeLockedUntil: null,
+    enrolment: { pending: false, problem: null, retryAt: null },
   });
   private socket: ReturnType<typeof connectSignalling> | null = null;
   private signalling: SignallingClient | null = null;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private languageTimer: ReturnType<typeof setTimeout> | undefined;
   private mediaRequest: Promise<MediaStream | null> | null = null;
+  /** Whether the devices should be open now; a late getUserMedia answer is dropped otherwise. */
+  private mediaWanted = false;
+  private problemSeq = 0;
 
-  constructor(private readonly token: string | null) {}
+  constructor(private readonly credentials: KioskCredentials) {}
 
   start(): void {
-    if (this.socket) return;
-    void this.acquireMedia();
-    if (!this.token) {
-      this.dispatch({ type: 'unauthorized' });
+    if (this.socket || this.store.get().enrolment.pending) return;
+    if (this.credentials.enrolCode) void this.enrol(this.credentials.enrolCode);
+    else if (this.credentials.token) this.connect(this.credentials.token);
+    else this.dispatch({ type: 'notEnrolled' });
+  }
+
+  /** After a failed enrolment (network, wait elapsed): try the same code again. */
+  retryEnrolment(): void {
+    const code = this.credentials.enrolCode;
+    if (code && !this.socket && !this.store.get().enrolment.pending) void this.enrol(code);
+  }
+
+  /** The citizen's choice; it lasts for their visit (see LANGUAGE_IDLE_RESET_MS). */
+  setLanguage(language: Language): void {
+    this.store.set({ language });
+    if (this.languageTimer !== undefined) clearTimeout(this.languageTimer);
+    this.languageTimer = undefined;
+    if (language === DEFAULT_LANGUAGE) return;
+    // Someone who switched language and walked away must not leave it to the next person.
+    this.languageTimer = setTimeout(() => {
+      this.languageTimer = undefined;
+      const { machine } = this.store.get();
+      if (!machine.call && machine.step === 'welcome')
+        this.store.set({ language: DEFAULT_LANGUAGE });
+    }, LANGUAGE_IDLE_RESET_MS);
+  }
+
+  // ---- the citizen's path --------------------------------------------------------------
+
+  openCodeEntry(): void {
+    this.clearNotice();
+    this.store.set({ walkInProblem: null });
+    this.dispatch({ type: 'openCode' });
+  }
+
+  /** Back from the code screen (the back button, or nobody touched it for a while). */
+  leaveCodeEntry(): void {
+    this.store.set({ codeProblem: null });
+    this.dispatch({ type: 'back' });
+  }
+
+  async submitCode(code: string): Promise<void> {
+    const signalling = this.signalling;
+    const { pending, codeLockedUntil } = this.store.get();
+    if (!signalling || pending || (codeLockedUntil !== null && codeLockedUntil > Date.now()))
       return;
+    this.store.set({ pending: 'checkin', codeProblem: null });
+    try {
+      const { waiting } = await signalling.request(kioskSchedulingRequests.checkIn, { code });
+      this.store.set({ codeLockedUntil: null });
+      this.enterWaiting(waiting);
+    } catch (error) {
+      const problem = this.problemOf(error);
+      const wait = error instanceof AppError ? error.retryAfterSeconds : undefined;
+      this.store.set({
+        codeProblem: problem,
+        codeLockedUntil: problem.code === 'RATE_LIMITED' ? Date.now() + (wait ?? 60) * 1000 : null,
+      });
+      this.announce('announce.codeRefused');
+    } finally {
+      this.store.set({ pending: null });
     }
-    const socket = connectSignalling('/kiosk', this.token);
+  }
+
+  /** The lock after too many wrong codes is over: the keypad works again. */
+  codeLockExpired(): void {
+    const { codeLockedUntil } = this.store.get();
+    if (codeLockedUntil !== null && codeLockedUntil <= Date.now())
+      this.store.set({ codeLockedUntil: null, codeProblem: null });
+  }
+
+  async joinWalkIn(serviceId: string): Promise<void> {
+    const signalling = this.signalling;
+    if (!signalling || this.store.get().pending) return;
+    this.clearNotice();
+    this.store.set({ pending: 'walkin', walkInProblem: null });
+    try {
+      const { waiting } = await signalling.request(kioskSchedulingRequests.joinWalkIn, {
+        serviceId,
+      });
+      this.enterWaiting(waiting);
+    } catch (error) {
+      const problem = this.problemOf(error);
+      this.store.set({ walkInProblem: problem });
+      setTimeout(() => {
+        if (this.store.get().walkInProblem === problem) this.store.set({ walkInProblem: null });
+      }, NOTICE_MS);
+      // The slot may have just closed, or the kiosk been taken out of service.
+      void this.loadHome();
+    } finally {
+      this.store.set({ pending: null });
+    }
+  }
+
+  /** The citizen leaves the waiting room (after confirming). */
+  async cancelWaiting(): Promise<void> {
+    const signalling = this.signalling;
+    if (!signalling || this.store.get().pending) return;
+    this.store.set({ pending: 'cancel' });
+    try {
+      await signalling.request(kioskSchedulingRequests.cancelWaiting, {});
+    } catch (error) {
+      // BAD_STATE: nobody is waiting any more (ended meanwhile): leaving is what we wanted.
+      if (!(error instanceof AppError && error.code === 'BAD_STATE')) {
+        console.warn('waiting:cancel failed', error);
+      }
+    } finally {
+      this.store.set({ pending: null });
+    }
+    if (this.store.get().machine.call) return;
+    this.endVisit('welcome.left');
+  }
+
+  // ---- connection ----------------------------------------------------------------------
+
+  private async enrol(code: string): Promise<void> {
+    this.dispatch({ type: 'enrolling' });
+    this.store.set({ enrolment: { pending: true, problem: null, retryAt: null } });
+    try {
+      const { deviceToken } = await enrol(code);
+      saveDeviceToken(deviceToken);
+      this.store.set({ enrolment: { pending: false, problem: null, retryAt: null } });
+      this.dispatch({ type: 'enrolled' });
+      this.connect(deviceToken);
+    } catch (error) {
+      const wait = error instanceof AppError ? error.retryAfterSeconds : undefined;
+      this.store.set({
+        enrolment: {
+          pending: false,
+          problem: this.problemOf(error),
+          retryAt: wait === undefined ? null : Date.now() + wait * 1000,
+        },
+      });
+    }
+  }
+
+  private connect(token: string): void {
+    const socket = connectSignalling('/kiosk', token);
     this.socket = socket;
-    this.signalling = new SignallingClient(socket);
+    const signalling = new SignallingClient(socket);
+    this.signalling = signalling;
     socket.on('connect', () => {
       this.dispatch({ type: 'connected' });
+      void this.loadHome();
       void this.checkCallStillOn();
     });
     socket.on('disconnect', (reason) => {
@@ -105,29 +288,69 @@ export class KioskSession {
       if (isUnauthorizedConnectError(error)) {
         socket.disconnect();
         this.endCallLocally(null);
+        this.releaseMedia();
         this.dispatch({ type: 'unauthorized' });
       } else {
         this.dispatch({ type: 'disconnected' });
       }
     });
-    this.signalling.on(callEvents.started, (call) => void this.onCallStarted(call));
-    this.signalling.on(callEvents.ended, ({ callId }) => {
+    signalling.on(callEvents.started, (call) => void this.onCallStarted(call));
+    signalling.on(callEvents.ended, ({ callId }) => {
       if (this.currentCall()?.callId === callId) this.endCallLocally('welcome.callEnded');
     });
+    signalling.on(kioskSchedulingEvents.waitingStatus, (status) => {
+      if (!this.currentCall()) this.enterWaiting(status);
+    });
+    signalling.on(kioskSchedulingEvents.waitingEnded, ({ reason }) => {
+      const { machine } = this.store.get();
+      if (machine.step === 'waiting' && !machine.call)
+        this.endVisit(`welcome.waitingEnded.${reason}`);
+    });
+    setInterval(() => {
+      const { machine } = this.store.get();
+      if (machine.online && machine.step === 'welcome' && !machine.call) void this.loadHome();
+    }, HOME_REFRESH_MS);
   }
 
-  /** The citizen's choice; it lasts for their visit (see LANGUAGE_IDLE_RESET_MS). */
-  setLanguage(language: Language): void {
-    this.store.set({ language });
-    if (this.languageTimer !== undefined) clearTimeout(this.languageTimer);
-    this.languageTimer = undefined;
-    if (language === DEFAULT_LANGUAGE) return;
-    // Someone who switched language and left without a call must not leave it to the next one.
-    this.languageTimer = setTimeout(() => {
-      this.languageTimer = undefined;
-      if (!this.currentCall()) this.store.set({ language: DEFAULT_LANGUAGE });
-    }, LANGUAGE_IDLE_RESET_MS);
+  private async loadHome(): Promise<void> {
+    const signalling = this.signalling;
+    if (!signalling) return;
+    try {
+      const { kiosk, services, waiting } = await signalling.request(
+        kioskSchedulingRequests.home,
+        {},
+      );
+      this.store.set({ home: { kiosk, services } });
+      const wasWaiting = this.store.get().machine.step === 'waiting';
+      this.dispatch({ type: 'home', outOfService: kiosk.outOfService, waiting });
+      if (waiting) this.wantMedia();
+      else if (wasWaiting && !this.currentCall()) this.endVisit('welcome.waitingEnded.expired');
+    } catch (error) {
+      console.warn('kiosk:home failed', error);
+    }
   }
+
+  private enterWaiting(status: WaitingStatus): void {
+    const before = this.store.get().machine;
+    this.dispatch({ type: 'waiting', status });
+    this.store.set({ codeProblem: null, walkInProblem: null });
+    if (before.step !== 'waiting') {
+      this.announce('announce.waiting', { service: status.serviceName });
+      this.wantMedia();
+    }
+  }
+
+  /** The citizen's visit is over: back to welcome with nothing of theirs left behind. */
+  private endVisit(notice: WelcomeNotice | null): void {
+    this.dispatch({ type: 'waitingEnded' });
+    this.releaseMedia();
+    this.store.set({ codeProblem: null, walkInProblem: null });
+    this.setLanguage(DEFAULT_LANGUAGE);
+    if (notice) this.showNotice(notice);
+    void this.loadHome();
+  }
+
+  // ---- call ----------------------------------------------------------------------------
 
   setMicrophoneMuted(muted: boolean): void {
     const session = this.store.get().callSession;
@@ -155,8 +378,6 @@ export class KioskSession {
       .catch((error: unknown) => console.warn('call:hangup failed', error));
   }
 
-  // ---- call lifecycle ------------------------------------------------------------------
-
   private async onCallStarted(call: CallStarted): Promise<void> {
     const current = this.currentCall();
     if (current?.callId === call.callId) return; // announced again after a reconnect
@@ -168,7 +389,7 @@ export class KioskSession {
     this.dispatch({ type: 'callStarted', call });
     this.announce('announce.callStarted', { name: call.peerName });
 
-    const localStream = (await this.acquireMedia()) ?? new MediaStream();
+    const localStream = (await this.wantMedia()) ?? new MediaStream();
     if (this.currentCall()?.callId !== call.callId) return; // ended while the camera opened
     const session = new CallSession({ signalling, callId: call.callId, localStream });
     session.on('state', (state) => {
@@ -192,11 +413,11 @@ export class KioskSession {
   private endCallLocally(notice: WelcomeNotice | null): void {
     const { callSession, machine } = this.store.get();
     callSession?.close();
-    if (machine.call) this.dispatch({ type: 'callEnded', callId: machine.call.callId });
     this.store.set({ callSession: null });
-    this.setLanguage(DEFAULT_LANGUAGE);
-    if (machine.call) this.announce('announce.callEnded');
-    if (notice) this.showNotice(notice);
+    if (!machine.call) return;
+    this.dispatch({ type: 'callEnded', callId: machine.call.callId });
+    this.announce('announce.callEnded');
+    this.endVisit(notice);
   }
 
   /**
@@ -221,13 +442,19 @@ export class KioskSession {
 
   // ---- devices -------------------------------------------------------------------------
 
-  /** Opens camera + microphone once; a later call retries if they were missing. */
-  private acquireMedia(): Promise<MediaStream | null> {
+  /** Opens camera + microphone (once); a later call retries if they were missing. */
+  private wantMedia(): Promise<MediaStream | null> {
+    this.mediaWanted = true;
     const existing = this.store.get().localStream;
     if (existing?.getTracks().some((t) => t.readyState === 'live'))
       return Promise.resolve(existing);
     this.mediaRequest ??= acquireLocalMedia()
       .then((stream) => {
+        if (!this.mediaWanted) {
+          // The citizen left while the camera was opening.
+          stopLocalMedia(stream);
+          return null;
+        }
         for (const track of stream.getTracks()) {
           track.addEventListener('ended', () => this.store.set({ deviceProblem: 'NOT_FOUND' }));
         }
@@ -245,10 +472,24 @@ export class KioskSession {
     return this.mediaRequest;
   }
 
+  /** Between citizens the camera and microphone are off. */
+  private releaseMedia(): void {
+    this.mediaWanted = false;
+    stopLocalMedia(this.store.get().localStream);
+    this.store.set({ localStream: null, deviceProblem: null });
+  }
+
   // ---- feedback ------------------------------------------------------------------------
 
   private dispatch(event: KioskEvent): void {
     this.store.set((state) => ({ machine: kioskTransition(state.machine, event) }));
+  }
+
+  private problemOf(error: unknown): RequestProblem {
+    this.problemSeq += 1;
+    return error instanceof AppError
+      ? { code: error.code, reason: error.reason ?? null, seq: this.problemSeq }
+      : { code: 'INTERNAL', reason: null, seq: this.problemSeq };
   }
 
   private announce(key: MessageKey, params?: MessageParams): void {

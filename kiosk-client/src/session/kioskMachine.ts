@@ -1,47 +1,122 @@
-import type { CallStarted } from '@visio/shared/protocol';
+import type { CallStarted, WaitingStatus } from '@visio/shared/protocol';
 
 /**
  * The kiosk's screens as an explicit state machine. Pure: the session feeds it events and
- * renders whatever screen it lands on. Later issues insert check-in, device check, waiting
- * room and survey between welcome and call.
+ * renders whatever screen `screenOf` gives. The citizen's path is welcome → code (or a walk-in
+ * service) → waiting → call → welcome; access, connection and service state overlay it.
  */
-export type KioskScreen = 'connecting' | 'welcome' | 'call' | 'offline' | 'unauthorized';
+export type KioskScreen =
+  | 'enrolling'
+  | 'not-enrolled'
+  | 'unauthorized'
+  | 'connecting'
+  | 'offline'
+  | 'out-of-service'
+  | 'welcome'
+  | 'code'
+  | 'waiting'
+  | 'call';
+
+/** Where the citizen is in their visit. */
+export type CitizenStep = 'welcome' | 'code' | 'waiting';
 
 export interface KioskMachineState {
-  readonly screen: KioskScreen;
+  readonly access: 'enrolling' | 'not-enrolled' | 'unauthorized' | 'granted';
+  readonly online: boolean;
+  /** Until the first connection, the kiosk shows "starting" rather than "out of service". */
+  readonly everOnline: boolean;
+  readonly outOfService: boolean;
+  readonly step: CitizenStep;
+  /** The waiting room as the server last described it. */
+  readonly waiting: WaitingStatus | null;
   /** The call in progress; it survives a signalling outage (media may still flow). */
   readonly call: CallStarted | null;
-  readonly online: boolean;
 }
 
 export type KioskEvent =
+  | { readonly type: 'enrolling' }
+  | { readonly type: 'enrolled' }
+  | { readonly type: 'notEnrolled' }
+  | { readonly type: 'unauthorized' }
   | { readonly type: 'connected' }
   | { readonly type: 'disconnected' }
-  | { readonly type: 'unauthorized' }
+  | {
+      readonly type: 'home';
+      readonly outOfService: boolean;
+      readonly waiting: WaitingStatus | null;
+    }
+  | { readonly type: 'openCode' }
+  | { readonly type: 'back' }
+  | { readonly type: 'waiting'; readonly status: WaitingStatus }
+  | { readonly type: 'waitingEnded' }
   | { readonly type: 'callStarted'; readonly call: CallStarted }
   | { readonly type: 'callEnded'; readonly callId: string };
 
 export const initialKioskMachine: KioskMachineState = {
-  screen: 'connecting',
-  call: null,
+  access: 'granted',
   online: false,
+  everOnline: false,
+  outOfService: false,
+  step: 'welcome',
+  waiting: null,
+  call: null,
 };
 
+const backToWelcome = { step: 'welcome', waiting: null } as const;
+
 export function kioskTransition(state: KioskMachineState, event: KioskEvent): KioskMachineState {
-  // A refused token is final until a technician installs a new one.
-  if (state.screen === 'unauthorized') return state;
+  // A refused token is final until a technician enrols the kiosk again.
+  if (state.access === 'unauthorized') return state;
   switch (event.type) {
-    case 'connected':
-      return { ...state, online: true, screen: state.call ? 'call' : 'welcome' };
-    case 'disconnected':
-      // In a call, stay on the call screen: media goes through the SFU, not the socket.
-      return { ...state, online: false, screen: state.call ? 'call' : 'offline' };
+    case 'enrolling':
+      return { ...state, access: 'enrolling' };
+    case 'enrolled':
+      return { ...state, access: 'granted' };
+    case 'notEnrolled':
+      return { ...initialKioskMachine, access: 'not-enrolled' };
     case 'unauthorized':
-      return { screen: 'unauthorized', call: null, online: false };
+      return { ...initialKioskMachine, access: 'unauthorized' };
+    case 'connected':
+      return { ...state, online: true, everOnline: true };
+    case 'disconnected':
+      return { ...state, online: false };
+    case 'home':
+      if (state.call) return { ...state, outOfService: event.outOfService };
+      if (event.waiting)
+        return {
+          ...state,
+          outOfService: event.outOfService,
+          step: 'waiting',
+          waiting: event.waiting,
+        };
+      // The server knows nobody waiting here (e.g. the place expired during an outage).
+      return {
+        ...state,
+        outOfService: event.outOfService,
+        ...(state.step === 'waiting' ? backToWelcome : {}),
+      };
+    case 'openCode':
+      return state.step === 'welcome' && !state.call ? { ...state, step: 'code' } : state;
+    case 'back':
+      return state.step === 'code' ? { ...state, step: 'welcome' } : state;
+    case 'waiting':
+      // In a call the waiting room is over; after a failed call the server says so again.
+      return state.call ? state : { ...state, step: 'waiting', waiting: event.status };
+    case 'waitingEnded':
+      return state.call ? state : { ...state, ...backToWelcome };
     case 'callStarted':
-      return { ...state, call: event.call, screen: 'call' };
+      return { ...state, ...backToWelcome, call: event.call };
     case 'callEnded':
-      if (state.call?.callId !== event.callId) return state;
-      return { ...state, call: null, screen: state.online ? 'welcome' : 'offline' };
+      return state.call?.callId === event.callId ? { ...state, call: null } : state;
   }
+}
+
+export function screenOf(state: KioskMachineState): KioskScreen {
+  if (state.access !== 'granted') return state.access;
+  if (state.call) return 'call';
+  if (!state.everOnline) return 'connecting';
+  // A waiting citizen keeps their place for a while: the waiting room says the line is down.
+  if (!state.online && state.step !== 'waiting') return 'offline';
+  if (state.step === 'welcome' && state.outOfService) return 'out-of-service';
+  return state.step;
 }

@@ -36,13 +36,7 @@ export class SignallingClient {
       throw new AppError('INTERNAL', `Malformed answer to ${def.name}`);
     }
     const ack = parsed.data as { ok: true; data: ResponseOf<D> } | { ok: false; error: ErrorBody };
-    if (!ack.ok) {
-      const { code, message, details, reason, retryAfterSeconds } = ack.error;
-      throw new AppError(code, message, details, {
-        ...(reason === undefined ? {} : { reason }),
-        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-      });
-    }
+    if (!ack.ok) throw appErrorFromBody(ack.error);
     return ack.data;
   }
 
@@ -58,6 +52,15 @@ export class SignallingClient {
       this.socket.off(def.name, listener);
     };
   }
+}
+
+/** The AppError a failed acknowledgement or REST answer stands for, reason and wait included. */
+export function appErrorFromBody(body: ErrorBody): AppError {
+  const { code, message, details, reason, retryAfterSeconds } = body;
+  return new AppError(code, message, details, {
+    ...(reason === undefined ? {} : { reason }),
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+  });
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -11,10 +11,13 @@ export function isUnauthorizedConnectError(error: unknown): boolean {
 /**
  * Opens the socket of one namespace on the page's own origin (the server also serves the apps;
  * the Vite dev server proxies /socket.io). socket.io reconnects by itself with backoff.
+ *
+ * Without a token the handshake carries only the page's cookies: staff browsers are
+ * authenticated by their httpOnly session cookie, which scripts never see.
  */
-export function connectSignalling(namespace: NamespaceDef['path'], token: string): Socket {
+export function connectSignalling(namespace: NamespaceDef['path'], token?: string | null): Socket {
   return io(namespace, {
-    auth: { token },
+    ...(token ? { auth: { token } } : {}),
     reconnectionDelay: 1_000,
     reconnectionDelayMax: 10_000,
   });

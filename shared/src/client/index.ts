@@ -4,6 +4,7 @@ export * from './CallStats';
 export * from './IceRestarter';
 export * from './LocalMedia';
 export * from './RemoteMedia';
+export * from './RestClient';
 export * from './SignallingClient';
 export * from './SignallingSocket';
 export * from './TypedEmitter';

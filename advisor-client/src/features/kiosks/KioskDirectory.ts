@@ -15,8 +15,8 @@ export interface KioskDirectoryState {
 }
 
 /**
- * The demo pairing's list of kiosks, kept live from `kiosks:changed`. The next issue replaces
- * this with the advisor's agenda; nothing outside features/kiosks depends on it.
+ * Which kiosks are online and which are in a call, kept live from `kiosks:changed` and reloaded
+ * on every (re)connection. The kiosks page joins it to the kiosks' set-up data from REST.
  */
 export class KioskDirectory {
   readonly store = new Store<KioskDirectoryState>({ kiosks: [], loaded: false, error: null });

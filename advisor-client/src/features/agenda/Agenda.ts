@@ -1,0 +1,294 @@
+import type { SignallingClient } from '@visio/shared/client';
+import {
+  AppError,
+  staffSchedulingEvents,
+  staffSchedulingRequests,
+  type AppointmentView,
+  type CallEndReason,
+  type CallStarted,
+  type ErrorCode,
+  type Outcome,
+} from '@visio/shared/protocol';
+import { api } from '../../api';
+import { Store } from '../../session/Store';
+
+export type Availability = 'available' | 'away';
+
+export interface AgendaProblem {
+  readonly context: 'admit' | 'availability' | 'outcome' | 'load';
+  readonly code: ErrorCode;
+  readonly reason: string | null;
+  readonly seq: number;
+}
+
+export interface AgendaState {
+  /** Today's own appointments, in time order. */
+  readonly appointments: readonly AppointmentView[];
+  readonly availability: Availability;
+  readonly loaded: boolean;
+  /** Citizens of colleagues and walk-ins this advisor may take now, oldest first. */
+  readonly queue: readonly AppointmentView[];
+  readonly queueLoaded: boolean;
+  /** The appointment a `waiting:admit` is in flight for. */
+  readonly admitting: string | null;
+  readonly settingAvailability: boolean;
+  /** The latest arrival, shown until dismissed or taken. */
+  readonly arrival: AppointmentView | null;
+  /** The appointment whose outcome the dialog asks for. */
+  readonly outcomeFor: AppointmentView | null;
+  readonly recordingOutcome: boolean;
+  readonly problem: AgendaProblem | null;
+  /** Each kiosk's time zone, so that times read as on the citizen's convocation. */
+  readonly kioskZones: ReadonlyMap<string, string>;
+}
+
+export interface AgendaHooks {
+  /** A citizen this advisor may take has arrived: sound, notification, announcement. */
+  readonly onArrival: (appointment: AppointmentView) => void;
+  readonly onOutcomeRecorded: () => void;
+}
+
+/** Reasons after which the citizen waits again (no outcome to record: the call did not happen). */
+const REQUEUED: readonly CallEndReason[] = ['media_failed', 'server_shutdown'];
+const QUEUE_REFRESH_DEBOUNCE_MS = 150;
+const OUTCOME_RETRY_MS = 600;
+
+/**
+ * The advisor's day, kept live from the server: `agenda:today` on every (re)connection, then
+ * `agenda:changed`, `agenda:citizenArrived` and `queue:changed`. Taking a citizen, availability
+ * and outcomes go through here too.
+ */
+export class Agenda {
+  readonly store = new Store<AgendaState>({
+    appointments: [],
+    availability: 'available',
+    loaded: false,
+    queue: [],
+    queueLoaded: false,
+    admitting: null,
+    settingAvailability: false,
+    arrival: null,
+    outcomeFor: null,
+    recordingOutcome: false,
+    problem: null,
+    kioskZones: new Map(),
+  });
+  /** Which appointment each call of ours serves (a call event does not say). */
+  private readonly callAppointments = new Map<string, string>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private problemSeq = 0;
+
+  constructor(
+    private readonly signalling: SignallingClient,
+    private readonly staffId: string,
+    private readonly hooks: AgendaHooks,
+  ) {}
+
+  attach(): void {
+    if (this.unsubscribers.length > 0) return;
+    const { socket } = this.signalling;
+    const reload = () => void this.refresh();
+    socket.on('connect', reload);
+    this.unsubscribers.push(
+      () => socket.off('connect', reload),
+      this.signalling.on(staffSchedulingEvents.appointmentChanged, (view) => this.upsert(view)),
+      this.signalling.on(staffSchedulingEvents.citizenArrived, (view) => {
+        this.upsert(view);
+        this.store.set({ arrival: view });
+        this.hooks.onArrival(view);
+      }),
+      // A queue changed: who may be taken, and whether a colleague took one of ours.
+      this.signalling.on(staffSchedulingEvents.queueChanged, () => this.refreshSoon()),
+    );
+    if (socket.connected) reload();
+    void this.loadZones();
+  }
+
+  detach(): void {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    clearTimeout(this.refreshTimer);
+  }
+
+  async refresh(): Promise<void> {
+    await Promise.all([this.refreshAgenda(), this.refreshQueue()]);
+    // A colleague may have taken the citizen announced last: then the notice has nothing to offer.
+    const { arrival, appointments, queue } = this.store.get();
+    const stillWaiting = (a: AppointmentView) => a.id === arrival?.id && a.status === 'checked_in';
+    if (arrival && !appointments.some(stillWaiting) && !queue.some(stillWaiting))
+      this.store.set({ arrival: null });
+  }
+
+  async admit(appointmentId: string): Promise<void> {
+    if (this.store.get().admitting) return;
+    this.store.set({ admitting: appointmentId, problem: null });
+    try {
+      const { callId } = await this.signalling.request(staffSchedulingRequests.admit, {
+        appointmentId,
+      });
+      this.callAppointments.set(callId, appointmentId);
+      if (this.store.get().arrival?.id === appointmentId) this.store.set({ arrival: null });
+    } catch (error) {
+      this.fail('admit', error);
+      void this.refresh();
+    } finally {
+      this.store.set({ admitting: null });
+    }
+  }
+
+  async setAvailability(availability: Availability): Promise<void> {
+    if (this.store.get().settingAvailability) return;
+    this.store.set({ settingAvailability: true, problem: null });
+    try {
+      await this.signalling.request(staffSchedulingRequests.setAvailability, { availability });
+      this.store.set({ availability });
+    } catch (error) {
+      this.fail('availability', error);
+    } finally {
+      this.store.set({ settingAvailability: false });
+    }
+  }
+
+  /** A call of ours ended: ask how it went, unless the citizen went back to waiting. */
+  callEnded(call: CallStarted, reason: CallEndReason): void {
+    const id =
+      this.callAppointments.get(call.callId) ??
+      this.store
+        .get()
+        .appointments.find((a) => a.status === 'in_call' && a.kiosk.id === call.kioskId)?.id;
+    this.callAppointments.delete(call.callId);
+    if (!id || REQUEUED.includes(reason)) return;
+    const view = this.store.get().appointments.find((a) => a.id === id);
+    if (view) this.store.set({ outcomeFor: view });
+  }
+
+  openOutcome(appointmentId: string): void {
+    const view = this.store.get().appointments.find((a) => a.id === appointmentId);
+    if (view) this.store.set({ outcomeFor: view, problem: null });
+  }
+
+  closeOutcome(): void {
+    this.store.set({ outcomeFor: null });
+  }
+
+  async recordOutcome(outcome: Outcome): Promise<void> {
+    const target = this.store.get().outcomeFor;
+    if (!target || this.store.get().recordingOutcome) return;
+    this.store.set({ recordingOutcome: true, problem: null });
+    const request = () =>
+      this.signalling.request(staffSchedulingRequests.recordOutcome, {
+        appointmentId: target.id,
+        outcome,
+      });
+    try {
+      let answer;
+      try {
+        answer = await request();
+      } catch (error) {
+        // The server may not have closed the appointment yet when the call just ended.
+        if (!(
+          error instanceof AppError &&
+          error.code === 'BAD_STATE' &&
+          error.reason === 'in_call'
+        ))
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, OUTCOME_RETRY_MS));
+        answer = await request();
+      }
+      this.upsert(answer.appointment);
+      this.store.set({ outcomeFor: null });
+      this.hooks.onOutcomeRecorded();
+    } catch (error) {
+      this.fail('outcome', error);
+    } finally {
+      this.store.set({ recordingOutcome: false });
+    }
+  }
+
+  dismissArrival(): void {
+    this.store.set({ arrival: null });
+  }
+
+  dismissProblem(): void {
+    this.store.set({ problem: null });
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  private async loadZones(): Promise<void> {
+    try {
+      const { kiosks, sites } = await api.reference();
+      const zoneOf = new Map(sites.map((s) => [s.id, s.timezone]));
+      const kioskZones = new Map<string, string>();
+      for (const k of kiosks) {
+        const zone = zoneOf.get(k.siteId);
+        if (zone) kioskZones.set(k.id, zone);
+      }
+      this.store.set({ kioskZones });
+    } catch {
+      // Without it (e.g. a `?token=` session has no cookie for REST), times are the browser's.
+    }
+  }
+
+  private async refreshAgenda(): Promise<void> {
+    try {
+      const { appointments, availability } = await this.signalling.request(
+        staffSchedulingRequests.agenda,
+        {},
+      );
+      this.store.set({ appointments: inTimeOrder(appointments), availability, loaded: true });
+    } catch (error) {
+      this.fail('load', error);
+    }
+  }
+
+  private async refreshQueue(): Promise<void> {
+    try {
+      const { entries } = await this.signalling.request(staffSchedulingRequests.queue, {});
+      this.store.set({ queue: entries, queueLoaded: true });
+    } catch (error) {
+      this.fail('load', error);
+    }
+  }
+
+  private refreshSoon(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), QUEUE_REFRESH_DEBOUNCE_MS);
+  }
+
+  private upsert(view: AppointmentView): void {
+    this.store.set((state) => {
+      const others = state.appointments.filter((a) => a.id !== view.id);
+      // Taken by a colleague, or moved to another day: no longer on this agenda.
+      const mine = view.advisor?.id === this.staffId && isToday(view.startsAt);
+      const arrival =
+        state.arrival?.id === view.id && view.status !== 'checked_in' ? null : state.arrival;
+      const outcomeFor = state.outcomeFor?.id === view.id ? view : state.outcomeFor;
+      return {
+        appointments: mine ? inTimeOrder([...others, view]) : others,
+        arrival,
+        outcomeFor,
+      };
+    });
+  }
+
+  private fail(context: AgendaProblem['context'], error: unknown): void {
+    this.problemSeq += 1;
+    this.store.set({
+      problem: {
+        context,
+        code: error instanceof AppError ? error.code : 'INTERNAL',
+        reason: error instanceof AppError ? (error.reason ?? null) : null,
+        seq: this.problemSeq,
+      },
+    });
+  }
+}
+
+function inTimeOrder(appointments: readonly AppointmentView[]): AppointmentView[] {
+  return [...appointments].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+}
+
+function isToday(iso: string): boolean {
+  return new Date(iso).toDateString() === new Date().toDateString();
+}

@@ -1,0 +1,21 @@
+import type { StaffRole } from '@visio/shared/protocol';
+
+/** The staff app's pages. Each is shown only to the roles that may use it. */
+export type View = 'agenda' | 'booking' | 'kiosks';
+
+const VIEW_ROLES: Record<View, readonly StaffRole[]> = {
+  agenda: ['advisor'],
+  booking: ['scheduler', 'advisor', 'admin'],
+  kiosks: ['technician', 'admin'],
+};
+
+const ORDER: readonly View[] = ['agenda', 'booking', 'kiosks'];
+
+/** The pages this staff member may use, the default (their main job) first. */
+export function viewsFor(roles: readonly StaffRole[]): View[] {
+  return ORDER.filter((view) => VIEW_ROLES[view].some((role) => roles.includes(role)));
+}
+
+export function isView(value: string): value is View {
+  return (ORDER as readonly string[]).includes(value);
+}

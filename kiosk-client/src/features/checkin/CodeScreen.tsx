@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'react';
+import { CheckInCodeSchema } from '@visio/shared/protocol';
+import { useT } from '../../i18n/useT';
+import { Button } from '../../primitives/Button';
+import { formatClock, useNow } from '../../primitives/useNow';
+import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import { checkInErrorKey } from './checkInErrors';
+import { Keypad } from './Keypad';
+
+const CODE_LENGTH = 6;
+/** Nobody touched the screen for this long: the citizen left; the next one starts on welcome. */
+const IDLE_MS = 90_000;
+
+/**
+ * Code entry with an on-screen keypad: no text field, so no system keyboard ever opens and
+ * nothing typed lingers in a field for the next person.
+ */
+export function CodeScreen() {
+  const t = useT();
+  const session = useKioskSession();
+  const pending = useKioskState((s) => s.pending === 'checkin');
+  const problem = useKioskState((s) => s.codeProblem);
+  const lockedUntil = useKioskState((s) => s.codeLockedUntil);
+  const now = useNow();
+  const [digits, setDigits] = useState('');
+
+  const locked = lockedUntil !== null && lockedUntil > now;
+  const complete = CheckInCodeSchema.safeParse(digits).success;
+
+  useEffect(() => {
+    const timer = setTimeout(() => session.leaveCodeEntry(), IDLE_MS);
+    return () => clearTimeout(timer);
+  }, [session, digits, problem]);
+
+  useEffect(() => {
+    if (lockedUntil !== null && lockedUntil <= now) session.codeLockExpired();
+  }, [session, lockedUntil, now]);
+
+  const submit = () => {
+    if (!complete || pending || locked) return;
+    void session.submitCode(digits).then(() => {
+      // On success this screen is gone; on a refusal the citizen types the code afresh.
+      setDigits('');
+    });
+  };
+  const addDigit = (digit: string) => setDigits((d) => (d.length < CODE_LENGTH ? d + digit : d));
+  const erase = () => setDigits((d) => d.slice(0, -1));
+
+  // A hardware keypad (some kiosks have one, for people who cannot use the touchscreen) works too.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (locked || pending || event.ctrlKey || event.metaKey || event.altKey) return;
+      // Enter on a focused key presses that key, as everywhere else.
+      if (event.key === 'Enter' && event.target instanceof HTMLButtonElement) return;
+      if (/^\d$/.test(event.key)) addDigit(event.key);
+      else if (event.key === 'Backspace') erase();
+      else if (event.key === 'Enter') submit();
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <main className="screen screen--code" data-testid="kiosk-screen-code">
+      <div className="code__intro">
+        <h1>{t('code.title')}</h1>
+        <p className="lead">{t('code.hint')}</p>
+        <div className="digits" data-testid="code-digits" data-value={digits}>
+          <span className="visually-hidden" aria-live="polite">
+            {t('code.entered', { digits: [...digits].join(' '), count: digits.length })}
+          </span>
+          {Array.from({ length: CODE_LENGTH }, (_, i) => (
+            <span
+              key={i}
+              className={`digit-box${i === digits.length && !locked ? ' digit-box--next' : ''}`}
+              aria-hidden="true"
+            >
+              {digits[i] ?? ''}
+            </span>
+          ))}
+        </div>
+        {problem ? (
+          <p
+            className="notice notice--warning code__error"
+            role="alert"
+            data-testid="code-error"
+            data-code={problem.code}
+            data-reason={problem.reason ?? ''}
+          >
+            {t(checkInErrorKey(problem), {
+              time: locked ? formatClock(lockedUntil - now) : '',
+            })}
+          </p>
+        ) : null}
+        {pending ? (
+          <p className="code__pending" aria-busy="true">
+            {t('code.checking')}
+          </p>
+        ) : null}
+        <Button
+          variant="secondary"
+          className="code__back"
+          testId="code-back"
+          onClick={() => session.leaveCodeEntry()}
+        >
+          {t('code.back')}
+        </Button>
+      </div>
+      <Keypad
+        disabled={locked || pending}
+        canErase={digits.length > 0}
+        canSubmit={complete}
+        onDigit={addDigit}
+        onErase={erase}
+        onSubmit={submit}
+      />
+    </main>
+  );
+}

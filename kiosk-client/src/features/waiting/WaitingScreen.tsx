@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import type { WaitingStatus } from '@visio/shared/protocol';
+import type { MessageKey } from '../../i18n/translate';
+import { useT } from '../../i18n/useT';
+import { Button } from '../../primitives/Button';
+import { ConfirmDialog } from '../../primitives/ConfirmDialog';
+import { formatClock, useNow } from '../../primitives/useNow';
+import { VideoView } from '../../primitives/VideoView';
+import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+
+function advisorSentence(waiting: WaitingStatus): MessageKey {
+  return waiting.advisor ? `waiting.advisor.${waiting.advisor.status}` : 'waiting.walkIn';
+}
+
+/**
+ * A calm place to wait: who will see the citizen and how things stand, how long they have
+ * waited, their own picture (the devices are open so the call starts at once), and a way out.
+ */
+export function WaitingScreen() {
+  const t = useT();
+  const session = useKioskSession();
+  const waiting = useKioskState((s) => s.machine.waiting);
+  const online = useKioskState((s) => s.machine.online);
+  const localStream = useKioskState((s) => s.localStream);
+  const deviceProblem = useKioskState((s) => s.deviceProblem);
+  const cancelling = useKioskState((s) => s.pending === 'cancel');
+  const now = useNow();
+  const [confirming, setConfirming] = useState(false);
+
+  if (!waiting) return null;
+  const waited = formatClock(now - Date.parse(waiting.checkedInAt));
+
+  return (
+    <main
+      className="screen screen--waiting"
+      data-testid="kiosk-screen-waiting"
+      data-position={waiting.position ?? ''}
+      data-advisor-status={waiting.advisor?.status ?? 'none'}
+    >
+      <div className="waiting__status">
+        <h1>{t('waiting.title')}</h1>
+        <p className="waiting__service" data-testid="waiting-service">
+          {t('waiting.service', { service: waiting.serviceName })}
+        </p>
+        <p className="lead" data-testid="waiting-advisor">
+          {t(advisorSentence(waiting), { name: waiting.advisor?.name ?? '' })}
+        </p>
+        {waiting.position !== null ? (
+          <p className="waiting__position" data-testid="waiting-position">
+            {t('waiting.position', { position: waiting.position })}
+          </p>
+        ) : null}
+        <p className="waiting__timer">
+          <span>{t('waiting.waited')}</span>
+          <span className="waiting__clock" data-testid="waiting-time" aria-hidden="true">
+            {waited}
+          </span>
+          <span className="visually-hidden">{t('waiting.waitedLabel', { time: waited })}</span>
+        </p>
+        {!online ? (
+          <p className="notice notice--warning" role="status">
+            {t('waiting.offline')}
+          </p>
+        ) : null}
+        {deviceProblem ? (
+          <p className="notice notice--warning" role="alert">
+            {t('waiting.deviceProblem')}
+          </p>
+        ) : null}
+      </div>
+      <figure className="self-view self-view--waiting">
+        <VideoView stream={localStream} self label={t('waiting.selfView')} testId="self-video" />
+        <figcaption className="self-view__caption">{t('waiting.selfViewHint')}</figcaption>
+      </figure>
+      <Button
+        variant="secondary"
+        className="waiting__cancel"
+        testId="waiting-cancel"
+        disabled={cancelling}
+        onClick={() => setConfirming(true)}
+      >
+        {t('waiting.cancel')}
+      </Button>
+      {confirming ? (
+        <ConfirmDialog
+          title={t('waiting.confirm.title')}
+          body={t('waiting.confirm.body')}
+          confirmLabel={t('waiting.confirm.yes')}
+          cancelLabel={t('waiting.confirm.no')}
+          busy={cancelling}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => void session.cancelWaiting()}
+        />
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, workerObjectCounts, type TestServer } from '../support/testServer';
+import { AdvisorPage } from './pages/AdvisorPage';
+import { KioskPage } from './pages/KioskPage';
+import { bookAppointment } from './support/booking';
+import { inboundMedia, launchChromium, newMachine, pollUntil } from './support/browser';
+
+const ARTIFACTS = path.resolve('test/artifacts/e2e');
+
+let browser: Browser;
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/**
+ * A whole call through the real UI: the citizen checks in with their code at the kiosk, the
+ * advisor admits them from the agenda, both browsers decode the other's video and receive its
+ * audio, the advisor hangs up, and the server holds nothing of the call afterwards.
+ */
+async function callThroughTheUi(t: TestServer, label: string) {
+  const { appointmentId, code } = await bookAppointment(t, {
+    kioskId: t.kiosk.id,
+    advisorId: t.advisor.id,
+    serviceId: t.serviceA,
+  });
+  const kioskMachine = await newMachine(browser, { viewport: { width: 1080, height: 1920 } });
+  const advisorMachine = await newMachine(browser);
+  try {
+    const kiosk = new KioskPage(kioskMachine.page);
+    const advisor = new AdvisorPage(advisorMachine.page);
+    await kiosk.open(t.url, t.kiosk.token);
+    await kiosk.screen('welcome').waitFor();
+    await advisor.open(t.url, t.advisor.token);
+    await advisor.agenda().waitFor();
+
+    await kiosk.checkIn(code);
+    await kiosk.screen('waiting').waitFor();
+    await advisor.admit(appointmentId);
+
+    await kiosk.screen('call').waitFor();
+    await advisor.callView().waitFor();
+    const enough = (m: { framesDecoded: number; audioPacketsReceived: number }) =>
+      m.framesDecoded > 30 && m.audioPacketsReceived > 50;
+    const [atKiosk, atAdvisor] = await Promise.all([
+      pollUntil(() => inboundMedia(kiosk.page), enough),
+      pollUntil(() => inboundMedia(advisor.page), enough),
+    ]);
+    await kiosk.page.screenshot({ path: path.join(ARTIFACTS, `${label}-kiosk-in-call.png`) });
+    await advisor.page.screenshot({ path: path.join(ARTIFACTS, `${label}-advisor-in-call.png`) });
+
+    const during = await workerObjectCounts(t.server);
+    expect(during).toMatchObject({ routers: 1, transports: 4, producers: 4, consumers: 4 });
+
+    await advisor.hangUp();
+    await kiosk.screen('welcome').waitFor();
+    const after = await pollUntil(
+      () => workerObjectCounts(t.server),
+      (c) => c.routers === 0,
+      5_000,
+    );
+    return { atKiosk, atAdvisor, after, appointmentId };
+  } finally {
+    await kioskMachine.context.close();
+    await advisorMachine.context.close();
+  }
+}
+
+describe('a call between the kiosk and its scheduled advisor', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('carries video and audio both ways, and leaves nothing on the server after hang-up', async () => {
+    const { atKiosk, atAdvisor, after, appointmentId } = await callThroughTheUi(t, 'udp');
+    expect(atKiosk.framesDecoded).toBeGreaterThan(30);
+    expect(atKiosk.audioPacketsReceived).toBeGreaterThan(50);
+    expect(atAdvisor.framesDecoded).toBeGreaterThan(30);
+    expect(atAdvisor.audioPacketsReceived).toBeGreaterThan(50);
+    expect(atKiosk.protocols).toContain('udp');
+    expect(after).toEqual({ routers: 0, transports: 0, producers: 0, consumers: 0 });
+    const row = await t.server.store.db
+      .selectFrom('appointments')
+      .select('status')
+      .where('id', '=', appointmentId)
+      .executeTakeFirst();
+    expect(row?.status).toBe('completed');
+  });
+});
+
+describe('with UDP disabled by configuration', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ MEDIA_ENABLE_UDP: 'false' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('carries video and audio both ways over TCP', async () => {
+    const { atKiosk, atAdvisor, after } = await callThroughTheUi(t, 'tcp');
+    expect(atKiosk.framesDecoded).toBeGreaterThan(30);
+    expect(atKiosk.audioPacketsReceived).toBeGreaterThan(50);
+    expect(atAdvisor.framesDecoded).toBeGreaterThan(30);
+    expect(atAdvisor.audioPacketsReceived).toBeGreaterThan(50);
+    expect(atKiosk.protocols.length).toBeGreaterThan(0);
+    expect([...atKiosk.protocols, ...atAdvisor.protocols].every((p) => p === 'tcp')).toBe(true);
+    expect(after).toEqual({ routers: 0, transports: 0, producers: 0, consumers: 0 });
+  });
+});

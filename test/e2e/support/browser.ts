@@ -1,0 +1,94 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium (PLATFORM.md): never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+/**
+ * A browser context is one machine: its own storage and permissions. Every peer connection the
+ * page opens is recorded so tests can read what the browser itself reports (getStats), without
+ * any hook in the app.
+ */
+export async function newMachine(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number } } = {},
+) {
+  const context: BrowserContext = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    permissions: ['camera', 'microphone'],
+  });
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    const pcs: RTCPeerConnection[] = [];
+    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        pcs.push(this);
+      }
+    };
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export interface InboundMedia {
+  framesDecoded: number;
+  audioPacketsReceived: number;
+  /** Protocols ('udp' | 'tcp') of the selected candidate pairs' local candidates. */
+  protocols: string[];
+}
+
+/** What the page's live peer connections have received, from the browser's own stats. */
+export function inboundMedia(page: Page): Promise<InboundMedia> {
+  return page.evaluate(async () => {
+    const result = { framesDecoded: 0, audioPacketsReceived: 0, protocols: [] as string[] };
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video')
+          result.framesDecoded += Number(s.framesDecoded ?? 0);
+        if (s.type === 'inbound-rtp' && s.kind === 'audio')
+          result.audioPacketsReceived += Number(s.packetsReceived ?? 0);
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+          const local = stats.get(String(s.localCandidateId)) as { protocol?: string } | undefined;
+          if (local?.protocol) result.protocols.push(local.protocol);
+        }
+      });
+    }
+    return result;
+  });
+}
+
+/** Polls until `check` passes or `timeoutMs` elapses; returns the last value either way. */
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!check(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await read();
+  }
+  return value;
+}
