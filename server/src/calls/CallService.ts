@@ -68,7 +68,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   async admit(advisor: StaffPrincipal, appointmentId: string): Promise<Call> {
     if (!this.links) throw new AppError('UNAVAILABLE', 'Appointments are not enabled');
     if (this.callOfParty.has(advisor.staffId))
-      throw new AppError('CONFLICT', 'You are already in a call');
+      throw AppError.withReason('CONFLICT', 'advisor_in_call', 'You are already in a call');
     const row = await this.links.waitingRoom.claim(advisor.staffId, appointmentId);
     try {
       return await this.startCall(advisor, row.kiosk_id, {
@@ -97,13 +97,12 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     const kiosk = await this.directory.getKiosk(kioskId);
     if (!kiosk) throw new AppError('NOT_FOUND', 'No such kiosk');
     if (!this.options.isKioskOnline(kioskId))
-      throw new AppError('BAD_STATE', 'The kiosk is offline');
+      throw AppError.withReason('BAD_STATE', 'kiosk_offline', 'The kiosk is offline');
     for (const party of [kioskId, advisor.staffId]) {
       if (this.callOfParty.has(party) || this.starting.has(party)) {
-        throw new AppError(
-          'CONFLICT',
-          party === kioskId ? 'The kiosk is already in a call' : 'You are already in a call',
-        );
+        throw party === kioskId
+          ? AppError.withReason('CONFLICT', 'kiosk_in_call', 'The kiosk is already in a call')
+          : AppError.withReason('CONFLICT', 'advisor_in_call', 'You are already in a call');
       }
     }
     this.starting.add(kioskId).add(advisor.staffId);

@@ -13,9 +13,10 @@ const BOOKERS = ['scheduler', 'advisor', 'admin'] as const;
 /** The scheduler's booking API: reference data, and appointments to list, book, move and cancel. */
 export function bookingRoutes(scheduling: SchedulingModule): Router {
   const router = Router();
+  // Technicians read it too: sites for new kiosks.
   router.get(
     '/reference',
-    rest({ roles: BOOKERS }, () => scheduling.refs.referenceData()),
+    rest({ roles: [...BOOKERS, 'technician'] }, () => scheduling.refs.referenceData()),
   );
   router.get(
     '/appointments',

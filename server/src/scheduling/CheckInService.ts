@@ -41,6 +41,9 @@ export class CheckInService {
   async checkIn(kioskId: string, code: string): Promise<WaitingStatus> {
     const now = this.clock.now();
     this.assertNotLocked(kioskId, now);
+    if ((await this.refs.kioskSite(kioskId))?.outOfService) {
+      throw AppError.withReason('UNAVAILABLE', 'out_of_service', 'This kiosk is out of service');
+    }
     const active = await this.appointments.activeAtKiosk(kioskId);
     const day = 24 * 3_600_000;
     const candidates = await this.appointments.checkInCandidates(

@@ -6,6 +6,8 @@ export interface AppointmentChange {
   serviceId: string;
   /** The scheduled (or taking) advisor, if any. */
   advisorId: string | null;
+  /** The advisor the appointment was scheduled with, when a colleague took it over. */
+  previousAdvisorId?: string | undefined;
   /** True when the citizen just checked in: the advisor is alerted (sound, notification). */
   arrived?: boolean;
   /** Set when the citizen stopped waiting without a call: the kiosk returns to welcome. */

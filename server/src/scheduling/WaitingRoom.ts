@@ -242,7 +242,10 @@ export class WaitingRoom {
       details: { takenOver: row.kind === 'appointment' && row.advisor_id !== advisorId },
     });
     const claimed = (await this.appointments.find(appointmentId))!;
-    this.emitChanged(claimed);
+    this.emitChanged(
+      claimed,
+      row.advisor_id && row.advisor_id !== advisorId ? { previousAdvisorId: row.advisor_id } : {},
+    );
     this.events.emit('queuesChanged', { serviceIds: [row.service_id] });
     return claimed;
   }
@@ -324,7 +327,11 @@ export class WaitingRoom {
 
   emitChanged(
     row: AppointmentWithNames,
-    extra: { arrived?: boolean; waitingEnded?: 'no_show' | 'cancelled' | 'expired' } = {},
+    extra: {
+      arrived?: boolean;
+      waitingEnded?: 'no_show' | 'cancelled' | 'expired';
+      previousAdvisorId?: string;
+    } = {},
   ): void {
     this.events.emit('changed', {
       appointmentId: row.id,

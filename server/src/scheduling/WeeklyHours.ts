@@ -38,7 +38,10 @@ export function isOpenAt(hours: WeeklyHours, timeZone: string, instant: Date): b
   return rangesOn(hours, p.weekday).some(([from, to]) => p.minutes >= from && p.minutes < to);
 }
 
-/** Whether [start, start + duration) fits entirely inside one range of the same local day. */
+/**
+ * Whether [start, start + duration) fits entirely inside one opening range of its local day (or
+ * one that runs past midnight into the next day's first range).
+ */
 export function fitsWithin(
   hours: WeeklyHours,
   timeZone: string,
@@ -51,5 +54,14 @@ export function fitsWithin(
   const days =
     (Date.UTC(e.year, e.month - 1, e.day) - Date.UTC(p.year, p.month - 1, p.day)) / 864e5;
   const end = e.minutes + days * 24 * 60;
-  return rangesOn(hours, p.weekday).some(([from, to]) => p.minutes >= from && end <= to);
+  return rangesOn(hours, p.weekday).some(([from, to]) => {
+    if (p.minutes < from) return false;
+    if (end <= to) return true;
+    // A range open until midnight continues into the next day's range opening at midnight
+    // (sites open round the clock): the slot may run on into it.
+    const nextDay = (p.weekday % 7) + 1;
+    return (
+      to === 24 * 60 && rangesOn(hours, nextDay).some(([f, t]) => f === 0 && end - 24 * 60 <= t)
+    );
+  });
 }

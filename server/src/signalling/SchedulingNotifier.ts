@@ -67,12 +67,11 @@ export class SchedulingNotifier {
       emit(kiosk, kioskSchedulingEvents.waitingStatus, await waitingRoom.waitingStatus(row));
     }
 
-    if (row.advisor_id)
-      emit(
-        this.staff.to(partyRoom(row.advisor_id)),
-        staffSchedulingEvents.appointmentChanged,
-        view,
-      );
+    // The advisor it belongs to now, and the one it was scheduled with if a colleague took it.
+    for (const advisorId of new Set([row.advisor_id, change.previousAdvisorId])) {
+      if (advisorId)
+        emit(this.staff.to(partyRoom(advisorId)), staffSchedulingEvents.appointmentChanged, view);
+    }
     if (change.arrived) {
       // The scheduled advisor is alerted; for a walk-in, every advisor of the service.
       const target =

@@ -225,6 +225,7 @@ export class SignallingServer {
       kioskId: call.kioskId,
       advisorId: call.advisorId,
       peerName: call.peerNameFor(forId),
+      appointmentId: call.appointmentId ?? null,
     };
   }
 

@@ -35,6 +35,8 @@ export const CallStartedSchema = z.object({
   advisorId: IdSchema,
   /** The far side's display name (the advisor for the kiosk, the kiosk's name for the advisor). */
   peerName: z.string(),
+  /** The appointment (or walk-in) the call serves, when it came from the waiting room. */
+  appointmentId: IdSchema.nullable(),
 });
 export type CallStarted = z.infer<typeof CallStartedSchema>;
 

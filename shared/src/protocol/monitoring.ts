@@ -235,6 +235,8 @@ export const CallStatsSummarySchema = z.object({
     video: MediaFlowStatsSchema.nullable(),
   }),
 });
+export type CallStatsReport = z.infer<typeof CallStatsSummarySchema>;
+export type MediaFlowReport = z.infer<typeof MediaFlowStatsSchema>;
 
 // ---- Server health
 

@@ -48,7 +48,7 @@ export const kioskNamespace: NamespaceDef = {
 /** Advisors, schedulers and technicians. Authenticated by a staff session; roles checked per request. */
 export const staffNamespace: NamespaceDef = {
   path: '/staff',
-  auth: 'handshake auth `{ token }`: the staff session token',
+  auth: 'the staff session cookie (`visio_session`, httpOnly) sent with the handshake, or handshake auth `{ token }` with the session token (tools, tests)',
   requests: [
     sessionRequests.whoami,
     kioskDirectoryRequests.list,

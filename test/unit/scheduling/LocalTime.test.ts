@@ -221,10 +221,13 @@ describe('WeeklyHours', () => {
     });
 
     const allDay: WeeklyHours = { '6': [['00:00', '24:00']], '7': [['00:00', '24:00']] };
-    it('lets a slot end exactly at midnight, but not run into the next day', () => {
+    it('lets a slot end exactly at midnight, and run on only into a day open from midnight', () => {
       // Saturday 28 March 23:30 Paris (winter) + 30 min ends at Sunday 00:00.
       expect(fitsWithin(allDay, PARIS, at('2026-03-28T22:30:00Z'), 30)).toBe(true);
-      expect(fitsWithin(allDay, PARIS, at('2026-03-28T22:30:00Z'), 31)).toBe(false);
+      expect(fitsWithin(allDay, PARIS, at('2026-03-28T22:30:00Z'), 31)).toBe(true);
+      const saturdayOnly: WeeklyHours = { '6': [['00:00', '24:00']] };
+      expect(fitsWithin(saturdayOnly, PARIS, at('2026-03-28T22:30:00Z'), 30)).toBe(true);
+      expect(fitsWithin(saturdayOnly, PARIS, at('2026-03-28T22:30:00Z'), 31)).toBe(false);
     });
 
     it('measures a slot across the spring change in real minutes', () => {
@@ -258,5 +261,26 @@ describe('WeeklyHours', () => {
       expect(parseWeeklyHours(json)).toEqual({});
       expect(WeeklyHoursSchema.safeParse(JSON.parse(json)).success).toBe(false);
     });
+  });
+});
+
+describe('fitsWithin across midnight', () => {
+  const allDay = Object.fromEntries(
+    ['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '24:00']]]),
+  ) as WeeklyHours;
+  const untilMidnight = { '1': [['18:00', '24:00']] } as WeeklyHours;
+
+  it('lets a slot run past midnight when the next day opens at midnight', () => {
+    // Monday 23 November 2026, 23:45 in Paris (22:45 UTC), 30 minutes.
+    expect(fitsWithin(allDay, 'Europe/Paris', new Date('2026-11-23T22:45:00Z'), 30)).toBe(true);
+  });
+
+  it('refuses it when the next day is closed at midnight', () => {
+    expect(fitsWithin(untilMidnight, 'Europe/Paris', new Date('2026-11-23T22:45:00Z'), 30)).toBe(
+      false,
+    );
+    expect(fitsWithin(untilMidnight, 'Europe/Paris', new Date('2026-11-23T22:15:00Z'), 30)).toBe(
+      true,
+    );
   });
 });

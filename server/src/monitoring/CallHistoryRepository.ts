@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store';
+import {
+  QualitySummarySchema,
+  type CallHistoryEntry,
+  type QualitySummary,
+  type QualityVerdict,
+} from './protocol';
+
+export interface HistoryQuery {
+  quality?: QualityVerdict | undefined;
+  limit: number;
+  before?: string | undefined;
+}
+
+/**
+ * Monitoring's side of `call_records`: the quality summary written when a call ends, and past
+ * calls for the console with the names of the kiosk, site, advisor and service (never a citizen's).
+ */
+export class CallHistoryRepository {
+  private readonly serviceNames = new Map<string, string | null>();
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Stores the summary. The call's row is inserted when the call starts, without waiting; a very
+   * short call may end first, so a missing row is retried briefly. Returns whether it was stored.
+   */
+  async saveQuality(callId: string, summary: QualitySummary, retries = 5): Promise<boolean> {
+    const json = JSON.stringify(summary);
+    for (let attempt = 0; ; attempt += 1) {
+      const result = await this.db
+        .updateTable('call_records')
+        .set({ quality: json })
+        .where('id', '=', callId)
+        .executeTakeFirst();
+      if (result.numUpdatedRows > 0n) return true;
+      if (attempt >= retries) return false;
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    }
+  }
+
+  /** Newest first. The verdict filter matches the JSON text we write (portable SQL). */
+  async history(query: HistoryQuery): Promise<CallHistoryEntry[]> {
+    let q = this.db
+      .selectFrom('call_records as c')
+      .leftJoin('kiosks as k', 'k.id', 'c.kiosk_id')
+      .leftJoin('sites as si', 'si.id', 'k.site_id')
+      .leftJoin('staff as st', 'st.id', 'c.advisor_id')
+      .leftJoin('services as sv', 'sv.id', 'c.service_id')
+      .select([
+        'c.id',
+        'c.kiosk_id',
+        'k.name as kiosk_name',
+        'si.name as site_name',
+        'c.advisor_id',
+        'st.name as advisor_name',
+        'c.service_id',
+        'sv.name as service_name',
+        'c.started_at',
+        'c.ended_at',
+        'c.end_reason',
+        'c.ended_by',
+        'c.quality',
+      ])
+      .orderBy('c.started_at', 'desc')
+      .orderBy('c.id')
+      .limit(query.limit);
+    if (query.before) q = q.where('c.started_at', '<', new Date(query.before).toISOString());
+    if (query.quality) q = q.where('c.quality', 'like', `%"verdict":"${query.quality}"%`);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      callId: r.id,
+      kioskId: r.kiosk_id,
+      kioskName: r.kiosk_name,
+      siteName: r.site_name,
+      advisorId: r.advisor_id,
+      advisorName: r.advisor_name,
+      serviceId: r.service_id,
+      serviceName: r.service_name,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      durationSeconds: r.ended_at
+        ? Math.max(0, Math.round((Date.parse(r.ended_at) - Date.parse(r.started_at)) / 1000))
+        : null,
+      endReason: r.end_reason,
+      endedBy: r.ended_by,
+      quality: parseQuality(r.quality),
+    }));
+  }
+
+  /** A service's name, cached (services are renamed rarely; a stale name only affects display). */
+  async serviceName(serviceId: string): Promise<string | null> {
+    if (this.serviceNames.has(serviceId)) return this.serviceNames.get(serviceId)!;
+    const row = await this.db
+      .selectFrom('services')
+      .select('name')
+      .where('id', '=', serviceId)
+      .executeTakeFirst();
+    const name = row?.name ?? null;
+    this.serviceNames.set(serviceId, name);
+    return name;
+  }
+}
+
+function parseQuality(json: string | null): QualitySummary | null {
+  if (!json) return null;
+  try {
+    const parsed = QualitySummarySchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

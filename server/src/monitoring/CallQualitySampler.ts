@@ -1,0 +1,149 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { CallEndReason } from '@visio/shared/protocol';
+import { principalId, type Principal } from '../auth/Principal';
+import type { Call } from '../calls/Call';
+import type { CallService } from '../calls/CallService';
+import { CallQualityTracker } from './CallQualityTracker';
+import type { MediaObserver } from './MediaObserver';
+import type { CallStatsReport, QualitySample, QualitySummary } from './protocol';
+
+export interface SamplerOptions {
+  intervalMs: number;
+  /** Samples kept per call for live charts. */
+  ringSize: number;
+}
+
+export interface CallQualitySamplerEvents {
+  sample: [{ call: Call; sample: QualitySample }];
+  callStarted: [{ call: Call }];
+  /** Both parties receive media: the call is set up. */
+  callSetUp: [{ call: Call; setupSeconds: number }];
+  callEnded: [{ call: Call; reason: CallEndReason; summary: QualitySummary }];
+}
+
+/**
+ * Samples the quality of every call in progress every `intervalMs`: the server's mediasoup
+ * figures (transports, producers, consumers) merged with the browsers' latest `stats:report`.
+ * When a call ends, its tracker gives the summary stored with the call record.
+ */
+export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
+  private readonly trackers = new Map<string, CallQualityTracker>();
+  private timer: NodeJS.Timeout | undefined;
+  private sampling = false;
+
+  private readonly onStarted = ({ call }: { call: Call }) => {
+    this.trackerOf(call);
+    this.emit('callStarted', { call });
+  };
+  private readonly onEnded = ({ call, reason }: { call: Call; reason: CallEndReason }) => {
+    const tracker = this.trackers.get(call.id) ?? this.trackerOf(call);
+    this.trackers.delete(call.id);
+    const endedAt = call.endedAt?.getTime() ?? Date.now();
+    this.emit('callEnded', { call, reason, summary: tracker.summary(endedAt) });
+  };
+  private readonly onFlowing = ({ roomId, peerId }: { roomId: string; peerId: string }) => {
+    const call = this.calls.activeCalls.find((c) => c.id === roomId);
+    const party = call?.partyOf(peerId);
+    if (!call || !party) return;
+    const setupSeconds = this.trackerOf(call).markFlowing(party, Date.now());
+    if (setupSeconds !== undefined) {
+      this.logger.info({ callId: call.id, setupSeconds }, 'call media flowing both ways');
+      this.emit('callSetUp', { call, setupSeconds });
+    }
+  };
+
+  constructor(
+    private readonly calls: CallService,
+    private readonly media: MediaObserver,
+    private readonly options: SamplerOptions,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  start(): void {
+    this.calls.on('callStarted', this.onStarted);
+    this.calls.on('callEnded', this.onEnded);
+    this.media.on('consumerFlowing', this.onFlowing);
+    this.timer = setInterval(() => void this.sampleAll(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.calls.off('callStarted', this.onStarted);
+    this.calls.off('callEnded', this.onEnded);
+    this.media.off('consumerFlowing', this.onFlowing);
+  }
+
+  /**
+   * A party's browser statistics for its call. Anyone not a party of that call gets NOT_FOUND
+   * (from `callFor`), so a call's existence does not leak.
+   */
+  report(principal: Principal, callId: string, stats: CallStatsReport): void {
+    const call = this.calls.callFor(principal, callId);
+    const id = principalId(principal);
+    const party = call.partyOf(id)!;
+    const senderVideoLive = this.media.isSending(call.id, call.otherPeer(id), 'video');
+    this.trackerOf(call).addReport(party, stats, Date.now(), senderVideoLive);
+  }
+
+  latestOf(callId: string): QualitySample | null {
+    return this.trackers.get(callId)?.latest ?? null;
+  }
+
+  samplesOf(callId: string): readonly QualitySample[] {
+    return this.trackers.get(callId)?.samples ?? [];
+  }
+
+  setupSecondsOf(callId: string): number | null {
+    return this.trackers.get(callId)?.setupSeconds ?? null;
+  }
+
+  /** The latest sample of every call in progress (for the metrics gauges). */
+  latestSamples(): QualitySample[] {
+    return this.calls.activeCalls.flatMap((c) => {
+      const latest = this.trackers.get(c.id)?.latest;
+      return latest ? [latest] : [];
+    });
+  }
+
+  /** One sampling round over every call in progress; rounds never overlap. */
+  async sampleAll(): Promise<void> {
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      await Promise.all(this.calls.activeCalls.map((call) => this.sampleCall(call)));
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  private async sampleCall(call: Call): Promise<void> {
+    try {
+      const figures = await this.media.figuresOf(call.id);
+      if (call.ended) return;
+      const sample = this.trackerOf(call).sample(
+        figures,
+        { kiosk: call.kioskId, advisor: call.advisorId },
+        Date.now(),
+      );
+      this.emit('sample', { call, sample });
+    } catch (err) {
+      this.logger.warn({ err, callId: call.id }, 'quality sampling failed');
+    }
+  }
+
+  private trackerOf(call: Call): CallQualityTracker {
+    let tracker = this.trackers.get(call.id);
+    if (!tracker) {
+      tracker = new CallQualityTracker(call.startedAt.getTime(), {
+        ringSize: this.options.ringSize,
+        staleAfterMs: Math.max(3 * this.options.intervalMs, 15_000),
+      });
+      if (!call.ended) this.trackers.set(call.id, tracker);
+    }
+    return tracker;
+  }
+}

@@ -1,0 +1,319 @@
+import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { StaffRole } from '@visio/shared/protocol';
+import type { KioskEnrolment } from '../auth/KioskEnrolment';
+import type { Call } from '../calls/Call';
+import type { CallService } from '../calls/CallService';
+import type { WorkerPool } from '../media';
+import type { AppointmentChange, SchedulingEvents } from '../scheduling/SchedulingEvents';
+import type { AuditLog, Database } from '../store';
+import { AlertService } from './AlertService';
+import { CallHistoryRepository } from './CallHistoryRepository';
+import { CallQualitySampler } from './CallQualitySampler';
+import { FleetService, type KioskCatalogue } from './FleetService';
+import { HealthMonitor } from './HealthMonitor';
+import type { KioskPresence } from './KioskPresence';
+import { MediaObserver } from './MediaObserver';
+import { MetricsService } from './MetricsService';
+import type {
+  Alert,
+  HealthSnapshot,
+  KioskCommand,
+  KioskFleetStatus,
+  LiveCall,
+  QualitySample,
+} from './protocol';
+import { TechnicianActions } from './TechnicianActions';
+import { WebhookSender } from './WebhookSender';
+
+export interface MonitoringConfig {
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  offlineAlertGraceMs: number;
+  qualitySampleIntervalMs: number;
+  healthIntervalMs: number;
+  /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  webhooks: {
+    urls: string[];
+    secret: string | undefined;
+    timeoutMs: number;
+    retryBaseMs: number;
+  };
+}
+
+export interface MonitoringDeps {
+  config: MonitoringConfig;
+  logger: Logger;
+  pool: WorkerPool;
+  calls: CallService;
+  presence: KioskPresence;
+  kiosks: KioskCatalogue;
+  enrolment: Pick<KioskEnrolment, 'setOutOfService' | 'on' | 'off'>;
+  audit: AuditLog;
+  db: Kysely<Database>;
+  /** Check-ins and no-shows for the counters; absent in a media-only server. */
+  scheduling?:
+    | {
+        events: SchedulingEvents;
+        appointments: { find(id: string): Promise<{ status: string } | undefined> };
+      }
+    | undefined;
+  /** Open signalling sockets (the signalling server is built after this module). */
+  connectedSockets: () => number;
+}
+
+/** Staff who see the console: every kiosk and call, as metadata and figures, never media. */
+export const CONSOLE_ROLES: readonly StaffRole[] = ['technician', 'admin'];
+
+/** Samples kept per call for the live charts: five minutes at the default 5 s. */
+const RING_SIZE = 60;
+
+/** Everything the console hears about, in one place for the signalling layer to forward. */
+export interface MonitoringEvents {
+  fleetChanged: [KioskFleetStatus];
+  alertRaised: [Alert];
+  alertCleared: [Alert];
+  callQuality: [{ callId: string; sample: QualitySample }];
+  callsChanged: [
+    { callId: string; status: 'active' | 'ended'; call: LiveCall; endReason: string | null },
+  ];
+  healthChanged: [HealthSnapshot];
+  kioskCommand: [{ kioskId: string; command: KioskCommand }];
+}
+
+/**
+ * The monitoring module, assembled: the media observer, kiosk fleet and alerts, call quality
+ * sampling, server health, Prometheus metrics, webhooks and the technician's actions. Domain
+ * events only: `signalling/monitoringHandlers.ts` turns them into socket messages.
+ */
+export class MonitoringModule extends EventEmitter<MonitoringEvents> {
+  readonly media: MediaObserver;
+  readonly alerts: AlertService;
+  readonly fleet: FleetService;
+  readonly quality: CallQualitySampler;
+  readonly health: HealthMonitor;
+  readonly metrics: MetricsService;
+  readonly webhooks: WebhookSender;
+  readonly actions: TechnicianActions;
+  readonly history: CallHistoryRepository;
+  readonly config: MonitoringConfig;
+  private readonly logger: Logger;
+  private readonly pendingWrites = new Set<Promise<unknown>>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly countedNoShows = new Set<string>();
+
+  constructor(private readonly deps: MonitoringDeps) {
+    super();
+    const { config, pool, calls, presence } = deps;
+    this.config = config;
+    this.logger = deps.logger.child({ module: 'monitoring' });
+    this.media = new MediaObserver(pool, this.logger);
+    this.alerts = new AlertService();
+    this.fleet = new FleetService(
+      deps.kiosks,
+      presence,
+      (kioskId) => calls.activeCallOf(kioskId) !== undefined,
+      this.alerts,
+      {
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+        offlineAlertGraceMs: config.offlineAlertGraceMs,
+      },
+      this.logger.child({ part: 'fleet' }),
+    );
+    this.quality = new CallQualitySampler(
+      calls,
+      this.media,
+      { intervalMs: config.qualitySampleIntervalMs, ringSize: RING_SIZE },
+      this.logger.child({ part: 'quality' }),
+    );
+    this.health = new HealthMonitor(
+      {
+        pool,
+        media: this.media,
+        activeCalls: () => calls.activeCalls.length,
+        kiosksOnline: () => this.fleet.onlineCount,
+        connectedSockets: deps.connectedSockets,
+      },
+      config.healthIntervalMs,
+      this.logger.child({ part: 'health' }),
+    );
+    this.metrics = new MetricsService({
+      activeCalls: () => calls.activeCalls.length,
+      kiosksOnline: () => this.fleet.onlineCount,
+      latestSamples: () => this.quality.latestSamples(),
+      latestHealth: () => this.health.latest,
+      activeAlerts: () => this.alerts.countsByType(),
+    });
+    this.webhooks = new WebhookSender(
+      {
+        urls: config.webhooks.urls,
+        secret: config.webhooks.secret ?? '',
+        timeoutMs: config.webhooks.timeoutMs,
+        retryBaseMs: config.webhooks.retryBaseMs,
+      },
+      this.logger.child({ part: 'webhooks' }),
+    );
+    this.actions = new TechnicianActions(
+      calls,
+      deps.enrolment,
+      deps.audit,
+      this.fleet,
+      presence,
+      this.logger.child({ part: 'actions' }),
+    );
+    this.history = new CallHistoryRepository(deps.db);
+    this.wire();
+  }
+
+  async start(): Promise<void> {
+    await this.fleet.start();
+    this.quality.start();
+    this.health.start();
+  }
+
+  /** Stops sampling and timers; waits for the quality summaries of ended calls to be stored. */
+  async stop(): Promise<void> {
+    this.quality.stop();
+    this.health.stop();
+    this.fleet.stop();
+    this.media.close();
+    this.webhooks.close();
+    for (const off of this.unsubscribe.splice(0)) off();
+    await Promise.allSettled([...this.pendingWrites]);
+  }
+
+  /** Calls in progress, oldest first, with names, duration and their latest quality sample. */
+  liveCalls(): Promise<LiveCall[]> {
+    return Promise.all(this.deps.calls.activeCalls.map((c) => this.liveCall(c)));
+  }
+
+  async liveCall(call: Call): Promise<LiveCall> {
+    const end = call.endedAt?.getTime() ?? Date.now();
+    return {
+      callId: call.id,
+      kioskId: call.kioskId,
+      kioskName: call.names.kiosk,
+      siteName: this.fleet.summaryOf(call.kioskId)?.siteName ?? null,
+      advisorId: call.advisorId,
+      advisorName: call.names.advisor,
+      serviceId: call.serviceId ?? null,
+      serviceName: call.serviceId ? await this.history.serviceName(call.serviceId) : null,
+      startedAt: call.startedAt.toISOString(),
+      durationSeconds: Math.max(0, Math.round((end - call.startedAt.getTime()) / 1000)),
+      setupSeconds: this.quality.setupSecondsOf(call.id),
+      workerPid: call.room.workerPid,
+      latest: this.quality.latestOf(call.id),
+    };
+  }
+
+  private wire(): void {
+    const { pool, scheduling, enrolment } = this.deps;
+    this.fleet.on('changed', (status) => this.emit('fleetChanged', status));
+    this.alerts.on('raised', (alert) => {
+      this.emit('alertRaised', alert);
+      this.logger.warn({ kioskId: alert.kioskId, type: alert.type }, 'alert raised');
+      if (alert.type === 'kiosk_offline')
+        void this.webhooks.send('kiosk.offline', { kioskId: alert.kioskId });
+    });
+    this.alerts.on('cleared', (alert) => {
+      this.emit('alertCleared', alert);
+      this.logger.info({ kioskId: alert.kioskId, type: alert.type }, 'alert cleared');
+    });
+    this.health.on('snapshot', (snapshot) => this.emit('healthChanged', snapshot));
+    this.actions.on('kioskCommand', (command) => this.emit('kioskCommand', command));
+
+    this.quality.on('sample', ({ call, sample }) =>
+      this.emit('callQuality', { callId: call.id, sample }),
+    );
+    this.quality.on('callStarted', ({ call }) => {
+      this.fleet.touch(call.kioskId);
+      this.callsChanged(call, 'active', null);
+      void this.webhooks.send('call.started', callIds(call));
+    });
+    this.quality.on('callSetUp', ({ call, setupSeconds }) => {
+      this.metrics.callSetup.observe(setupSeconds);
+      this.callsChanged(call, 'active', null);
+    });
+    this.quality.on('callEnded', ({ call, reason, summary }) => {
+      const durationMs = (call.endedAt?.getTime() ?? Date.now()) - call.startedAt.getTime();
+      this.metrics.callDuration.observe(durationMs / 1000);
+      this.metrics.callsEnded.inc({ reason });
+      this.fleet.touch(call.kioskId);
+      this.callsChanged(call, 'ended', reason);
+      void this.webhooks.send('call.ended', { ...callIds(call), reason });
+      this.track(
+        this.history.saveQuality(call.id, summary).then((saved) => {
+          if (!saved) this.logger.warn({ callId: call.id }, 'call quality not stored: no record');
+        }),
+      );
+    });
+
+    const onWorkerDied = () => this.metrics.workerDeaths.inc();
+    pool.on('workerDied', onWorkerDied);
+    this.unsubscribe.push(() => pool.off('workerDied', onWorkerDied));
+    // A revoked or re-enrolled kiosk: its state and alerts follow.
+    const onInvalidated = ({ kioskId }: { kioskId: string }) => void this.fleet.refresh(kioskId);
+    enrolment.on('deviceTokenInvalidated', onInvalidated);
+    this.unsubscribe.push(() => enrolment.off('deviceTokenInvalidated', onInvalidated));
+    if (scheduling) {
+      const onChanged = (change: AppointmentChange) => {
+        if (change.arrived) this.metrics.checkIns.inc();
+        else this.track(this.countNoShow(change.appointmentId, scheduling.appointments));
+      };
+      scheduling.events.on('changed', onChanged);
+      this.unsubscribe.push(() => scheduling.events.off('changed', onChanged));
+    }
+  }
+
+  /**
+   * A change event does not say which status the appointment reached: a no-show is read back (once
+   * per appointment; the status is final).
+   */
+  private async countNoShow(
+    appointmentId: string,
+    appointments: { find(id: string): Promise<{ status: string } | undefined> },
+  ): Promise<void> {
+    if (this.countedNoShows.has(appointmentId)) return;
+    try {
+      const row = await appointments.find(appointmentId);
+      if (row?.status !== 'no_show' || this.countedNoShows.has(appointmentId)) return;
+      this.countedNoShows.add(appointmentId);
+      if (this.countedNoShows.size > 10_000) {
+        const oldest = this.countedNoShows.values().next().value;
+        if (oldest !== undefined) this.countedNoShows.delete(oldest);
+      }
+      this.metrics.noShows.inc();
+    } catch (err) {
+      this.logger.warn({ err, appointmentId }, 'no-show not counted');
+    }
+  }
+
+  private callsChanged(call: Call, status: 'active' | 'ended', endReason: string | null): void {
+    this.liveCall(call).then(
+      (live) => this.emit('callsChanged', { callId: call.id, status, call: live, endReason }),
+      (err: unknown) => this.logger.warn({ err, callId: call.id }, 'call view failed'),
+    );
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch((err: unknown) =>
+      this.logger.error({ err }, 'monitoring write failed'),
+    );
+    this.pendingWrites.add(tracked);
+    void tracked.finally(() => this.pendingWrites.delete(tracked));
+  }
+}
+
+/** Ids only: what a webhook receiver may learn of a call. */
+function callIds(call: Call): Record<string, string | null> {
+  return {
+    callId: call.id,
+    kioskId: call.kioskId,
+    advisorId: call.advisorId,
+    serviceId: call.serviceId ?? null,
+    appointmentId: call.appointmentId ?? null,
+  };
+}
