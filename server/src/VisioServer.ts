@@ -13,8 +13,11 @@ import { documentRoutes } from './http/documentRoutes';
 import { ConfigError, type Config } from './config/config';
 import { bookingRoutes } from './http/bookingRoutes';
 import { createHttpApp } from './http/createHttpApp';
+import { metricsRoutes } from './http/metricsRoutes';
+import { monitoringRoutes } from './http/monitoringRoutes';
 import { WorkerPool } from './media';
 import { KioskPresence } from './monitoring/KioskPresence';
+import { MonitoringModule } from './monitoring/MonitoringModule';
 import { SchedulingModule } from './scheduling/SchedulingModule';
 import { SignallingServer } from './signalling/SignallingServer';
 import { AuditLog, Store } from './store';
@@ -36,6 +39,7 @@ export class VisioServer {
     readonly pool: WorkerPool,
     readonly calls: CallService,
     readonly presence: KioskPresence,
+    readonly monitoring: MonitoringModule,
     readonly signalling: SignallingServer,
     private readonly httpServer: http.Server,
   ) {}
@@ -106,6 +110,21 @@ export class VisioServer {
     calls.on('callEnded', advisorStatusChanged);
     await scheduling.start();
     const inCall = new InCallService(calls, new CallDocuments(), records);
+    const monitoring = new MonitoringModule({
+      config: config.monitoring,
+      logger,
+      pool,
+      calls,
+      presence,
+      kiosks: auth.directory,
+      enrolment: auth.enrolment,
+      audit,
+      db: store.db,
+      scheduling,
+      // The signalling server is built below; this is only read once it runs.
+      connectedSockets: (): number => signalling.connectedSockets,
+    });
+    await monitoring.start();
 
     const app = createHttpApp({
       logger: logger.child({ module: 'http' }),
@@ -116,6 +135,8 @@ export class VisioServer {
         api.use(auth.sessionMiddleware);
         api.use(auth.router());
         api.use('/api', bookingRoutes(scheduling));
+        api.use('/api/monitoring', monitoringRoutes(monitoring));
+        api.use(metricsRoutes(monitoring.metrics, { token: config.monitoring.metricsToken }));
         api.use('/api', documentRoutes(inCall, auth.directory));
       },
     });
@@ -132,6 +153,7 @@ export class VisioServer {
       scheduling,
       timezone: config.timezone,
       inCall,
+      monitoring,
     });
     auth.enrolment.on('deviceTokenInvalidated', ({ kioskId }) =>
       signalling.disconnectKiosk(kioskId),
@@ -145,6 +167,7 @@ export class VisioServer {
         });
       });
     } catch (error) {
+      await monitoring.stop();
       scheduling.stop();
       auth.close();
       pool.close();
@@ -160,6 +183,7 @@ export class VisioServer {
       pool,
       calls,
       presence,
+      monitoring,
       signalling,
       httpServer,
     );
@@ -179,6 +203,8 @@ export class VisioServer {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
       this.calls.endAll('server_shutdown');
+      // Stops sampling and waits for the ended calls' quality summaries to reach the store.
+      await this.monitoring.stop();
       this.scheduling.stop();
       this.auth.close();
       await this.signalling.close();

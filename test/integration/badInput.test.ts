@@ -84,6 +84,32 @@ function validShaped(def: AnyRequestDef): unknown {
     'documents:list': { callId },
     'documents:requestScan': { callId },
     'survey:submit': { callId, rating: 5, badQuality: false },
+    'kiosk:heartbeat': {
+      appVersion: '1.0.0',
+      screen: 'welcome',
+      camera: { present: true, permission: 'granted' },
+      microphone: { present: true, permission: 'granted' },
+      speakerTestedAt: null,
+      network: { effectiveType: '4g', serverRttMs: 20 },
+      userAgent: 'test',
+    },
+    'stats:report': {
+      callId,
+      stats: {
+        timestamp: 1,
+        outbound: { audio: null, video: null },
+        inbound: { audio: null, video: null },
+      },
+    },
+    'fleet:list': {},
+    'alerts:list': { limit: 10 },
+    'calls:live': {},
+    'calls:samples': { callId },
+    'calls:history': { quality: 'poor', limit: 10, before: new Date().toISOString() },
+    'health:get': {},
+    'calls:end': { callId, reason: 'frozen video' },
+    'kiosk:reload': { kioskId: id, reason: 'frozen screen' },
+    'kiosk:setOutOfService': { kioskId: id, outOfService: true, reason: 'screen cracked' },
   };
   if (!(def.name in samples)) throw new Error(`No sample for ${def.name}: add one`);
   expect(def.request.safeParse(samples[def.name]).success).toBe(true);

@@ -70,6 +70,33 @@ const EnvSchema = z
     /** Time zone of "today" for agendas and of sites created without one. */
     TIMEZONE: z.string().default('Europe/Paris'),
     DEMO_SEED: bool.default(true),
+
+    /** How often kiosks send a heartbeat, and how long one may be silent before it is offline. */
+    KIOSK_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    KIOSK_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(200).max(900_000).default(30_000),
+    /** A kiosk that disconnected is alerted as offline if not back within this (page reloads). */
+    KIOSK_OFFLINE_ALERT_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+    /** Call quality sampling period (server stats; browsers report every ~5 s). */
+    QUALITY_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** Server health measurement period (pushed to technicians). */
+    HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+    /** If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** Comma-separated http(s) URLs receiving call.started, call.ended, kiosk.offline. Off if unset. */
+    WEBHOOK_URLS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((u) => u.trim())
+          .filter((u) => u.length > 0),
+      )
+      .pipe(z.array(z.url({ protocol: /^https?$/ })).max(10))
+      .optional(),
+    /** HMAC-SHA256 key of the X-Visio-Signature header; required with WEBHOOK_URLS. */
+    WEBHOOK_SECRET: z.string().min(16).optional(),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
   })
   .superRefine((env, ctx) => {
     if (env.RTC_MIN_PORT + env.MEDIA_WORKERS - 1 > env.RTC_MAX_PORT) {
@@ -84,6 +111,20 @@ const EnvSchema = z
         code: 'custom',
         path: ['MEDIA_ENABLE_TCP'],
         message: 'UDP and TCP cannot both be disabled',
+      });
+    }
+    if ((env.WEBHOOK_URLS?.length ?? 0) > 0 && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET'],
+        message: 'is required when WEBHOOK_URLS is set (receivers check the signature with it)',
+      });
+    }
+    if (env.KIOSK_HEARTBEAT_TIMEOUT_MS <= env.KIOSK_HEARTBEAT_INTERVAL_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KIOSK_HEARTBEAT_TIMEOUT_MS'],
+        message: 'must be longer than KIOSK_HEARTBEAT_INTERVAL_MS',
       });
     }
     if (
@@ -133,6 +174,20 @@ export interface Config {
     takeoverGraceMs: number;
     kioskWaitingGraceMs: number;
     noShowSweepMs: number;
+  };
+  monitoring: {
+    heartbeatIntervalMs: number;
+    heartbeatTimeoutMs: number;
+    offlineAlertGraceMs: number;
+    qualitySampleIntervalMs: number;
+    healthIntervalMs: number;
+    metricsToken: string | undefined;
+    webhooks: {
+      urls: string[];
+      secret: string | undefined;
+      timeoutMs: number;
+      retryBaseMs: number;
+    };
   };
 }
 
@@ -189,6 +244,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       takeoverGraceMs: e.TAKEOVER_GRACE_MS,
       kioskWaitingGraceMs: e.KIOSK_WAITING_GRACE_MS,
       noShowSweepMs: e.NO_SHOW_SWEEP_MS,
+    },
+    monitoring: {
+      heartbeatIntervalMs: e.KIOSK_HEARTBEAT_INTERVAL_MS,
+      heartbeatTimeoutMs: e.KIOSK_HEARTBEAT_TIMEOUT_MS,
+      offlineAlertGraceMs: e.KIOSK_OFFLINE_ALERT_GRACE_MS,
+      qualitySampleIntervalMs: e.QUALITY_SAMPLE_INTERVAL_MS,
+      healthIntervalMs: e.HEALTH_INTERVAL_MS,
+      metricsToken: e.METRICS_TOKEN,
+      webhooks: {
+        urls: e.WEBHOOK_URLS ?? [],
+        secret: e.WEBHOOK_SECRET,
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      },
     },
   };
 }

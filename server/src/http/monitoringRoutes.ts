@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CONSOLE_ROLES, type MonitoringModule } from '../monitoring/MonitoringModule';
-import { QualityVerdictSchema } from '../monitoring/protocol';
+import { QualityVerdictSchema } from '@visio/shared/protocol';
 import { rest } from './rest';
 
 const HistoryQuerySchema = z

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Alert, AlertType } from './protocol';
+import type { Alert, AlertType } from '@visio/shared/protocol';
 
 export interface AlertServiceEvents {
   raised: [Alert];

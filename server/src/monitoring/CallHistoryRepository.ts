@@ -5,7 +5,7 @@ import {
   type CallHistoryEntry,
   type QualitySummary,
   type QualityVerdict,
-} from './protocol';
+} from '@visio/shared/protocol';
 
 export interface HistoryQuery {
   quality?: QualityVerdict | undefined;

@@ -6,7 +6,7 @@ import type { Call } from '../calls/Call';
 import type { CallService } from '../calls/CallService';
 import { CallQualityTracker } from './CallQualityTracker';
 import type { MediaObserver } from './MediaObserver';
-import type { CallStatsReport, QualitySample, QualitySummary } from './protocol';
+import type { CallStatsReport, QualitySample, QualitySummary } from '@visio/shared/protocol';
 
 export interface SamplerOptions {
   intervalMs: number;

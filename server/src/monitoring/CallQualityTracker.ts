@@ -6,7 +6,7 @@ import type {
   MediaFlowReport,
   QualitySample,
   QualitySummary,
-} from './protocol';
+} from '@visio/shared/protocol';
 import { judge, round2, stat, type QualityReason } from './qualityVerdict';
 
 export type Party = 'kiosk' | 'advisor';

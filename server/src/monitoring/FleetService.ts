@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { KioskSummary } from '@visio/shared/protocol';
 import type { AlertService } from './AlertService';
 import type { KioskPresence } from './KioskPresence';
-import type { KioskFleetStatus, KioskHeartbeat, KioskHeartbeatView } from './protocol';
+import type { KioskFleetStatus, KioskHeartbeat, KioskHeartbeatView } from '@visio/shared/protocol';
 
 /** Where kiosks, their sites and states come from (the store-backed directory). */
 export interface KioskCatalogue {

@@ -3,7 +3,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { WorkerPool } from '../media';
 import type { MediaObserver } from './MediaObserver';
-import type { HealthSnapshot } from './protocol';
+import type { HealthSnapshot } from '@visio/shared/protocol';
 
 export interface HealthSources {
   pool: WorkerPool;

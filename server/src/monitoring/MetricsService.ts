@@ -6,7 +6,7 @@ import type {
   FlowQuality,
   HealthSnapshot,
   QualitySample,
-} from './protocol';
+} from '@visio/shared/protocol';
 
 /** What the gauges read when Prometheus scrapes. */
 export interface MetricsSources {

@@ -23,7 +23,7 @@ import type {
   KioskFleetStatus,
   LiveCall,
   QualitySample,
-} from './protocol';
+} from '@visio/shared/protocol';
 import { TechnicianActions } from './TechnicianActions';
 import { WebhookSender } from './WebhookSender';
 

@@ -6,7 +6,7 @@ import type { CallService } from '../calls/CallService';
 import type { AuditEntry, AuditLog } from '../store';
 import type { FleetService } from './FleetService';
 import type { KioskPresence } from './KioskPresence';
-import type { KioskCommand, KioskFleetStatus } from './protocol';
+import type { KioskCommand, KioskFleetStatus } from '@visio/shared/protocol';
 
 /** What the actions need of kiosk enrolment (the auth module's KioskEnrolment). */
 export interface OutOfServiceSwitch {

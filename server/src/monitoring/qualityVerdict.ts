@@ -1,4 +1,4 @@
-import type { QualityVerdict } from './protocol';
+import type { QualityVerdict } from '@visio/shared/protocol';
 
 /**
  * When a call is good, fair or poor. A figure above `fair` makes the call at best fair, above

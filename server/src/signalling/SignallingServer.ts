@@ -27,6 +27,13 @@ import { emit } from './emit';
 import type { InCallService } from '../calls/InCallService';
 import { registerKioskInCall, registerStaffInCall, wireInCallEvents } from './inCallHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
+import type { MonitoringModule } from '../monitoring/MonitoringModule';
+import {
+  joinConsoleRoom,
+  MonitoringNotifier,
+  registerKioskMonitoring,
+  registerStaffMonitoring,
+} from './monitoringHandlers';
 import { registerKioskScheduling, registerStaffScheduling } from './schedulingHandlers';
 import { SchedulingNotifier, partyRoom, serviceRoom, STAFF_ROOM } from './SchedulingNotifier';
 import { RequestRouter, type RateLimit } from './RequestRouter';
@@ -43,6 +50,8 @@ export interface SignallingDeps {
   timezone: string;
   /** Chat, documents and survey inside calls. */
   inCall?: InCallService | undefined;
+  /** Fleet, alerts, call quality, health and the technician's actions. */
+  monitoring?: MonitoringModule | undefined;
 }
 
 /** socket.io's own frame limit; larger frames close the connection. Our per-request limit is lower. */
@@ -78,6 +87,8 @@ export class SignallingServer {
     if (deps.scheduling)
       new SchedulingNotifier(this.kioskNsp, this.staffNsp, deps.scheduling, this.log).wire();
     if (deps.inCall) wireInCallEvents(deps.inCall, this.kioskNsp, this.staffNsp);
+    if (deps.monitoring)
+      new MonitoringNotifier(this.kioskNsp, this.staffNsp, deps.monitoring, this.log).wire();
   }
 
   get connectedSockets(): number {
@@ -113,6 +124,7 @@ export class SignallingServer {
     const scheduling = this.deps.scheduling;
     if (scheduling) registerKioskScheduling(router, scheduling);
     if (this.deps.inCall) registerKioskInCall(router, this.deps.inCall);
+    if (this.deps.monitoring) registerKioskMonitoring(router, this.deps.monitoring);
 
     this.kioskNsp.use((socket, next) => {
       authenticate(socket, (token) => directory.authenticateKiosk(token), { cookie: false })
@@ -176,6 +188,7 @@ export class SignallingServer {
     const scheduling = this.deps.scheduling;
     if (scheduling) registerStaffScheduling(router, scheduling, calls, this.deps.timezone);
     if (this.deps.inCall) registerStaffInCall(router, this.deps.inCall);
+    if (this.deps.monitoring) registerStaffMonitoring(router, this.deps.monitoring);
 
     this.staffNsp.use((socket, next) => {
       authenticate(socket, (token) => directory.authenticateStaff(token), { cookie: true })
@@ -189,6 +202,7 @@ export class SignallingServer {
       const principal = socket.data.principal as StaffPrincipal;
       const isAdvisor = principal.roles.includes('advisor');
       void socket.join([partyRoom(principal.staffId), STAFF_ROOM]);
+      joinConsoleRoom(socket, principal);
       router.attach(socket, principal);
       this.onPartyConnected(socket, principal.staffId);
       if (scheduling && isAdvisor) {

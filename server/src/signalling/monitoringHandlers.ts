@@ -7,7 +7,7 @@ import {
   kioskMonitoringRequests,
   staffMonitoringEvents,
   staffMonitoringRequests,
-} from '../monitoring/protocol';
+} from '@visio/shared/protocol';
 import { emit } from './emit';
 import type { RequestRouter } from './RequestRouter';
 import { partyRoom } from './SchedulingNotifier';

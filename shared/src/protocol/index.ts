@@ -9,3 +9,4 @@ export * from './scheduling';
 export * from './booking';
 export * from './rest';
 export * from './incall';
+export * from './monitoring';

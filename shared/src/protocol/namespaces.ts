@@ -3,6 +3,12 @@ import type { AnyEventDef, AnyRequestDef } from './envelope';
 import { inCallEvents, inCallRequests } from './incall';
 import { mediaEvents, mediaRequests } from './media';
 import {
+  kioskMonitoringEvents,
+  kioskMonitoringRequests,
+  staffMonitoringEvents,
+  staffMonitoringRequests,
+} from './monitoring';
+import {
   kioskSchedulingEvents,
   kioskSchedulingRequests,
   staffSchedulingEvents,
@@ -32,6 +38,7 @@ export const kioskNamespace: NamespaceDef = {
     inCallRequests.chatSend,
     inCallRequests.listDocuments,
     inCallRequests.submitSurvey,
+    ...Object.values(kioskMonitoringRequests),
   ],
   events: [
     ...Object.values(kioskSchedulingEvents),
@@ -42,6 +49,7 @@ export const kioskNamespace: NamespaceDef = {
     inCallEvents.chatMessage,
     inCallEvents.scanRequested,
     inCallEvents.documentAdded,
+    ...Object.values(kioskMonitoringEvents),
   ],
 };
 
@@ -60,6 +68,7 @@ export const staffNamespace: NamespaceDef = {
     inCallRequests.chatSend,
     inCallRequests.listDocuments,
     inCallRequests.requestScan,
+    ...Object.values(staffMonitoringRequests),
   ],
   events: [
     kioskDirectoryEvents.changed,
@@ -70,6 +79,7 @@ export const staffNamespace: NamespaceDef = {
     inCallEvents.chatDraft,
     inCallEvents.chatMessage,
     inCallEvents.documentAdded,
+    ...Object.values(staffMonitoringEvents),
   ],
 };
 

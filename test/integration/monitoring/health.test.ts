@@ -1,0 +1,92 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SignallingClient } from '@visio/shared/client';
+import { callEvents, callRequests, mediaRequests } from '@visio/shared/protocol';
+import { staffMonitoringEvents, staffMonitoringRequests } from '@visio/shared/protocol';
+import { eventually, recordTraffic } from '../../support/appointments';
+import { joinMedia } from '../../support/callMedia';
+import { opusParameters } from '../../support/fakeMedia';
+import { connectClient, nextEvent } from '../../support/socketClient';
+import { startTestServer, workerObjectCounts, type TestServer } from '../../support/testServer';
+
+// Server health as the console sees it, checked against the workers' own accounts.
+
+let t: TestServer;
+const open: SignallingClient[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer({ HEALTH_INTERVAL_MS: '150' });
+});
+afterAll(async () => {
+  await t.stop();
+});
+afterEach(async () => {
+  for (const c of open.splice(0)) c.socket.close();
+  await eventually(() => t.server.calls.activeCalls.length === 0, 'calls to end');
+});
+
+async function client(nsp: '/kiosk' | '/staff', token: string) {
+  const c = await connectClient(t.url, nsp, token);
+  open.push(c);
+  return c;
+}
+
+describe('server health', () => {
+  it('reports each worker with what it hosts, the process and the connections', async () => {
+    const tech = await client('/staff', t.technician.token);
+    const kiosk = await client('/kiosk', t.kiosk.token);
+    const advisor = await client('/staff', t.advisor.token);
+    const started = nextEvent(kiosk, callEvents.started);
+    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    await started;
+    const k = await joinMedia(kiosk, callId);
+    await joinMedia(advisor, callId);
+    const { producerId } = await kiosk.request(mediaRequests.produce, {
+      callId,
+      transportId: k.send.transportId,
+      kind: 'audio',
+      rtpParameters: opusParameters(),
+      source: 'microphone',
+    });
+    await advisor.request(mediaRequests.consume, { callId, producerId });
+
+    const health = await tech.request(staffMonitoringRequests.healthGet, {});
+    const truth = await workerObjectCounts(t.server);
+    expect(health.workers).toHaveLength(1);
+    const { cpuPercent, ...worker } = health.workers[0]!;
+    expect(worker).toEqual({
+      slot: 0,
+      pid: t.server.pool.liveWorkers[0]!.pid,
+      routers: truth.routers,
+      transports: truth.transports,
+      producers: truth.producers,
+      consumers: truth.consumers,
+    });
+    // A share of one core since the previous measurement (none before the first).
+    if (cpuPercent !== null) expect(cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(truth).toEqual({ routers: 1, transports: 4, producers: 1, consumers: 1 });
+    expect(health).toMatchObject({ activeCalls: 1, sockets: 3, kiosksOnline: 1 });
+    expect(health.process.rssBytes).toBeGreaterThan(health.process.heapUsedBytes);
+    expect(health.eventLoop.maxMs).toBeGreaterThanOrEqual(health.eventLoop.meanMs);
+
+    await advisor.request(callRequests.hangup, { callId });
+    const after = await tech.request(staffMonitoringRequests.healthGet, {});
+    expect(after.workers[0]).toMatchObject({
+      routers: 0,
+      transports: 0,
+      producers: 0,
+      consumers: 0,
+    });
+    expect(after.workers[0]!.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(after.process.cpuPercent).toBeGreaterThanOrEqual(0);
+  });
+
+  it('pushes health to console staff every few seconds, and to nobody else', async () => {
+    const tech = await client('/staff', t.technician.token);
+    const advisor = await client('/staff', t.advisor.token);
+    const heard = recordTraffic(advisor.socket);
+    const pushed = await nextEvent(tech, staffMonitoringEvents.healthChanged);
+    expect(pushed.workers).toHaveLength(1);
+    await nextEvent(tech, staffMonitoringEvents.healthChanged);
+    expect(heard.filter((h) => h.name === staffMonitoringEvents.healthChanged.name)).toEqual([]);
+  });
+});
