@@ -240,6 +240,9 @@ export class SignallingServer {
       advisorId: call.advisorId,
       peerName: call.peerNameFor(forId),
       appointmentId: call.appointmentId ?? null,
+      rtpCapabilities: call.room.rtpCapabilities as PayloadOf<
+        typeof callEvents.started
+      >['rtpCapabilities'],
     };
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
+import { RtpCapabilitiesSchema } from './media';
 
 /** Why a call ended, as both sides are told. */
 export const CallEndReasonSchema = z.enum([
@@ -37,6 +38,8 @@ export const CallStartedSchema = z.object({
   peerName: z.string(),
   /** The appointment (or walk-in) the call serves, when it came from the waiting room. */
   appointmentId: IdSchema.nullable(),
+  /** The call router's RTP capabilities, so the client loads its device without a round trip. */
+  rtpCapabilities: RtpCapabilitiesSchema,
 });
 export type CallStarted = z.infer<typeof CallStartedSchema>;
 
