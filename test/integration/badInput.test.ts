@@ -13,7 +13,7 @@ import {
 } from '@visio/shared/protocol';
 import { FAKE_DTLS, opusParameters, vp8Parameters } from '../support/fakeMedia';
 import { connect, connectClient, rawRequest } from '../support/socketClient';
-import { startTestServer, type TestServer } from '../support/testServer';
+import { startTestServer, type TestServer, startDirectCall } from '../support/testServer';
 
 // Every request, sent wrong in every way a client can, gets the right stable error code; the
 // server stays up and a call running beside the abuse is not disturbed.
@@ -30,7 +30,7 @@ beforeAll(async () => {
   staff = await connect(t.url, '/staff', t.advisor.token);
   const k2 = await connectClient(t.url, '/kiosk', t.kiosk2.token);
   const a2 = await connectClient(t.url, '/staff', t.advisor2.token);
-  const { callId } = await a2.request(callRequests.start, { kioskId: t.kiosk2.id });
+  const { callId } = await startDirectCall(t, t.advisor2.token, t.kiosk2.id);
   bystanders = { kiosk: k2, advisor: a2, callId };
 });
 afterAll(async () => {
@@ -47,7 +47,6 @@ function validShaped(def: AnyRequestDef): unknown {
   const samples: Record<string, unknown> = {
     'session:whoami': {},
     'kiosks:list': {},
-    'call:start': { kioskId: id },
     'call:hangup': { callId },
     'media:join': {
       callId,
@@ -178,18 +177,6 @@ describe('objects of other calls, or of none', () => {
     const payload = { ...(validShaped(def) as object), callId: bystanders.callId };
     expect(errorCode(await rawRequest(staff, def.name, payload))).toBe('NOT_FOUND');
   });
-
-  it('starting a call with an unknown kiosk → NOT_FOUND', async () => {
-    expect(errorCode(await rawRequest(staff, 'call:start', { kioskId: randomUUID() }))).toBe(
-      'NOT_FOUND',
-    );
-  });
-
-  it('starting a call with a busy kiosk → CONFLICT', async () => {
-    expect(errorCode(await rawRequest(staff, 'call:start', { kioskId: t.kiosk2.id }))).toBe(
-      'CONFLICT',
-    );
-  });
 });
 
 describe('authentication and roles', () => {
@@ -220,9 +207,6 @@ describe('authentication and roles', () => {
       expect(await rawRequest(tech, kioskDirectoryRequests.list.name, {})).toMatchObject({
         ok: true,
       });
-      expect(errorCode(await rawRequest(tech, 'call:start', { kioskId: t.kiosk.id }))).toBe(
-        'FORBIDDEN',
-      );
       for (const def of Object.values(mediaRequests)) {
         const payload = { ...(validShaped(def) as object), callId: bystanders.callId };
         expect(errorCode(await rawRequest(tech, def.name, payload)), def.name).toBe('FORBIDDEN');
@@ -238,7 +222,7 @@ describe('requests out of order within one call', () => {
     const k = await connectClient(t.url, '/kiosk', t.kiosk.token);
     const a = await connectClient(t.url, '/staff', t.advisor.token);
     try {
-      const { callId } = await a.request(callRequests.start, { kioskId: t.kiosk.id });
+      const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
       const code = async (p: Promise<unknown>) =>
         p.then(
           () => 'OK',

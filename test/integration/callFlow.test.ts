@@ -10,7 +10,12 @@ import {
 } from '@visio/shared/protocol';
 import { FAKE_DTLS, opusParameters, vp8Parameters } from '../support/fakeMedia';
 import { connectClient, connectExpecting, nextEvent, recordEvents } from '../support/socketClient';
-import { startTestServer, workerObjectCounts, type TestServer } from '../support/testServer';
+import {
+  startTestServer,
+  workerObjectCounts,
+  type TestServer,
+  startDirectCall,
+} from '../support/testServer';
 
 let t: TestServer;
 const open: SignallingClient[] = [];
@@ -60,7 +65,7 @@ describe('a call between a kiosk and an advisor', () => {
     const otherSeen = recordEvents(otherKiosk.socket);
 
     const kioskStarted = nextEvent(kiosk, callEvents.started);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     const started = await kioskStarted;
     expect(started).toMatchObject({
       callId,
@@ -149,8 +154,8 @@ describe('a call between a kiosk and an advisor', () => {
     expect(otherSeen).toEqual([]);
   });
 
-  it('tells staff when a kiosk comes online and becomes busy', async () => {
-    const advisor = await client('/staff', t.advisor.token);
+  it('tells technicians when a kiosk comes online and becomes busy', async () => {
+    const advisor = await client('/staff', t.technician.token);
     const before = await advisor.request(kioskDirectoryRequests.list, {});
     expect(before.kiosks.find((k) => k.kioskId === t.kiosk2.id)).toMatchObject({
       online: false,
@@ -162,7 +167,7 @@ describe('a call between a kiosk and an advisor', () => {
     expect(await online).toMatchObject({ kioskId: t.kiosk2.id, online: true, busy: false });
 
     const busy = nextEvent(advisor, kioskDirectoryEvents.changed);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk2.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk2.id);
     expect(await busy).toMatchObject({ kioskId: t.kiosk2.id, online: true, busy: true });
     await kiosk.request(callRequests.hangup, { callId });
   });
@@ -170,7 +175,7 @@ describe('a call between a kiosk and an advisor', () => {
   it('ends the call when a party stays away beyond the grace period', async () => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     const ended = nextEvent(advisor, callEvents.ended);
     kiosk.socket.close();
     expect(await ended).toEqual({ callId, reason: 'peer_disconnected', endedBy: 'kiosk' });
@@ -183,7 +188,7 @@ describe('a call between a kiosk and an advisor', () => {
       const kiosk = await connectClient(grace.url, '/kiosk', grace.kiosk.token);
       const advisor = await connectClient(grace.url, '/staff', grace.advisor.token);
       open.push(advisor);
-      const { callId } = await advisor.request(callRequests.start, { kioskId: grace.kiosk.id });
+      const { callId } = await startDirectCall(grace, grace.advisor.token, grace.kiosk.id);
       kiosk.socket.close();
       const back = await connectExpecting(
         grace.url,
@@ -202,7 +207,7 @@ describe('a call between a kiosk and an advisor', () => {
   it('ends the calls of a media worker that dies, respawns it, and carries on', async () => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     const ended = nextEvent(kiosk, callEvents.ended);
     const respawned = new Promise((resolve) => t.server.pool.once('workerSpawned', resolve));
     const [worker] = t.server.pool.liveWorkers;
@@ -211,7 +216,7 @@ describe('a call between a kiosk and an advisor', () => {
     expect(await ended).toEqual({ callId, reason: 'media_failed', endedBy: 'system' });
     await respawned;
     expect(t.server.pool.liveWorkers).toHaveLength(1);
-    const again = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const again = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     expect(again.callId).not.toBe(callId);
     await advisor.request(callRequests.hangup, { callId: again.callId });
   });

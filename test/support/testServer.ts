@@ -175,3 +175,18 @@ export async function workerObjectCounts(server: VisioServer) {
   }
   return { routers, transports, producers, consumers };
 }
+
+/**
+ * Starts a call between an advisor and a kiosk directly in the call service, bypassing the
+ * waiting room: for tests of media, monitoring and in-call features, where scheduling is beside
+ * the point. (No client can do this: calls start only when an advisor admits a waiting citizen.)
+ */
+export async function startDirectCall(
+  t: Pick<TestServer, 'server'>,
+  advisorToken: string,
+  kioskId: string,
+): Promise<{ callId: string }> {
+  const principal = await t.server.auth.directory.authenticateStaff(advisorToken);
+  if (!principal) throw new Error('unknown advisor token');
+  return { callId: (await t.server.calls.startCall(principal, kioskId)).id };
+}

@@ -36,7 +36,7 @@ const ALERT_TYPES: readonly AlertType[] = [
  * quality gauges average the latest sample of every call in progress, per direction and kind
  * (no series while no call has that figure). Counters and histograms are fed by domain events.
  *
- * `visio_call_setup_seconds` runs from the start of the call (the advisor's admit or call:start,
+ * `visio_call_setup_seconds` runs from the start of the call (the advisor's admit,
  * once the call's media router exists) until both parties have a consumer forwarding live media
  * (resumed after the browser acknowledged it, with its producer unpaused): the last point the
  * server sees before pictures appear.

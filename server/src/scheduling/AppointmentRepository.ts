@@ -149,6 +149,28 @@ export class AppointmentRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * Citizens waiting (checked in), oldest first, of the given services and/or scheduled with the
+   * given advisor. Filtered in SQL: the waiting room asks this on every change.
+   */
+  async waiting(filter: {
+    serviceIds?: readonly string[];
+    advisorId?: string;
+  }): Promise<AppointmentWithNames[]> {
+    const { serviceIds = [], advisorId } = filter;
+    if (serviceIds.length === 0 && !advisorId) return [];
+    return viewQuery(this.db)
+      .where('a.status', '=', 'checked_in')
+      .where((eb) =>
+        eb.or([
+          ...(serviceIds.length > 0 ? [eb('a.service_id', 'in', [...serviceIds])] : []),
+          ...(advisorId ? [eb('a.advisor_id', '=', advisorId)] : []),
+        ]),
+      )
+      .orderBy('a.checked_in_at')
+      .execute();
+  }
+
   async withStatus(status: AppointmentStatus): Promise<AppointmentWithNames[]> {
     return viewQuery(this.db).where('a.status', '=', status).orderBy('a.checked_in_at').execute();
   }

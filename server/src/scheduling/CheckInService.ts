@@ -99,7 +99,6 @@ export class CheckInService {
     );
     if (!updated)
       throw new AppError('CONFLICT', 'The appointment changed meanwhile; please try again');
-    this.waitingRoom.onCheckedIn(updated);
     return this.waitingRoom.waitingStatus(updated);
   }
 

@@ -141,7 +141,7 @@ export class WaitingRoom {
 
   /** Tells kiosks waiting for this advisor and the advisor's colleagues that something moved. */
   async advisorStatusChanged(advisorId: string): Promise<void> {
-    const waiting = (await this.appointments.withStatus('checked_in')).filter(
+    const waiting = (await this.appointments.waiting({ advisorId })).filter(
       (r) => r.advisor_id === advisorId,
     );
     for (const row of waiting) this.emitChanged(row);
@@ -176,18 +176,40 @@ export class WaitingRoom {
   /** Waiting citizens this advisor may take now, oldest first. */
   async queueFor(advisorId: string): Promise<AppointmentView[]> {
     const serviceIds = await this.refs.servicesOf(advisorId);
-    return (await this.appointments.withStatus('checked_in'))
+    return (await this.appointments.waiting({ serviceIds, advisorId }))
       .filter((r) => this.mayTake(advisorId, serviceIds, r))
       .map((r) => this.view(r));
   }
 
   async waitingStatus(row: AppointmentWithNames): Promise<WaitingStatus> {
+    const queue = this.openToService(row)
+      ? await this.appointments.waiting({ serviceIds: [row.service_id] })
+      : [];
+    return this.statusIn(row, queue);
+  }
+
+  /**
+   * The waiting status of every queued citizen (open to the service) of these services, from one
+   * query: when someone ahead leaves, each of them is told their new place.
+   */
+  async queueStatuses(
+    serviceIds: readonly string[],
+  ): Promise<{ kioskId: string; status: WaitingStatus }[]> {
+    const rows = await this.appointments.waiting({ serviceIds });
+    return rows
+      .filter((r) => this.openToService(r))
+      .map((r) => ({ kioskId: r.kiosk_id, status: this.statusIn(r, rows) }));
+  }
+
+  /** `queue`: the waiting rows of at least the row's service, oldest first. */
+  private statusIn(
+    row: AppointmentWithNames,
+    queue: readonly AppointmentWithNames[],
+  ): WaitingStatus {
     let position: number | null = null;
     if (this.openToService(row)) {
-      const queue = (await this.appointments.withStatus('checked_in')).filter(
-        (r) => r.service_id === row.service_id && this.openToService(r),
-      );
-      position = queue.findIndex((r) => r.id === row.id) + 1 || null;
+      const ahead = queue.filter((r) => r.service_id === row.service_id && this.openToService(r));
+      position = ahead.findIndex((r) => r.id === row.id) + 1 || null;
     }
     const advisor =
       row.advisor_id && row.kind === 'appointment'
@@ -318,7 +340,7 @@ export class WaitingRoom {
     this.clearTimer(`kiosk:${kioskId}`);
   }
 
-  /** A citizen just checked in (or joined a walk-in queue). */
+  /** A citizen just joined a walk-in queue (check-ins announce themselves through `move`). */
   onCheckedIn(row: AppointmentWithNames): void {
     this.armTakeover(row);
     this.emitChanged(row, { arrived: true });
@@ -363,7 +385,11 @@ export class WaitingRoom {
     const updated = (await this.appointments.find(row.id))!;
     if (to === 'checked_in') this.armTakeover(updated);
     else this.clearTimer(row.id);
-    this.emitChanged(updated, waitingEnded ? { waitingEnded } : {});
+    // A check-in alerts the advisor (sound, notification) in the same notification.
+    this.emitChanged(updated, {
+      ...(waitingEnded ? { waitingEnded } : {}),
+      ...(event === 'check_in' ? { arrived: true } : {}),
+    });
     this.events.emit('queuesChanged', { serviceIds: [row.service_id] });
     return updated;
   }

@@ -7,7 +7,6 @@ import type { SchedulingModule } from '../scheduling/SchedulingModule';
 
 export const partyRoom = (id: string) => `party:${id}`;
 export const serviceRoom = (id: string) => `service:${id}`;
-export const STAFF_ROOM = 'staff';
 
 /**
  * Turns scheduling events into socket messages, each to the sockets it concerns only: the kiosk of
@@ -27,27 +26,32 @@ export class SchedulingNotifier {
         this.log.error({ err, appointmentId: change.appointmentId }, 'notify failed'),
       );
     });
+    // Queue changes come in bursts (one check-in moves an appointment and announces an arrival):
+    // gathered over one turn of the event loop, each service's queue is recomputed once.
     this.scheduling.events.on('queuesChanged', ({ serviceIds }) => {
-      for (const serviceId of serviceIds)
-        emit(this.staff.to(serviceRoom(serviceId)), staffSchedulingEvents.queueChanged, {
-          serviceId,
-        });
-      this.tellQueuePlaces(serviceIds).catch((err: unknown) =>
-        this.log.error({ err, serviceIds }, 'notify failed'),
-      );
+      for (const id of serviceIds) this.pendingQueues.add(id);
+      this.flushTimer ??= setImmediate(() => {
+        this.flushTimer = undefined;
+        const ids = [...this.pendingQueues];
+        this.pendingQueues.clear();
+        for (const serviceId of ids)
+          emit(this.staff.to(serviceRoom(serviceId)), staffSchedulingEvents.queueChanged, {
+            serviceId,
+          });
+        this.tellQueuePlaces(ids).catch((err: unknown) =>
+          this.log.error({ err, serviceIds: ids }, 'notify failed'),
+        );
+      });
     });
   }
 
+  private readonly pendingQueues = new Set<string>();
+  private flushTimer: NodeJS.Immediate | undefined;
+
   /** Places shift when someone ahead is taken or leaves: each queued kiosk is told its own. */
   private async tellQueuePlaces(serviceIds: string[]): Promise<void> {
-    const { waitingRoom, appointments } = this.scheduling;
-    for (const row of await appointments.withStatus('checked_in')) {
-      if (!serviceIds.includes(row.service_id) || !waitingRoom.openToService(row)) continue;
-      emit(
-        this.kiosks.to(partyRoom(row.kiosk_id)),
-        kioskSchedulingEvents.waitingStatus,
-        await waitingRoom.waitingStatus(row),
-      );
+    for (const { kioskId, status } of await this.scheduling.waitingRoom.queueStatuses(serviceIds)) {
+      emit(this.kiosks.to(partyRoom(kioskId)), kioskSchedulingEvents.waitingStatus, status);
     }
   }
 

@@ -30,12 +30,13 @@ import { registerMediaHandlers } from './mediaHandlers';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
 import {
   joinConsoleRoom,
+  TECHNICIAN_ROOM,
   MonitoringNotifier,
   registerKioskMonitoring,
   registerStaffMonitoring,
 } from './monitoringHandlers';
 import { registerKioskScheduling, registerStaffScheduling } from './schedulingHandlers';
-import { SchedulingNotifier, partyRoom, serviceRoom, STAFF_ROOM } from './SchedulingNotifier';
+import { SchedulingNotifier, partyRoom, serviceRoom } from './SchedulingNotifier';
 import { RequestRouter, type RateLimit } from './RequestRouter';
 
 export interface SignallingDeps {
@@ -97,9 +98,13 @@ export class SignallingServer {
 
   /** Closes a kiosk's sockets (its device token was revoked or replaced). */
   disconnectKiosk(kioskId: string): void {
-    for (const socket of this.kioskNsp.sockets.values()) {
-      if ((socket.data.principal as KioskPrincipal).kioskId === kioskId) socket.disconnect(true);
-    }
+    for (const socket of this.kioskSockets(kioskId)) socket.disconnect(true);
+  }
+
+  /** The sockets of one kiosk, from its room (no scan over every connected kiosk). */
+  private kioskSockets(kioskId: string): Socket[] {
+    const ids = this.kioskNsp.adapter.rooms.get(partyRoom(kioskId)) ?? new Set<string>();
+    return [...ids].flatMap((id) => this.kioskNsp.sockets.get(id) ?? []);
   }
 
   async close(): Promise<void> {
@@ -139,10 +144,7 @@ export class SignallingServer {
       const { kioskId } = principal;
       // One screen per kiosk: a newer connection (reload, second tab) replaces the older ones.
       presence.connected(kioskId);
-      for (const other of this.kioskNsp.sockets.values()) {
-        if (other !== socket && (other.data.principal as KioskPrincipal).kioskId === kioskId)
-          other.disconnect(true);
-      }
+      for (const other of this.kioskSockets(kioskId)) if (other !== socket) other.disconnect(true);
       void socket.join(partyRoom(kioskId));
       router.attach(socket, principal);
       this.onPartyConnected(socket, kioskId);
@@ -171,14 +173,6 @@ export class SignallingServer {
         async () => ({ kiosks: await kioskStatuses(directory, presence, calls) }),
         { roles: ['advisor', 'technician', 'admin'] },
       )
-      .on(
-        callRequests.start,
-        async ({ kioskId }, { principal }) => {
-          const call = await calls.startCall(principal, kioskId);
-          return { callId: call.id };
-        },
-        { roles: ['advisor'] },
-      )
       .on(callRequests.hangup, ({ callId }, { principal }) => {
         calls.hangup(principal, callId);
         return {};
@@ -201,7 +195,7 @@ export class SignallingServer {
     this.staffNsp.on('connection', (socket) => {
       const principal = socket.data.principal as StaffPrincipal;
       const isAdvisor = principal.roles.includes('advisor');
-      void socket.join([partyRoom(principal.staffId), STAFF_ROOM]);
+      void socket.join(partyRoom(principal.staffId));
       joinConsoleRoom(socket, principal);
       router.attach(socket, principal);
       this.onPartyConnected(socket, principal.staffId);
@@ -254,7 +248,8 @@ export class SignallingServer {
       id === call.kioskId ? toKiosk(call) : toAdvisor(call);
     const kioskChanged = async (kioskId: string) => {
       const status = await kioskStatus(kioskId, directory, presence, calls);
-      if (status) emit(this.staffNsp.to(STAFF_ROOM), kioskDirectoryEvents.changed, status);
+      // Kiosk presence is for the fleet's keepers, not every advisor's screen.
+      if (status) emit(this.staffNsp.to(TECHNICIAN_ROOM), kioskDirectoryEvents.changed, status);
     };
 
     calls.on('callStarted', ({ call }) => {

@@ -16,12 +16,6 @@ export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
 export const CallPartySchema = z.enum(['kiosk', 'advisor', 'system']);
 
 export const callRequests = {
-  start: defineRequest(
-    'call:start',
-    z.object({ kioskId: IdSchema }).strict(),
-    z.object({ callId: IdSchema }),
-    'Advisor: start a call with a kiosk that is online and free. Both sides then receive call:started.',
-  ),
   hangup: defineRequest(
     'call:hangup',
     z.object({ callId: IdSchema }).strict(),

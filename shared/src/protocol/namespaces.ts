@@ -61,7 +61,6 @@ export const staffNamespace: NamespaceDef = {
     sessionRequests.whoami,
     kioskDirectoryRequests.list,
     ...Object.values(staffSchedulingRequests),
-    callRequests.start,
     callRequests.hangup,
     ...media,
     inCallRequests.chatDraft,

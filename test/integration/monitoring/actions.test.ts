@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SignallingClient } from '@visio/shared/client';
-import { callEvents, callRequests, kioskSchedulingRequests } from '@visio/shared/protocol';
+import { callEvents, kioskSchedulingRequests } from '@visio/shared/protocol';
 import {
   kioskMonitoringEvents,
   staffMonitoringEvents,
@@ -8,7 +8,7 @@ import {
 } from '@visio/shared/protocol';
 import { eventWhere, eventually, recordTraffic, refusal } from '../../support/appointments';
 import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
 
 // The technician's actions do what they say, reach only the kiosk concerned, and are audited
 // with the actor and the reason.
@@ -53,7 +53,7 @@ describe('technician actions', () => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const started = nextEvent(kiosk, callEvents.started);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await started;
     const kioskEnded = nextEvent(kiosk, callEvents.ended);
     const advisorEnded = nextEvent(advisor, callEvents.ended);

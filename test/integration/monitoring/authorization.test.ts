@@ -4,7 +4,6 @@ import type { Socket } from 'socket.io-client';
 import type { SignallingClient } from '@visio/shared/client';
 import {
   callEvents,
-  callRequests,
   inCallRequests,
   mediaRequests,
   staffSchedulingRequests,
@@ -13,7 +12,7 @@ import { kioskMonitoringRequests, staffMonitoringRequests } from '@visio/shared/
 import { api } from '../../support/appointments';
 import { FAKE_DTLS, opusParameters } from '../../support/fakeMedia';
 import { connect, connectClient, nextEvent, rawRequest } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
 
 // Who may use each monitoring request: console staff (technician, admin) see and act; advisors
 // only report their own call's statistics; schedulers nothing; kiosks only their heartbeat and
@@ -36,7 +35,7 @@ beforeAll(async () => {
   const kiosk = await connectClient(t.url, '/kiosk', t.kiosk.token);
   const advisor = await connectClient(t.url, '/staff', t.advisor.token);
   const started = nextEvent(kiosk, callEvents.started);
-  const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+  const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
   await started;
   live = { kiosk, advisor, callId };
 });
@@ -245,7 +244,6 @@ describe('technicians never reach a call', () => {
     [mediaRequests.closeProducer.name, () => ({ callId: callId(), producerId: id })],
     [mediaRequests.restartIce.name, () => ({ callId: callId(), transportId: id })],
     [staffSchedulingRequests.admit.name, () => ({ appointmentId: id })],
-    [callRequests.start.name, () => ({ kioskId: t.kiosk2.id })],
     [inCallRequests.chatDraft.name, () => ({ callId: callId(), text: 'hello' })],
     [inCallRequests.chatSend.name, () => ({ callId: callId(), text: 'hello' })],
     [inCallRequests.listDocuments.name, () => ({ callId: callId() })],

@@ -6,7 +6,12 @@ import { eventually, recordTraffic } from '../../support/appointments';
 import { joinMedia } from '../../support/callMedia';
 import { opusParameters } from '../../support/fakeMedia';
 import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, workerObjectCounts, type TestServer } from '../../support/testServer';
+import {
+  startTestServer,
+  workerObjectCounts,
+  type TestServer,
+  startDirectCall,
+} from '../../support/testServer';
 
 // Server health as the console sees it, checked against the workers' own accounts.
 
@@ -36,7 +41,7 @@ describe('server health', () => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const started = nextEvent(kiosk, callEvents.started);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await started;
     const k = await joinMedia(kiosk, callId);
     await joinMedia(advisor, callId);

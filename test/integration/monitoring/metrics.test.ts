@@ -4,7 +4,7 @@ import { callEvents, callRequests, kioskSchedulingRequests } from '@visio/shared
 import { staffMonitoringRequests } from '@visio/shared/protocol';
 import { eventually, inMinutes, insertAppointment } from '../../support/appointments';
 import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
 
 // GET /metrics as Prometheus scrapes it: the series exist and move with what happens.
 
@@ -68,7 +68,7 @@ describe('/metrics', () => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const started = nextEvent(kiosk, callEvents.started);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await started;
     expect(value((await scrape()).text, 'visio_calls_active')).toBe(1);
     await advisor.request(callRequests.hangup, { callId });

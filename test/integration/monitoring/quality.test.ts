@@ -13,7 +13,7 @@ import { eventWhere, eventually, refusal } from '../../support/appointments';
 import { joinMedia } from '../../support/callMedia';
 import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
 import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
 
 // The quality pipeline under a real call: real mediasoup objects (fake RTP parameters, so no
 // packets flow: the server's figures are those of idle streams) plus the browsers' stats reports,
@@ -70,7 +70,7 @@ function stats(
 /** Both sides send microphone and camera, and each consumes and resumes the other's tracks. */
 async function callWithMedia(kiosk: SignallingClient, advisor: SignallingClient) {
   const kioskStarted = nextEvent(kiosk, callEvents.started);
-  const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+  const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
   await kioskStarted;
   const k = await joinMedia(kiosk, callId);
   const a = await joinMedia(advisor, callId);
@@ -302,7 +302,7 @@ describe('call quality', () => {
     const tech = await client('/staff', t.technician.token);
     const admin = await client('/staff', t.admin.token);
     const kioskStarted = nextEvent(kiosk, callEvents.started);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await kioskStarted;
     const payload = { callId, stats: stats({}) };
     expect(await kiosk.request(kioskMonitoringRequests.statsReport, payload)).toEqual({});
@@ -331,7 +331,7 @@ describe('call quality', () => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const kioskStarted = nextEvent(kiosk, callEvents.started);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await kioskStarted;
     await advisor.request(callRequests.hangup, { callId });
     const row = await eventually(

@@ -8,7 +8,7 @@ import { createLogger } from '@visio/server';
 import { WebhookSender } from '../../../server/src/monitoring/WebhookSender';
 import { eventually } from '../../support/appointments';
 import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
 
 // Webhooks to a real HTTP receiver on loopback: signed, ids only, retried, never in the way.
 
@@ -78,7 +78,7 @@ describe('webhooks from a running server', () => {
     const advisor = await connectClient(t.url, '/staff', t.advisor.token);
     open.push(kiosk, advisor);
     const started = nextEvent(kiosk, callEvents.started);
-    const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await started;
     await advisor.request(callRequests.hangup, { callId });
     const forCall = await eventually(() => {
@@ -193,7 +193,7 @@ describe('WebhookSender deliveries', () => {
       const kiosk = await connectClient(t.url, '/kiosk', t.kiosk.token);
       const advisor = await connectClient(t.url, '/staff', t.advisor.token);
       const started = nextEvent(kiosk, callEvents.started);
-      const { callId } = await advisor.request(callRequests.start, { kioskId: t.kiosk.id });
+      const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
       await started;
       await eventually(
         () => hook.received.some((r) => r.raw.includes(callId)),

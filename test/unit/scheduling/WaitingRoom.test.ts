@@ -15,7 +15,7 @@ const CHECKED_IN_AT = Date.parse('2026-03-09T09:00:00.000Z');
 function setUp(inCall: string[] = []) {
   let now = CHECKED_IN_AT;
   const room = new WaitingRoom(
-    { withStatus: () => Promise.resolve([]) } as never,
+    { withStatus: () => Promise.resolve([]), waiting: () => Promise.resolve([]) } as never,
     { servicesOf: () => Promise.resolve([A]) } as never,
     { record: () => Promise.resolve() } as never,
     new SchedulingEvents(),
