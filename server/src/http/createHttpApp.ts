@@ -114,6 +114,9 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
       "img-src 'self' data: blob:",
       "media-src 'self' blob: data:",
       "connect-src 'self' ws: wss:",
+      // Documents of a call are shown from blob: URLs (PDF viewer, print frame).
+      "frame-src 'self' blob:",
+      "object-src 'self' blob:",
       "frame-ancestors 'none'",
       "base-uri 'none'",
       "form-action 'self'",
