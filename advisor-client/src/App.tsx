@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { AgendaPage } from './features/agenda/AgendaPage';
 import { BookingPage } from './features/booking/BookingPage';
 import { CallView } from './features/call/CallView';
+import { ConsolePage } from './features/console/ConsolePage';
 import { AppHeader } from './features/header/AppHeader';
 import { KiosksPage } from './features/kiosks/KiosksPage';
 import { LoginPage } from './features/login/LoginPage';
@@ -86,6 +87,7 @@ function SignedIn() {
             {view === 'agenda' && session.agenda ? <AgendaPage agenda={session.agenda} /> : null}
             {view === 'booking' ? <BookingPage /> : null}
             {view === 'kiosks' ? <KiosksPage /> : null}
+            {view === 'console' ? <ConsolePage /> : null}
           </>
         )}
       </main>

@@ -1,4 +1,6 @@
 import { agendaEn } from '../features/agenda/messages';
+import { callDeskEn } from '../features/call/messages';
+import { consoleEn } from '../features/console/messages';
 import { bookingEn } from '../features/booking/messages';
 import { kiosksEn } from '../features/kiosks/messages';
 import { loginEn } from '../features/login/messages';
@@ -97,4 +99,6 @@ export const en: Catalogue = {
   ...agendaEn,
   ...bookingEn,
   ...kiosksEn,
+  ...callDeskEn,
+  ...consoleEn,
 };

@@ -1,4 +1,6 @@
 import { agendaFr } from '../features/agenda/messages';
+import { callDeskFr } from '../features/call/messages';
+import { consoleFr } from '../features/console/messages';
 import { bookingFr } from '../features/booking/messages';
 import { kiosksFr } from '../features/kiosks/messages';
 import { loginFr } from '../features/login/messages';
@@ -97,7 +99,15 @@ const baseFr = {
 } as const;
 
 /** French, the default language and the reference catalogue: every key starts here. */
-export const fr = { ...baseFr, ...loginFr, ...agendaFr, ...bookingFr, ...kiosksFr } as const;
+export const fr = {
+  ...baseFr,
+  ...loginFr,
+  ...agendaFr,
+  ...bookingFr,
+  ...kiosksFr,
+  ...callDeskFr,
+  ...consoleFr,
+} as const;
 
 export type MessageKey = keyof typeof fr;
 /** Every other language must translate every key (checked by the compiler). */

@@ -22,6 +22,7 @@ import {
   type PrincipalSummary,
 } from '@visio/shared/protocol';
 import { Agenda } from '../features/agenda/Agenda';
+import { CallDesk } from '../features/call/CallDesk';
 import { ArrivalAlert } from '../features/agenda/ArrivalAlert';
 import { KioskDirectory } from '../features/kiosks/KioskDirectory';
 import type { ErrorContext } from '../i18n/errorMessage';
@@ -54,6 +55,10 @@ export interface StaffState {
   readonly openingDevices: boolean;
   readonly call: CallStarted | null;
   readonly callSession: CallSession | null;
+  /** Chat, documents, notes and quality of the call in progress. */
+  readonly callDesk: CallDesk | null;
+  /** The screen being shared (from getDisplayMedia), ours to stop. */
+  readonly screenTrack: MediaStreamTrack | null;
   /** Why the last call ended, shown above the agenda. */
   readonly endedNotice: MessageKey | null;
   readonly error: ShownError | null;
@@ -111,6 +116,8 @@ export class StaffSession {
       openingDevices: false,
       call: null,
       callSession: null,
+      callDesk: null,
+      screenTrack: null,
       endedNotice: null,
       error: null,
       announcement: null,
@@ -259,6 +266,50 @@ export class StaffSession {
     session.setCameraOff(off).catch((error: unknown) => this.showError('media', error));
   }
 
+  /** Share a screen, window or tab (the browser asks which), or stop sharing it. */
+  async toggleScreenShare(): Promise<void> {
+    const { callSession, screenTrack } = this.store.get();
+    if (!callSession) return;
+    if (screenTrack) {
+      await callSession.stopScreenShare();
+      this.stopScreenTrack();
+      return;
+    }
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch {
+      return; // The advisor cancelled the browser's picker, or the browser refused.
+    }
+    const track = stream.getVideoTracks()[0];
+    if (!track) return;
+    if (this.store.get().callSession !== callSession || callSession.isClosed) {
+      track.stop();
+      return;
+    }
+    track.contentHint = 'detail';
+    // The browser's own "Stop sharing" ends the track: end the share with it.
+    track.addEventListener('ended', () => {
+      if (this.store.get().screenTrack === track) void callSession.stopScreenShare();
+    });
+    this.store.set({ screenTrack: track });
+    this.announce('announce.screenShareOn');
+    try {
+      await callSession.startScreenShare(track);
+    } catch (error) {
+      this.stopScreenTrack();
+      this.showError('media', error);
+    }
+  }
+
+  private stopScreenTrack(): void {
+    const track = this.store.get().screenTrack;
+    if (!track) return;
+    track.stop();
+    this.store.set({ screenTrack: null });
+    if (!this.closed && this.store.get().call) this.announce('announce.screenShareOff');
+  }
+
   announce(key: MessageKey, params?: MessageParams): void {
     this.store.set((state) => ({
       announcement: { key, params, seq: (state.announcement?.seq ?? 0) + 1 },
@@ -317,7 +368,9 @@ export class StaffSession {
     if (current?.callId === call.callId || this.closed) return; // announced again after a reconnect
     if (current) this.endCallLocally(null, 'hangup');
 
-    this.store.set({ call, endedNotice: null });
+    const desk = new CallDesk(call.callId, this.signalling, this.options.token);
+    desk.start();
+    this.store.set({ call, callDesk: desk, endedNotice: null });
     this.agenda?.closeOutcome();
     this.announce('announce.callStarted', { name: call.peerName });
     const localStream = (await this.openDevices()) ?? new MediaStream();
@@ -326,12 +379,17 @@ export class StaffSession {
       signalling: this.signalling,
       callId: call.callId,
       localStream,
+      routerRtpCapabilities: call.rtpCapabilities,
     });
     session.on('state', (state) => {
       const key = ANNOUNCE_STATE[state];
       if (key) this.announce(key);
       if (state === 'failed') this.onCallFailed(call.callId);
     });
+    session.on('screenSharing', (sharing) => {
+      if (!sharing) this.stopScreenTrack();
+    });
+    desk.attachMedia(session);
     this.store.set({ callSession: session });
     session.start().catch((error: unknown) => console.warn('call media setup failed', error));
   }
@@ -345,9 +403,16 @@ export class StaffSession {
   }
 
   private endCallLocally(notice: MessageKey | null, reason: CallEndReason): void {
-    const { callSession, call } = this.store.get();
+    const { callSession, callDesk, call } = this.store.get();
     callSession?.close();
-    this.store.set({ call: null, callSession: null, endedNotice: call ? notice : null });
+    callDesk?.close();
+    this.stopScreenTrack();
+    this.store.set({
+      call: null,
+      callSession: null,
+      callDesk: null,
+      endedNotice: call ? notice : null,
+    });
     if (!call) return;
     if (notice) this.announce(notice);
     if (!this.closed) this.agenda?.callEnded(call, reason);

@@ -1,15 +1,16 @@
 import type { StaffRole } from '@visio/shared/protocol';
 
 /** The staff app's pages. Each is shown only to the roles that may use it. */
-export type View = 'agenda' | 'booking' | 'kiosks';
+export type View = 'agenda' | 'booking' | 'kiosks' | 'console';
 
 const VIEW_ROLES: Record<View, readonly StaffRole[]> = {
   agenda: ['advisor'],
   booking: ['scheduler', 'advisor', 'admin'],
   kiosks: ['technician', 'admin'],
+  console: ['technician', 'admin'],
 };
 
-const ORDER: readonly View[] = ['agenda', 'booking', 'kiosks'];
+const ORDER: readonly View[] = ['agenda', 'booking', 'kiosks', 'console'];
 
 /** The pages this staff member may use, the default (their main job) first. */
 export function viewsFor(roles: readonly StaffRole[]): View[] {

@@ -5,6 +5,7 @@ import {
   mediaRequests,
   type AnyRequestDef,
   type Id,
+  type MediaSource,
   type ProducerInfo,
   type RequestOf,
   type ResponseOf,
@@ -26,6 +27,10 @@ export interface LocalMuted {
 export interface CallSessionEvents extends Record<string, unknown> {
   state: CallSessionState;
   remoteStream: MediaStream;
+  /** The far side's shared screen; null when they stop sharing. */
+  remoteScreen: MediaStream | null;
+  /** Whether this side is sharing its screen (false again when the share ends, for any reason). */
+  screenSharing: boolean;
   remoteMuted: RemoteMuted;
   localMuted: LocalMuted;
   /** Something went wrong that the user may need to hear about; the session carries on. */
@@ -40,18 +45,54 @@ export interface CallSessionOptions {
   /** Start with the microphone muted / the camera off. */
   readonly initialMuted?: Partial<LocalMuted>;
   readonly iceRestartPolicy?: IceRestartPolicy;
+  /**
+   * The router's RTP capabilities as `call:started` carries them: saves the
+   * `media:routerCapabilities` round trip, and lets a Device loaded for an earlier call be reused.
+   */
+  readonly routerRtpCapabilities?: unknown;
 }
 
-type SendSource = 'microphone' | 'camera';
+/** What the user can mute. */
+type MutableSource = 'microphone' | 'camera';
+type SendSource = MediaSource;
 
 /** One video layer is plenty for a face at 640x480 on a 1:1 call. */
 const CAMERA_ENCODINGS: ms.RtpEncodingParameters[] = [{ maxBitrate: 1_000_000, maxFramerate: 30 }];
 const CAMERA_CODEC_OPTIONS: ms.ProducerCodecOptions = { videoGoogleStartBitrate: 600 };
+/** Text and documents: sharpness before motion, a few frames per second are enough. */
+const SCREEN_ENCODINGS: ms.RtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
 const MICROPHONE_CODEC_OPTIONS: ms.ProducerCodecOptions = {
   opusStereo: false,
   opusFec: true,
   opusDtx: true,
 };
+
+/**
+ * Loaded Devices by router capabilities. `Device.load()` builds an RTCPeerConnection to learn the
+ * browser's own capabilities, which costs hundreds of milliseconds; every call router of a server
+ * has the same capabilities, so one Device per page serves every call after the first.
+ */
+const loadedDevices = new Map<string, Promise<ms.Device>>();
+const MAX_CACHED_DEVICES = 4;
+
+function loadDevice(routerRtpCapabilities: unknown): Promise<ms.Device> {
+  const key = JSON.stringify(routerRtpCapabilities);
+  let device = loadedDevices.get(key);
+  if (!device) {
+    device = (async () => {
+      const created = await Device.factory();
+      await created.load({ routerRtpCapabilities: routerRtpCapabilities as ms.RtpCapabilities });
+      return created;
+    })();
+    device.catch(() => loadedDevices.delete(key));
+    if (loadedDevices.size >= MAX_CACHED_DEVICES) {
+      const oldest = loadedDevices.keys().next().value;
+      if (oldest !== undefined) loadedDevices.delete(oldest);
+    }
+    loadedDevices.set(key, device);
+  }
+  return device;
+}
 
 /**
  * The media side of one call, and the only code that touches mediasoup-client: loads the
@@ -72,10 +113,13 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private readonly unsubscribers: (() => void)[] = [];
   private readonly restarters: IceRestarter[] = [];
   private readonly producers = new Map<SendSource, ms.Producer>();
+  private readonly routerRtpCapabilities: unknown;
+  /** The screen track being shared (owned by the caller), while a share is wanted. */
+  private screenTrack: MediaStreamTrack | null = null;
   /** Clones of the caller's tracks that the producers send; ours to stop. */
   private readonly sentTracks: MediaStreamTrack[] = [];
   /** Producers announced before the receive transport existed. */
-  private readonly pendingProducers: string[] = [];
+  private readonly pendingProducers: ProducerInfo[] = [];
 
   private device: ms.Device | null = null;
   private sendTransport: ms.Transport | null = null;
@@ -89,6 +133,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private muted: LocalMuted;
   private publishedStream: MediaStream;
   private publishedMuted: RemoteMuted;
+  private publishedScreen: MediaStream | null = null;
 
   constructor(options: CallSessionOptions) {
     super();
@@ -96,6 +141,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.callId = options.callId;
     this.localStream = options.localStream;
     this.policy = options.iceRestartPolicy ?? DEFAULT_ICE_RESTART_POLICY;
+    this.routerRtpCapabilities = options.routerRtpCapabilities;
     this.muted = {
       microphone: options.initialMuted?.microphone ?? false,
       camera: options.initialMuted?.camera ?? false,
@@ -111,6 +157,15 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** The far side's current microphone and camera tracks; a new object when they change. */
   get remoteStream(): MediaStream {
     return this.publishedStream;
+  }
+
+  /** The far side's shared screen, or null when they are not sharing. */
+  get remoteScreenStream(): MediaStream | null {
+    return this.publishedScreen;
+  }
+
+  get isScreenSharing(): boolean {
+    return this.screenTrack !== null;
   }
 
   get remoteMuted(): RemoteMuted {
@@ -150,6 +205,47 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     return this.setSourcePaused('camera', off);
   }
 
+  /**
+   * Share a screen (a `getDisplayMedia()` video track, owned by the caller: the session never
+   * stops it). Replaces a share in progress. Resolves once the far side can receive it.
+   */
+  async startScreenShare(track: MediaStreamTrack): Promise<void> {
+    if (this.closed) throw new AppError('BAD_STATE', 'The call session is closed');
+    if (this.screenTrack === track) return;
+    if (this.screenTrack) await this.stopScreenShare();
+    this.screenTrack = track;
+    this.emit('screenSharing', true);
+    if (!this.setupDone) await this.start();
+    // Stopped (or replaced) while the call was still being set up.
+    if (this.screenTrack !== track || this.closed) return;
+    await this.produce('screen', track);
+    if (!this.producers.has('screen') && this.screenTrack === track) {
+      this.screenTrack = null;
+      if (!this.closed) this.emit('screenSharing', false);
+    }
+  }
+
+  /** Stop sharing the screen; the far side's screen view closes. Idempotent. */
+  async stopScreenShare(): Promise<void> {
+    if (!this.screenTrack) return;
+    this.screenTrack = null;
+    const producer = this.producers.get('screen');
+    this.producers.delete('screen');
+    if (!this.closed) this.emit('screenSharing', false);
+    if (!producer) return;
+    producer.close();
+    if (this.closed) return;
+    try {
+      await this.request(mediaRequests.closeProducer, {
+        callId: this.callId,
+        producerId: producer.id,
+      });
+    } catch (error) {
+      const appError = toAppError(error);
+      if (appError.code !== 'NOT_FOUND') this.emit('error', appError);
+    }
+  }
+
   /** A compact summary per direction and kind; bitrates are measured since the previous call. */
   async getStats(): Promise<CallStatsSummary> {
     const read = (transport: ms.Transport | null) =>
@@ -167,6 +263,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     for (const restarter of this.restarters.splice(0)) restarter.close();
     for (const producer of this.producers.values()) producer.close();
     this.producers.clear();
+    this.screenTrack = null;
     this.remote.closeAll();
     this.sendTransport?.close();
     this.recvTransport?.close();
@@ -182,25 +279,27 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.listen();
     const callId = this.callId;
 
-    const { rtpCapabilities } = await this.request(mediaRequests.routerCapabilities, { callId });
-    const device = await Device.factory();
-    await device.load({ routerRtpCapabilities: rtpCapabilities as ms.RtpCapabilities });
+    const routerRtpCapabilities =
+      this.routerRtpCapabilities ??
+      (await this.request(mediaRequests.routerCapabilities, { callId })).rtpCapabilities;
+    const device = await loadDevice(routerRtpCapabilities);
     if (this.closed) return;
     this.device = device;
 
-    const { producers } = await this.request(mediaRequests.join, {
-      callId,
-      rtpCapabilities: device.recvRtpCapabilities as RequestOf<
-        typeof mediaRequests.join
-      >['rtpCapabilities'],
-    });
-    for (const info of producers) this.announce(info);
-
-    const [sendInfo, recvInfo] = await Promise.all([
+    // One round trip for all three: the server handles a socket's requests in order, so the
+    // join (which starts this peer over) runs before the transports are created.
+    const [{ producers }, sendInfo, recvInfo] = await Promise.all([
+      this.request(mediaRequests.join, {
+        callId,
+        rtpCapabilities: device.recvRtpCapabilities as RequestOf<
+          typeof mediaRequests.join
+        >['rtpCapabilities'],
+      }),
       this.request(mediaRequests.createTransport, { callId, direction: 'send' }),
       this.request(mediaRequests.createTransport, { callId, direction: 'recv' }),
     ]);
     if (this.closed) return;
+    for (const info of producers) this.announce(info);
     this.sendTransport = this.wireTransport(device.createSendTransport(transportOptions(sendInfo)));
     this.recvTransport = this.wireTransport(device.createRecvTransport(transportOptions(recvInfo)));
     this.sendTransport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -214,11 +313,16 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       }).then(({ producerId }) => callback({ id: producerId }), errback);
     });
 
-    const work: Promise<void>[] = this.pendingProducers.splice(0).map((id) => this.consume(id));
+    // Receive first (video before audio): the far side's picture is what the user waits for.
+    const pending = this.pendingProducers.splice(0);
+    pending.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'video' ? -1 : 1));
+    const work: Promise<void>[] = pending.map((info) => this.consume(info.producerId));
+    // mediasoup-client negotiates one producer at a time: video first, so the far side's first
+    // frame does not wait for the audio negotiation.
     const audio = this.localStream.getAudioTracks()[0];
     const video = this.localStream.getVideoTracks()[0];
-    if (audio && device.canProduce('audio')) work.push(this.produce('microphone', audio));
     if (video && device.canProduce('video')) work.push(this.produce('camera', video));
+    if (audio && device.canProduce('audio')) work.push(this.produce('microphone', audio));
     await Promise.all(work);
     if (this.closed) return;
     this.setupDone = true;
@@ -298,10 +402,12 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const transport = this.sendTransport;
     const device = this.device;
     if (!transport || !device) return;
-    const track = original.clone();
-    this.sentTracks.push(track);
-    const pausedAtStart = this.muted[source];
-    const isVideo = source === 'camera';
+    const isScreen = source === 'screen';
+    // Camera and microphone: clones, ours to stop. The screen track stays the caller's.
+    const track = isScreen ? original : original.clone();
+    if (!isScreen) this.sentTracks.push(track);
+    const pausedAtStart = isScreen ? false : this.muted[source];
+    const isVideo = source !== 'microphone';
     const codec = device.sendRtpCapabilities.codecs?.find(
       (c) => c.mimeType.toLowerCase() === (isVideo ? 'video/vp8' : 'audio/opus'),
     );
@@ -309,7 +415,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       const producer = await transport.produce({
         track,
         ...(codec ? { codec } : {}),
-        ...(isVideo ? { encodings: CAMERA_ENCODINGS } : {}),
+        ...(isVideo ? { encodings: isScreen ? SCREEN_ENCODINGS : CAMERA_ENCODINGS } : {}),
         codecOptions: isVideo ? CAMERA_CODEC_OPTIONS : MICROPHONE_CODEC_OPTIONS,
         stopTracks: false,
         disableTrackOnPause: true,
@@ -317,6 +423,23 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       });
       if (this.closed) {
         producer.close();
+        return;
+      }
+      if (isScreen) {
+        // Stopped or replaced while it was being negotiated.
+        if (this.screenTrack !== original) {
+          producer.close();
+          await this.request(mediaRequests.closeProducer, {
+            callId: this.callId,
+            producerId: producer.id,
+          }).catch(() => undefined);
+          return;
+        }
+        this.producers.set(source, producer);
+        // The browser's own "stop sharing" bar ends the track.
+        producer.on('trackended', () => {
+          if (this.screenTrack === original) void this.stopScreenShare();
+        });
         return;
       }
       this.producers.set(source, producer);
@@ -329,7 +452,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     }
   }
 
-  private async setSourcePaused(source: SendSource, paused: boolean): Promise<void> {
+  private async setSourcePaused(source: MutableSource, paused: boolean): Promise<void> {
     if (this.closed || this.muted[source] === paused) return;
     this.muted = { ...this.muted, [source]: paused };
     this.emit('localMuted', this.muted);
@@ -355,7 +478,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (!this.remote.admit(info)) return;
     this.publishRemote();
     if (this.recvTransport) void this.consume(info.producerId);
-    else this.pendingProducers.push(info.producerId);
+    else this.pendingProducers.push(info);
   }
 
   private async consume(producerId: string): Promise<void> {
@@ -376,11 +499,13 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         consumer.close();
         return;
       }
-      this.publishRemote();
-      await this.request(mediaRequests.resumeConsumer, {
+      // Resume at once: the server holds the flow until this ack, then sends a fresh keyframe.
+      const resumed = this.request(mediaRequests.resumeConsumer, {
         callId: this.callId,
         consumerId: answer.consumerId,
       });
+      this.publishRemote();
+      await resumed;
     } catch (error) {
       if (this.closed) return;
       const appError = toAppError(error);
@@ -404,6 +529,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (muted.changed) {
       this.publishedMuted = muted.muted;
       this.emit('remoteMuted', muted.muted);
+    }
+    const screen = this.remote.currentScreen();
+    if (screen.changed) {
+      this.publishedScreen = screen.stream;
+      this.emit('remoteScreen', screen.stream);
     }
   }
 

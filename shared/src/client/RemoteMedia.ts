@@ -26,6 +26,7 @@ export class RemoteMedia {
   private readonly producers = new Map<string, RemoteProducer>();
   private stream = new MediaStream();
   private muted: RemoteMuted = { audio: false, video: false };
+  private screen: MediaStream | null = null;
 
   /** True the first time a producer is seen: the caller should consume it. */
   admit(info: ProducerInfo): boolean {
@@ -80,6 +81,7 @@ export class RemoteMedia {
       producer.consumer = null;
     }
     this.producers.clear();
+    this.screen = null;
   }
 
   /**
@@ -102,6 +104,19 @@ export class RemoteMedia {
     const changed = next.audio !== this.muted.audio || next.video !== this.muted.video;
     if (changed) this.muted = next;
     return { muted: this.muted, changed };
+  }
+
+  /**
+   * The far side's shared screen, apart from the call stream so a view can show it beside the
+   * face; null while they share nothing. A new object when the shared track changes.
+   */
+  currentScreen(): { stream: MediaStream | null; changed: boolean } {
+    const consumer = this.latest('screen')?.consumer;
+    const track = consumer && !consumer.closed ? consumer.track : null;
+    const before = this.screen?.getVideoTracks()[0] ?? null;
+    if (track === before) return { stream: this.screen, changed: false };
+    this.screen = track ? new MediaStream([track]) : null;
+    return { stream: this.screen, changed: true };
   }
 
   private callTracks(): MediaStreamTrack[] {

@@ -39,4 +39,48 @@ export class AdvisorPage {
   hangUp() {
     return this.page.getByTestId('hangup').click();
   }
+
+  /** A page of the staff app through its navigation (e.g. `console`, `kiosks`). */
+  async goTo(view: 'agenda' | 'booking' | 'kiosks' | 'console'): Promise<void> {
+    await this.page.getByTestId(`nav-${view}`).click();
+  }
+
+  console() {
+    return this.page.getByTestId('console');
+  }
+
+  fleetRow(kioskId: string) {
+    return this.page.getByTestId(`fleet-row-${kioskId}`);
+  }
+
+  liveCall(callId: string) {
+    return this.page.getByTestId(`live-call-${callId}`);
+  }
+
+  /** The figures of one flow of a live call, as the console shows them. */
+  quality(
+    callId: string,
+    direction: 'kiosk_to_advisor' | 'advisor_to_kiosk',
+    kind: 'audio' | 'video',
+  ) {
+    return this.page.getByTestId(`quality-${callId}-${direction}-${kind}`);
+  }
+
+  /** A technician action: opens its dialog, gives the reason and confirms. */
+  async act(actionTestId: string, reason: string): Promise<void> {
+    await this.page.getByTestId(actionTestId).click();
+    await this.page.getByTestId('action-reason').fill(reason);
+    await this.page.getByTestId('action-confirm').click();
+  }
+
+  /** Real-time text: type (each keystroke reaches the citizen), then send. */
+  async typeChat(text: string, send = true): Promise<void> {
+    await this.page.getByTestId('chat-input').pressSequentially(text);
+    if (send) await this.page.getByTestId('chat-send').click();
+  }
+
+  /** Sends a document into the call from a file on disk. */
+  uploadDocument(file: string) {
+    return this.page.getByTestId('document-upload').setInputFiles(file);
+  }
 }

@@ -6,6 +6,12 @@ import { Icon } from '../../primitives/Icon';
 import { ToggleButton } from '../../primitives/ToggleButton';
 import { VideoView } from '../../primitives/VideoView';
 import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
+import { useStore } from '../../session/Store';
+import type { CallDesk } from './CallDesk';
+import { ChatPanel } from './ChatPanel';
+import { DocumentsPanel } from './DocumentsPanel';
+import { NotesPanel } from './NotesPanel';
+import { QualityIndicator } from './QualityIndicator';
 import { useCallSnapshot } from './useCallSnapshot';
 
 const STATE_TEXT = {
@@ -23,6 +29,9 @@ export function CallView() {
   const call = useStaffState((s) => s.call);
   const callSession = useStaffState((s) => s.callSession);
   const localStream = useStaffState((s) => s.localStream);
+  const desk = useStaffState((s) => s.callDesk);
+  const sharing = useStaffState((s) => s.screenTrack !== null);
+  const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
   const snapshot = useCallSnapshot(callSession);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
@@ -57,68 +66,116 @@ export function CallView() {
           </strong>
         </p>
       </div>
-      <div className="stage">
-        <VideoView
-          stream={remoteStream}
-          label={t('call.remoteVideo', { name })}
-          muted={soundBlocked}
-          onAutoplayBlocked={onAutoplayBlocked}
-          testId="remote-video"
-        />
-        {!remoteHasVideo || snapshot?.remoteMuted.video ? (
-          <p className="stage__overlay">
-            {remoteHasVideo ? t('call.remoteCameraOff') : t('call.waitingVideo')}
-          </p>
-        ) : null}
-        {snapshot?.remoteMuted.audio ? (
-          <p className="stage__badge">{t('call.remoteMicOff')}</p>
-        ) : null}
-        {soundBlocked ? (
-          <Button
-            className="sound-unlock"
-            icon={<Icon name="speaker" />}
-            onClick={() => setSoundBlocked(false)}
-          >
-            {t('call.soundBlocked')}
-          </Button>
-        ) : null}
-        <figure className="self-view">
-          <VideoView stream={localStream} self label={t('call.selfView')} testId="self-video" />
-          {cameraOff ? (
-            <figcaption className="self-view__off">{t('call.camera.off')}</figcaption>
+      {desk ? <QualityBar desk={desk} /> : null}
+      <div className="call__body">
+        <div className="call__media">
+          <div className="stage">
+            <VideoView
+              stream={remoteStream}
+              label={t('call.remoteVideo', { name })}
+              muted={soundBlocked}
+              onAutoplayBlocked={onAutoplayBlocked}
+              testId="remote-video"
+            />
+            {!remoteHasVideo || snapshot?.remoteMuted.video ? (
+              <p className="stage__overlay">
+                {remoteHasVideo ? t('call.remoteCameraOff') : t('call.waitingVideo')}
+              </p>
+            ) : null}
+            {snapshot?.remoteMuted.audio ? (
+              <p className="stage__badge">{t('call.remoteMicOff')}</p>
+            ) : null}
+            {soundBlocked ? (
+              <Button
+                className="sound-unlock"
+                icon={<Icon name="speaker" />}
+                onClick={() => setSoundBlocked(false)}
+              >
+                {t('call.soundBlocked')}
+              </Button>
+            ) : null}
+            <figure className="self-view">
+              <VideoView stream={localStream} self label={t('call.selfView')} testId="self-video" />
+              {cameraOff ? (
+                <figcaption className="self-view__off">{t('call.camera.off')}</figcaption>
+              ) : null}
+            </figure>
+          </div>
+          <div className="controls" role="group" aria-label={t('call.controls')}>
+            <ToggleButton
+              testId="toggle-mic"
+              label={t('call.mic')}
+              pressedText={t('call.mic.off')}
+              pressed={micMuted}
+              onPressedChange={(muted) => session.setMicrophoneMuted(muted)}
+              icon={<Icon name="microphone" />}
+              pressedIcon={<Icon name="microphoneOff" />}
+              disabled={!callSession}
+            />
+            <ToggleButton
+              testId="toggle-camera"
+              label={t('call.camera')}
+              pressedText={t('call.camera.off')}
+              pressed={cameraOff}
+              onPressedChange={(off) => session.setCameraOff(off)}
+              icon={<Icon name="camera" />}
+              pressedIcon={<Icon name="cameraOff" />}
+              disabled={!callSession}
+            />
+            {canShare ? (
+              <ToggleButton
+                testId="screen-share"
+                label={t('call.screenShare')}
+                pressedText={t('call.screenShare.on')}
+                pressed={sharing}
+                onPressedChange={() => void session.toggleScreenShare()}
+                icon={<Icon name="screen" />}
+                disabled={!callSession}
+              />
+            ) : null}
+            <Button
+              variant="danger"
+              testId="hangup"
+              icon={<Icon name="hangup" />}
+              onClick={() => session.hangup()}
+            >
+              {t('call.hangup')}
+            </Button>
+          </div>
+          {snapshot?.remoteScreen ? (
+            <VideoView
+              stream={snapshot.remoteScreen}
+              label={t('call.remoteScreen')}
+              muted
+              testId="remote-screen"
+              className="video--screen"
+            />
           ) : null}
-        </figure>
+        </div>
+        {desk ? (
+          <div className="call__side">
+            <ChatPanel desk={desk} />
+            <DocumentsPanel desk={desk} />
+            <NotesPanel desk={desk} />
+          </div>
+        ) : null}
       </div>
-      <div className="controls" role="group" aria-label={t('call.controls')}>
-        <ToggleButton
-          testId="toggle-mic"
-          label={t('call.mic')}
-          pressedText={t('call.mic.off')}
-          pressed={micMuted}
-          onPressedChange={(muted) => session.setMicrophoneMuted(muted)}
-          icon={<Icon name="microphone" />}
-          pressedIcon={<Icon name="microphoneOff" />}
-          disabled={!callSession}
-        />
-        <ToggleButton
-          testId="toggle-camera"
-          label={t('call.camera')}
-          pressedText={t('call.camera.off')}
-          pressed={cameraOff}
-          onPressedChange={(off) => session.setCameraOff(off)}
-          icon={<Icon name="camera" />}
-          pressedIcon={<Icon name="cameraOff" />}
-          disabled={!callSession}
-        />
-        <Button
-          variant="danger"
-          testId="hangup"
-          icon={<Icon name="hangup" />}
-          onClick={() => session.hangup()}
-        >
-          {t('call.hangup')}
-        </Button>
-      </div>
+    </section>
+  );
+}
+
+function QualityBar({ desk }: { readonly desk: CallDesk }) {
+  const t = useT();
+  const self = useStore(desk.store, (s) => s.self);
+  const citizen = useStore(desk.store, (s) => s.citizen);
+  return (
+    <section className="quality-bar" aria-label={t('quality.title')}>
+      <QualityIndicator
+        label={t('quality.citizen')}
+        quality={citizen}
+        testId="network-quality-citizen"
+      />
+      <QualityIndicator label={t('quality.self')} quality={self} testId="network-quality-self" />
     </section>
   );
 }

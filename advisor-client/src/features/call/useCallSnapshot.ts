@@ -6,6 +6,7 @@ export interface CallSnapshot {
   readonly remoteStream: MediaStream;
   readonly remoteMuted: RemoteMuted;
   readonly localMuted: LocalMuted;
+  readonly remoteScreen: MediaStream | null;
 }
 
 const snapshots = new WeakMap<CallSession, CallSnapshot>();
@@ -18,7 +19,8 @@ function readSnapshot(session: CallSession): CallSnapshot {
     previous.state === session.state &&
     previous.remoteStream === session.remoteStream &&
     previous.remoteMuted === session.remoteMuted &&
-    previous.localMuted === session.localMuted
+    previous.localMuted === session.localMuted &&
+    previous.remoteScreen === session.remoteScreenStream
   ) {
     return previous;
   }
@@ -27,6 +29,7 @@ function readSnapshot(session: CallSession): CallSnapshot {
     remoteStream: session.remoteStream,
     remoteMuted: session.remoteMuted,
     localMuted: session.localMuted,
+    remoteScreen: session.remoteScreenStream,
   };
   snapshots.set(session, next);
   return next;
@@ -37,9 +40,9 @@ export function useCallSnapshot(session: CallSession | null): CallSnapshot | nul
   const subscribe = useCallback(
     (onChange: () => void) => {
       if (!session) return () => undefined;
-      const offs = (['state', 'remoteStream', 'remoteMuted', 'localMuted'] as const).map((event) =>
-        session.on(event, onChange),
-      );
+      const offs = (
+        ['state', 'remoteStream', 'remoteMuted', 'localMuted', 'remoteScreen'] as const
+      ).map((event) => session.on(event, onChange));
       return () => offs.forEach((off) => off());
     },
     [session],

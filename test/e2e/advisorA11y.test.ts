@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/testServer';
+import { AdvisorPage } from './pages/AdvisorPage';
+import { KioskPage } from './pages/KioskPage';
+import { bookAppointment } from './support/booking';
+import { launchChromium, newMachine, pollUntil } from './support/browser';
+
+const SCREENS = path.resolve('test/artifacts/screens');
+const AXE = path.resolve('node_modules/axe-core/axe.min.js');
+// Evaluated rather than added as a <script> tag: the app's CSP (script-src 'self') forbids that.
+const AXE_SOURCE = fs.readFileSync(AXE, 'utf8');
+/** A 2x2 PNG, to exchange a document in the call. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+let browser: Browser;
+let t: TestServer;
+beforeAll(async () => {
+  fs.mkdirSync(SCREENS, { recursive: true });
+  browser = await launchChromium();
+  t = await startTestServer({ QUALITY_SAMPLE_INTERVAL_MS: '1000', HEALTH_INTERVAL_MS: '1000' });
+});
+afterAll(async () => {
+  await t?.stop();
+  await browser?.close();
+});
+
+/** axe-core on the page as it is: serious and critical violations, and a screenshot. */
+async function audit(page: Page, screen: string): Promise<Violation[]> {
+  await page.screenshot({ path: path.join(SCREENS, `staff-${screen}.png`), fullPage: true });
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: unknown, o: unknown) => Promise<{ violations: Violation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const found = await audit(page, screen);
+  expect(
+    found.map(
+      (v) => `${screen}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3))}`,
+    ),
+  ).toEqual([]);
+}
+
+describe('every staff screen passes axe-core without serious or critical violations', () => {
+  it('login, agenda, booking and convocation', async () => {
+    const { page, context } = await newMachine(browser);
+    try {
+      const staff = new AdvisorPage(page);
+      await page.goto(`${t.url}/advisor/`);
+      await page.getByTestId('login-user').waitFor();
+      await expectAccessible(page, 'login');
+
+      // REST (the booking desk) authenticates with the session cookie, as after a sign-in.
+      await context.addCookies([{ name: 'visio_session', value: t.advisor.token, url: t.url }]);
+      await staff.open(t.url, t.advisor.token);
+      await staff.agenda().waitFor();
+      await expectAccessible(page, 'agenda');
+
+      await staff.goTo('booking');
+      await page.getByTestId('booking-form').waitFor();
+      await expectAccessible(page, 'booking');
+
+      await page.getByTestId('booking-ref').fill('A11Y-001');
+      await page.getByTestId('booking-submit').click();
+      const convocation = page.getByTestId('convocation');
+      const shown = await convocation
+        .waitFor({ timeout: 5_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (shown) await expectAccessible(page, 'convocation');
+      else await expectAccessible(page, 'booking-error');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('kiosks and the technician console', async () => {
+    const { page, context } = await newMachine(browser, {
+      viewport: { width: 1400, height: 1000 },
+    });
+    try {
+      const tech = new AdvisorPage(page);
+      await tech.open(t.url, t.technician.token);
+      await tech.goTo('kiosks');
+      await page.getByTestId(`nav-kiosks`).waitFor();
+      await page.waitForTimeout(500);
+      await expectAccessible(page, 'kiosks');
+
+      await tech.goTo('console');
+      await tech.console().waitFor();
+      await page.getByTestId('health-worker-0').waitFor();
+      await expectAccessible(page, 'console');
+      for (const section of ['fleet', 'live-calls', 'history', 'health']) {
+        await page.getByTestId(section).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(SCREENS, `staff-console-${section}.png`) });
+      }
+      // The action dialog, opened from the keyboard.
+      await page.getByTestId(`action-reload-${t.kiosk.id}`).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('action-reason').waitFor();
+      await expectAccessible(page, 'console-action');
+      await page.keyboard.press('Escape');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the call view with real-time text, documents and network quality', async () => {
+    const { appointmentId, code } = await bookAppointment(t, {
+      kioskId: t.kiosk.id,
+      advisorId: t.advisor.id,
+      serviceId: t.serviceA,
+    });
+    const kioskMachine = await newMachine(browser, { viewport: { width: 1080, height: 1920 } });
+    const advisorMachine = await newMachine(browser, { viewport: { width: 1400, height: 1000 } });
+    const file = path.join(os.tmpdir(), `scan-${Date.now()}.png`);
+    fs.writeFileSync(file, PNG);
+    try {
+      const kiosk = new KioskPage(kioskMachine.page);
+      const advisor = new AdvisorPage(advisorMachine.page);
+      await kiosk.open(t.url, t.kiosk.token);
+      await kiosk.screen('welcome').waitFor();
+      await advisor.open(t.url, t.advisor.token);
+      await advisor.agenda().waitFor();
+      await kiosk.checkIn(code);
+      await kiosk.page
+        .locator('[data-testid=kiosk-screen-device-check], [data-testid=kiosk-screen-waiting]')
+        .first()
+        .waitFor();
+      if (await kiosk.page.getByTestId('kiosk-screen-device-check').isVisible())
+        await kiosk.page.getByTestId('device-check-continue').click();
+      await kiosk.screen('waiting').waitFor();
+      await advisor.admit(appointmentId);
+      await advisor.callView().waitFor();
+      const page = advisor.page;
+
+      // Real-time text, a document sent and opened, the quality indicators measured.
+      await advisor.typeChat('Bonjour, je vous envoie le formulaire.');
+      await page.getByTestId('chat-log').getByText('Bonjour, je vous envoie').waitFor();
+      await advisor.uploadDocument(file);
+      const item = page.getByTestId('documents-list').locator('[data-testid^=document-]');
+      await item.first().waitFor();
+      await item.first().click();
+      await page.getByTestId('document-viewer').waitFor();
+      await page.getByTestId('viewer-image').waitFor();
+      await page.getByTestId('viewer-zoom-in').click();
+      await page.getByTestId('viewer-rotate').click();
+      expect(await page.getByTestId('document-viewer').getAttribute('data-rotation')).toBe('90');
+      await page.getByTestId('notes').fill('Note privée');
+      await pollUntil(
+        () => page.getByTestId('network-quality-citizen').getAttribute('data-level'),
+        (level) => level !== 'unknown',
+        15_000,
+      );
+      await page.getByTestId('network-quality-self').locator('summary').click();
+      await expectAccessible(page, 'call');
+      await advisor.hangUp();
+      await advisor.callView().waitFor({ state: 'detached' });
+      await page.getByTestId('outcome-dialog').waitFor();
+      await expectAccessible(page, 'outcome');
+    } finally {
+      fs.rmSync(file, { force: true });
+      await kioskMachine.context.close();
+      await advisorMachine.context.close();
+    }
+  });
+});
