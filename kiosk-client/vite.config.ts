@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+
+const { version } = JSON.parse(
+  readFileSync(new URL('./package.json', import.meta.url), 'utf8'),
+) as { version: string };
 
 // The server serves the built app under /kiosk/; in development Vite serves it and forwards
 // signalling and the REST API to a server on :8080.
@@ -8,6 +13,8 @@ const server = 'http://localhost:8080';
 export default defineConfig({
   base: '/kiosk/',
   plugins: [react()],
+  // Reported in every heartbeat so the technician sees which release each kiosk runs.
+  define: { __APP_VERSION__: JSON.stringify(version) },
   server: {
     port: 5173,
     proxy: {

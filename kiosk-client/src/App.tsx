@@ -1,6 +1,10 @@
 import { useEffect, type ComponentType } from 'react';
 import { CallScreen } from './features/call/CallScreen';
+import { ReadAloudToggle } from './features/accessibility/ReadAloud';
 import { CodeScreen } from './features/checkin/CodeScreen';
+import { DeviceCheckScreen } from './features/device-check/DeviceCheckScreen';
+import { InactivityGuard } from './features/inactivity/InactivityGuard';
+import { SurveyScreen } from './features/survey/SurveyScreen';
 import { EnrollingScreen } from './features/enrolment/EnrollingScreen';
 import { NotEnrolledScreen } from './features/enrolment/NotEnrolledScreen';
 import { LanguageSwitch } from './features/language/LanguageSwitch';
@@ -24,16 +28,20 @@ const SCREENS: Record<KioskScreen, ComponentType> = {
   'out-of-service': OutOfServiceScreen,
   welcome: WelcomeScreen,
   code: CodeScreen,
+  'device-check': DeviceCheckScreen,
   waiting: WaitingScreen,
   call: CallScreen,
+  survey: SurveyScreen,
 };
 
 /** Where a citizen may be: these screens offer the other language. */
 const CITIZEN_SCREENS: ReadonlySet<KioskScreen> = new Set([
   'welcome',
   'code',
+  'device-check',
   'waiting',
   'call',
+  'survey',
   'out-of-service',
 ]);
 
@@ -55,9 +63,11 @@ export function App() {
       <header className="topbar">
         <span className="topbar__brand">{t('app.title')}</span>
         {kioskName ? <span className="topbar__kiosk">{kioskName}</span> : null}
+        {CITIZEN_SCREENS.has(screen) ? <ReadAloudToggle screen={screen} /> : null}
         {CITIZEN_SCREENS.has(screen) ? <LanguageSwitch /> : null}
       </header>
       <Screen />
+      <InactivityGuard />
       <LiveAnnouncer
         message={announcement ? t(announcement.key, announcement.params) : ''}
         seq={announcement?.seq ?? 0}

@@ -12,6 +12,16 @@ document.addEventListener('contextmenu', (event) => event.preventDefault());
 const session = new KioskSession(takeKioskCredentials());
 session.start();
 
+// A citizen must not navigate away mid-visit (back gesture, a stray reload): keep one history
+// entry in front of us, and ask before unloading while a visit is on.
+window.history.pushState(window.history.state, '', window.location.href);
+window.addEventListener('popstate', () => {
+  window.history.pushState(window.history.state, '', window.location.href);
+});
+window.addEventListener('beforeunload', (event) => {
+  if (session.holdsCitizen() && !session.allowUnload) event.preventDefault();
+});
+
 // For end-to-end tests and on-site diagnosis (e.g. `await __visio.callSession?.getStats()`):
 // the live call engine, read-only. Holds nothing the page itself could not reach.
 Object.defineProperty(window, '__visio', {

@@ -59,6 +59,9 @@ async function callThroughTheUi(t: TestServer, label: string) {
     expect(during).toMatchObject({ routers: 1, transports: 4, producers: 4, consumers: 4 });
 
     await advisor.hangUp();
+    // The citizen is offered the survey, skips it, and the kiosk is wiped back to welcome.
+    await kiosk.page.getByTestId('kiosk-screen-survey').waitFor();
+    await kiosk.skipSurvey();
     await kiosk.screen('welcome').waitFor();
     const after = await pollUntil(
       () => workerObjectCounts(t.server),

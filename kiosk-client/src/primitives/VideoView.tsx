@@ -12,7 +12,13 @@ export interface VideoViewProps {
   readonly onAutoplayBlocked?: () => void;
   readonly testId: string;
   readonly className?: string;
+  /** Playback volume, 0..1. */
+  readonly volume?: number;
+  /** The sound output (loudspeaker or handset) chosen by the citizen; null: the default. */
+  readonly sinkId?: string | null;
 }
+
+type SinkVideo = HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> };
 
 /** Plays a MediaStream; re-binds when the stream object changes. */
 export function VideoView({
@@ -23,8 +29,20 @@ export function VideoView({
   onAutoplayBlocked,
   testId,
   className,
+  volume = 1,
+  sinkId = null,
 }: VideoViewProps) {
-  const ref = useRef<HTMLVideoElement>(null);
+  const ref = useRef<SinkVideo>(null);
+
+  useEffect(() => {
+    if (ref.current) ref.current.volume = Math.min(1, Math.max(0, volume));
+  }, [volume]);
+
+  useEffect(() => {
+    const video = ref.current;
+    if (!video?.setSinkId || self) return;
+    video.setSinkId(sinkId ?? '').catch((error: unknown) => console.warn('setSinkId', error));
+  }, [sinkId, self]);
   const silent = self || muted;
 
   useEffect(() => {

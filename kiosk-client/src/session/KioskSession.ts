@@ -13,9 +13,14 @@ import {
   AppError,
   callEvents,
   callRequests,
+  inCallRequests,
+  kioskMonitoringEvents,
+  kioskMonitoringRequests,
   kioskSchedulingEvents,
   kioskSchedulingRequests,
   mediaRequests,
+  type KioskCommand,
+  type KioskHeartbeat,
   type CallStarted,
   type ErrorCode,
   type ResponseOf,
@@ -29,11 +34,15 @@ import {
   type MessageParams,
 } from '../i18n/translate';
 import { saveDeviceToken, type KioskCredentials } from './deviceToken';
+import { InCallDesk } from './InCallDesk';
+import { readKioskHealth } from './kioskHealth';
 import {
   initialKioskMachine,
   kioskTransition,
+  screenOf,
   type KioskEvent,
   type KioskMachineState,
+  type KioskScreen,
 } from './kioskMachine';
 import { Store } from './Store';
 
@@ -85,9 +94,31 @@ export interface KioskState {
     /** With RATE_LIMITED: when trying again makes sense (ms since the epoch). */
     readonly retryAt: number | null;
   };
+  /** The citizen's choice of loudspeaker or handset (`setSinkId`); null: the default output. */
+  readonly outputDeviceId: string | null;
+  /** The citizen asked the kiosk to read each screen aloud. */
+  readonly readAloud: boolean;
+  /** A survey answer is on its way. */
+  readonly surveySending: boolean;
 }
 
 const NOTICE_MS = 10_000;
+const STATS_REPORT_MS = 5_000;
+
+const HEARTBEAT_SCREEN: Record<KioskScreen, KioskHeartbeat['screen']> = {
+  enrolling: 'welcome',
+  'not-enrolled': 'welcome',
+  unauthorized: 'welcome',
+  connecting: 'welcome',
+  offline: 'welcome',
+  'out-of-service': 'out_of_service',
+  welcome: 'welcome',
+  code: 'code',
+  'device-check': 'device_check',
+  waiting: 'waiting',
+  call: 'call',
+  survey: 'survey',
+};
 const LANGUAGE_IDLE_RESET_MS = 3 * 60_000;
 const SERVER_KICK_RETRY_MS = 5_000;
 /** Walk-in slots open and close with the clock; the technician may take the kiosk out of service. */
@@ -118,7 +149,26 @@ export class KioskSession {
     walkInProblem: null,
     codeLockedUntil: null,
     enrolment: { pending: false, problem: null, retryAt: null },
+    outputDeviceId: null,
+    readAloud: false,
+    surveySending: false,
   });
+  /** Real-time text and documents of the current call. */
+  readonly inCall = new InCallDesk(
+    () => this.signalling,
+    () => this.token,
+  );
+  private token: string | null = null;
+  /** Where to send the citizen after the survey. */
+  private noticeAfterSurvey: WelcomeNotice | null = null;
+  /** A technician asked for a reload during a visit: done once the citizen has gone. */
+  private reloadPending = false;
+  /** Lets a reload asked by a technician through the navigation guard. */
+  allowUnload = false;
+  private speakerTestedAt: string | null = null;
+  private serverRttMs: number | null = null;
+  private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
   private socket: ReturnType<typeof connectSignalling> | null = null;
   private signalling: SignallingClient | null = null;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -268,6 +318,7 @@ export class KioskSession {
   }
 
   private connect(token: string): void {
+    this.token = token;
     const socket = connectSignalling('/kiosk', token);
     this.socket = socket;
     const signalling = new SignallingClient(socket);
@@ -276,7 +327,10 @@ export class KioskSession {
       this.dispatch({ type: 'connected' });
       void this.loadHome();
       void this.checkCallStillOn();
+      this.scheduleHeartbeat(0);
     });
+    this.inCall.listen(signalling);
+    signalling.on(kioskMonitoringEvents.command, ({ command }) => this.onCommand(command));
     socket.on('disconnect', (reason) => {
       this.dispatch({ type: 'disconnected' });
       // The server closed this socket on purpose: socket.io will not retry on its own. A kiosk
@@ -343,11 +397,169 @@ export class KioskSession {
   /** The citizen's visit is over: back to welcome with nothing of theirs left behind. */
   private endVisit(notice: WelcomeNotice | null): void {
     this.dispatch({ type: 'waitingEnded' });
-    this.releaseMedia();
-    this.store.set({ codeProblem: null, walkInProblem: null });
-    this.setLanguage(DEFAULT_LANGUAGE);
+    this.wipeCitizen();
     if (notice) this.showNotice(notice);
+    if (this.reloadPending) {
+      this.allowUnload = true;
+      window.location.reload();
+      return;
+    }
     void this.loadHome();
+  }
+
+  /** Privacy by default: nothing of this citizen is left for the next one. */
+  private wipeCitizen(): void {
+    this.releaseMedia();
+    this.inCall.wipe();
+    this.noticeAfterSurvey = null;
+    this.store.set({
+      codeProblem: null,
+      walkInProblem: null,
+      outputDeviceId: null,
+      readAloud: false,
+      surveySending: false,
+    });
+    window.speechSynthesis?.cancel();
+    try {
+      window.sessionStorage.clear();
+    } catch {
+      // Storage can be disabled: then there is nothing in it either.
+    }
+    this.setLanguage(DEFAULT_LANGUAGE);
+  }
+
+  // ---- device check, survey, inactivity ------------------------------------------------
+
+  /** The citizen tried their devices: on to the waiting room (the devices stay open). */
+  finishDeviceCheck(): void {
+    this.dispatch({ type: 'deviceCheckDone' });
+  }
+
+  speakerTested(): void {
+    this.speakerTestedAt = new Date().toISOString();
+  }
+
+  setOutputDevice(deviceId: string | null): void {
+    this.store.set({ outputDeviceId: deviceId });
+  }
+
+  setReadAloud(on: boolean): void {
+    if (!on) window.speechSynthesis?.cancel();
+    this.store.set({ readAloud: on });
+  }
+
+  async submitSurvey(rating: number, badQuality: boolean): Promise<void> {
+    const survey = this.store.get().machine.survey;
+    if (!survey || this.store.get().surveySending) return;
+    this.store.set({ surveySending: true });
+    try {
+      await this.signalling?.request(inCallRequests.submitSurvey, {
+        callId: survey.callId,
+        rating,
+        badQuality,
+      });
+    } catch (error) {
+      // The answer is a courtesy: the citizen still leaves at once.
+      console.warn('survey:submit failed', error);
+    }
+    this.finishSurvey();
+  }
+
+  finishSurvey(): void {
+    if (!this.store.get().machine.survey) return;
+    const notice = this.noticeAfterSurvey;
+    this.dispatch({ type: 'surveyDone' });
+    this.endVisit(notice);
+  }
+
+  /** Nobody touched the screen (and nobody answered "I'm still here"): start afresh. */
+  idleReset(): void {
+    const screen = screenOf(this.store.get().machine);
+    if (screen === 'survey') this.finishSurvey();
+    else if (screen === 'device-check' || screen === 'waiting') void this.cancelWaiting();
+    else if (screen === 'code') {
+      this.leaveCodeEntry();
+      this.endVisit(null);
+    } else if (screen === 'welcome') {
+      this.clearNotice();
+      this.wipeCitizen();
+    }
+  }
+
+  /** Whether a citizen is in the middle of something a navigation would break. */
+  holdsCitizen(): boolean {
+    const { machine } = this.store.get();
+    return Boolean(machine.call || machine.survey || machine.step === 'waiting');
+  }
+
+  // ---- fleet reporting -----------------------------------------------------------------
+
+  private scheduleHeartbeat(delayMs: number): void {
+    if (this.heartbeatTimer !== undefined) clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = setTimeout(() => void this.sendHeartbeat(), delayMs);
+  }
+
+  private async sendHeartbeat(): Promise<void> {
+    const signalling = this.signalling;
+    let nextMs = 10_000;
+    try {
+      if (signalling?.socket.connected) {
+        const health = await readKioskHealth();
+        const heartbeat: KioskHeartbeat = {
+          appVersion: __APP_VERSION__,
+          screen: HEARTBEAT_SCREEN[screenOf(this.store.get().machine)],
+          camera: health.camera,
+          microphone: health.microphone,
+          speakerTestedAt: this.speakerTestedAt,
+          network: { effectiveType: health.effectiveType, serverRttMs: this.serverRttMs },
+          userAgent: navigator.userAgent.slice(0, 400),
+        };
+        const sentAt = performance.now();
+        const { intervalMs } = await signalling.request(
+          kioskMonitoringRequests.heartbeat,
+          heartbeat,
+        );
+        this.serverRttMs = Math.round(performance.now() - sentAt);
+        nextMs = intervalMs;
+      }
+    } catch (error) {
+      console.warn('kiosk:heartbeat failed', error);
+    }
+    this.scheduleHeartbeat(nextMs);
+  }
+
+  private startStatsReports(session: CallSession): void {
+    this.stopStatsReports();
+    this.statsTimer = setInterval(() => {
+      if (session.isClosed) return this.stopStatsReports();
+      session
+        .getStats()
+        .then((stats) =>
+          this.signalling?.request(kioskMonitoringRequests.statsReport, {
+            callId: session.callId,
+            stats,
+          }),
+        )
+        .catch(() => undefined);
+    }, STATS_REPORT_MS);
+  }
+
+  private stopStatsReports(): void {
+    if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
+    this.statsTimer = undefined;
+  }
+
+  private onCommand(command: KioskCommand): void {
+    if (command === 'reload') {
+      if (this.holdsCitizen()) {
+        this.reloadPending = true;
+        return;
+      }
+      this.allowUnload = true;
+      window.location.reload();
+    } else {
+      this.dispatch({ type: 'serviceState', outOfService: command === 'out_of_service' });
+    }
   }
 
   // ---- call ----------------------------------------------------------------------------
@@ -391,13 +603,20 @@ export class KioskSession {
 
     const localStream = (await this.wantMedia()) ?? new MediaStream();
     if (this.currentCall()?.callId !== call.callId) return; // ended while the camera opened
-    const session = new CallSession({ signalling, callId: call.callId, localStream });
+    const session = new CallSession({
+      signalling,
+      callId: call.callId,
+      localStream,
+      routerRtpCapabilities: call.rtpCapabilities,
+    });
     session.on('state', (state) => {
       const key = ANNOUNCE_STATE[state];
       if (key) this.announce(key);
       if (state === 'failed') this.onCallFailed(call.callId);
     });
     this.store.set({ callSession: session });
+    this.inCall.begin(call.callId);
+    this.startStatsReports(session);
     session.start().catch((error: unknown) => console.warn('call media setup failed', error));
   }
 
@@ -413,11 +632,15 @@ export class KioskSession {
   private endCallLocally(notice: WelcomeNotice | null): void {
     const { callSession, machine } = this.store.get();
     callSession?.close();
+    this.stopStatsReports();
     this.store.set({ callSession: null });
     if (!machine.call) return;
+    // Camera, microphone, text and documents go at once; the survey comes next, then the wipe.
+    this.releaseMedia();
+    this.inCall.wipe();
+    this.noticeAfterSurvey = notice;
     this.dispatch({ type: 'callEnded', callId: machine.call.callId });
     this.announce('announce.callEnded');
-    this.endVisit(notice);
   }
 
   /**

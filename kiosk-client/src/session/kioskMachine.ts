@@ -14,8 +14,10 @@ export type KioskScreen =
   | 'out-of-service'
   | 'welcome'
   | 'code'
+  | 'device-check'
   | 'waiting'
-  | 'call';
+  | 'call'
+  | 'survey';
 
 /** Where the citizen is in their visit. */
 export type CitizenStep = 'welcome' | 'code' | 'waiting';
@@ -31,6 +33,10 @@ export interface KioskMachineState {
   readonly waiting: WaitingStatus | null;
   /** The call in progress; it survives a signalling outage (media may still flow). */
   readonly call: CallStarted | null;
+  /** After check-in the citizen tries camera, microphone and speaker before the waiting room. */
+  readonly deviceChecked: boolean;
+  /** The call that just ended, until the citizen answers (or skips) the survey. */
+  readonly survey: { readonly callId: string } | null;
 }
 
 export type KioskEvent =
@@ -50,7 +56,10 @@ export type KioskEvent =
   | { readonly type: 'waiting'; readonly status: WaitingStatus }
   | { readonly type: 'waitingEnded' }
   | { readonly type: 'callStarted'; readonly call: CallStarted }
-  | { readonly type: 'callEnded'; readonly callId: string };
+  | { readonly type: 'callEnded'; readonly callId: string }
+  | { readonly type: 'deviceCheckDone' }
+  | { readonly type: 'surveyDone' }
+  | { readonly type: 'serviceState'; readonly outOfService: boolean };
 
 export const initialKioskMachine: KioskMachineState = {
   access: 'granted',
@@ -60,9 +69,11 @@ export const initialKioskMachine: KioskMachineState = {
   step: 'welcome',
   waiting: null,
   call: null,
+  deviceChecked: false,
+  survey: null,
 };
 
-const backToWelcome = { step: 'welcome', waiting: null } as const;
+const backToWelcome = { step: 'welcome', waiting: null, deviceChecked: false } as const;
 
 export function kioskTransition(state: KioskMachineState, event: KioskEvent): KioskMachineState {
   // A refused token is final until a technician enrols the kiosk again.
@@ -101,22 +112,38 @@ export function kioskTransition(state: KioskMachineState, event: KioskEvent): Ki
       return state.step === 'code' ? { ...state, step: 'welcome' } : state;
     case 'waiting':
       // In a call the waiting room is over; after a failed call the server says so again.
-      return state.call ? state : { ...state, step: 'waiting', waiting: event.status };
+      if (state.call) return state;
+      return {
+        ...state,
+        step: 'waiting',
+        waiting: event.status,
+        deviceChecked: state.step === 'waiting' ? state.deviceChecked : false,
+      };
+    case 'deviceCheckDone':
+      return state.step === 'waiting' ? { ...state, deviceChecked: true } : state;
+    case 'surveyDone':
+      return { ...state, survey: null };
+    case 'serviceState':
+      return { ...state, outOfService: event.outOfService };
     case 'waitingEnded':
       return state.call ? state : { ...state, ...backToWelcome };
     case 'callStarted':
-      return { ...state, ...backToWelcome, call: event.call };
+      return { ...state, ...backToWelcome, call: event.call, survey: null };
     case 'callEnded':
-      return state.call?.callId === event.callId ? { ...state, call: null } : state;
+      return state.call?.callId === event.callId
+        ? { ...state, call: null, survey: { callId: event.callId } }
+        : state;
   }
 }
 
 export function screenOf(state: KioskMachineState): KioskScreen {
   if (state.access !== 'granted') return state.access;
   if (state.call) return 'call';
+  if (state.survey) return 'survey';
   if (!state.everOnline) return 'connecting';
   // A waiting citizen keeps their place for a while: the waiting room says the line is down.
   if (!state.online && state.step !== 'waiting') return 'offline';
   if (state.step === 'welcome' && state.outOfService) return 'out-of-service';
+  if (state.step === 'waiting' && !state.deviceChecked) return 'device-check';
   return state.step;
 }

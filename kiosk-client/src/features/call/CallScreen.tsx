@@ -1,4 +1,7 @@
 import { useCallback, useState } from 'react';
+import { ConfirmDialog } from '../../primitives/ConfirmDialog';
+import { DocumentsPanel } from '../documents/DocumentsPanel';
+import { ChatPanel } from './ChatPanel';
 import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
@@ -16,7 +19,10 @@ const STATE_TEXT = {
   closed: 'call.state.closed',
 } as const satisfies Record<string, MessageKey>;
 
-/** The call: the advisor life-size, the citizen's own picture small, three big controls. */
+/**
+ * The call: the advisor life-size, the citizen's own picture small, big controls, and beside
+ * the picture the real-time text and the documents.
+ */
 export function CallScreen() {
   const t = useT();
   const session = useKioskSession();
@@ -25,7 +31,10 @@ export function CallScreen() {
   const callSession = useKioskState((s) => s.callSession);
   const localStream = useKioskState((s) => s.localStream);
   const snapshot = useCallSnapshot(callSession);
+  const outputDeviceId = useKioskState((s) => s.outputDeviceId);
   const [soundBlocked, setSoundBlocked] = useState(false);
+  const [volume, setVolume] = useState(80);
+  const [confirmHangup, setConfirmHangup] = useState(false);
   const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
 
   const name = call?.peerName ?? '';
@@ -44,6 +53,8 @@ export function CallScreen() {
           label={t('call.remoteVideo', { name })}
           muted={soundBlocked}
           onAutoplayBlocked={onAutoplayBlocked}
+          volume={volume / 100}
+          sinkId={outputDeviceId}
           testId="remote-video"
         />
         {!remoteHasVideo || snapshot?.remoteMuted.video ? (
@@ -74,7 +85,26 @@ export function CallScreen() {
           ) : null}
         </figure>
       </div>
+      <div className="call-side">
+        <ChatPanel peerName={name} />
+        <DocumentsPanel />
+      </div>
       <div className="controls">
+        <label className="volume">
+          <span className="volume__label">
+            <Icon name="speaker" /> {t('call.volume')}
+          </span>
+          <input
+            type="range"
+            min={0}
+            max={100}
+            step={10}
+            value={volume}
+            data-testid="call-volume"
+            aria-valuetext={`${volume} %`}
+            onChange={(event) => setVolume(Number(event.target.value))}
+          />
+        </label>
         <ToggleButton
           testId="toggle-mic"
           label={t('call.mic')}
@@ -99,11 +129,21 @@ export function CallScreen() {
           variant="danger"
           testId="hangup"
           icon={<Icon name="hangup" />}
-          onClick={() => session.hangup()}
+          onClick={() => setConfirmHangup(true)}
         >
           {t('call.hangup')}
         </Button>
       </div>
+      {confirmHangup ? (
+        <ConfirmDialog
+          title={t('call.confirm.title')}
+          body={t('call.confirm.body', { name })}
+          confirmLabel={t('call.confirm.yes')}
+          cancelLabel={t('call.confirm.no')}
+          onCancel={() => setConfirmHangup(false)}
+          onConfirm={() => session.hangup()}
+        />
+      ) : null}
     </main>
   );
 }

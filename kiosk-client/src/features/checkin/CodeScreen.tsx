@@ -8,8 +8,6 @@ import { checkInErrorKey } from './checkInErrors';
 import { Keypad } from './Keypad';
 
 const CODE_LENGTH = 6;
-/** Nobody touched the screen for this long: the citizen left; the next one starts on welcome. */
-const IDLE_MS = 90_000;
 
 /**
  * Code entry with an on-screen keypad: no text field, so no system keyboard ever opens and
@@ -26,11 +24,6 @@ export function CodeScreen() {
 
   const locked = lockedUntil !== null && lockedUntil > now;
   const complete = CheckInCodeSchema.safeParse(digits).success;
-
-  useEffect(() => {
-    const timer = setTimeout(() => session.leaveCodeEntry(), IDLE_MS);
-    return () => clearTimeout(timer);
-  }, [session, digits, problem]);
 
   useEffect(() => {
     if (lockedUntil !== null && lockedUntil <= now) session.codeLockExpired();

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  callRequests,
+  staffMonitoringRequests,
+  staffSchedulingRequests,
+} from '@visio/shared/protocol';
+import { connectClient } from '../support/socketClient';
+import { startTestServer, type TestServer } from '../support/testServer';
+import { KioskPage, type KioskScreenName } from './pages/KioskPage';
+import { blocking, describeViolations, runAxe } from './support/axe';
+import { bookAppointment } from './support/booking';
+import { launchChromium, newMachine } from './support/browser';
+
+const SCREENS = path.resolve('test/artifacts/screens');
+const ORIENTATIONS = {
+  portrait: { viewport: { width: 1080, height: 1920 }, advisor: 'advisor2' },
+  landscape: { viewport: { width: 1920, height: 1080 }, advisor: 'advisor' },
+} as const;
+
+let browser: Browser;
+let t: TestServer;
+beforeAll(async () => {
+  fs.mkdirSync(SCREENS, { recursive: true });
+  browser = await launchChromium();
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+describe.each(Object.entries(ORIENTATIONS))(
+  'kiosk accessibility, %s',
+  (orientation, { viewport, advisor: who }) => {
+    it('every screen has no serious or critical axe violation', async () => {
+      const machine = await newMachine(browser, { viewport });
+      const kiosk = new KioskPage(machine.page);
+      const failures: string[] = [];
+      const check = async (name: string, screen?: KioskScreenName) => {
+        if (screen) await kiosk.screen(screen).waitFor();
+        // Let transitions and async content settle before measuring and photographing.
+        await kiosk.page.waitForTimeout(300);
+        await kiosk.page.screenshot({
+          path: path.join(SCREENS, `kiosk-${name}-${orientation}.png`),
+        });
+        const bad = blocking(await runAxe(kiosk.page));
+        if (bad.length > 0) failures.push(`${name}:\n${describeViolations(bad)}`);
+      };
+      const advisor = await connectClient(t.url, '/staff', t[who].token);
+      const technician = await connectClient(t.url, '/staff', t.technician.token);
+      try {
+        const { appointmentId, code } = await bookAppointment(t, {
+          kioskId: t.kiosk2.id,
+          advisorId: t[who].id,
+          serviceId: t.serviceA,
+        });
+        await kiosk.open(t.url, t.kiosk2.token);
+        await check('welcome', 'welcome');
+        await kiosk.byId('appointment-button').click();
+        await check('code', 'code');
+        await kiosk.byId('code-back').click();
+        await kiosk.checkIn(code, { stayOnDeviceCheck: true });
+        await kiosk.screen('device-check').waitFor();
+        await kiosk.byId('speaker-test').click();
+        await kiosk.byId('speaker-heard-yes').waitFor();
+        await check('device-check');
+        await kiosk.continueFromDeviceCheck();
+        await check('waiting', 'waiting');
+
+        const { callId } = await advisor.request(staffSchedulingRequests.admit, { appointmentId });
+        await check('call', 'call');
+        await kiosk.byId('scan-button').click();
+        await check('call-scan');
+        await kiosk.byId('scan-cancel').click();
+        await kiosk.byId('hangup').click();
+        await check('call-confirm-hangup');
+        await kiosk.byId('confirm-no').click();
+
+        await advisor.request(callRequests.hangup, { callId });
+        await check('survey', 'survey');
+        await kiosk.skipSurvey();
+        await kiosk.screen('welcome').waitFor();
+
+        await technician.request(staffMonitoringRequests.setKioskOutOfService, {
+          kioskId: t.kiosk2.id,
+          outOfService: true,
+          reason: 'accessibility test',
+        });
+        await check('out-of-service', 'out-of-service');
+        await technician.request(staffMonitoringRequests.setKioskOutOfService, {
+          kioskId: t.kiosk2.id,
+          outOfService: false,
+          reason: 'accessibility test',
+        });
+        await kiosk.screen('welcome').waitFor();
+
+        await machine.context.setOffline(true);
+        await check('offline', 'offline');
+        await machine.context.setOffline(false);
+        await kiosk.screen('welcome').waitFor({ timeout: 30_000 });
+      } finally {
+        advisor.socket.close();
+        technician.socket.close();
+        await machine.context.close();
+      }
+
+      const stranger = await newMachine(browser, { viewport });
+      try {
+        const fresh = new KioskPage(stranger.page);
+        await stranger.page.goto(`${t.url}/kiosk/`);
+        await fresh.screen('not-enrolled').waitFor();
+        await stranger.page.screenshot({
+          path: path.join(SCREENS, `kiosk-not-enrolled-${orientation}.png`),
+        });
+        const bad = blocking(await runAxe(stranger.page));
+        if (bad.length > 0) failures.push(`not-enrolled:\n${describeViolations(bad)}`);
+      } finally {
+        await stranger.context.close();
+      }
+
+      if (failures.length > 0) console.error(failures.join('\n\n'));
+      expect(failures).toEqual([]);
+    }, 120_000);
+  },
+);
