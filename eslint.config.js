@@ -23,6 +23,7 @@ export default tseslint.config(
       'kiosk-client/**/*.{ts,tsx}',
       'advisor-client/**/*.{ts,tsx}',
       'shared/src/client/**/*.ts',
+      'shared/src/ui/**/*.{ts,tsx}',
     ],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -1,0 +1,5 @@
+// Accessible UI primitives both apps share (React). App-specific primitives stay in each app.
+export * from './Button';
+export * from './ToggleButton';
+export * from './Icon';
+export * from './useNow';
