@@ -705,7 +705,12 @@ export class KioskSession {
   // ---- feedback ------------------------------------------------------------------------
 
   private dispatch(event: KioskEvent): void {
+    const before = screenOf(this.store.get().machine);
     this.store.set((state) => ({ machine: kioskTransition(state.machine, event) }));
+    // The technician console shows the kiosk's screen: a change is reported at once, not at the
+    // next periodic heartbeat.
+    if (this.heartbeatTimer !== undefined && screenOf(this.store.get().machine) !== before)
+      this.scheduleHeartbeat(0);
   }
 
   private problemOf(error: unknown): RequestProblem {

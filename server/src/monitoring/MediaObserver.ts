@@ -234,10 +234,17 @@ function producerFigures(producer: Producer, stats: ProducerStat[]): ProducerFig
     paused: producer.paused,
     bitrateBps: sumOf(rtp.map((s) => s.bitrate)),
     fractionLost: maxOf(live.map((s) => s.fractionLost / 256)),
-    jitterMs: maxOf(live.map((s) => s.jitter)),
+    // mediasoup reports jitter in RTP timestamp units (RFC 3550): convert with the clock rate.
+    jitterMs: maxOf(live.map((s) => (s.jitter * 1000) / clockRateOf(producer))),
     rttMs: maxOf(live.map((s) => s.roundTripTime)),
     score: scores.length > 0 ? Math.min(...scores) : null,
   };
+}
+
+function clockRateOf(producer: Producer): number {
+  return (
+    producer.rtpParameters.codecs[0]?.clockRate ?? (producer.kind === 'audio' ? 48_000 : 90_000)
+  );
 }
 
 function consumerFigures(
