@@ -6,7 +6,7 @@ import type {
   ProducerStat,
   Router,
   Transport,
-  WebRtcTransportStat,
+  WebRtcTransport,
   Worker,
 } from 'mediasoup/node/lib/types';
 import type { Logger } from 'pino';
@@ -132,12 +132,13 @@ export class MediaObserver extends EventEmitter<MediaObserverEvents> {
     for (const transport of room.transports) {
       const peerId = peerIdOf(transport.appData);
       if (!peerId) continue;
-      tasks.push(
-        (transport.getStats() as Promise<WebRtcTransportStat[]>).then((stats) => {
-          const protocol = stats.find((s) => s.iceSelectedTuple)?.iceSelectedTuple?.protocol;
-          if (protocol) peer(peerId).iceProtocol = protocol;
-        }),
-      );
+      // The selected ICE tuple is known locally (updated by the worker's notifications): no
+      // request to the worker for it.
+      const protocol =
+        'iceSelectedTuple' in transport
+          ? (transport as WebRtcTransport).iceSelectedTuple?.protocol
+          : undefined;
+      if (protocol) peer(peerId).iceProtocol = protocol;
     }
     for (const producer of room.producers) {
       const peerId = peerIdOf(producer.appData);
