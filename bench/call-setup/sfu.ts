@@ -150,6 +150,9 @@ export class SfuCalls {
   async hangUp(): Promise<void> {
     const { t, kiosk, advisor } = this;
     await advisor.hangUp();
+    // The citizen is offered the survey; skipping it wipes the kiosk back to welcome.
+    await kiosk.page.getByTestId('kiosk-screen-survey').waitFor();
+    await kiosk.skipSurvey();
     await kiosk.screen('welcome').waitFor();
     await advisor.callView().waitFor({ state: 'detached' });
     const deadline = Date.now() + 10_000;
