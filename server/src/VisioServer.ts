@@ -153,10 +153,14 @@ export class VisioServer {
       scheduling,
       timezone: config.timezone,
       inCall,
+      staffSessions: auth.sessions,
       monitoring,
     });
     auth.enrolment.on('deviceTokenInvalidated', ({ kioskId }) =>
       signalling.disconnectKiosk(kioskId),
+    );
+    auth.sessions.on('sessionEnded', ({ sessionId }) =>
+      signalling.disconnectStaffSession(sessionId),
     );
     try {
       await new Promise<void>((resolve, reject) => {

@@ -49,6 +49,9 @@ export interface SignallingDeps {
   scheduling?: SchedulingModule | undefined;
   /** The time zone of "today" for agendas. */
   timezone: string;
+  /** Resolves a staff token to its session, to close the session's sockets when it ends. */
+  staffSessions?:
+    { resolveSession(token: string): Promise<{ sessionId: string } | undefined> } | undefined;
   /** Chat, documents and survey inside calls. */
   inCall?: InCallService | undefined;
   /** Fleet, alerts, call quality, health and the technician's actions. */
@@ -94,6 +97,13 @@ export class SignallingServer {
 
   get connectedSockets(): number {
     return this.kioskNsp.sockets.size + this.staffNsp.sockets.size;
+  }
+
+  /** Closes the staff sockets opened with a session that ended (logout, a newer login). */
+  disconnectStaffSession(sessionId: string): void {
+    for (const socket of this.staffNsp.sockets.values()) {
+      if (socket.data.sessionId === sessionId) socket.disconnect(true);
+    }
   }
 
   /** Closes a kiosk's sockets (its device token was revoked or replaced). */
@@ -185,9 +195,18 @@ export class SignallingServer {
     if (this.deps.monitoring) registerStaffMonitoring(router, this.deps.monitoring);
 
     this.staffNsp.use((socket, next) => {
-      authenticate(socket, (token) => directory.authenticateStaff(token), { cookie: true })
+      // The session id is kept with the socket so that logging out closes the sockets it opened.
+      let sessionId: string | undefined;
+      const resolve = async (token: string) => {
+        const principal = await directory.authenticateStaff(token);
+        if (principal)
+          sessionId = (await this.deps.staffSessions?.resolveSession(token))?.sessionId;
+        return principal;
+      };
+      authenticate(socket, resolve, { cookie: true })
         .then((principal) => {
           socket.data.principal = principal;
+          socket.data.sessionId = sessionId;
           next();
         })
         .catch((err: Error) => next(err));
