@@ -36,7 +36,10 @@ interface MediaPeer {
     { transport: WebRtcTransport; direction: Direction; connected: boolean }
   >;
   readonly producers: Map<string, { producer: Producer; source: MediaSource }>;
-  readonly consumers: Map<string, { consumer: Consumer; source: MediaSource }>;
+  readonly consumers: Map<
+    string,
+    { consumer: Consumer; source: MediaSource; transport: WebRtcTransport }
+  >;
 }
 
 export interface MediaRoomEvents {
@@ -245,7 +248,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       appData: { peerId, source },
     });
     this.assertOpen();
-    peer.consumers.set(consumer.id, { consumer, source });
+    peer.consumers.set(consumer.id, { consumer, source, transport: recv.transport });
     consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
       consumer.close();
@@ -270,7 +273,32 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
     const entry = this.peer(peerId).consumers.get(consumerId);
     if (!entry) throw new AppError('NOT_FOUND', 'No such consumer in this call');
-    await entry.consumer.resume();
+    const { consumer, transport } = entry;
+    await consumer.resume();
+    if (consumer.kind === 'video') this.askKeyFrameWhenDeliverable(consumer, transport);
+  }
+
+  /**
+   * mediasoup asks the sender for a keyframe when a consumer resumes, but a keyframe that reaches
+   * the receiving transport before its DTLS handshake is over is lost, and the browser then waits
+   * up to 3 s before asking again (measured in bench/call-setup). So ask again once the receiving
+   * transport is connected, and once more shortly after, until the first picture is on screen.
+   */
+  private askKeyFrameWhenDeliverable(consumer: Consumer, transport: WebRtcTransport): void {
+    const ask = () => {
+      if (!consumer.closed && !consumer.paused) consumer.requestKeyFrame().catch(() => undefined);
+    };
+    const askSoon = () => {
+      ask();
+      setTimeout(ask, 300).unref();
+    };
+    if (transport.dtlsState === 'connected') return askSoon();
+    const onState = (state: string) => {
+      if (state !== 'connected' && state !== 'failed' && state !== 'closed') return;
+      transport.off('dtlsstatechange', onState);
+      if (state === 'connected') askSoon();
+    };
+    transport.on('dtlsstatechange', onState);
   }
 
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
