@@ -38,6 +38,33 @@ export class CheckInService {
     private readonly options: CheckInOptions,
   ) {}
 
+  /**
+   * What the kiosk's welcome screen shows: the site's services (six at most, as the historic
+   * kiosks had), which of them have a walk-in slot open now, and the citizen already waiting here.
+   */
+  async home(kioskId: string) {
+    const kiosk = await this.refs.kioskSite(kioskId);
+    if (!kiosk) throw new AppError('NOT_FOUND', 'No such kiosk');
+    const now = this.clock.now();
+    const services = (await this.refs.servicesAtSite(kiosk.site.id)).slice(0, 6).map((s) => ({
+      id: s.id,
+      name: s.name,
+      colour: s.colour,
+      walkInOpen: isOpenAt(s.walkInHours, kiosk.site.timezone, now),
+    }));
+    const waiting = await this.current(kioskId);
+    return {
+      kiosk: {
+        id: kiosk.kioskId,
+        name: kiosk.kioskName,
+        siteName: kiosk.site.name,
+        outOfService: kiosk.outOfService,
+      },
+      services,
+      waiting: waiting?.status ?? null,
+    };
+  }
+
   async checkIn(kioskId: string, code: string): Promise<WaitingStatus> {
     const now = this.clock.now();
     this.assertNotLocked(kioskId, now);

@@ -3,7 +3,6 @@ import type { KioskPrincipal, StaffPrincipal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
 import { localDay } from '../scheduling/LocalTime';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
-import { isOpenAt } from '../scheduling/WeeklyHours';
 import type { RequestRouter } from './RequestRouter';
 
 /** The kiosk's side of scheduling: its welcome data, check-in, walk-in, leaving the waiting room. */
@@ -11,30 +10,9 @@ export function registerKioskScheduling(
   router: RequestRouter<KioskPrincipal>,
   scheduling: SchedulingModule,
 ): void {
-  const { refs, checkIn } = scheduling;
+  const { checkIn } = scheduling;
   router
-    .on(kioskSchedulingRequests.home, async (_data, { principal }) => {
-      const kiosk = await refs.kioskSite(principal.kioskId);
-      if (!kiosk) throw new Error(`authenticated kiosk ${principal.kioskId} has no site`);
-      const now = new Date();
-      const services = (await refs.servicesAtSite(kiosk.site.id)).slice(0, 6).map((s) => ({
-        id: s.id,
-        name: s.name,
-        colour: s.colour,
-        walkInOpen: isOpenAt(s.walkInHours, kiosk.site.timezone, now),
-      }));
-      const waiting = await checkIn.current(principal.kioskId);
-      return {
-        kiosk: {
-          id: kiosk.kioskId,
-          name: kiosk.kioskName,
-          siteName: kiosk.site.name,
-          outOfService: kiosk.outOfService,
-        },
-        services,
-        waiting: waiting?.status ?? null,
-      };
-    })
+    .on(kioskSchedulingRequests.home, (_data, { principal }) => checkIn.home(principal.kioskId))
     .on(kioskSchedulingRequests.checkIn, async ({ code }, { principal }) => ({
       waiting: await checkIn.checkIn(principal.kioskId, code),
     }))

@@ -3,3 +3,5 @@ export * from './Button';
 export * from './ToggleButton';
 export * from './Icon';
 export * from './useNow';
+export * from './useCallSnapshot';
+export * from './VideoView';

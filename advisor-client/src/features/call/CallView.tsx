@@ -12,7 +12,7 @@ import { ChatPanel } from './ChatPanel';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
 import { QualityIndicator } from './QualityIndicator';
-import { useCallSnapshot } from './useCallSnapshot';
+import { useCallSnapshot } from '@visio/shared/ui';
 
 const STATE_TEXT = {
   connecting: 'call.state.connecting',

@@ -9,7 +9,7 @@ import { Icon } from '../../primitives/Icon';
 import { ToggleButton } from '../../primitives/ToggleButton';
 import { VideoView } from '../../primitives/VideoView';
 import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
-import { useCallSnapshot } from './useCallSnapshot';
+import { useCallSnapshot } from '@visio/shared/ui';
 
 const STATE_TEXT = {
   connecting: 'call.state.connecting',

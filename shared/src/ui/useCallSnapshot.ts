@@ -1,4 +1,5 @@
-import type { CallSession, CallSessionState, LocalMuted, RemoteMuted } from '@visio/shared/client';
+// A React view of a CallSession's state, shared by the kiosk and the advisor call screens.
+import type { CallSession, CallSessionState, LocalMuted, RemoteMuted } from '../client';
 import { useCallback, useSyncExternalStore } from 'react';
 
 export interface CallSnapshot {
