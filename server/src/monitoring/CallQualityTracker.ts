@@ -70,6 +70,8 @@ export class CallQualityTracker {
   private freezesAtLastSample = 0;
   private _setupSeconds: number | null = null;
   private sampleCount = 0;
+  /** Some browser reported received video: only then do freezes per minute mean anything. */
+  private videoWatched = false;
 
   constructor(
     readonly startedAt: number,
@@ -103,6 +105,7 @@ export class CallQualityTracker {
   /** A browser's stats summary. `senderVideoLive`: the other party sends unpaused video. */
   addReport(party: Party, report: CallStatsReport, now: number, senderVideoLive: boolean): void {
     const before = this.reports.get(party);
+    if (report.inbound.video !== null) this.videoWatched = true;
     const entry: PartyReports = {
       latest: report,
       receivedAt: now,
@@ -194,7 +197,7 @@ export class CallQualityTracker {
       packetLossPercent: maxKnown(p95s.packetLossPercent),
       jitterMs: maxKnown(p95s.jitterMs),
       rttMs: maxKnown(p95s.rttMs),
-      freezesPerMinute: this.sampleCount > 0 ? this.totalFreezes() / minutes : null,
+      freezesPerMinute: this.videoWatched ? this.totalFreezes() / minutes : null,
     });
     return {
       version: 1,

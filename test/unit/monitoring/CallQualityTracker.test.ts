@@ -329,4 +329,21 @@ describe('CallQualityTracker bookkeeping', () => {
   it('has no verdict for a call nothing was measured in', () => {
     expect(tracker().summary(T0 + 1000)).toMatchObject({ samples: 0, verdict: null, reasons: [] });
   });
+
+  it('has no verdict for a call sampled while no browser reported video (no freezes is no figure)', () => {
+    // CI once sampled such a call under load: "0 freezes per minute" made it "good".
+    const t = tracker();
+    t.sample(undefined, peers, T0 + 5000);
+    t.addReport('advisor', report({ inbound: { audio: flow('audio') } }), T0 + 6000, true);
+    t.sample(undefined, peers, T0 + 10_000);
+    expect(t.summary(T0 + 12_000)).toMatchObject({ samples: 2, verdict: null, reasons: [] });
+  });
+
+  it('judges a call whose received video never froze as good', () => {
+    const t = tracker();
+    const video = flow('video', { framesDecoded: 300, packets: 400 });
+    t.addReport('kiosk', report({ inbound: { video } }), T0 + 5000, true);
+    t.sample(undefined, peers, T0 + 5000);
+    expect(t.summary(T0 + 60_000)).toMatchObject({ verdict: 'good', reasons: [] });
+  });
 });
