@@ -30,6 +30,8 @@ export interface ChildStats {
   /** Calls with at least one quality sample, and the server-side figures of one of them. */
   sampledCalls: number;
   exampleSample: unknown;
+  /** Requests the server sent its worker so far (outside the benchmark's own), by method. */
+  workerRequests: Record<string, number>;
   /** What the HealthMonitor counted in the worker (null when monitoring is off). */
   healthWorker: unknown;
 }

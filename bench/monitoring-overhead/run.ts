@@ -10,7 +10,9 @@
  *
  * Env: BENCH_CALLS (20), BENCH_SAMPLE_INTERVAL_MS (1000: QUALITY_SAMPLE_INTERVAL_MS of both
  * servers, 5x the default, to be conservative), BENCH_WINDOWS (6), BENCH_WINDOW_S (20),
- * BENCH_WARMUP_S (10).
+ * BENCH_WARMUP_S (10). Extra looks, not part of the result's definition: BENCH_WATCHED=1 (the ON
+ * server acts as if a technician had the console open), BENCH_CPU_PROF_DIR (each server writes a
+ * V8 CPU profile of the measured period there; the profiler's own cost skews the ratio).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -30,11 +32,16 @@ import {
 
 const CALLS = positiveInt(process.env.BENCH_CALLS, 20);
 const SAMPLE_INTERVAL_MS = positiveInt(process.env.BENCH_SAMPLE_INTERVAL_MS, 1000);
+const UNWATCHED_INTERVAL_MS = positiveInt(process.env.QUALITY_UNWATCHED_INTERVAL_MS, 30_000);
 const WINDOWS = positiveInt(process.env.BENCH_WINDOWS, 6);
 const WINDOW_S = positiveInt(process.env.BENCH_WINDOW_S, 20);
 const WARMUP_S = positiveInt(process.env.BENCH_WARMUP_S, 10);
 const TARGET_CPU_RATIO = 1.05;
 const RESULTS = path.resolve('bench/results/monitoring-overhead.json');
+/** When set, both servers write a V8 CPU profile there (for finding costs; skews the ratio). */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
+/** The ON server behaves as with a technician console open (full-rate live sampling). */
+const WATCHED = process.env.BENCH_WATCHED === '1';
 const MODES = ['on', 'off'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -60,7 +67,11 @@ async function main(): Promise<void> {
   const cores = os.availableParallelism();
   console.log(
     `monitoring-overhead: ${CALLS} calls per server, monitoring ON vs OFF side by side; ` +
-      `quality sampling every ${SAMPLE_INTERVAL_MS} ms; ${WINDOWS} windows of ${WINDOW_S} s ` +
+      `quality sampling every ${SAMPLE_INTERVAL_MS} ms ` +
+      (WATCHED
+        ? '(console open); '
+        : `(no console open: server stats every ${UNWATCHED_INTERVAL_MS} ms); `) +
+      `${WINDOWS} windows of ${WINDOW_S} s ` +
       `after ${WARMUP_S} s warm-up; ${cores} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}`,
   );
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'visio-monbench-media-'));
@@ -97,8 +108,12 @@ async function main(): Promise<void> {
         ['--import', 'tsx', path.resolve('bench/monitoring-overhead/server.ts')],
         {
           BENCH_MODE: mode,
+          BENCH_WATCHED: WATCHED ? '1' : '0',
           BENCH_CALLS: String(CALLS),
           BENCH_SINK_PORT: String(sink.address().port),
+          ...(CPU_PROF_DIR
+            ? { BENCH_CPU_PROF: path.resolve(CPU_PROF_DIR, `${mode}.cpuprofile`) }
+            : {}),
           QUALITY_SAMPLE_INTERVAL_MS: String(SAMPLE_INTERVAL_MS),
           // Separate port ranges: the two workers never compete for a port.
           RTC_MIN_PORT: mode === 'on' ? '40000' : '45000',
@@ -182,6 +197,7 @@ async function main(): Promise<void> {
               ((after[i]!.transportBytesIn - before[i]!.transportBytesIn) * 8) / statsSeconds / 1e6,
             ),
             quality_samples: after[i]!.sampledCalls,
+            worker_requests_per_s: requestRates(before[i]!, after[i]!, statsSeconds),
           },
         ];
       }),
@@ -221,6 +237,10 @@ async function main(): Promise<void> {
         `max ${Math.max(...perWindowRatio).toFixed(3)}; target ≤ ${TARGET_CPU_RATIO}: ` +
         `${meets ? 'MET' : 'MISSED'}`,
     );
+    for (const m of MODES)
+      console.log(
+        `worker requests/s ${m.toUpperCase()}: ${JSON.stringify(summary[m].worker_requests_per_s)}`,
+      );
     console.log(
       `monitoring ON sampled ${summary.on.quality_samples}/${CALLS} calls; one sample: ` +
         JSON.stringify(after[0]!.exampleSample).slice(0, 400),
@@ -233,6 +253,8 @@ async function main(): Promise<void> {
       cpu: os.cpus()[0]?.model ?? 'unknown',
       calls: CALLS,
       sample_interval_ms: SAMPLE_INTERVAL_MS,
+      unwatched_interval_ms: UNWATCHED_INTERVAL_MS,
+      console_open: WATCHED,
       health_interval_ms: 5000,
       windows: WINDOWS,
       window_s: WINDOW_S,
@@ -264,6 +286,20 @@ interface ModeSummary {
   sink_packets_per_s: number;
   transport_mbit_in_per_s: number;
   quality_samples: number;
+  worker_requests_per_s: Record<string, number>;
+}
+
+/** Worker requests per second between two stats answers, by method (busiest first). */
+function requestRates(before: ChildStats, after: ChildStats, seconds: number) {
+  return Object.fromEntries(
+    Object.entries(after.workerRequests)
+      .map(([method, n]): [string, number] => [
+        method,
+        round((n - (before.workerRequests[method] ?? 0)) / seconds, 2),
+      ])
+      .filter(([, rate]) => rate > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }
 
 function readCpu(side: Side): WindowCpu {

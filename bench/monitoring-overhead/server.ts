@@ -2,10 +2,12 @@
  * Child process of the monitoring-overhead benchmark: one real `VisioServer` (one media worker,
  * its own temporary data directory) holding `BENCH_CALLS` calls, each fed with RTP through
  * PlainTransports. `BENCH_MODE=off` stops the server's MonitoringModule right after start (the
- * server has no switch for it); `on` leaves it running as in production. Talks to run.ts over IPC.
+ * server has no switch for it); `on` leaves it running as in production (no technician console is
+ * connected, unless BENCH_WATCHED=1). Talks to run.ts over IPC.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -15,6 +17,7 @@ import type {
   Router,
   RtpCapabilities,
 } from 'mediasoup/node/lib/types';
+import { Channel } from 'mediasoup/node/lib/Channel';
 import { VisioServer, createLogger, loadConfig } from '@visio/server';
 
 import {
@@ -31,6 +34,16 @@ const CHEAP_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 const mode = process.env.BENCH_MODE === 'off' ? 'off' : 'on';
 const calls = Number(process.env.BENCH_CALLS ?? 20);
 const sinkPort = Number(process.env.BENCH_SINK_PORT);
+// Requests the server makes to its worker, by method: what monitoring asks of it (the benchmark's
+// own setup and stats requests are left out: counting pauses around them).
+const workerRequests: Record<string, number> = {};
+let countRequests = false;
+const request = Channel.prototype.request;
+Channel.prototype.request = function (this: Channel, method, ...rest) {
+  if (countRequests) workerRequests[method] = (workerRequests[method] ?? 0) + 1;
+  return request.call(this, method, ...rest);
+};
+
 const send = (message: ChildReady | ChildStats | { type: 'stopped' }) => process.send!(message);
 
 async function main(): Promise<void> {
@@ -49,6 +62,9 @@ async function main(): Promise<void> {
     passwordCost: CHEAP_SCRYPT,
   });
   if (mode === 'off') await server.monitoring.stop();
+  // BENCH_WATCHED=1: as if a technician had the console open (live sampling at full rate; the
+  // console's events are encoded for a room without sockets, which costs as much as one).
+  else if (process.env.BENCH_WATCHED === '1') server.monitoring.setConsoleAudience(() => 1);
 
   // The call's router, as mediasoup's observer hands it out (MediaRoom keeps it private).
   const routers = new Map<string, Router>();
@@ -174,6 +190,15 @@ async function main(): Promise<void> {
       }
     }
   }
+  countRequests = true;
+  // A CPU profile of the steady state only (calls set up, RTP flowing), written at 'stop'.
+  const profile = process.env.BENCH_CPU_PROF;
+  const inspector = profile ? new Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   send({ type: 'ready', workerPid: worker.pid, feeds });
 
   process.on('disconnect', () => {
@@ -187,9 +212,12 @@ async function main(): Promise<void> {
     void (async () => {
       if (request.cmd === 'stats') {
         const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+        const requests = { ...workerRequests };
+        countRequests = false;
         const inStats = await Promise.all(producers.map((p) => p.getStats()));
         const outStats = await Promise.all(consumers.map((c) => c.getStats()));
         const tStats = await Promise.all(transports.map((t) => t.getStats()));
+        countRequests = true;
         const samples = server.monitoring.quality.latestSamples();
         send({
           type: 'stats',
@@ -201,9 +229,15 @@ async function main(): Promise<void> {
           transportBytesOut: sum(tStats.flat().map((s) => s.bytesSent)),
           sampledCalls: samples.length,
           exampleSample: samples[0] ?? null,
+          workerRequests: requests,
           healthWorker: mode === 'on' ? (server.monitoring.health.latest?.workers ?? null) : null,
         });
       } else if (request.cmd === 'stop') {
+        if (inspector && profile) {
+          const { profile: data } = await inspector.post('Profiler.stop');
+          fs.writeFileSync(profile, JSON.stringify(data));
+          inspector.disconnect();
+        }
         await server.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
         send({ type: 'stopped' });

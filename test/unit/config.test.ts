@@ -27,6 +27,14 @@ describe('loadConfig', () => {
     expect(config.media.rtcMinPort).toBe(41000);
   });
 
+  it('reads how often unwatched calls have their server stats read', () => {
+    expect(loadConfig(base).monitoring.qualityUnwatchedIntervalMs).toBe(30_000);
+    expect(
+      loadConfig({ ...base, QUALITY_UNWATCHED_INTERVAL_MS: '60000' }).monitoring
+        .qualityUnwatchedIntervalMs,
+    ).toBe(60_000);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ...base, PORT: '' }).http.port).toBe(8080);
   });
@@ -52,6 +60,16 @@ describe('loadConfig', () => {
       'MEDIA_ANNOUNCED_IP',
     ],
     ['a boolean that is not one', { MEDIA_ENABLE_UDP: 'maybe' }, 'MEDIA_ENABLE_UDP'],
+    [
+      'an unwatched quality interval of zero',
+      { QUALITY_UNWATCHED_INTERVAL_MS: '0' },
+      'QUALITY_UNWATCHED_INTERVAL_MS',
+    ],
+    [
+      'an unwatched quality interval that is not a number',
+      { QUALITY_UNWATCHED_INTERVAL_MS: 'soon' },
+      'QUALITY_UNWATCHED_INTERVAL_MS',
+    ],
   ])('refuses %s, naming the variable', (_name, env, variable) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(variable));

@@ -78,6 +78,11 @@ const EnvSchema = z
     KIOSK_OFFLINE_ALERT_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     /** Call quality sampling period (server stats; browsers report every ~5 s). */
     QUALITY_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /**
+     * While no console is open, each call's server stats (media-worker requests) are read this
+     * often instead, for its stored summary and /metrics; browser reports are still sampled.
+     */
+    QUALITY_UNWATCHED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     /** Server health measurement period (pushed to technicians). */
     HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
     /** If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
@@ -180,6 +185,7 @@ export interface Config {
     heartbeatTimeoutMs: number;
     offlineAlertGraceMs: number;
     qualitySampleIntervalMs: number;
+    qualityUnwatchedIntervalMs: number;
     healthIntervalMs: number;
     metricsToken: string | undefined;
     webhooks: {
@@ -250,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       heartbeatTimeoutMs: e.KIOSK_HEARTBEAT_TIMEOUT_MS,
       offlineAlertGraceMs: e.KIOSK_OFFLINE_ALERT_GRACE_MS,
       qualitySampleIntervalMs: e.QUALITY_SAMPLE_INTERVAL_MS,
+      qualityUnwatchedIntervalMs: e.QUALITY_UNWATCHED_INTERVAL_MS,
       healthIntervalMs: e.HEALTH_INTERVAL_MS,
       metricsToken: e.METRICS_TOKEN,
       webhooks: {

@@ -5,11 +5,16 @@ import { principalId, type Principal } from '../auth/Principal';
 import type { Call } from '../calls/Call';
 import type { CallService } from '../calls/CallService';
 import { CallQualityTracker } from './CallQualityTracker';
-import type { MediaObserver } from './MediaObserver';
+import type { MediaObserver, RoomFigures } from './MediaObserver';
 import type { CallStatsReport, QualitySample, QualitySummary } from '@visio/shared/protocol';
 
 export interface SamplerOptions {
   intervalMs: number;
+  /**
+   * While nobody watches: how often a call's server figures are read (worker requests, see
+   * `MediaObserver.figuresOf`). Browser reports are still sampled as they arrive.
+   */
+  unwatchedIntervalMs: number;
   /** Samples kept per call for live charts. */
   ringSize: number;
 }
@@ -26,9 +31,16 @@ export interface CallQualitySamplerEvents {
  * Samples the quality of every call in progress every `intervalMs`: the server's mediasoup
  * figures (transports, producers, consumers) merged with the browsers' latest `stats:report`.
  * When a call ends, its tracker gives the summary stored with the call record.
+ *
+ * Reading the server's figures costs the media worker a request per consumer (and per producer
+ * nobody consumes), so it is done every round only while `watched()` (a console is open). Else
+ * a call's figures are read every `unwatchedIntervalMs`, and in between the call is sampled only
+ * when a browser report came in, with the figures known without asking the worker (scores, ICE).
  */
 export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
   private readonly trackers = new Map<string, CallQualityTracker>();
+  /** When each call's server figures were last read. */
+  private readonly statsReadAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private sampling = false;
 
@@ -39,6 +51,7 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
   private readonly onEnded = ({ call, reason }: { call: Call; reason: CallEndReason }) => {
     const tracker = this.trackers.get(call.id) ?? this.trackerOf(call);
     this.trackers.delete(call.id);
+    this.statsReadAt.delete(call.id);
     const endedAt = call.endedAt?.getTime() ?? Date.now();
     this.emit('callEnded', { call, reason, summary: tracker.summary(endedAt) });
   };
@@ -58,6 +71,7 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     private readonly media: MediaObserver,
     private readonly options: SamplerOptions,
     private readonly logger: Logger,
+    private readonly watched: () => boolean = () => true,
   ) {
     super();
   }
@@ -114,17 +128,35 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     if (this.sampling) return;
     this.sampling = true;
     try {
-      await Promise.all(this.calls.activeCalls.map((call) => this.sampleCall(call)));
+      const watched = this.watched();
+      const now = Date.now();
+      await Promise.all(this.calls.activeCalls.map((call) => this.sampleCall(call, watched, now)));
     } finally {
       this.sampling = false;
     }
   }
 
-  private async sampleCall(call: Call): Promise<void> {
+  private async sampleCall(call: Call, watched: boolean, now: number): Promise<void> {
     try {
-      const figures = await this.media.figuresOf(call.id);
       if (call.ended) return;
-      const sample = this.trackerOf(call).sample(
+      const tracker = this.trackerOf(call);
+      const readAt = this.statsReadAt.get(call.id);
+      // Half a round of slack: timer jitter must not push a read to the round after.
+      const due =
+        watched ||
+        readAt === undefined ||
+        now - readAt >= this.options.unwatchedIntervalMs - this.options.intervalMs / 2;
+      let figures: RoomFigures | undefined;
+      if (due) {
+        this.statsReadAt.set(call.id, now);
+        figures = await this.media.figuresOf(call.id);
+      } else if (tracker.hasNewReports) {
+        figures = this.media.localFiguresOf(call.id);
+      } else {
+        return;
+      }
+      if (call.ended) return;
+      const sample = tracker.sample(
         figures,
         { kiosk: call.kioskId, advisor: call.advisorId },
         Date.now(),

@@ -70,6 +70,7 @@ export class CallQualityTracker {
   private freezesAtLastSample = 0;
   private _setupSeconds: number | null = null;
   private sampleCount = 0;
+  private reportsSinceSample = 0;
   /** Some browser reported received video: only then do freezes per minute mean anything. */
   private videoWatched = false;
 
@@ -88,6 +89,11 @@ export class CallQualityTracker {
 
   get setupSeconds(): number | null {
     return this._setupSeconds;
+  }
+
+  /** A browser report arrived since the last sample: a sample now would hold new figures. */
+  get hasNewReports(): boolean {
+    return this.reportsSinceSample > 0;
   }
 
   /**
@@ -122,6 +128,7 @@ export class CallQualityTracker {
       senderVideoLive,
     );
     this.reports.set(party, entry);
+    this.reportsSinceSample += 1;
   }
 
   /** Takes a sample from the server's figures (undefined if unavailable) and the fresh reports. */
@@ -166,6 +173,7 @@ export class CallQualityTracker {
     this.ring.push(sample);
     if (this.ring.length > this.options.ringSize) this.ring.shift();
     this.sampleCount += 1;
+    this.reportsSinceSample = 0;
     return sample;
   }
 

@@ -113,12 +113,39 @@ export class MediaObserver extends EventEmitter<MediaObserverEvents> {
   }
 
   /**
-   * Asks the worker for the stats of every transport, producer and consumer of the room. Objects
-   * closing meanwhile are skipped. Undefined when the room is unknown (closed, or not observed).
+   * Asks the worker for the stats of every consumer of the room, and of every producer whose
+   * consumer does not carry them (one request each).
+   * Objects closing meanwhile are skipped. Undefined when the room is unknown (closed, or not
+   * observed).
    */
   async figuresOf(roomId: string): Promise<RoomFigures | undefined> {
+    return this.collect(roomId, true);
+  }
+
+  /**
+   * What is known without asking the worker: kinds, sources, pause states, scores (kept up to date
+   * by the worker's notifications) and the ICE protocol. Bitrate, loss, jitter and RTT are null.
+   */
+  localFiguresOf(roomId: string): RoomFigures | undefined {
     const room = this.rooms.get(roomId);
     if (!room) return undefined;
+    const { figures } = this.gather(room, false);
+    return figures;
+  }
+
+  private async collect(roomId: string, withStats: boolean): Promise<RoomFigures | undefined> {
+    const room = this.rooms.get(roomId);
+    if (!room) return undefined;
+    const { figures, tasks } = this.gather(room, withStats);
+    // A closed object rejects (InvalidStateError): it simply has no figures this time.
+    await Promise.allSettled(tasks);
+    return figures;
+  }
+
+  private gather(
+    room: RoomEntry,
+    withStats: boolean,
+  ): { figures: RoomFigures; tasks: Promise<void>[] } {
     const figures: RoomFigures = new Map();
     const peer = (peerId: string): PeerFigures => {
       let entry = figures.get(peerId);
@@ -140,27 +167,51 @@ export class MediaObserver extends EventEmitter<MediaObserverEvents> {
           : undefined;
       if (protocol) peer(peerId).iceProtocol = protocol;
     }
+    // A consumer's stats also carry the receive stream of the producer it forwards: a producer
+    // with one stream (no simulcast) that is consumed needs no request of its own, which halves
+    // the requests of a call.
+    const consumerOf = new Map<string, Consumer>();
+    if (withStats) {
+      for (const consumer of room.consumers)
+        if (!consumer.closed && peerIdOf(consumer.appData))
+          consumerOf.set(consumer.producerId, consumer);
+    }
+    const carried = new Map<Consumer, { producer: Producer; peerId: string }>();
+    const readProducer = (producer: Producer, peerId: string) =>
+      producer.getStats().then((stats) => {
+        peer(peerId).producers.set(producer.id, producerFigures(producer, stats));
+      });
     for (const producer of room.producers) {
       const peerId = peerIdOf(producer.appData);
-      if (!peerId) continue;
-      tasks.push(
-        producer.getStats().then((stats) => {
-          peer(peerId).producers.set(producer.id, producerFigures(producer, stats));
-        }),
-      );
+      if (!peerId || producer.closed) continue;
+      const carrier =
+        producer.rtpParameters.encodings?.length === 1 ? consumerOf.get(producer.id) : undefined;
+      if (!withStats) peer(peerId).producers.set(producer.id, producerFigures(producer, []));
+      else if (carrier) carried.set(carrier, { producer, peerId });
+      else tasks.push(readProducer(producer, peerId));
     }
     for (const consumer of room.consumers) {
       const peerId = peerIdOf(consumer.appData);
-      if (!peerId) continue;
-      tasks.push(
-        consumer.getStats().then((stats) => {
-          peer(peerId).consumers.push(consumerFigures(consumer, stats));
-        }),
-      );
+      if (!peerId || consumer.closed) continue;
+      if (!withStats) {
+        peer(peerId).consumers.push(consumerFigures(consumer, []));
+        continue;
+      }
+      const source = carried.get(consumer);
+      const task = consumer.getStats().then((stats) => {
+        peer(peerId).consumers.push(consumerFigures(consumer, stats));
+        if (source) {
+          const received = stats.filter((s): s is ProducerStat => s.type === 'inbound-rtp');
+          peer(source.peerId).producers.set(
+            source.producer.id,
+            producerFigures(source.producer, received),
+          );
+        }
+      });
+      // The consumer closing meanwhile does not cost its producer its figures.
+      tasks.push(source ? task.catch(() => readProducer(source.producer, source.peerId)) : task);
     }
-    // A closed object rejects (InvalidStateError): it simply has no figures this time.
-    await Promise.allSettled(tasks);
-    return figures;
+    return { figures, tasks };
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EVENT_LOOP_RESOLUTION_MS } from './HealthMonitor';
 import type { MediaKind } from '@visio/shared/protocol';
 import type {
   AlertType,
@@ -52,7 +53,12 @@ export class MetricsService {
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'visio_' });
+    // prom-client's event-loop histogram wakes the loop as often as the health monitor's: same rate.
+    collectDefaultMetrics({
+      register: this.registry,
+      prefix: 'visio_',
+      eventLoopMonitoringPrecision: EVENT_LOOP_RESOLUTION_MS,
+    });
 
     new Gauge({
       name: 'visio_calls_active',

@@ -32,6 +32,8 @@ export interface MonitoringConfig {
   heartbeatTimeoutMs: number;
   offlineAlertGraceMs: number;
   qualitySampleIntervalMs: number;
+  /** While no console is open: how often each call's server-side media figures are read. */
+  qualityUnwatchedIntervalMs: number;
   healthIntervalMs: number;
   /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
@@ -103,6 +105,8 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly countedNoShows = new Set<string>();
+  /** Console sockets open now (set by the signalling layer); none until it says otherwise. */
+  private audience: () => number = () => 0;
 
   constructor(private readonly deps: MonitoringDeps) {
     super();
@@ -126,8 +130,13 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.quality = new CallQualitySampler(
       calls,
       this.media,
-      { intervalMs: config.qualitySampleIntervalMs, ringSize: RING_SIZE },
+      {
+        intervalMs: config.qualitySampleIntervalMs,
+        unwatchedIntervalMs: config.qualityUnwatchedIntervalMs,
+        ringSize: RING_SIZE,
+      },
       this.logger.child({ part: 'quality' }),
+      () => this.watched,
     );
     this.health = new HealthMonitor(
       {
@@ -183,6 +192,19 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.webhooks.close();
     for (const off of this.unsubscribe.splice(0)) off();
     await Promise.allSettled([...this.pendingWrites]);
+  }
+
+  /**
+   * Tells the module how many consoles are open: live call figures are sampled at full rate only
+   * while there is one.
+   */
+  setConsoleAudience(count: () => number): void {
+    this.audience = count;
+  }
+
+  /** Some technician or admin has the console open. */
+  get watched(): boolean {
+    return this.audience() > 0;
   }
 
   /** Calls in progress, oldest first, with names, duration and their latest quality sample. */

@@ -117,12 +117,19 @@ export class MonitoringNotifier {
     const consoleRoom = () => this.staff.to(TECHNICIAN_ROOM);
     const e = staffMonitoringEvents;
     const m = this.monitoring;
+    // This node's console sockets (socket.io counts room members; no console, no live sampling).
+    m.setConsoleAudience(() => this.staff.adapter.rooms.get(TECHNICIAN_ROOM)?.size ?? 0);
     m.on('fleetChanged', (status) => emit(consoleRoom(), e.fleetChanged, status));
     m.on('alertRaised', (alert) => emit(consoleRoom(), e.alertRaised, alert));
     m.on('alertCleared', (alert) => emit(consoleRoom(), e.alertCleared, alert));
-    m.on('callQuality', (payload) => emit(consoleRoom(), e.callQuality, payload));
+    // Frequent events are not even encoded while no console listens.
+    m.on('callQuality', (payload) => {
+      if (m.watched) emit(consoleRoom(), e.callQuality, payload);
+    });
     m.on('callsChanged', (payload) => emit(consoleRoom(), e.callsChanged, payload));
-    m.on('healthChanged', (snapshot) => emit(consoleRoom(), e.healthChanged, snapshot));
+    m.on('healthChanged', (snapshot) => {
+      if (m.watched) emit(consoleRoom(), e.healthChanged, snapshot);
+    });
     m.on('kioskCommand', ({ kioskId, command }) => {
       emit(this.kiosks.to(partyRoom(kioskId)), kioskMonitoringEvents.command, { command });
       this.log.info({ kioskId, command }, 'kiosk command sent');

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SignallingClient } from '@visio/shared/client';
 import { callEvents, callRequests, mediaRequests } from '@visio/shared/protocol';
 import {
@@ -24,12 +24,18 @@ let t: TestServer;
 const open: SignallingClient[] = [];
 
 beforeAll(async () => {
-  t = await startTestServer({ QUALITY_SAMPLE_INTERVAL_MS: '150', CALL_RECONNECT_GRACE_MS: '200' });
+  t = await startTestServer({
+    QUALITY_SAMPLE_INTERVAL_MS: '150',
+    // Without a console open, one reading of the worker's stats per call in these tests.
+    QUALITY_UNWATCHED_INTERVAL_MS: '600000',
+    CALL_RECONNECT_GRACE_MS: '200',
+  });
 });
 afterAll(async () => {
   await t.stop();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const c of open.splice(0)) c.socket.close();
   await eventually(() => t.server.calls.activeCalls.length === 0, 'calls to end');
 });
@@ -292,6 +298,72 @@ describe('call quality', () => {
         (c) => c.callId,
       ),
     ).not.toContain(callId);
+  });
+
+  it('without a console, reads the worker’s stats once, samples the browsers’ reports and stores the summary', async () => {
+    const statsReads = vi.spyOn(t.server.monitoring.media, 'figuresOf');
+    const kiosk = await client('/kiosk', t.kiosk.token);
+    const advisor = await client('/staff', t.advisor.token);
+    const call = await callWithMedia(kiosk, advisor);
+    const { callId } = call;
+    await call.consumeKiosk();
+    await call.consumeAdvisor();
+    await kiosk.request(kioskMonitoringRequests.statsReport, {
+      callId,
+      stats: stats({
+        inbound: {
+          audio: flow('audio', { bitrateKbps: 30, packets: 900, packetsLost: 100 }),
+        },
+      }),
+    });
+    await eventually(
+      () =>
+        t.server.monitoring.quality.latestOf(callId)?.flows.advisorToKiosk.audio
+          ?.packetLossPercent === 10,
+      'the report to be sampled',
+    );
+    const reads = () => statsReads.mock.calls.filter(([id]) => id === callId).length;
+    expect(reads()).toBe(1);
+
+    await advisor.request(callRequests.hangup, { callId });
+    const row = await eventually(
+      () =>
+        t.server.store.db
+          .selectFrom('call_records')
+          .select('quality')
+          .where('id', '=', callId)
+          .where('quality', 'is not', null)
+          .executeTakeFirst(),
+      'the quality summary to be stored',
+    );
+    const summary = QualitySummarySchema.parse(JSON.parse(row.quality!));
+    expect(summary).toMatchObject({ verdict: 'poor', reasons: ['packet_loss'] });
+    expect(summary.samples).toBeGreaterThanOrEqual(1);
+    expect(summary.flows.advisorToKiosk.audio?.packetLossPercent).toEqual({ avg: 10, p95: 10 });
+    expect(reads()).toBe(1);
+  });
+
+  it('sends live figures to a technician who opens the console during a call', async () => {
+    const statsReads = vi.spyOn(t.server.monitoring.media, 'figuresOf');
+    const kiosk = await client('/kiosk', t.kiosk.token);
+    const advisor = await client('/staff', t.advisor.token);
+    const call = await callWithMedia(kiosk, advisor);
+    const { callId } = call;
+    await call.consumeKiosk();
+    await eventually(() => t.server.monitoring.quality.latestOf(callId), 'a first sample');
+    const readsBefore = statsReads.mock.calls.length;
+
+    const tech = await client('/staff', t.technician.token);
+    const live = await eventWhere(
+      tech,
+      staffMonitoringEvents.callQuality,
+      (q) => q.callId === callId,
+    );
+    expect(live.sample.flows.kioskToAdvisor.video).toMatchObject({ freezes: 0 });
+    // Full rate again: every round reads the worker's stats.
+    await eventWhere(tech, staffMonitoringEvents.callQuality, (q) => q.callId === callId);
+    expect(statsReads.mock.calls.length).toBeGreaterThanOrEqual(readsBefore + 2);
+    await advisor.request(callRequests.hangup, { callId });
   });
 
   it('accepts stats only from the parties of the call', async () => {
