@@ -31,6 +31,8 @@ const MB = 1024 * 1024;
 interface Memory {
   heapMb: number;
   domNodes: number;
+  /** Nodes in the document itself; domNodes less these are detached nodes still referenced. */
+  attachedNodes: number;
   listeners: number;
   documents: number;
   /** Peer connections the page still holds that the app did not close. */
@@ -79,9 +81,16 @@ async function pageMemory(page: Page, cdp: CDPSession): Promise<Memory> {
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   const dom = await cdp.send('Memory.getDOMCounters');
+  const attachedNodes = await page.evaluate(() => {
+    const walker = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
+    let n = 1;
+    while (walker.nextNode()) n++;
+    return n;
+  });
   return {
     heapMb: round(heap.usedSize / MB, 2),
     domNodes: dom.nodes,
+    attachedNodes,
     listeners: dom.jsEventListeners,
     documents: dom.documents,
     openPcs,
@@ -140,6 +149,7 @@ async function main(): Promise<void> {
   const pageErrors: string[] = [];
   /** Video frames decoded at the kiosk during the MEDIA_SECONDS window of each call. */
   const framesPerCall: number[] = [];
+  let agenda: { earlierRows: number; foldedNodes: number; unfoldedNodes: number } | undefined;
   try {
     t = await startTestServer({ MEDIA_WORKERS: '1' });
     browser = await launchChromium();
@@ -246,10 +256,23 @@ async function main(): Promise<void> {
         const s = await step(call, 'memory snapshot', 60_000, () => snapshot(call));
         snapshots.push(s);
         console.log(
-          `  call ${String(call).padStart(3)}/${CALLS}: back to welcome ${Math.round(backToWelcome.at(-1)!)} ms; kiosk heap ${s.kiosk.heapMb} MB, ${s.kiosk.domNodes} DOM nodes, ${s.kiosk.listeners} listeners, ${s.kiosk.openPcs} open pcs; advisor heap ${s.advisor.heapMb} MB, ${s.advisor.domNodes} nodes; browser RSS ${s.browserRssMb} MB (PSS ${s.browserPssMb})`,
+          `  call ${String(call).padStart(3)}/${CALLS}: back to welcome ${Math.round(backToWelcome.at(-1)!)} ms; kiosk heap ${s.kiosk.heapMb} MB, ${s.kiosk.domNodes} DOM nodes, ${s.kiosk.listeners} listeners, ${s.kiosk.openPcs} open pcs; advisor heap ${s.advisor.heapMb} MB, ${s.advisor.domNodes} nodes (${s.advisor.attachedNodes} in the document); browser RSS ${s.browserRssMb} MB (PSS ${s.browserPssMb})`,
         );
       }
     }
+    // The advisor's agenda holds the whole day: the finished appointments are folded under
+    // "Earlier today". Unfolding them shows, in the same page and run, what the page would weigh
+    // with every row drawn (as the agenda was before folding).
+    agenda = await step(CALLS, 'advisor agenda folded, then unfolded', 60_000, async () => {
+      const folded = await pageMemory(advisor.page, advisorCdp);
+      const earlier = advisor.page.getByTestId('agenda-earlier');
+      await advisor.page.getByTestId('agenda-earlier-toggle').click();
+      await earlier.locator('tbody tr').first().waitFor({ timeout: 15_000 });
+      const rows = await earlier.locator('tbody tr').count();
+      const unfolded = await pageMemory(advisor.page, advisorCdp);
+      await advisor.page.getByTestId('agenda-earlier-toggle').click();
+      return { earlierRows: rows, foldedNodes: folded.domNodes, unfoldedNodes: unfolded.domNodes };
+    });
     await kioskMachine.context.close().catch(() => undefined);
     await advisorMachine.context.close().catch(() => undefined);
   } finally {
@@ -279,11 +302,18 @@ async function main(): Promise<void> {
         row('kiosk open peer connections', start.kiosk.openPcs, end.kiosk.openPcs),
         row('advisor JS heap MB', start.advisor.heapMb, end.advisor.heapMb),
         row('advisor DOM nodes', start.advisor.domNodes, end.advisor.domNodes),
+        row('  of which in the document', start.advisor.attachedNodes, end.advisor.attachedNodes),
         row('browser RSS MB (sum)', start.browserRssMb, end.browserRssMb),
         row('browser PSS MB (sum)', start.browserPssMb, end.browserPssMb),
       ],
     ),
   );
+  if (agenda) {
+    const perRow = round((agenda.unfoldedNodes - agenda.foldedNodes) / agenda.earlierRows, 1);
+    console.log(
+      `\nAdvisor agenda after call ${end.call}: ${agenda.earlierRows} earlier appointments; page DOM nodes ${agenda.foldedNodes} folded, ${agenda.unfoldedNodes} unfolded (${perRow} per row drawn)`,
+    );
+  }
   console.log(
     `\nHang-up click to kiosk screen, ms (${backToWelcome.length} calls; ${cores} cores)\n`,
   );
@@ -315,6 +345,15 @@ async function main(): Promise<void> {
     heap_end_mb: end.kiosk.heapMb,
     dom_nodes_start: start.kiosk.domNodes,
     dom_nodes_end: end.kiosk.domNodes,
+    advisor_dom_nodes_start: start.advisor.domNodes,
+    advisor_dom_nodes_end: end.advisor.domNodes,
+    advisor_agenda: agenda
+      ? {
+          earlier_rows: agenda.earlierRows,
+          dom_nodes_folded: agenda.foldedNodes,
+          dom_nodes_unfolded: agenda.unfoldedNodes,
+        }
+      : null,
     browser_rss_start_mb: start.browserRssMb,
     browser_rss_end_mb: end.browserRssMb,
     browser_pss_start_mb: start.browserPssMb,
@@ -326,7 +365,9 @@ async function main(): Promise<void> {
     method: {
       start: 'memory after call 1 (warm-up excluded); end: after the last call',
       heap: 'kiosk page Runtime.getHeapUsage().usedSize after two HeapProfiler.collectGarbage (CDP)',
-      dom: 'Memory.getDOMCounters (CDP) of the kiosk page',
+      dom: 'Memory.getDOMCounters (CDP) of the kiosk page (advisor_*: of the advisor page)',
+      advisor_agenda:
+        'advisor page DOM nodes after the last call (forced GC), with "Earlier today" folded (as shown) and unfolded (every row drawn, as before folding)',
       browser_rss:
         'sum of VmRSS (and Pss from smaps_rollup) of chromium processes descended from the benchmark process',
       back_to_welcome:

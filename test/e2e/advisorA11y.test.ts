@@ -158,6 +158,24 @@ describe('every staff screen passes axe-core without serious or critical violati
       await advisor.callView().waitFor({ state: 'detached' });
       await page.getByTestId('outcome-dialog').waitFor();
       await expectAccessible(page, 'outcome');
+
+      // The finished call folds, live, into "Earlier today": out of the full list, behind a
+      // closed disclosure whose rows are not drawn, its outcome still to record from there.
+      await page.getByTestId('outcome-later').click();
+      const earlier = page.getByTestId('agenda-earlier');
+      await earlier.waitFor();
+      await advisor.appointment(appointmentId).waitFor({ state: 'detached' });
+      expect(await earlier.getAttribute('open')).toBeNull();
+      expect(await earlier.locator('tr').count()).toBe(0);
+      expect(await page.getByTestId('agenda-earlier-toggle').textContent()).toMatch(
+        /\(\d+\).*(issues à indiquer|outcomes to record)/,
+      );
+      await page.getByTestId('agenda-earlier-toggle').click();
+      expect(await advisor.appointment(appointmentId).getAttribute('data-status')).toBe(
+        'completed',
+      );
+      await page.getByTestId(`record-outcome-${appointmentId}`).waitFor();
+      await expectAccessible(page, 'agenda-earlier');
     } finally {
       fs.rmSync(file, { force: true });
       await kioskMachine.context.close();

@@ -113,6 +113,21 @@ describe('the citizen’s journey from enrolment to a call', () => {
         .where('id', '=', appointmentId)
         .executeTakeFirst();
       expect(row).toEqual({ status: 'completed', outcome: 'resolved' });
+
+      // The call view, and the agenda it stood in for, are gone from memory too, not only from
+      // the page: a <video> left bound to the advisor's camera (open across calls) kept both.
+      await advisor.page.getByTestId('outcome-dialog').waitFor({ state: 'detached' });
+      await advisor.callView().waitFor({ state: 'detached' });
+      const cdp = await advisorMachine.context.newCDPSession(advisor.page);
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('DOM.enable');
+      await cdp.send('DOM.getDocument', { depth: 0 });
+      const { detachedNodes } = await cdp.send('DOM.getDetachedDomNodes');
+      expect(
+        detachedNodes
+          .filter((d) => d.treeNode.nodeType === 1) // elements
+          .map((d) => `${d.treeNode.nodeName} ${(d.treeNode.attributes ?? []).join(' ')}`),
+      ).toEqual([]);
     } finally {
       await kioskMachine.context.close();
       await advisorMachine.context.close();

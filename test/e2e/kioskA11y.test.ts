@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callRequests,
@@ -19,6 +19,55 @@ const ORIENTATIONS = {
   portrait: { viewport: { width: 1080, height: 1920 }, advisor: 'advisor2' },
   landscape: { viewport: { width: 1920, height: 1080 }, advisor: 'advisor' },
 } as const;
+
+/** The kiosk's base text size: nothing a citizen can see may be smaller. */
+const BASE_FONT_PX = 24;
+
+/**
+ * Every visible element that holds text of its own and is drawn below the base size, as
+ * "selector (size px): text". Visually hidden text (1 px clip) is for screen readers only.
+ */
+function textBelowBase(page: Page): Promise<string[]> {
+  return page.evaluate((base) => {
+    const found: string[] = [];
+    for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+      const text = [...el.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .trim();
+      if (!text) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width <= 1 || rect.height <= 1) continue;
+      if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (size < base - 0.01) {
+        const name = `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
+        found.push(`${name} (${size} px): ${text.slice(0, 40)}`);
+      }
+    }
+    return found;
+  }, BASE_FONT_PX);
+}
+
+/** WCAG 2.5.5 (AAA) target size; the kiosk's keys are meant to be well above it. */
+const MIN_TARGET_PX = 44;
+
+/** On-screen keys smaller than a fingertip target, or whose label does not fit in the key. */
+function keyProblems(page: Page): Promise<string[]> {
+  return page.evaluate((min) => {
+    const found: string[] = [];
+    for (const key of document.querySelectorAll<HTMLElement>('[data-testid^="kiosk-key-"]')) {
+      const { width, height } = key.getBoundingClientRect();
+      const name = key.dataset.testid;
+      if (width < min || height < min)
+        found.push(`${name} is ${Math.round(width)}×${Math.round(height)} px`);
+      if (key.scrollWidth > key.clientWidth + 1 || key.scrollHeight > key.clientHeight + 1)
+        found.push(`${name}: its label "${key.textContent}" does not fit`);
+    }
+    return found;
+  }, MIN_TARGET_PX);
+}
 
 let browser: Browser;
 let t: TestServer;
@@ -48,6 +97,9 @@ describe.each(Object.entries(ORIENTATIONS))(
         });
         const bad = blocking(await runAxe(kiosk.page));
         if (bad.length > 0) failures.push(`${name}:\n${describeViolations(bad)}`);
+        const small = await textBelowBase(kiosk.page);
+        if (small.length > 0)
+          failures.push(`${name}: text below 24 px:\n    ${small.join('\n    ')}`);
       };
       const advisor = await connectClient(t.url, '/staff', t[who].token);
       const technician = await connectClient(t.url, '/staff', t.technician.token);
@@ -72,6 +124,15 @@ describe.each(Object.entries(ORIENTATIONS))(
 
         const { callId } = await advisor.request(staffSchedulingRequests.admit, { appointmentId });
         await check('call', 'call');
+        // The on-screen keyboard, shift off then caps lock on (longest labels, capitals).
+        const keys = async (state: string) =>
+          failures.push(...(await keyProblems(kiosk.page)).map((p) => `keyboard, ${state}: ${p}`));
+        await keys('shift off');
+        await kiosk.byId('kiosk-key-shift').click();
+        await kiosk.byId('kiosk-key-shift').click();
+        await check('call-keyboard-caps-lock');
+        await keys('caps lock');
+        await kiosk.byId('kiosk-key-shift').click();
         await kiosk.byId('scan-button').click();
         await check('call-scan');
         await kiosk.byId('scan-cancel').click();
@@ -117,6 +178,9 @@ describe.each(Object.entries(ORIENTATIONS))(
         });
         const bad = blocking(await runAxe(stranger.page));
         if (bad.length > 0) failures.push(`not-enrolled:\n${describeViolations(bad)}`);
+        const small = await textBelowBase(stranger.page);
+        if (small.length > 0)
+          failures.push(`not-enrolled: text below 24 px:\n    ${small.join('\n    ')}`);
       } finally {
         await stranger.context.close();
       }

@@ -107,22 +107,39 @@ describe('the kiosk from check-in to the privacy wipe', () => {
         (id) => id !== '',
       );
 
-      // ---- real-time text, kiosk → advisor: every key is seen live, then the message
-      await kiosk.type('bonjour é');
+      // ---- real-time text, kiosk → advisor: every key is seen live, then the message.
+      // Capitals through shift (one-shot, then caps lock by a second tap) and French accents.
+      const shift = kiosk.byId('kiosk-key-shift');
+      await kiosk.type('Bonjour é');
+      expect(await shift.getAttribute('aria-pressed')).toBe('false');
+      expect(await kiosk.byId('kiosk-key-a').textContent()).toBe('a');
+      await kiosk.byId('kiosk-key-space').click();
+      await shift.click();
+      await shift.click();
+      expect(await shift.getAttribute('aria-pressed')).toBe('true');
+      expect(await kiosk.byId('kiosk-key-ç').textContent()).toBe('Ç');
+      await kiosk.page.screenshot({ path: path.join(ARTIFACTS, 'kiosk-keyboard-caps-lock.png') });
+      await kiosk.type('ça');
+      await shift.click();
+      expect(await shift.getAttribute('aria-pressed')).toBe('false');
+      expect(await kiosk.byId('kiosk-key-a').textContent()).toBe('a');
+      const sent = 'Bonjour é ÇA';
       const live = await pollUntil(
         async () => typing.filter((e) => e.from === 'kiosk').at(-1)?.text ?? '',
-        (text) => text === 'bonjour é',
+        (text) => text === sent,
         5_000,
       );
-      expect(live).toBe('bonjour é');
+      expect(live).toBe(sent);
       await kiosk.sendChat();
       await pollUntil(
         async () => messages.length,
         (n) => n >= 1,
         5_000,
       );
-      expect(messages[0]).toMatchObject({ callId, from: 'kiosk', text: 'bonjour é' });
-      await expect.poll(() => kiosk.byId('chat-log').textContent()).toContain('bonjour é');
+      expect(messages[0]).toMatchObject({ callId, from: 'kiosk', text: sent });
+      await expect.poll(() => kiosk.byId('chat-log').textContent()).toContain(sent);
+      // and the advisor reads it, capitals and accents intact, in their own app
+      await expect.poll(() => advisor.page.getByTestId('chat-log').textContent()).toContain(sent);
 
       // advisor → kiosk: the draft shows live, then the message lands in the log
       await desk.request(inCallRequests.chatDraft, { callId, text: 'Votre dossier, un inst' });
@@ -222,7 +239,7 @@ describe('the kiosk from check-in to the privacy wipe', () => {
         lang: document.documentElement.lang,
       }));
       expect(left.html).not.toContain('blob:');
-      expect(left.html).not.toContain('bonjour');
+      expect(left.html).not.toContain('Bonjour');
       expect(left.html).not.toContain('dossier');
       expect(left.html).not.toContain('Formulaire');
       expect(left.session).toBe(0);

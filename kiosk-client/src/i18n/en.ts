@@ -167,6 +167,8 @@ export const en: Catalogue = {
   'chat.peerTyping': '{name} is writing:',
   'chat.yourText': 'Your text:',
   'chat.keyboard': 'Keyboard',
+  'chat.shift': 'Shift',
+  'chat.capsLock': 'Caps lock',
   'chat.erase': 'Erase',
   'chat.space': 'Space',
   'chat.send': 'Send',

@@ -174,6 +174,8 @@ export const fr = {
   'chat.peerTyping': '{name} écrit :',
   'chat.yourText': 'Votre texte :',
   'chat.keyboard': 'Clavier',
+  'chat.shift': 'Majuscule',
+  'chat.capsLock': 'Majuscules verrouillées',
   'chat.erase': 'Effacer',
   'chat.space': 'Espace',
   'chat.send': 'Envoyer',

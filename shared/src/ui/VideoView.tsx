@@ -45,6 +45,16 @@ export function VideoView({
   }, [sinkId, self]);
   const silent = self || muted;
 
+  // A <video> bound to a live stream is kept alive by the browser after it leaves the page, and
+  // keeps its whole detached tree with it (the advisor's camera stays open across calls, so each
+  // call view and agenda left behind stayed in memory): unbind it when it goes.
+  useEffect(() => {
+    const video = ref.current;
+    return () => {
+      if (video) video.srcObject = null;
+    };
+  }, []);
+
   useEffect(() => {
     const video = ref.current;
     if (!video) return;

@@ -73,10 +73,20 @@ export class KioskPage {
     await this.page.getByTestId('confirm-yes').click();
   }
 
-  /** Types on the on-screen keyboard, key by key. */
+  /**
+   * Types on the on-screen keyboard, key by key, as a citizen would: a capital is a tap on shift
+   * then on the letter's key (keys are named by their lower-case character). Expects shift off.
+   */
   async type(text: string): Promise<void> {
-    for (const char of text)
-      await this.page.getByTestId(char === ' ' ? 'kiosk-key-space' : `kiosk-key-${char}`).click();
+    for (const char of text) {
+      if (char === ' ') {
+        await this.page.getByTestId('kiosk-key-space').click();
+        continue;
+      }
+      const base = char.toLocaleLowerCase('fr');
+      if (base !== char) await this.page.getByTestId('kiosk-key-shift').click();
+      await this.page.getByTestId(`kiosk-key-${base}`).click();
+    }
   }
 
   async sendChat(): Promise<void> {

@@ -19,6 +19,9 @@ export const agendaFr = {
   'agenda.openToService': 'ouvert au service',
   'agenda.kioskAt': '{kiosk} ({site})',
   'agenda.zoneHint': 'Heures du lieu de chaque borne ({zone}).',
+  'agenda.earlier': 'Plus tôt aujourd’hui ({count})',
+  'agenda.earlierToRecord': 'issues à indiquer : {count}',
+  'agenda.noneCurrent': 'Plus aucun rendez-vous à venir aujourd’hui.',
 
   'status.scheduled': 'Prévu',
   'status.checked_in': 'Arrivé — attend',
@@ -94,6 +97,9 @@ export const agendaEn: { readonly [K in keyof typeof agendaFr]: string } = {
   'agenda.openToService': 'open to the service',
   'agenda.kioskAt': '{kiosk} ({site})',
   'agenda.zoneHint': 'Times at each kiosk’s site ({zone}).',
+  'agenda.earlier': 'Earlier today ({count})',
+  'agenda.earlierToRecord': 'outcomes to record: {count}',
+  'agenda.noneCurrent': 'No more appointments to come today.',
 
   'status.scheduled': 'Scheduled',
   'status.checked_in': 'Arrived — waiting',

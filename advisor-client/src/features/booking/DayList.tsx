@@ -3,6 +3,7 @@ import type { AppointmentView } from '@visio/shared/protocol';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
+import { DataTable } from '../../primitives/DataTable';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
 import { ServiceSwatch } from '../../primitives/ServiceSwatch';
 import { useStore } from '../../session/Store';
@@ -80,77 +81,74 @@ export function DayList({ desk }: { readonly desk: BookingDesk }) {
       ) : appointments.length === 0 ? (
         <p>{t('booking.day.empty')}</p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('booking.column.time')}</th>
-              <th scope="col">{t('booking.column.service')}</th>
-              <th scope="col">{t('booking.column.advisor')}</th>
-              <th scope="col">{t('booking.column.kiosk')}</th>
-              <th scope="col">{t('booking.column.ref')}</th>
-              <th scope="col">{t('booking.column.status')}</th>
-              <th scope="col">{t('booking.column.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {appointments.map((a) => {
-              const ref = a.citizenRef || t('agenda.walkIn');
-              const movable = a.kind === 'appointment' && a.status === 'scheduled';
-              const cancellable = a.status === 'scheduled' || a.status === 'checked_in';
-              return (
-                <tr key={a.id} data-testid={`booking-row-${a.id}`} data-status={a.status}>
-                  <td className="nowrap">
-                    <strong>{format.time(a.startsAt, zone)}</strong>
-                    <div className="muted small">
-                      {t('agenda.duration', { minutes: a.durationMin })}
-                    </div>
-                  </td>
-                  <td>
-                    <ServiceSwatch colour={a.service.colour} /> {a.service.name}
-                  </td>
-                  <td>{a.advisor?.name ?? '—'}</td>
-                  <td>
-                    {a.kiosk.name}
-                    <div className="muted small">{a.kiosk.siteName}</div>
-                  </td>
-                  <th scope="row">{ref}</th>
-                  <td>
-                    <StatusBadge status={a.status} />
-                  </td>
-                  <td>
-                    <div className="actions">
-                      {movable && reference ? (
-                        <Button
-                          variant="secondary"
-                          testId={`move-${a.id}`}
-                          aria-label={t('booking.moveWho', { ref })}
-                          disabled={changing !== null}
-                          onClick={() => {
-                            desk.clearChangeProblem();
-                            setMoving(a);
-                          }}
-                        >
-                          {t('booking.move')}
-                        </Button>
-                      ) : null}
-                      {cancellable ? (
-                        <Button
-                          variant="danger"
-                          testId={`cancel-${a.id}`}
-                          aria-label={t('booking.cancelWho', { ref })}
-                          disabled={changing !== null}
-                          onClick={() => setCancelling(a)}
-                        >
-                          {t('booking.cancel')}
-                        </Button>
-                      ) : null}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          columns={[
+            t('booking.column.time'),
+            t('booking.column.service'),
+            t('booking.column.advisor'),
+            t('booking.column.kiosk'),
+            t('booking.column.ref'),
+            t('booking.column.status'),
+            t('booking.column.actions'),
+          ]}
+        >
+          {appointments.map((a) => {
+            const ref = a.citizenRef || t('agenda.walkIn');
+            const movable = a.kind === 'appointment' && a.status === 'scheduled';
+            const cancellable = a.status === 'scheduled' || a.status === 'checked_in';
+            return (
+              <tr key={a.id} data-testid={`booking-row-${a.id}`} data-status={a.status}>
+                <td className="nowrap">
+                  <strong>{format.time(a.startsAt, zone)}</strong>
+                  <div className="muted small">
+                    {t('agenda.duration', { minutes: a.durationMin })}
+                  </div>
+                </td>
+                <td>
+                  <ServiceSwatch colour={a.service.colour} /> {a.service.name}
+                </td>
+                <td>{a.advisor?.name ?? '—'}</td>
+                <td>
+                  {a.kiosk.name}
+                  <div className="muted small">{a.kiosk.siteName}</div>
+                </td>
+                <th scope="row">{ref}</th>
+                <td>
+                  <StatusBadge status={a.status} />
+                </td>
+                <td>
+                  <div className="actions">
+                    {movable && reference ? (
+                      <Button
+                        variant="secondary"
+                        testId={`move-${a.id}`}
+                        aria-label={t('booking.moveWho', { ref })}
+                        disabled={changing !== null}
+                        onClick={() => {
+                          desk.clearChangeProblem();
+                          setMoving(a);
+                        }}
+                      >
+                        {t('booking.move')}
+                      </Button>
+                    ) : null}
+                    {cancellable ? (
+                      <Button
+                        variant="danger"
+                        testId={`cancel-${a.id}`}
+                        aria-label={t('booking.cancelWho', { ref })}
+                        disabled={changing !== null}
+                        onClick={() => setCancelling(a)}
+                      >
+                        {t('booking.cancel')}
+                      </Button>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
       {cancelling ? (
         <ConfirmDialog

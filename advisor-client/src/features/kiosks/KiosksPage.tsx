@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/translate';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
+import { DataTable } from '../../primitives/DataTable';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
 import { Store, useStore } from '../../session/Store';
 import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
@@ -90,91 +91,86 @@ export function KiosksPage() {
         ) : kiosks.length === 0 ? (
           <p>{t('kiosks.empty')}</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('kiosks.column.name')}</th>
-                <th scope="col">{t('kiosks.column.site')}</th>
-                <th scope="col">{t('kiosks.column.connection')}</th>
-                <th scope="col">{t('kiosks.column.enrolment')}</th>
-                <th scope="col">{t('kiosks.column.service')}</th>
-                <th scope="col">{t('kiosks.column.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {kiosks.map((kiosk) => {
-                const status = statusOf(kiosk.kioskId);
-                const key = connectionKey(status);
-                return (
-                  <tr
-                    key={kiosk.kioskId}
-                    data-testid={`kiosk-row-${kiosk.kioskId}`}
-                    data-online={status?.online ?? false}
-                    data-busy={status?.busy ?? false}
-                    data-enrolment={kiosk.enrolmentState}
-                    data-out-of-service={kiosk.outOfService}
-                  >
-                    <th scope="row">{kiosk.name}</th>
-                    <td>{kiosk.siteName}</td>
-                    <td>
-                      <span className={`status status--${key.split('.').pop()}`}>{t(key)}</span>
-                    </td>
-                    <td>
-                      {kiosk.enrolmentState === 'pending' && kiosk.enrolmentCodeExpiresAt
-                        ? t('kiosks.enrolment.pendingUntil', {
-                            date: format.dateTime(kiosk.enrolmentCodeExpiresAt),
-                          })
-                        : t(`kiosks.enrolment.${kiosk.enrolmentState}`)}
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="switch switch--small"
-                        aria-pressed={kiosk.outOfService}
-                        aria-label={t('kiosks.outOfServiceToggle', { name: kiosk.name })}
-                        data-testid={`out-of-service-${kiosk.kioskId}`}
-                        disabled={busy !== null || kiosk.enrolmentState === 'revoked'}
-                        onClick={() =>
-                          void fleet.setOutOfService(kiosk.kioskId, !kiosk.outOfService)
-                        }
+          <DataTable
+            columns={[
+              t('kiosks.column.name'),
+              t('kiosks.column.site'),
+              t('kiosks.column.connection'),
+              t('kiosks.column.enrolment'),
+              t('kiosks.column.service'),
+              t('kiosks.column.actions'),
+            ]}
+          >
+            {kiosks.map((kiosk) => {
+              const status = statusOf(kiosk.kioskId);
+              const key = connectionKey(status);
+              return (
+                <tr
+                  key={kiosk.kioskId}
+                  data-testid={`kiosk-row-${kiosk.kioskId}`}
+                  data-online={status?.online ?? false}
+                  data-busy={status?.busy ?? false}
+                  data-enrolment={kiosk.enrolmentState}
+                  data-out-of-service={kiosk.outOfService}
+                >
+                  <th scope="row">{kiosk.name}</th>
+                  <td>{kiosk.siteName}</td>
+                  <td>
+                    <span className={`status status--${key.split('.').pop()}`}>{t(key)}</span>
+                  </td>
+                  <td>
+                    {kiosk.enrolmentState === 'pending' && kiosk.enrolmentCodeExpiresAt
+                      ? t('kiosks.enrolment.pendingUntil', {
+                          date: format.dateTime(kiosk.enrolmentCodeExpiresAt),
+                        })
+                      : t(`kiosks.enrolment.${kiosk.enrolmentState}`)}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="switch switch--small"
+                      aria-pressed={kiosk.outOfService}
+                      aria-label={t('kiosks.outOfServiceToggle', { name: kiosk.name })}
+                      data-testid={`out-of-service-${kiosk.kioskId}`}
+                      disabled={busy !== null || kiosk.enrolmentState === 'revoked'}
+                      onClick={() => void fleet.setOutOfService(kiosk.kioskId, !kiosk.outOfService)}
+                    >
+                      <span className="switch__track" aria-hidden="true">
+                        <span className="switch__thumb" />
+                      </span>
+                      <span className="switch__state" aria-hidden="true">
+                        {kiosk.outOfService ? t('kiosks.outOfService') : t('kiosks.inService')}
+                      </span>
+                    </button>
+                  </td>
+                  <td>
+                    <div className="actions">
+                      <Button
+                        variant="secondary"
+                        testId={`new-code-${kiosk.kioskId}`}
+                        aria-label={t('kiosks.newCodeFor', { name: kiosk.name })}
+                        disabled={busy !== null}
+                        onClick={() => void fleet.newCode(kiosk.kioskId)}
                       >
-                        <span className="switch__track" aria-hidden="true">
-                          <span className="switch__thumb" />
-                        </span>
-                        <span className="switch__state" aria-hidden="true">
-                          {kiosk.outOfService ? t('kiosks.outOfService') : t('kiosks.inService')}
-                        </span>
-                      </button>
-                    </td>
-                    <td>
-                      <div className="actions">
+                        {t('kiosks.newCode')}
+                      </Button>
+                      {kiosk.enrolmentState !== 'revoked' ? (
                         <Button
-                          variant="secondary"
-                          testId={`new-code-${kiosk.kioskId}`}
-                          aria-label={t('kiosks.newCodeFor', { name: kiosk.name })}
+                          variant="danger"
+                          testId={`revoke-${kiosk.kioskId}`}
+                          aria-label={t('kiosks.revokeFor', { name: kiosk.name })}
                           disabled={busy !== null}
-                          onClick={() => void fleet.newCode(kiosk.kioskId)}
+                          onClick={() => setRevoking(kiosk)}
                         >
-                          {t('kiosks.newCode')}
+                          {t('kiosks.revoke')}
                         </Button>
-                        {kiosk.enrolmentState !== 'revoked' ? (
-                          <Button
-                            variant="danger"
-                            testId={`revoke-${kiosk.kioskId}`}
-                            aria-label={t('kiosks.revokeFor', { name: kiosk.name })}
-                            disabled={busy !== null}
-                            onClick={() => setRevoking(kiosk)}
-                          >
-                            {t('kiosks.revoke')}
-                          </Button>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                      ) : null}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
       </section>
       <section className="panel" aria-labelledby={`${ids}-create`}>

@@ -1,12 +1,7 @@
+import { useState } from 'react';
 import type { Language } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
-
-const LETTERS: Record<Language, readonly string[]> = {
-  fr: ['azertyuiop', 'qsdfghjklm', "wxcvbn,.?'"],
-  en: ['qwertyuiop', 'asdfghjkl@', "zxcvbnm,.?'"],
-};
-const DIGITS = '1234567890';
-const ACCENTS = ['é', 'è', 'à', 'ç', 'ê', 'ù', '-', '@'];
+import { afterChar, keyChar, keyRows, tapShift, type ShiftState } from './keyboardLayout';
 
 export interface OnScreenKeyboardProps {
   readonly language: Language;
@@ -25,26 +20,41 @@ export function OnScreenKeyboard({
   canSend,
 }: OnScreenKeyboardProps) {
   const t = useT();
-  const rows = [DIGITS, ...LETTERS[language]].map((row) => [...row]);
-  const accents = language === 'fr' ? ACCENTS : ACCENTS.filter((c) => c !== '@');
+  const [shift, setShift] = useState<ShiftState>('off');
+  const type = (base: string) => {
+    onKey(keyChar(base, shift, language));
+    setShift(afterChar);
+  };
   return (
-    <div className="osk" role="group" aria-label={t('chat.keyboard')}>
-      {[...rows, accents].map((row, i) => (
+    <div className="osk" role="group" aria-label={t('chat.keyboard')} data-shift={shift}>
+      {keyRows(language).map((row, i) => (
         <div className="osk__row" key={i}>
-          {row.map((char) => (
+          {row.map((base) => (
+            // The test id names the key, whatever the case it types now.
             <button
-              key={char}
+              key={base}
               type="button"
               className="osk__key"
-              data-testid={`kiosk-key-${char}`}
-              onClick={() => onKey(char)}
+              data-testid={`kiosk-key-${base}`}
+              onClick={() => type(base)}
             >
-              {char}
+              {keyChar(base, shift, language)}
             </button>
           ))}
         </div>
       ))}
       <div className="osk__row">
+        <button
+          type="button"
+          className="osk__key osk__key--word osk__key--shift"
+          data-testid="kiosk-key-shift"
+          data-state={shift}
+          aria-pressed={shift !== 'off'}
+          onClick={() => setShift(tapShift)}
+        >
+          <span aria-hidden="true">{shift === 'locked' ? '⇪' : '⇧'}</span>{' '}
+          {t(shift === 'locked' ? 'chat.capsLock' : 'chat.shift')}
+        </button>
         <button
           type="button"
           className="osk__key osk__key--word"

@@ -1,0 +1,79 @@
+import { useId } from 'react';
+import type { QualityVerdict } from '@visio/shared/protocol';
+import { useFormat } from '../../i18n/useFormat';
+import { useT } from '../../i18n/useT';
+import { DataTable } from '../../primitives/DataTable';
+import { useStore } from '../../session/Store';
+import { formatDuration } from './duration';
+import { ConsoleSection } from './ConsoleSection';
+import type { TechConsole } from './TechConsole';
+
+/** Recent calls and how they went, filterable by quality verdict. */
+export function HistorySection({ console: c }: { readonly console: TechConsole }) {
+  const t = useT();
+  const format = useFormat();
+  const ids = useId();
+  const history = useStore(c.store, (s) => s.history);
+  const quality = useStore(c.store, (s) => s.historyQuality);
+  const none = t('console.fleet.unknown');
+  return (
+    <ConsoleSection
+      id="console-history"
+      testId="history"
+      titleId={`${ids}-title`}
+      title={t('console.history.title')}
+    >
+      <div className="console__filters">
+        <label htmlFor={`${ids}-quality`}>{t('console.history.quality')}</label>
+        <select
+          id={`${ids}-quality`}
+          data-testid="history-quality"
+          value={quality ?? ''}
+          onChange={(e) => c.setHistoryQuality((e.target.value || null) as QualityVerdict | null)}
+        >
+          <option value="">{t('console.history.any')}</option>
+          <option value="good">{t('console.verdict.good')}</option>
+          <option value="fair">{t('console.verdict.fair')}</option>
+          <option value="poor">{t('console.verdict.poor')}</option>
+        </select>
+      </div>
+      <DataTable
+        className="console__table"
+        scroll={{ labelledBy: `${ids}-title` }}
+        empty={history.length === 0 ? t('console.history.none') : null}
+        columns={[
+          t('console.history.col.started'),
+          t('console.history.col.kiosk'),
+          t('console.history.col.advisor'),
+          t('console.history.col.service'),
+          t('console.history.col.duration'),
+          t('console.history.col.end'),
+          t('console.history.col.quality'),
+        ]}
+      >
+        {history.map((h) => (
+          <tr
+            key={h.callId}
+            data-testid={`history-${h.callId}`}
+            data-verdict={h.quality?.verdict ?? ''}
+          >
+            <td>{format.dateTime(h.startedAt)}</td>
+            <td>{h.kioskName ?? none}</td>
+            <td>{h.advisorName ?? none}</td>
+            <td>{h.serviceName ?? none}</td>
+            <td>{h.durationSeconds === null ? none : formatDuration(h.durationSeconds)}</td>
+            <td>{h.endReason ?? none}</td>
+            <td>
+              {t(
+                h.quality?.verdict
+                  ? `console.verdict.${h.quality.verdict}`
+                  : 'console.verdict.none',
+              )}
+              {h.quality?.reasons.length ? ` (${h.quality.reasons.join(', ')})` : ''}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </ConsoleSection>
+  );
+}
