@@ -4,22 +4,33 @@ import type { types } from 'mediasoup';
 /**
  * Diagnostic only, read from the in-process server through mediasoup's public observer API (no
  * hook in the app): when each peer's video producer was created and when its first keyframe
- * reached the SFU. Enables the producers' 'keyframe' trace event (one worker notification per
- * keyframe). Must be constructed before the server creates its workers.
+ * reached the SFU, and when each transport's DTLS connected. Enables the producers' 'keyframe'
+ * trace event (one worker notification per keyframe); with BENCH_MEDIA_PROBE=1 also 'rtp', until
+ * the first keyframe. Must be constructed before the server creates its workers.
  */
 export class ServerTrace {
   private events: {
     at: number;
     peerId: string;
-    what: 'video producer created' | 'first video keyframe in';
+    what: string;
   }[] = [];
 
   constructor() {
     mediasoup.observer.on('newworker', (worker) =>
       worker.observer.on('newrouter', (router) =>
-        router.observer.on('newtransport', (transport) =>
-          transport.observer.on('newproducer', (producer) => this.watch(producer)),
-        ),
+        router.observer.on('newtransport', (transport) => {
+          transport.observer.on('newproducer', (producer) => this.watch(producer));
+          if (!('dtlsState' in transport)) return; // WebRTC transports only
+          const { peerId, direction } = transport.appData as {
+            peerId?: string;
+            direction?: string;
+          };
+          (transport as types.WebRtcTransport).on('dtlsstatechange', (state) => {
+            if (state !== 'connected') return;
+            const what = `${direction} transport DTLS connected`;
+            this.events.push({ at: Date.now(), peerId: String(peerId), what });
+          });
+        }),
       ),
     );
   }
@@ -43,12 +54,22 @@ export class ServerTrace {
     if (producer.kind !== 'video') return;
     const peerId = String((producer.appData as { peerId?: unknown }).peerId ?? '');
     this.events.push({ at: Date.now(), peerId, what: 'video producer created' });
-    let seen = false;
+    const seen = new Set<string>();
+    const once = (what: string) => {
+      if (seen.has(what)) return;
+      seen.add(what);
+      this.events.push({ at: Date.now(), peerId, what });
+    };
+    // 'rtp' traces every packet: only while looking for the first ones (BENCH_MEDIA_PROBE=1).
+    const probe = process.env.BENCH_MEDIA_PROBE === '1';
     producer.on('trace', (trace) => {
-      if (trace.type !== 'keyframe' || seen) return;
-      seen = true;
-      this.events.push({ at: Date.now(), peerId, what: 'first video keyframe in' });
+      if (trace.type === 'keyframe') once('first video keyframe in');
+      else if (trace.type === 'rtp') {
+        once('first video rtp in');
+        if (seen.has('first video keyframe in'))
+          producer.enableTraceEvent(['keyframe']).catch(() => undefined);
+      }
     });
-    producer.enableTraceEvent(['keyframe']).catch(() => undefined);
+    producer.enableTraceEvent(probe ? ['keyframe', 'rtp'] : ['keyframe']).catch(() => undefined);
   }
 }

@@ -10,6 +10,8 @@ import {
   awaitFirstFrame,
   type FirstFrame,
 } from './firstFrame';
+import { MEDIA_PROBE, armMediaProbe, collectMediaProbe } from './mediaProbe';
+import { ProcSampler } from './procSampler';
 import type { ServerTrace } from './serverTrace';
 import { SignallingTimeline } from './timeline';
 
@@ -109,6 +111,7 @@ export class SfuCalls {
       }
     }
     await Promise.all([armFirstFrame(kiosk.page), armFirstFrame(advisor.page)]);
+    if (MEDIA_PROBE) await Promise.all([armMediaProbe(kiosk.page), armMediaProbe(advisor.page)]);
 
     let callStartedAt = 0;
     const onStarted = () => {
@@ -116,6 +119,8 @@ export class SfuCalls {
     };
     t.server.calls.once('callStarted', onStarted);
     try {
+      const sampler = new ProcSampler();
+      if (MEDIA_PROBE) sampler.start();
       const t0 = Date.now();
       const frames = Promise.all([
         awaitFirstFrame(kiosk.page, 'kiosk', timeoutMs),
@@ -123,8 +128,34 @@ export class SfuCalls {
       ]);
       await button.click();
       const [k, a] = await frames;
+      if (MEDIA_PROBE && process.env.BENCH_MEDIA_PROBE_VERBOSE === '1')
+        console.log(
+          `    cpu ms t0→frames (${Date.now() - t0} ms):`,
+          JSON.stringify(sampler.stop()),
+        );
       const kiosk_ms = k.frameAt - t0;
       const advisor_ms = a.frameAt - t0;
+      const probed = { kiosk: {} as Record<string, number>, advisor: {} as Record<string, number> };
+      if (MEDIA_PROBE) {
+        for (const [side, page] of [
+          ['kiosk', kiosk.page],
+          ['advisor', advisor.page],
+        ] as const) {
+          const probe = await collectMediaProbe(page);
+          for (const [label, at] of Object.entries(probe?.first ?? {}))
+            probed[side][label] = at - t0;
+          if (process.env.BENCH_MEDIA_PROBE_VERBOSE === '1')
+            console.log(
+              `    ${side} sender:`,
+              JSON.stringify({
+                ...probe?.sender,
+                cameraGaps: (probe?.sender.cameraGaps as { at: number; gap: number }[]).map(
+                  (g) => `${g.at - t0}+${g.gap}`,
+                ),
+              }),
+            );
+        }
+      }
       return {
         kiosk_ms,
         advisor_ms,
@@ -133,8 +164,8 @@ export class SfuCalls {
         advisor: a,
         server_call_started_ms: callStartedAt ? callStartedAt - t0 : Number.NaN,
         signalling: {
-          kiosk: this.timelines.kiosk.since(t0),
-          advisor: this.timelines.advisor.since(t0),
+          kiosk: { ...this.timelines.kiosk.since(t0), ...probed.kiosk },
+          advisor: { ...this.timelines.advisor.since(t0), ...probed.advisor },
         },
         server: {
           'server: callStarted emitted': callStartedAt ? callStartedAt - t0 : Number.NaN,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, workerObjectCounts, type TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
@@ -19,6 +19,38 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Keeps every <video> element the page creates, in window.__videos (read by videosLeftBound). */
+async function recordVideos(page: Page): Promise<void> {
+  await page.context().addInitScript(() => {
+    const videos: HTMLVideoElement[] = [];
+    (window as unknown as { __videos: HTMLVideoElement[] }).__videos = videos;
+    const create = Document.prototype.createElement;
+    Document.prototype.createElement = function (this: Document, ...args: [string]) {
+      const element = create.apply(this, args);
+      if (element instanceof HTMLVideoElement) videos.push(element);
+      return element;
+    } as typeof create;
+  });
+}
+
+/**
+ * The views (test ids of the root of each removed tree) of the videos that were removed from the
+ * page but still hold a stream. Such a video stays alive until collected, with a camera frame
+ * from the few the browser shares with every other user of the camera: enough of them and the
+ * camera stops for everyone (bench/call-setup).
+ */
+async function videosLeftBound(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (window as unknown as { __videos: HTMLVideoElement[] }).__videos
+      .filter((video) => !video.isConnected && video.srcObject !== null)
+      .map((video) => {
+        let root: Element = video;
+        while (root.parentElement) root = root.parentElement;
+        return root.getAttribute('data-testid') ?? root.nodeName;
+      }),
+  );
+}
+
 /**
  * A whole call through the real UI: the citizen checks in with their code at the kiosk, the
  * advisor admits them from the agenda, both browsers decode the other's video and receive its
@@ -35,6 +67,8 @@ async function callThroughTheUi(t: TestServer, label: string) {
   try {
     const kiosk = new KioskPage(kioskMachine.page);
     const advisor = new AdvisorPage(advisorMachine.page);
+    await recordVideos(kiosk.page);
+    await recordVideos(advisor.page);
     await kiosk.open(t.url, t.kiosk.token);
     await kiosk.screen('welcome').waitFor();
     await advisor.open(t.url, t.advisor.token);
@@ -57,8 +91,13 @@ async function callThroughTheUi(t: TestServer, label: string) {
 
     const during = await workerObjectCounts(t.server);
     expect(during).toMatchObject({ routers: 1, transports: 4, producers: 4, consumers: 4 });
+    // The waiting screen went when the call started: it let go of the camera the call now uses.
+    const leftInKiosk = await videosLeftBound(kiosk.page);
 
     await advisor.hangUp();
+    await advisor.callView().waitFor({ state: 'detached' });
+    // The call view let go of the advisor's camera, which stays open after the call.
+    const leftInAdvisor = await videosLeftBound(advisor.page);
     // The citizen is offered the survey, skips it, and the kiosk is wiped back to welcome.
     await kiosk.page.getByTestId('kiosk-screen-survey').waitFor();
     await kiosk.skipSurvey();
@@ -68,7 +107,7 @@ async function callThroughTheUi(t: TestServer, label: string) {
       (c) => c.routers === 0,
       5_000,
     );
-    return { atKiosk, atAdvisor, after, appointmentId };
+    return { atKiosk, atAdvisor, after, appointmentId, leftInKiosk, leftInAdvisor };
   } finally {
     await kioskMachine.context.close();
     await advisorMachine.context.close();
@@ -85,13 +124,16 @@ describe('a call between the kiosk and its scheduled advisor', () => {
   });
 
   it('carries video and audio both ways, and leaves nothing on the server after hang-up', async () => {
-    const { atKiosk, atAdvisor, after, appointmentId } = await callThroughTheUi(t, 'udp');
+    const { atKiosk, atAdvisor, after, appointmentId, leftInKiosk, leftInAdvisor } =
+      await callThroughTheUi(t, 'udp');
     expect(atKiosk.framesDecoded).toBeGreaterThan(30);
     expect(atKiosk.audioPacketsReceived).toBeGreaterThan(50);
     expect(atAdvisor.framesDecoded).toBeGreaterThan(30);
     expect(atAdvisor.audioPacketsReceived).toBeGreaterThan(50);
     expect(atKiosk.protocols).toContain('udp');
     expect(after).toEqual({ routers: 0, transports: 0, producers: 0, consumers: 0 });
+    expect(leftInKiosk.filter((view) => view === 'kiosk-screen-waiting')).toEqual([]);
+    expect(leftInAdvisor.filter((view) => view === 'advisor-call')).toEqual([]);
     const row = await t.server.store.db
       .selectFrom('appointments')
       .select('status')

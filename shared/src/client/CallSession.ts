@@ -287,21 +287,32 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.device = device;
 
     // One round trip for all three: the server handles a socket's requests in order, so the
-    // join (which starts this peer over) runs before the transports are created.
-    const [{ producers }, sendInfo, recvInfo] = await Promise.all([
-      this.request(mediaRequests.join, {
-        callId,
-        rtpCapabilities: device.recvRtpCapabilities as RequestOf<
-          typeof mediaRequests.join
-        >['rtpCapabilities'],
-      }),
-      this.request(mediaRequests.createTransport, { callId, direction: 'send' }),
-      this.request(mediaRequests.createTransport, { callId, direction: 'recv' }),
+    // join (which starts this peer over) runs before the transports are created. Each direction
+    // is set up as soon as its own answer arrives: the far side's first picture waits on our
+    // video producer, which needs only the send transport (answered before the receive one).
+    const joined = this.request(mediaRequests.join, {
+      callId,
+      rtpCapabilities: device.recvRtpCapabilities as RequestOf<
+        typeof mediaRequests.join
+      >['rtpCapabilities'],
+    });
+    const sendAnswer = this.request(mediaRequests.createTransport, { callId, direction: 'send' });
+    const recvAnswer = this.request(mediaRequests.createTransport, { callId, direction: 'recv' });
+    await Promise.all([
+      sendAnswer.then((sendInfo) => this.startSending(device, sendInfo)),
+      Promise.all([joined, recvAnswer]).then(([{ producers }, recvInfo]) =>
+        this.startReceiving(device, producers, recvInfo),
+      ),
     ]);
     if (this.closed) return;
-    for (const info of producers) this.announce(info);
+    this.setupDone = true;
+    this.updateState();
+  }
+
+  private async startSending(device: ms.Device, sendInfo: TransportInfo): Promise<void> {
+    if (this.closed) return;
+    const callId = this.callId;
     this.sendTransport = this.wireTransport(device.createSendTransport(transportOptions(sendInfo)));
-    this.recvTransport = this.wireTransport(device.createRecvTransport(transportOptions(recvInfo)));
     this.sendTransport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       this.request(mediaRequests.produce, {
         callId,
@@ -312,21 +323,28 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         paused: appData.paused === true,
       }).then(({ producerId }) => callback({ id: producerId }), errback);
     });
-
-    // Receive first (video before audio): the far side's picture is what the user waits for.
-    const pending = this.pendingProducers.splice(0);
-    pending.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'video' ? -1 : 1));
-    const work: Promise<void>[] = pending.map((info) => this.consume(info.producerId));
     // mediasoup-client negotiates one producer at a time: video first, so the far side's first
     // frame does not wait for the audio negotiation.
     const audio = this.localStream.getAudioTracks()[0];
     const video = this.localStream.getVideoTracks()[0];
+    const work: Promise<void>[] = [];
     if (video && device.canProduce('video')) work.push(this.produce('camera', video));
     if (audio && device.canProduce('audio')) work.push(this.produce('microphone', audio));
     await Promise.all(work);
+  }
+
+  private async startReceiving(
+    device: ms.Device,
+    producers: ProducerInfo[],
+    recvInfo: TransportInfo,
+  ): Promise<void> {
     if (this.closed) return;
-    this.setupDone = true;
-    this.updateState();
+    for (const info of producers) this.announce(info);
+    this.recvTransport = this.wireTransport(device.createRecvTransport(transportOptions(recvInfo)));
+    // Receive first (video before audio): the far side's picture is what the user waits for.
+    const pending = this.pendingProducers.splice(0);
+    pending.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'video' ? -1 : 1));
+    await Promise.all(pending.map((info) => this.consume(info.producerId)));
   }
 
   private listen(): void {
@@ -579,12 +597,14 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 }
 
-function transportOptions(info: {
+interface TransportInfo {
   transportId: string;
   iceParameters: unknown;
   iceCandidates: unknown[];
   dtlsParameters: unknown;
-}): ms.TransportOptions {
+}
+
+function transportOptions(info: TransportInfo): ms.TransportOptions {
   return {
     id: info.transportId,
     iceParameters: info.iceParameters as ms.IceParameters,
