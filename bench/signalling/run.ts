@@ -11,7 +11,8 @@
  * BENCH_WARMUP (20 check-ins), BENCH_SETTLE_MS (5000), BENCH_CPU_PROF (a directory: CPU profiles of
  * both servers while kiosks connect and during the check-ins are written there; read them with
  * `node --import tsx bench/signalling/profile.ts <file>`), BENCH_SERVER_NODE_ARGS (extra node
- * options for the server child), BENCH_CHILD_OUTPUT=1 (echo the server's output).
+ * options for the server child), BENCH_CHILD_OUTPUT=1 (echo the server's output), BENCH_SQL_TIMES
+ * (a file: time per SQL statement, with `--import ./bench/signalling/sqlTimes.ts` as server option).
  */
 import fs from 'node:fs';
 import os from 'node:os';

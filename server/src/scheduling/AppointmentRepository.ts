@@ -1,6 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentStatus, AppointmentView, Outcome } from '@visio/shared/protocol';
-import type { AppointmentRow, AppointmentUpdate, Database, NewAppointment } from '../store';
+import {
+  CompiledQueries,
+  type AppointmentRow,
+  type AppointmentUpdate,
+  type Database,
+  type NewAppointment,
+} from '../store';
 import { TERMINAL_STATUSES } from './AppointmentLifecycle';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -50,8 +56,23 @@ export function toView(row: AppointmentWithNames, openToService: boolean): Appoi
   };
 }
 
+/**
+ * Which waiting citizens may be open to every advisor of their service (see
+ * `WaitingRoom.openToService`), as far as SQL can tell: walk-ins, citizens without an advisor or
+ * whose advisor holds no reservation, and those waiting since the takeover grace began.
+ */
+export interface OpenToService {
+  /** Advisors online and not away: citizens scheduled with them are reserved for them… */
+  reservedFor: readonly string[];
+  /** …unless checked in at or before this instant (ISO 8601, as `checked_in_at` is written). */
+  checkedInAtOrBefore: string;
+}
+
 /** Persistence of appointments and walk-in entries. No rules here: see BookingService and WaitingRoom. */
 export class AppointmentRepository {
+  /** The view queries run on every check-in and queue change: compiled once per shape. */
+  private readonly compiled = new CompiledQueries();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(row: NewAppointment, trx: Db = this.db): Promise<void> {
@@ -59,7 +80,10 @@ export class AppointmentRepository {
   }
 
   async find(id: string, trx: Db = this.db): Promise<AppointmentWithNames | undefined> {
-    return viewQuery(trx).where('a.id', '=', id).executeTakeFirst();
+    const rows = await this.compiled.rows(trx, 'find', [id], () =>
+      viewQuery(trx).where('a.id', '=', id),
+    );
+    return rows[0];
   }
 
   /**
@@ -128,25 +152,38 @@ export class AppointmentRepository {
     );
   }
 
-  /** Appointments of a kiosk still to check in, starting within [from, to). */
-  async checkInCandidates(kioskId: string, from: Date, to: Date): Promise<AppointmentRow[]> {
-    return this.db
-      .selectFrom('appointments')
-      .selectAll()
-      .where('kiosk_id', '=', kioskId)
-      .where('kind', '=', 'appointment')
-      .where('starts_at', '>=', from.toISOString())
-      .where('starts_at', '<', to.toISOString())
-      .execute();
+  /**
+   * Appointments of a kiosk, starting within [from, to), that a code may check in: with their
+   * names, so the one that matches moves on without being read again.
+   */
+  async checkInCandidates(kioskId: string, from: Date, to: Date): Promise<AppointmentWithNames[]> {
+    const [start, end] = [from.toISOString(), to.toISOString()];
+    return this.compiled.rows(
+      this.db,
+      'checkInCandidates',
+      [kioskId, 'appointment', start, end],
+      () =>
+        viewQuery(this.db)
+          .where('a.kiosk_id', '=', kioskId)
+          .where('a.kind', '=', 'appointment')
+          .where('a.starts_at', '>=', start)
+          .where('a.starts_at', '<', end),
+    );
   }
 
   /** The citizen currently waiting at (or in a call from) a kiosk. */
   async activeAtKiosk(kioskId: string): Promise<AppointmentWithNames | undefined> {
-    return viewQuery(this.db)
-      .where('a.kiosk_id', '=', kioskId)
-      .where('a.status', 'in', ['checked_in', 'in_call'])
-      .orderBy('a.checked_in_at', 'desc')
-      .executeTakeFirst();
+    const rows = await this.compiled.rows(
+      this.db,
+      'activeAtKiosk',
+      [kioskId, 'checked_in', 'in_call'],
+      () =>
+        viewQuery(this.db)
+          .where('a.kiosk_id', '=', kioskId)
+          .where('a.status', 'in', ['checked_in', 'in_call'])
+          .orderBy('a.checked_in_at', 'desc'),
+    );
+    return rows[0];
   }
 
   /**
@@ -156,19 +193,41 @@ export class AppointmentRepository {
   async waiting(filter: {
     serviceIds?: readonly string[];
     advisorId?: string;
+    openToService?: OpenToService;
   }): Promise<AppointmentWithNames[]> {
-    const { serviceIds = [], advisorId } = filter;
+    const { serviceIds = [], advisorId, openToService } = filter;
     if (serviceIds.length === 0 && !advisorId) return [];
-    return viewQuery(this.db)
-      .where('a.status', '=', 'checked_in')
-      .where((eb) =>
-        eb.or([
-          ...(serviceIds.length > 0 ? [eb('a.service_id', 'in', [...serviceIds])] : []),
-          ...(advisorId ? [eb('a.advisor_id', '=', advisorId)] : []),
-        ]),
-      )
-      .orderBy('a.checked_in_at')
-      .execute();
+    // Nobody reserved: every waiting citizen is open, no filter needed (and `not in ()` is invalid).
+    const open = openToService && openToService.reservedFor.length > 0 ? openToService : undefined;
+    const shape = `waiting:${serviceIds.length}:${advisorId ? 1 : 0}:${open?.reservedFor.length ?? '-'}`;
+    const parameters = [
+      'checked_in',
+      ...serviceIds,
+      ...(advisorId ? [advisorId] : []),
+      ...(open ? ['walk_in', ...open.reservedFor, open.checkedInAtOrBefore] : []),
+    ];
+    return this.compiled.rows(this.db, shape, parameters, () => {
+      let q = viewQuery(this.db)
+        .where('a.status', '=', 'checked_in')
+        .where((eb) =>
+          eb.or([
+            ...(serviceIds.length > 0 ? [eb('a.service_id', 'in', [...serviceIds])] : []),
+            ...(advisorId ? [eb('a.advisor_id', '=', advisorId)] : []),
+          ]),
+        );
+      if (open) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('a.kind', '=', 'walk_in'),
+            eb('a.advisor_id', 'is', null),
+            eb('a.advisor_id', 'not in', [...open.reservedFor]),
+            eb('a.checked_in_at', 'is', null),
+            eb('a.checked_in_at', '<=', open.checkedInAtOrBefore),
+          ]),
+        );
+      }
+      return q.orderBy('a.checked_in_at');
+    });
   }
 
   async withStatus(status: AppointmentStatus): Promise<AppointmentWithNames[]> {

@@ -68,7 +68,7 @@ export class CheckInService {
   async checkIn(kioskId: string, code: string): Promise<WaitingStatus> {
     const now = this.clock.now();
     this.assertNotLocked(kioskId, now);
-    if ((await this.refs.kioskSite(kioskId))?.outOfService) {
+    if (await this.refs.kioskOutOfService(kioskId)) {
       throw AppError.withReason('UNAVAILABLE', 'out_of_service', 'This kiosk is out of service');
     }
     const active = await this.appointments.activeAtKiosk(kioskId);
@@ -117,9 +117,8 @@ export class CheckInService {
         verdict === 'too_early' ? 'It is too early to check in' : 'It is too late to check in',
       );
     }
-    const row = (await this.appointments.find(match.id))!;
     const updated = await this.waitingRoom.move(
-      row,
+      match,
       'check_in',
       { checked_in_at: now.toISOString() },
       { kind: 'kiosk', id: kioskId },

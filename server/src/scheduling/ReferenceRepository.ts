@@ -37,6 +37,16 @@ export class ReferenceRepository {
     );
   }
 
+  /** Whether a kiosk is out of service (undefined: no such kiosk); checked at every check-in. */
+  async kioskOutOfService(kioskId: string): Promise<boolean | undefined> {
+    const row = await this.db
+      .selectFrom('kiosks')
+      .select('out_of_service')
+      .where('id', '=', kioskId)
+      .executeTakeFirst();
+    return row && row.out_of_service === 1;
+  }
+
   async kioskSite(kioskId: string): Promise<KioskSite | undefined> {
     const row = await this.db
       .selectFrom('kiosks as k')

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { AppointmentWithNames } from './AppointmentRepository';
 
 export interface AppointmentChange {
   appointmentId: string;
@@ -12,6 +13,8 @@ export interface AppointmentChange {
   arrived?: boolean;
   /** Set when the citizen stopped waiting without a call: the kiosk returns to welcome. */
   waitingEnded?: 'no_show' | 'cancelled' | 'expired';
+  /** The appointment as read just after the change, when the emitter has it: no need to read it again. */
+  row?: AppointmentWithNames | undefined;
 }
 
 /** Domain events of the scheduling module; the signalling layer turns them into socket messages. */

@@ -182,9 +182,7 @@ export class WaitingRoom {
   }
 
   async waitingStatus(row: AppointmentWithNames): Promise<WaitingStatus> {
-    const queue = this.openToService(row)
-      ? await this.appointments.waiting({ serviceIds: [row.service_id] })
-      : [];
+    const queue = this.openToService(row) ? await this.openWaiting([row.service_id]) : [];
     return this.statusIn(row, queue);
   }
 
@@ -195,10 +193,27 @@ export class WaitingRoom {
   async queueStatuses(
     serviceIds: readonly string[],
   ): Promise<{ kioskId: string; status: WaitingStatus }[]> {
-    const rows = await this.appointments.waiting({ serviceIds });
-    return rows
-      .filter((r) => this.openToService(r))
-      .map((r) => ({ kioskId: r.kiosk_id, status: this.statusIn(r, rows) }));
+    const rows = await this.openWaiting(serviceIds);
+    return rows.map((r) => ({ kioskId: r.kiosk_id, status: this.statusIn(r, rows) }));
+  }
+
+  /**
+   * The waiting citizens of these services open to the service, oldest first. This runs on every
+   * queue change: SQL leaves out those still reserved for their advisor, who are most of a busy
+   * queue and whose rows would only be read to be dropped. `openToService` has the last word.
+   */
+  private async openWaiting(serviceIds: readonly string[]): Promise<AppointmentWithNames[]> {
+    const reservedFor: string[] = [];
+    for (const advisorId of this.advisors.keys()) {
+      const status = this.advisorStatus(advisorId);
+      if (status !== 'away' && status !== 'offline') reservedFor.push(advisorId);
+    }
+    const graceStart = this.clock.now().getTime() - this.options.takeoverGraceMs;
+    const rows = await this.appointments.waiting({
+      serviceIds,
+      openToService: { reservedFor, checkedInAtOrBefore: new Date(graceStart).toISOString() },
+    });
+    return rows.filter((r) => this.openToService(r));
   }
 
   /** `queue`: the waiting rows of at least the row's service, oldest first. */
@@ -361,6 +376,7 @@ export class WaitingRoom {
       serviceId: row.service_id,
       advisorId: row.advisor_id,
       ...extra,
+      row,
     });
   }
 

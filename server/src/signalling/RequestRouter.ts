@@ -70,7 +70,8 @@ export class RequestRouter<P extends Principal> {
 
   /**
    * One listener per socket for every request (not one per route): thousands of idle kiosks
-   * then cost little memory. The logger child is made only when something is logged.
+   * then cost little memory. Logger children (with redaction, not free) are made only when
+   * something is logged.
    */
   attach(socket: Socket, principal: P): void {
     let socketLog: Logger | undefined;
@@ -79,6 +80,13 @@ export class RequestRouter<P extends Principal> {
         socketId: socket.id,
         principalId: principalId(principal),
       }));
+    const ctx: RequestContext<P> = {
+      principal,
+      socket,
+      get log() {
+        return log();
+      },
+    };
     const { ratePerSecond, burst } = this.rateLimit;
     let tokens = burst;
     let refilledAt = Date.now();
@@ -113,7 +121,7 @@ export class RequestRouter<P extends Principal> {
         reply(fail({ code: 'RATE_LIMITED', message: 'Too many requests; slow down' }));
         return;
       }
-      void this.dispatch(route, args.slice(0, -1), { principal, socket, log: log() }).then(reply);
+      void this.dispatch(route, args.slice(0, -1), ctx).then(reply);
     });
   }
 
@@ -123,15 +131,15 @@ export class RequestRouter<P extends Principal> {
     ctx: RequestContext<P>,
   ): Promise<Ack<unknown>> {
     const name = route.def.name;
-    const requestId = randomUUID();
-    const log = ctx.log.child({ requestId, event: name });
+    let requestLog: Logger | undefined;
+    const log = () => (requestLog ??= ctx.log.child({ requestId: randomUUID(), event: name }));
     if (args.length > 1) {
       return fail({ code: 'INVALID_INPUT', message: `${name} takes exactly one payload argument` });
     }
     const payload = args.length === 0 ? undefined : args[0];
     const size = payloadSize(payload);
     if (size > MAX_REQUEST_BYTES) {
-      log.warn({ size }, 'payload too large');
+      log().warn({ size }, 'payload too large');
       return fail({
         code: 'PAYLOAD_TOO_LARGE',
         message: `Payload exceeds ${MAX_REQUEST_BYTES} bytes`,
@@ -142,22 +150,28 @@ export class RequestRouter<P extends Principal> {
       const details = parsed.error.issues
         .slice(0, 10)
         .map((i) => ({ path: i.path.join('.'), message: i.message }));
-      log.debug({ details }, 'invalid input');
+      log().debug({ details }, 'invalid input');
       return fail({ code: 'INVALID_INPUT', message: `Invalid ${name} payload`, details });
     }
     if (route.roles && !hasRole(ctx.principal, route.roles)) {
-      log.warn('forbidden');
+      log().warn('forbidden');
       return fail({ code: 'FORBIDDEN', message: `Your role may not use ${name}` });
     }
     try {
-      const data = await route.handler(parsed.data, { ...ctx, log });
+      const data = await route.handler(parsed.data, {
+        principal: ctx.principal,
+        socket: ctx.socket,
+        get log() {
+          return log();
+        },
+      });
       return ok(data);
     } catch (error) {
       if (error instanceof AppError) {
-        log.debug({ code: error.code }, 'request refused');
+        log().debug({ code: error.code }, 'request refused');
         return fail(error.toBody());
       }
-      log.error({ err: error }, 'request failed');
+      log().error({ err: error }, 'request failed');
       return fail({ code: 'INTERNAL', message: 'Something went wrong on our side; please retry' });
     }
   }

@@ -57,7 +57,7 @@ export class SchedulingNotifier {
 
   private async onChanged(change: AppointmentChange): Promise<void> {
     const { waitingRoom, appointments } = this.scheduling;
-    const row = await appointments.find(change.appointmentId);
+    const row = change.row ?? (await appointments.find(change.appointmentId));
     if (!row) return;
     const view = waitingRoom.view(row);
 

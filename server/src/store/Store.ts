@@ -4,6 +4,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
 import { initial } from './migrations/0001_initial';
 import { callSurvey } from './migrations/0003_call_survey';
+import { StatementCache } from './StatementCache';
+import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
 
 /** Versioned migrations, in order. Never edit a shipped one: add the next. */
@@ -21,6 +23,8 @@ export interface StoreOptions {
  * Kysely only, so a PostgresDialect can be dropped in here for several server nodes.
  */
 export class Store {
+  private checkpointer: WalCheckpointer | undefined;
+
   private constructor(
     readonly db: Kysely<Database>,
     private readonly sqlite: SQLite.Database,
@@ -33,9 +37,13 @@ export class Store {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new StatementCache(sqlite) }),
+    });
     const store = new Store(db, sqlite);
     await store.migrate();
+    if (options.sqliteFile !== ':memory:')
+      store.checkpointer = new WalCheckpointer(sqlite, options.sqliteFile);
     return store;
   }
 
@@ -60,6 +68,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     await this.db.destroy();
   }
 }
