@@ -15,6 +15,8 @@ export interface Target {
   advisorAuth(advisor: SeededAdvisor): Record<string, string>;
   /** The event the advisor receives when their citizen has checked in. */
   arrivedEvent: string;
+  /** The event telling advisors to reload their queue (each costs an advisor two requests). */
+  queueChangedEvent?: string;
   /** The check-in request of a kiosk: event name and payload. */
   checkIn(kiosk: SeededKiosk, advisor: SeededAdvisor): [string, unknown];
   ackOk(ack: unknown): boolean;
@@ -27,6 +29,7 @@ export function visioTarget(url: string): Target {
     kioskAuth: (k) => ({ token: k.token }),
     advisorAuth: (a) => ({ token: a.token }),
     arrivedEvent: staffSchedulingEvents.citizenArrived.name,
+    queueChangedEvent: staffSchedulingEvents.queueChanged.name,
     checkIn: (k) => [kioskSchedulingRequests.checkIn.name, { code: k.appointment!.code }],
     ackOk: (ack) => (ack as { ok?: unknown } | undefined)?.ok === true,
   };
@@ -64,6 +67,8 @@ export interface CheckInTally {
   duplicates: number;
   /** Notifications about no check-in of this run. */
   unexpected: number;
+  /** `queueChangedEvent`s heard, all advisor sockets together (not awaited by `settle`). */
+  queueChanged: number;
   /** Arrival − send, ms, of the check-ins notified to the right advisor, in the order sent. */
   latenciesMs: number[];
   /** Ack − send, ms. */
@@ -76,7 +81,7 @@ export class Harness {
   private readonly advisorSockets: (Socket | undefined)[] = [];
   private readonly kioskSockets = new Map<number, Socket>();
   private readonly records = new Map<string, CheckInRecord>();
-  private readonly extra = { misrouted: 0, duplicates: 0, unexpected: 0 };
+  private readonly extra = { misrouted: 0, duplicates: 0, unexpected: 0, queueChanged: 0 };
   private readonly failures: string[] = [];
 
   constructor(
@@ -96,6 +101,8 @@ export class Harness {
         this.target.advisorAuth(this.advisors[i]!),
       );
       socket.on(this.target.arrivedEvent, (payload: unknown) => this.onArrived(i, payload));
+      const { queueChangedEvent } = this.target;
+      if (queueChangedEvent) socket.on(queueChangedEvent, () => (this.extra.queueChanged += 1));
       this.advisorSockets[i] = socket;
     });
   }
@@ -190,6 +197,7 @@ export class Harness {
     this.extra.misrouted = 0;
     this.extra.duplicates = 0;
     this.extra.unexpected = 0;
+    this.extra.queueChanged = 0;
     this.failures.length = 0;
   }
 

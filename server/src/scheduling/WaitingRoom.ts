@@ -193,8 +193,23 @@ export class WaitingRoom {
   async queueStatuses(
     serviceIds: readonly string[],
   ): Promise<{ kioskId: string; status: WaitingStatus }[]> {
+    return (await this.serviceQueues(serviceIds)).statuses;
+  }
+
+  /**
+   * Each service's queue as all its advisors see it in their own (everyone open to the service,
+   * oldest first: an advisor's list adds only their own appointments), and the waiting status of
+   * each of those citizens, from one query.
+   */
+  async serviceQueues(serviceIds: readonly string[]): Promise<{
+    queues: Map<string, AppointmentView[]>;
+    statuses: { kioskId: string; status: WaitingStatus }[];
+  }> {
     const rows = await this.openWaiting(serviceIds);
-    return rows.map((r) => ({ kioskId: r.kiosk_id, status: this.statusIn(r, rows) }));
+    const queues = new Map(serviceIds.map((id) => [id, [] as AppointmentView[]]));
+    for (const r of rows) queues.get(r.service_id)?.push(toView(r, true));
+    const statuses = rows.map((r) => ({ kioskId: r.kiosk_id, status: this.statusIn(r, rows) }));
+    return { queues, statuses };
   }
 
   /**

@@ -179,6 +179,33 @@ describe('WaitingRoom queue places', () => {
     expect((await room.waitingStatus((await appointments.find('reserved'))!)).position).toBeNull();
   });
 
+  it("gives each service's queue as all its advisors see it, from the same rows", async () => {
+    const openInA = (await appointments.waiting({ serviceIds: [A] }))
+      .filter((r) => room.openToService(r))
+      .map((r) => room.view(r));
+    rowsRead = [];
+    const { queues, statuses } = await room.serviceQueues([A, B, 'nobody-waiting']);
+    expect(queues.get(A)).toEqual(openInA);
+    expect(queues.get(A)!.map((v) => [v.id, v.openToService])).toEqual([
+      ['grace-over', true],
+      ['grace-just-over', true],
+      ['walk-in', true],
+      ['advisor-offline', true],
+      ['advisor-away', true],
+    ]);
+    expect(queues.get(B)!.map((v) => v.id)).toEqual(['other-service']);
+    expect(queues.get('nobody-waiting')).toEqual([]);
+    expect(statuses.map((s) => [s.status.appointmentId, s.status.position])).toEqual([
+      ['grace-over', 1],
+      ['other-service', 1],
+      ['grace-just-over', 2],
+      ['walk-in', 3],
+      ['advisor-offline', 4],
+      ['advisor-away', 5],
+    ]);
+    expect(rowsRead).toEqual([6]);
+  });
+
   it('reads every waiting row again when no advisor holds a reservation', async () => {
     room.advisorDisconnected('held');
     room.advisorDisconnected('busy');
