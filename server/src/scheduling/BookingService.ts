@@ -9,7 +9,7 @@ import {
 import type { StaffPrincipal } from '../auth/Principal';
 import type { AuditLog, Database } from '../store';
 import { nextStatus } from './AppointmentLifecycle';
-import { AppointmentRepository, toView } from './AppointmentRepository';
+import { AppointmentRepository, toView, type AppointmentWithNames } from './AppointmentRepository';
 import { checkBooking } from './BookingRules';
 import type { CheckInCodes } from './CheckInCodes';
 import type { ReferenceRepository } from './ReferenceRepository';
@@ -143,7 +143,11 @@ export class BookingService {
       );
     });
     const row = (await this.appointments.find(id))!;
-    this.emitChanged(row);
+    // Moved to a colleague: the advisor it was booked with drops it from their agenda.
+    this.emitChanged(row, {
+      previousAdvisorId:
+        before.advisor_id && before.advisor_id !== row.advisor_id ? before.advisor_id : undefined,
+    });
     return toView(row, false);
   }
 
@@ -166,7 +170,10 @@ export class BookingService {
       details: { from: current.status },
     });
     const row = (await this.appointments.find(id))!;
-    this.emitChanged(row, current.status === 'checked_in' ? 'cancelled' : undefined);
+    const wasWaiting = current.status === 'checked_in';
+    this.emitChanged(row, { waitingEnded: wasWaiting ? 'cancelled' : undefined });
+    // A waiting citizen leaves their service's queue: colleagues and the kiosks behind are told.
+    if (wasWaiting) this.events.emit('queuesChanged', { serviceIds: [row.service_id] });
     return toView(row, false);
   }
 
@@ -219,15 +226,20 @@ export class BookingService {
   }
 
   private emitChanged(
-    row: { id: string; kiosk_id: string; service_id: string; advisor_id: string | null },
-    waitingEnded?: 'cancelled',
+    row: AppointmentWithNames,
+    options: {
+      waitingEnded?: 'cancelled' | undefined;
+      previousAdvisorId?: string | undefined;
+    } = {},
   ): void {
     this.events.emit('changed', {
       appointmentId: row.id,
       kioskId: row.kiosk_id,
       serviceId: row.service_id,
       advisorId: row.advisor_id,
-      ...(waitingEnded ? { waitingEnded } : {}),
+      row,
+      ...(options.waitingEnded ? { waitingEnded: options.waitingEnded } : {}),
+      ...(options.previousAdvisorId ? { previousAdvisorId: options.previousAdvisorId } : {}),
     });
   }
 }
