@@ -52,8 +52,8 @@ export class SfuCalls {
     const kiosk = new KioskPage(kioskMachine.page);
     const advisor = new AdvisorPage(advisorMachine.page);
     const timelines = {
-      kiosk: new SignallingTimeline(kiosk.page),
-      advisor: new SignallingTimeline(advisor.page),
+      kiosk: await SignallingTimeline.attach(kioskMachine.context, kiosk.page),
+      advisor: await SignallingTimeline.attach(advisorMachine.context, advisor.page),
     };
     for (const page of [kiosk.page, advisor.page]) {
       page.on('pageerror', (error) =>
@@ -164,8 +164,8 @@ export class SfuCalls {
         advisor: a,
         server_call_started_ms: callStartedAt ? callStartedAt - t0 : Number.NaN,
         signalling: {
-          kiosk: { ...this.timelines.kiosk.since(t0), ...probed.kiosk },
-          advisor: { ...this.timelines.advisor.since(t0), ...probed.advisor },
+          kiosk: { ...(await this.timelines.kiosk.since(t0)), ...probed.kiosk },
+          advisor: { ...(await this.timelines.advisor.since(t0)), ...probed.advisor },
         },
         server: {
           'server: callStarted emitted': callStartedAt ? callStartedAt - t0 : Number.NaN,
@@ -193,8 +193,7 @@ export class SfuCalls {
       await new Promise((r) => setTimeout(r, 20));
     }
     await dismissOutcomeDialog(advisor.page);
-    this.timelines.kiosk.reset();
-    this.timelines.advisor.reset();
+    await Promise.all([this.timelines.kiosk.reset(), this.timelines.advisor.reset()]);
     this.serverTrace.reset();
   }
 

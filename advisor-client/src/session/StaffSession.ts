@@ -219,9 +219,9 @@ export class StaffSession {
 
   /** Opens camera + microphone (again, after a failure). */
   async openDevices(): Promise<MediaStream | null> {
-    const { localStream, openingDevices } = this.store.get();
-    if (localStream?.getTracks().some((t) => t.readyState === 'live')) return localStream;
-    if (openingDevices || this.closed) return null;
+    const live = this.liveLocalStream();
+    if (live) return live;
+    if (this.store.get().openingDevices || this.closed) return null;
     this.store.set({ openingDevices: true });
     try {
       const stream = await acquireLocalMedia();
@@ -369,12 +369,23 @@ export class StaffSession {
     if (current) this.endCallLocally(null, 'hangup');
 
     const desk = new CallDesk(call.callId, this.signalling, this.options.token);
+    // The media set-up starts first: CallSession sends its first requests from the microtasks
+    // that follow, and React renders the call view for the store change below in a microtask
+    // queued after them, so they leave before that render (10-30 ms) instead of after it. The
+    // citizen's first picture waits on our video producer.
+    const ready = this.liveLocalStream();
+    const session = ready ? this.startMedia(call, desk, ready) : null;
     desk.start();
-    this.store.set({ call, callDesk: desk, endedNotice: null });
+    this.store.set({ call, callDesk: desk, callSession: session, endedNotice: null });
     this.agenda?.closeOutcome();
     this.announce('announce.callStarted', { name: call.peerName });
+    if (session) return;
     const localStream = (await this.openDevices()) ?? new MediaStream();
     if (this.store.get().call?.callId !== call.callId) return; // ended while devices opened
+    this.store.set({ callSession: this.startMedia(call, desk, localStream) });
+  }
+
+  private startMedia(call: CallStarted, desk: CallDesk, localStream: MediaStream): CallSession {
     const session = new CallSession({
       signalling: this.signalling,
       callId: call.callId,
@@ -390,8 +401,14 @@ export class StaffSession {
       if (!sharing) this.stopScreenTrack();
     });
     desk.attachMedia(session);
-    this.store.set({ callSession: session });
     session.start().catch((error: unknown) => console.warn('call media setup failed', error));
+    return session;
+  }
+
+  /** The camera and microphone opened earlier, if they still run. */
+  private liveLocalStream(): MediaStream | null {
+    const { localStream } = this.store.get();
+    return localStream?.getTracks().some((t) => t.readyState === 'live') ? localStream : null;
   }
 
   private onCallFailed(callId: string): void {
