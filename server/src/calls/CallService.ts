@@ -65,7 +65,12 @@ export class CallService extends EventEmitter<CallServiceEvents> {
    * (exactly one advisor wins a race), then the call starts between that kiosk and this advisor.
    * If the call cannot start, the citizen goes back to waiting in the same place.
    */
-  async admit(advisor: StaffPrincipal, appointmentId: string): Promise<Call> {
+  async admit(
+    advisor: StaffPrincipal,
+    appointmentId: string,
+    /** The advisor's socket (tab) that admitted: the call's media runs there. */
+    socketId?: string,
+  ): Promise<Call> {
     if (!this.links) throw new AppError('UNAVAILABLE', 'Appointments are not enabled');
     if (this.callOfParty.has(advisor.staffId))
       throw AppError.withReason('CONFLICT', 'advisor_in_call', 'You are already in a call');
@@ -74,6 +79,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       return await this.startCall(advisor, row.kiosk_id, {
         appointmentId: row.id,
         serviceId: row.service_id,
+        advisorSocketId: socketId,
       });
     } catch (error) {
       await this.links.waitingRoom.release(row.id);
@@ -92,7 +98,11 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   async startCall(
     advisor: StaffPrincipal,
     kioskId: string,
-    context: { appointmentId?: string; serviceId?: string } = {},
+    context: {
+      appointmentId?: string;
+      serviceId?: string;
+      advisorSocketId?: string | undefined;
+    } = {},
   ): Promise<Call> {
     const kiosk = await this.directory.getKiosk(kioskId);
     if (!kiosk) throw new AppError('NOT_FOUND', 'No such kiosk');
@@ -124,6 +134,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         context.appointmentId,
         context.serviceId,
       );
+      if (context.advisorSocketId) call.setMediaSocket(advisor.staffId, context.advisorSocketId);
       this.calls.set(callId, call);
       this.callOfParty.set(kioskId, call);
       this.callOfParty.set(advisor.staffId, call);

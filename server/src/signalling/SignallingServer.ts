@@ -232,18 +232,48 @@ export class SignallingServer {
         );
         const room = this.staffNsp.adapter.rooms.get(partyRoom(principal.staffId));
         if (!room || room.size === 0) calls.partyDisconnected(principal.staffId);
+        else this.moveCallFrom(socket, principal.staffId, room);
         if (scheduling && isAdvisor) scheduling.waitingRoom.advisorDisconnected(principal.staffId);
       });
       this.log.info({ staffId: principal.staffId, socketId: socket.id }, 'staff connected');
     });
   }
 
-  /** A party that comes back while its call is running is told again, so a reloaded page resumes. */
+  /**
+   * A party that comes back while its call is running is told again, so a reloaded page resumes
+   * and its media runs from this socket on. Another tab opened while the call's own tab is still
+   * connected stays out of the call: its media:join would cut the call's tab off.
+   */
   private onPartyConnected(socket: Socket, id: string): void {
     const { calls } = this.deps;
-    calls.partyReconnected(id);
     const call = calls.activeCallOf(id);
-    if (call) emit(socket, callEvents.started, this.callStartedPayload(call, id));
+    const owner = call?.mediaSocketOf(id);
+    if (call && owner && owner !== socket.id && socket.nsp.sockets.has(owner)) return;
+    calls.partyReconnected(id);
+    if (!call) return;
+    call.setMediaSocket(id, socket.id);
+    emit(socket, callEvents.started, this.callStartedPayload(call, id));
+  }
+
+  /**
+   * The tab running an advisor's call went while others stay open: the newest one takes the call
+   * (the same tab, reconnected, already runs it and ignores the repeat).
+   */
+  private moveCallFrom(gone: Socket, staffId: string, room: Set<string>): void {
+    const call = this.deps.calls.activeCallOf(staffId);
+    if (!call || call.mediaSocketOf(staffId) !== gone.id) return;
+    const newest = this.staffNsp.sockets.get([...room].at(-1)!);
+    if (!newest) return;
+    call.setMediaSocket(staffId, newest.id);
+    emit(newest, callEvents.started, this.callStartedPayload(call, staffId));
+  }
+
+  /** Where the advisor hears a call started: the tab that admitted, else all their tabs. */
+  private advisorCallTarget(call: Call) {
+    const owner = call.mediaSocketOf(call.advisorId);
+    return (
+      (owner && this.staffNsp.sockets.get(owner)) || this.staffNsp.to(partyRoom(call.advisorId))
+    );
   }
 
   private callStartedPayload(call: Call, forId: string): PayloadOf<typeof callEvents.started> {
@@ -273,7 +303,11 @@ export class SignallingServer {
 
     calls.on('callStarted', ({ call }) => {
       emit(toKiosk(call), callEvents.started, this.callStartedPayload(call, call.kioskId));
-      emit(toAdvisor(call), callEvents.started, this.callStartedPayload(call, call.advisorId));
+      emit(
+        this.advisorCallTarget(call),
+        callEvents.started,
+        this.callStartedPayload(call, call.advisorId),
+      );
       void kioskChanged(call.kioskId);
     });
     calls.on('callEnded', ({ call, reason, endedBy }) => {

@@ -54,8 +54,8 @@ export function registerStaffScheduling(
     )
     .on(
       staffSchedulingRequests.admit,
-      async ({ appointmentId }, { principal }) => ({
-        callId: (await calls.admit(principal, appointmentId)).id,
+      async ({ appointmentId }, { principal, socket }) => ({
+        callId: (await calls.admit(principal, appointmentId, socket.id)).id,
       }),
       advisorOnly,
     )
