@@ -3,7 +3,7 @@ import { api, onSessionRefused } from '../api';
 import { DEFAULT_LANGUAGE, translate, type Language } from '../i18n/translate';
 import { forgetStaffToken } from './staffToken';
 import { StaffSession, type StaffPrincipal } from './StaffSession';
-import { Store } from './Store';
+import { Store } from '@visio/shared/ui';
 
 export type AuthState =
   | { readonly status: 'checking' }

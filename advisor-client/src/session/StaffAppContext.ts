@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { StaffApp, StaffAppState } from './StaffApp';
-import { useStore } from './Store';
+import { useStore } from '@visio/shared/ui';
 
 export const StaffAppContext = createContext<StaffApp | null>(null);
 

@@ -27,7 +27,7 @@ import { ArrivalAlert } from '../features/agenda/ArrivalAlert';
 import { KioskDirectory } from '../features/kiosks/KioskDirectory';
 import type { ErrorContext } from '../i18n/errorMessage';
 import type { MessageKey, MessageParams, Translate } from '../i18n/translate';
-import { Store } from './Store';
+import { Store } from '@visio/shared/ui';
 import { isView, viewsFor, type View } from './views';
 
 export type Connection = 'connecting' | 'online' | 'offline' | 'unauthorized';

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { StaffSession, StaffState } from './StaffSession';
-import { useStore } from './Store';
+import { useStore } from '@visio/shared/ui';
 
 export const StaffSessionContext = createContext<StaffSession | null>(null);
 

@@ -7,7 +7,7 @@ import {
   type ChatMessage,
   type DocumentInfo,
 } from '@visio/shared/protocol';
-import { Store } from './Store';
+import { Store } from '@visio/shared/ui';
 
 /** Why a document was refused; the screens translate these. */
 export type DocumentProblemReason =

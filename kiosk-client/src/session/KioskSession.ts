@@ -44,7 +44,7 @@ import {
   type KioskMachineState,
   type KioskScreen,
 } from './kioskMachine';
-import { Store } from './Store';
+import { Store } from '@visio/shared/ui';
 
 export interface Announcement {
   readonly key: MessageKey;

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { KioskSession, KioskState } from './KioskSession';
-import { useStore } from './Store';
+import { useStore } from '@visio/shared/ui';
 
 export const KioskSessionContext = createContext<KioskSession | null>(null);
 

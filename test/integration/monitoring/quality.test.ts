@@ -115,6 +115,21 @@ async function callWithMedia(kiosk: SignallingClient, advisor: SignallingClient)
   };
 }
 
+/** The quality summary stored with the call's record, once the call's end has written it. */
+async function storedSummary(callId: string) {
+  const row = await eventually(
+    () =>
+      t.server.store.db
+        .selectFrom('call_records')
+        .select('quality')
+        .where('id', '=', callId)
+        .where('quality', 'is not', null)
+        .executeTakeFirst(),
+    'the quality summary to be stored',
+  );
+  return QualitySummarySchema.parse(JSON.parse(row.quality!));
+}
+
 describe('call quality', () => {
   it('samples a live call for the console, merges the browsers’ reports and stores a summary at the end', async () => {
     const tech = await client('/staff', t.technician.token);
@@ -262,17 +277,7 @@ describe('call quality', () => {
     await advisor.request(callRequests.hangup, { callId });
     expect(await ended).toMatchObject({ endReason: 'hangup' });
 
-    const row = await eventually(
-      () =>
-        t.server.store.db
-          .selectFrom('call_records')
-          .select('quality')
-          .where('id', '=', callId)
-          .where('quality', 'is not', null)
-          .executeTakeFirst(),
-      'the quality summary to be stored',
-    );
-    const summary = QualitySummarySchema.parse(JSON.parse(row.quality!));
+    const summary = await storedSummary(callId);
     expect(summary).toMatchObject({ version: 1, verdict: 'poor', reasons: ['packet_loss'] });
     expect(summary.samples).toBeGreaterThanOrEqual(2);
     expect(summary.setupSeconds).not.toBeNull();
@@ -326,17 +331,7 @@ describe('call quality', () => {
     expect(reads()).toBe(1);
 
     await advisor.request(callRequests.hangup, { callId });
-    const row = await eventually(
-      () =>
-        t.server.store.db
-          .selectFrom('call_records')
-          .select('quality')
-          .where('id', '=', callId)
-          .where('quality', 'is not', null)
-          .executeTakeFirst(),
-      'the quality summary to be stored',
-    );
-    const summary = QualitySummarySchema.parse(JSON.parse(row.quality!));
+    const summary = await storedSummary(callId);
     expect(summary).toMatchObject({ verdict: 'poor', reasons: ['packet_loss'] });
     expect(summary.samples).toBeGreaterThanOrEqual(1);
     expect(summary.flows.advisorToKiosk.audio?.packetLossPercent).toEqual({ avg: 10, p95: 10 });
@@ -406,17 +401,7 @@ describe('call quality', () => {
     const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await kioskStarted;
     await advisor.request(callRequests.hangup, { callId });
-    const row = await eventually(
-      () =>
-        t.server.store.db
-          .selectFrom('call_records')
-          .select('quality')
-          .where('id', '=', callId)
-          .where('quality', 'is not', null)
-          .executeTakeFirst(),
-      'the quality summary to be stored',
-    );
-    expect(QualitySummarySchema.parse(JSON.parse(row.quality!))).toMatchObject({
+    expect(await storedSummary(callId)).toMatchObject({
       verdict: null,
       setupSeconds: null,
     });

@@ -10,7 +10,7 @@ import {
   type Outcome,
 } from '@visio/shared/protocol';
 import { api } from '../../api';
-import { Store } from '../../session/Store';
+import { Store } from '@visio/shared/ui';
 
 export type Availability = 'available' | 'away';
 

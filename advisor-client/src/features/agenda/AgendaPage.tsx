@@ -1,4 +1,4 @@
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { DevicePanel } from '../devices/DevicePanel';
 import type { Agenda } from './Agenda';
 import { AgendaProblemAlert } from './AgendaProblemAlert';

@@ -1,7 +1,7 @@
 import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import type { Agenda, AgendaProblem } from './Agenda';
 
 function problemKey(problem: AgendaProblem): MessageKey {

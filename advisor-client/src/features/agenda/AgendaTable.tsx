@@ -6,7 +6,7 @@ import { Button } from '../../primitives/Button';
 import { DataTable } from '../../primitives/DataTable';
 import { ServiceSwatch } from '../../primitives/ServiceSwatch';
 import { formatClock, useNow } from '../../primitives/useNow';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { useStaffState } from '../../session/StaffSessionContext';
 import type { Agenda } from './Agenda';
 import { browserZone } from '../booking/localDay';

@@ -1,6 +1,6 @@
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { useStaffState } from '../../session/StaffSessionContext';
 import type { Agenda } from './Agenda';
 import { admissible } from './AgendaTable';

@@ -1,5 +1,5 @@
 import { useT } from '../../i18n/useT';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { useStaffState } from '../../session/StaffSessionContext';
 import type { Agenda } from './Agenda';
 

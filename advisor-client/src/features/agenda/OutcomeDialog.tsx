@@ -2,7 +2,7 @@ import { OutcomeSchema, type AppointmentView } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import type { Agenda } from './Agenda';
 
 /** After a call: how did it end? One click records it; "Later" leaves a button in the agenda. */

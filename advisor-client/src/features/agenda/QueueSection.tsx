@@ -2,7 +2,7 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { ServiceSwatch } from '../../primitives/ServiceSwatch';
 import { formatClock, useNow } from '../../primitives/useNow';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { useStaffState } from '../../session/StaffSessionContext';
 import type { Agenda } from './Agenda';
 

@@ -9,7 +9,7 @@ import {
 } from '@visio/shared/protocol';
 import { api } from '../../api';
 import type { MessageKey } from '../../i18n/translate';
-import { Store } from '../../session/Store';
+import { Store } from '@visio/shared/ui';
 import { addDays, dayOf, startOfDay } from './localDay';
 
 export interface BookingProblem {

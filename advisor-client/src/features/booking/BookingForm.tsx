@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ReferenceData } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { kioskZone, type BookingDesk } from './BookingDesk';
 import { bookingErrorText, FIELD_LABELS } from './bookingErrors';
 import { browserZone, dayOf, localInstant, nextQuarterHour, timeOf } from './localDay';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/useT';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { BookingDesk } from './BookingDesk';
 import { bookingErrorText } from './bookingErrors';
 import { BookingForm } from './BookingForm';

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { kioskZone, type BookingDesk, type Convocation } from './BookingDesk';
 
 /** The check-in code as an SVG QR code, ready for an <img> (and sharp on paper). */

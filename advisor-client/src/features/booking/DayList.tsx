@@ -6,7 +6,7 @@ import { Button } from '../../primitives/Button';
 import { DataTable } from '../../primitives/DataTable';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
 import { ServiceSwatch } from '../../primitives/ServiceSwatch';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { StatusBadge } from '../agenda/StatusBadge';
 import type { BookingDesk } from './BookingDesk';
 import { bookingErrorText } from './bookingErrors';

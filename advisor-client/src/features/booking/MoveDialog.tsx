@@ -3,7 +3,7 @@ import type { AppointmentView, MoveAppointment, ReferenceData } from '@visio/sha
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { kioskZone, type BookingDesk } from './BookingDesk';
 import { bookingErrorText } from './bookingErrors';
 import { choicesFor } from './BookingForm';

@@ -13,7 +13,7 @@ import {
   type ErrorCode,
   type Id,
 } from '@visio/shared/protocol';
-import { Store } from '../../session/Store';
+import { Store } from '@visio/shared/ui';
 import { NetworkQuality, UNKNOWN_QUALITY, type SideQuality } from './NetworkQuality';
 
 export const ACCEPTED_DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;

@@ -6,13 +6,12 @@ import { Icon } from '../../primitives/Icon';
 import { ToggleButton } from '../../primitives/ToggleButton';
 import { VideoView } from '../../primitives/VideoView';
 import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
-import { useStore } from '../../session/Store';
 import type { CallDesk } from './CallDesk';
 import { ChatPanel } from './ChatPanel';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
 import { QualityIndicator } from './QualityIndicator';
-import { useCallSnapshot } from '@visio/shared/ui';
+import { MicCameraToggles, useCallSnapshot, useStore } from '@visio/shared/ui';
 
 const STATE_TEXT = {
   connecting: 'call.state.connecting',
@@ -102,24 +101,17 @@ export function CallView() {
             </figure>
           </div>
           <div className="controls" role="group" aria-label={t('call.controls')}>
-            <ToggleButton
-              testId="toggle-mic"
-              label={t('call.mic')}
-              pressedText={t('call.mic.off')}
-              pressed={micMuted}
-              onPressedChange={(muted) => session.setMicrophoneMuted(muted)}
-              icon={<Icon name="microphone" />}
-              pressedIcon={<Icon name="microphoneOff" />}
-              disabled={!callSession}
-            />
-            <ToggleButton
-              testId="toggle-camera"
-              label={t('call.camera')}
-              pressedText={t('call.camera.off')}
-              pressed={cameraOff}
-              onPressedChange={(off) => session.setCameraOff(off)}
-              icon={<Icon name="camera" />}
-              pressedIcon={<Icon name="cameraOff" />}
+            <MicCameraToggles
+              labels={{
+                mic: t('call.mic'),
+                micOff: t('call.mic.off'),
+                camera: t('call.camera'),
+                cameraOff: t('call.camera.off'),
+              }}
+              micMuted={micMuted}
+              cameraOff={cameraOff}
+              onMicMutedChange={(muted) => session.setMicrophoneMuted(muted)}
+              onCameraOffChange={(off) => session.setCameraOff(off)}
               disabled={!callSession}
             />
             {canShare ? (

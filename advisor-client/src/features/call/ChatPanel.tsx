@@ -3,7 +3,7 @@ import { MAX_CHAT_TEXT } from '@visio/shared/protocol';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import type { CallDesk } from './CallDesk';
 
 /** Real-time text beside the voice (EN 301 549 6.2): the citizen sees every keystroke. */

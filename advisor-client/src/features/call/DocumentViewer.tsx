@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { DocumentInfo } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import type { CallDesk } from './CallDesk';
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];

@@ -1,7 +1,7 @@
 import { useId, useRef } from 'react';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { ACCEPTED_DOCUMENT_TYPES, type CallDesk } from './CallDesk';
 import { DocumentViewer } from './DocumentViewer';
 

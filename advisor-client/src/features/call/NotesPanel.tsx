@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useT } from '../../i18n/useT';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import type { CallDesk } from './CallDesk';
 
 /** The advisor's private notes: kept in this tab's memory only, erased with the call. */

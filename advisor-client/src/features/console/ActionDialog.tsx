@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import type { ConsoleAction, TechConsole } from './TechConsole';
 
 const MIN = 3;

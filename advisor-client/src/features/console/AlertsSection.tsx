@@ -2,7 +2,7 @@ import type { Alert } from '@visio/shared/protocol';
 import type { MessageKey } from '../../i18n/translate';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { ConsoleSection } from './ConsoleSection';
 import type { TechConsole } from './TechConsole';
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Translate } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { useStaffSession } from '../../session/StaffSessionContext';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { ActionDialog } from './ActionDialog';
 import { AlertsSection, alertKey } from './AlertsSection';
 import { FleetSection } from './FleetSection';

@@ -5,7 +5,7 @@ import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { DataTable } from '../../primitives/DataTable';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { ConsoleSection } from './ConsoleSection';
 import type { ConsoleAction, TechConsole } from './TechConsole';
 

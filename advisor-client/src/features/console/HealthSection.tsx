@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { DataTable } from '../../primitives/DataTable';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { formatDuration } from './duration';
 import { ConsoleSection } from './ConsoleSection';
 import type { TechConsole } from './TechConsole';

@@ -3,7 +3,7 @@ import type { QualityVerdict } from '@visio/shared/protocol';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { DataTable } from '../../primitives/DataTable';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { formatDuration } from './duration';
 import { ConsoleSection } from './ConsoleSection';
 import type { TechConsole } from './TechConsole';

@@ -4,7 +4,7 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { DataTable } from '../../primitives/DataTable';
 import { Sparkline } from '../../primitives/Sparkline';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { formatDuration } from './duration';
 import { ConsoleSection } from './ConsoleSection';
 import type { ConsoleAction, TechConsole } from './TechConsole';

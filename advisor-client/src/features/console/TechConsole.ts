@@ -13,7 +13,7 @@ import {
   type QualitySample,
   type QualityVerdict,
 } from '@visio/shared/protocol';
-import { Store } from '../../session/Store';
+import { Store } from '@visio/shared/ui';
 
 /** Samples kept per live call for its charts (a few minutes at the server's sampling rate). */
 const MAX_SAMPLES = 60;

@@ -6,7 +6,7 @@ import {
   type ErrorCode,
   type KioskStatus,
 } from '@visio/shared/protocol';
-import { Store } from '../../session/Store';
+import { Store } from '@visio/shared/ui';
 
 export interface KioskDirectoryState {
   readonly kiosks: readonly KioskStatus[];

@@ -6,7 +6,7 @@ import {
   type StaffRole,
 } from '@visio/shared/protocol';
 import { api } from '../../api';
-import { Store } from '../../session/Store';
+import { Store } from '@visio/shared/ui';
 
 export interface FleetProblem {
   readonly code: ErrorCode;

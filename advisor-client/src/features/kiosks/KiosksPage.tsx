@@ -6,7 +6,7 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { DataTable } from '../../primitives/DataTable';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
-import { Store, useStore } from '../../session/Store';
+import { Store, useStore } from '@visio/shared/ui';
 import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
 import { EnrolmentCodePanel } from './EnrolmentCodePanel';
 import type { KioskDirectoryState } from './KioskDirectory';

@@ -6,10 +6,9 @@ import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Icon } from '../../primitives/Icon';
-import { ToggleButton } from '../../primitives/ToggleButton';
 import { VideoView } from '../../primitives/VideoView';
 import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
-import { useCallSnapshot } from '@visio/shared/ui';
+import { MicCameraToggles, useCallSnapshot } from '@visio/shared/ui';
 
 const STATE_TEXT = {
   connecting: 'call.state.connecting',
@@ -105,24 +104,17 @@ export function CallScreen() {
             onChange={(event) => setVolume(Number(event.target.value))}
           />
         </label>
-        <ToggleButton
-          testId="toggle-mic"
-          label={t('call.mic')}
-          pressedText={t('call.mic.off')}
-          pressed={micMuted}
-          onPressedChange={(muted) => session.setMicrophoneMuted(muted)}
-          icon={<Icon name="microphone" />}
-          pressedIcon={<Icon name="microphoneOff" />}
-          disabled={!callSession}
-        />
-        <ToggleButton
-          testId="toggle-camera"
-          label={t('call.camera')}
-          pressedText={t('call.camera.off')}
-          pressed={cameraOff}
-          onPressedChange={(off) => session.setCameraOff(off)}
-          icon={<Icon name="camera" />}
-          pressedIcon={<Icon name="cameraOff" />}
+        <MicCameraToggles
+          labels={{
+            mic: t('call.mic'),
+            micOff: t('call.mic.off'),
+            camera: t('call.camera'),
+            cameraOff: t('call.camera.off'),
+          }}
+          micMuted={micMuted}
+          cameraOff={cameraOff}
+          onMicMutedChange={(muted) => session.setMicrophoneMuted(muted)}
+          onCameraOffChange={(off) => session.setCameraOff(off)}
           disabled={!callSession}
         />
         <Button

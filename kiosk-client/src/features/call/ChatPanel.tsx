@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n/useT';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
 import { OnScreenKeyboard } from './OnScreenKeyboard';
 

@@ -3,7 +3,7 @@ import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { useKioskSession } from '../../session/KioskSessionContext';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { DocumentViewer } from './DocumentViewer';
 import { ScanDialog } from './ScanDialog';
 

@@ -3,7 +3,7 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { VideoView } from '../../primitives/VideoView';
 import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
-import { useStore } from '../../session/Store';
+import { useStore } from '@visio/shared/ui';
 import { captureStill } from './captureStill';
 
 /**
