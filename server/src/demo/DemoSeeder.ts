@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { StaffRole } from '@visio/shared/protocol';
+import { localDay } from '@visio/shared/time';
 import type { AuthModule } from '../auth/AuthModule';
 import type { Config } from '../config/config';
-import { localDay } from '../scheduling/LocalTime';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
 import type { WeeklyHours } from '../scheduling/WeeklyHours';
 import type { Store } from '../store';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localParts, parseClock } from './LocalTime';
+import { localParts, parseClock } from '@visio/shared/time';
 
 /** Opening or walk-in hours: per ISO weekday ("1" = Monday), local [from, to) ranges "HH:MM". */
 export type WeeklyHours = Partial<

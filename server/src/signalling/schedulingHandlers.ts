@@ -1,7 +1,7 @@
 import { kioskSchedulingRequests, staffSchedulingRequests } from '@visio/shared/protocol';
+import { localDay } from '@visio/shared/time';
 import type { KioskPrincipal, StaffPrincipal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
-import { localDay } from '../scheduling/LocalTime';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
 import type { RequestRouter } from './RequestRouter';
 

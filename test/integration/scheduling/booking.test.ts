@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppointmentViewSchema } from '@visio/shared/protocol';
-import { fromLocal, localParts } from '../../../server/src/scheduling/LocalTime';
+import { fromLocal, localParts } from '@visio/shared/time';
 import {
   api,
   appointmentRow,

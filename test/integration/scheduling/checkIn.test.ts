@@ -25,7 +25,7 @@ import {
   recordTraffic,
   refusal,
 } from '../../support/appointments';
-import { localDay } from '../../../server/src/scheduling/LocalTime';
+import { localDay } from '@visio/shared/time';
 import { joinMedia } from '../../support/callMedia';
 import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
 import { connectClient, nextEvent, rawRequest } from '../../support/socketClient';

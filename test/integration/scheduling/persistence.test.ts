@@ -7,7 +7,7 @@ import {
   staffSchedulingEvents,
   staffSchedulingRequests,
 } from '@visio/shared/protocol';
-import { localDay } from '../../../server/src/scheduling/LocalTime';
+import { localDay } from '@visio/shared/time';
 import {
   appointmentRow,
   book,

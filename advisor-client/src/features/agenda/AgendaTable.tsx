@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { AppointmentView } from '@visio/shared/protocol';
+import { currentTimeZone } from '@visio/shared/time';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
@@ -9,7 +10,6 @@ import { formatClock, useNow } from '../../primitives/useNow';
 import { useStore } from '@visio/shared/ui';
 import { useStaffState } from '../../session/StaffSessionContext';
 import type { Agenda } from './Agenda';
-import { browserZone } from '../booking/localDay';
 import { needsOutcome, splitEarlier } from './earlierToday';
 import { StatusBadge } from './StatusBadge';
 
@@ -30,7 +30,7 @@ export function AgendaTable({ agenda }: { readonly agenda: Agenda }) {
   const appointments = useStore(agenda.store, (s) => s.appointments);
   const loaded = useStore(agenda.store, (s) => s.loaded);
   const zones = useStore(agenda.store, (s) => s.kioskZones);
-  const here = browserZone();
+  const here = currentTimeZone();
   const otherZone = appointments
     .map((a) => zones.get(a.kiosk.id))
     .find((zone) => zone !== undefined && zone !== here);

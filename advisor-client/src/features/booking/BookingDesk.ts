@@ -7,10 +7,10 @@ import {
   type MoveAppointment,
   type ReferenceData,
 } from '@visio/shared/protocol';
+import { addDays, dayOf, startOfDay } from '@visio/shared/time';
 import { api } from '../../api';
 import type { MessageKey } from '../../i18n/translate';
 import { Store } from '@visio/shared/ui';
-import { addDays, dayOf, startOfDay } from './localDay';
 
 export interface BookingProblem {
   readonly code: ErrorCode;

@@ -1,11 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ReferenceData } from '@visio/shared/protocol';
+import { currentTimeZone, dayOf, localInstant, timeOf } from '@visio/shared/time';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { useStore } from '@visio/shared/ui';
 import { kioskZone, type BookingDesk } from './BookingDesk';
 import { bookingErrorText, FIELD_LABELS } from './bookingErrors';
-import { browserZone, dayOf, localInstant, nextQuarterHour, timeOf } from './localDay';
 
 interface FormValues {
   serviceId: string;
@@ -15,6 +15,12 @@ interface FormValues {
   time: string;
   duration: string;
   citizenRef: string;
+}
+
+/** The next quarter of an hour from now: a sensible default start. */
+function nextQuarterHour(now = new Date()): Date {
+  const quarter = 15 * 60_000;
+  return new Date(Math.ceil((now.getTime() + 60_000) / quarter) * quarter);
 }
 
 /** Advisors who serve the service, and kiosks whose site offers it. */
@@ -62,7 +68,7 @@ export function BookingForm({
   const { advisors, kiosks } = choicesFor(reference, values.serviceId);
   // Times are typed as the kiosk's site keeps them, whatever the browser's zone.
   const zone = (values.kioskId && kioskZone(reference, values.kioskId)) || deskZone;
-  const showZone = zone !== undefined && zone !== browserZone();
+  const showZone = zone !== undefined && zone !== currentTimeZone();
   const set = (patch: Partial<FormValues>) => setValues((v) => ({ ...v, ...patch }));
   const invalid = new Set(
     problem?.details?.map((d) => Object.keys(FIELD_LABELS).find((f) => d.path.includes(f))) ?? [],

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { AppointmentView } from '@visio/shared/protocol';
+import { addDays, currentTimeZone, dayOf, localInstant } from '@visio/shared/time';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
@@ -10,7 +11,6 @@ import { useStore } from '@visio/shared/ui';
 import { StatusBadge } from '../agenda/StatusBadge';
 import type { BookingDesk } from './BookingDesk';
 import { bookingErrorText } from './bookingErrors';
-import { addDays, browserZone, dayOf, localInstant } from './localDay';
 import { MoveDialog } from './MoveDialog';
 
 /** A day's appointments, with moving and cancelling. */
@@ -58,7 +58,7 @@ export function DayList({ desk }: { readonly desk: BookingDesk }) {
       </div>
       <p className="muted">
         {format.date(localInstant(day, '12:00', zone), zone)}
-        {zone && zone !== browserZone() ? ` — ${t('booking.day.zoneHint', { zone })}` : ''}
+        {zone && zone !== currentTimeZone() ? ` — ${t('booking.day.zoneHint', { zone })}` : ''}
       </p>
       {message ? (
         <p className="notice" role="status" data-testid="booking-message">

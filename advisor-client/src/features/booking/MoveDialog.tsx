@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AppointmentView, MoveAppointment, ReferenceData } from '@visio/shared/protocol';
+import { dayOf, localInstant, timeOf } from '@visio/shared/time';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
@@ -7,7 +8,6 @@ import { useStore } from '@visio/shared/ui';
 import { kioskZone, type BookingDesk } from './BookingDesk';
 import { bookingErrorText } from './bookingErrors';
 import { choicesFor } from './BookingForm';
-import { dayOf, localInstant, timeOf } from './localDay';
 
 /** Another time, length, advisor or kiosk for a scheduled appointment; only changes are sent. */
 export function MoveDialog({
