@@ -80,11 +80,32 @@ describe('every staff screen passes axe-core without serious or critical violati
     });
     try {
       const tech = new AdvisorPage(page);
+      // The kiosks page reads the fleet over REST, with the session cookie (without it the
+      // page showed its load error, and that is what was audited).
+      await context.addCookies([{ name: 'visio_session', value: t.technician.token, url: t.url }]);
       await tech.open(t.url, t.technician.token);
       await tech.goTo('kiosks');
-      await page.getByTestId(`nav-kiosks`).waitFor();
-      await page.waitForTimeout(500);
+      const row = page.getByTestId(`kiosk-row-${t.kiosk2.id}`);
+      await row.waitFor();
       await expectAccessible(page, 'kiosks');
+
+      // The in-service switch is named by its column ("In service: <kiosk>"), pressed while the
+      // kiosk is in service; the state in words stays beside it. Switched off, then on again.
+      const inService = page.getByRole('button', { name: /^(En service|In service) ?: Kiosk B$/ });
+      expect(await inService.getAttribute('aria-pressed')).toBe('true');
+      await inService.click();
+      await page
+        .locator(`[data-testid=kiosk-row-${t.kiosk2.id}][data-out-of-service=true]`)
+        .waitFor();
+      expect(await inService.getAttribute('aria-pressed')).toBe('false');
+      expect(await row.locator('.switch__state').textContent()).toMatch(
+        /^(Hors service|Out of service)$/,
+      );
+      await expectAccessible(page, 'kiosks-out-of-service');
+      await inService.click();
+      await page
+        .locator(`[data-testid=kiosk-row-${t.kiosk2.id}][data-out-of-service=false]`)
+        .waitFor();
 
       await tech.goTo('console');
       await tech.console().waitFor();

@@ -7,6 +7,7 @@ import {
   staffMonitoringRequests,
   staffSchedulingRequests,
 } from '@visio/shared/protocol';
+import { api } from '../support/appointments';
 import { connectClient } from '../support/socketClient';
 import { startTestServer, type TestServer } from '../support/testServer';
 import { KioskPage, type KioskScreenName } from './pages/KioskPage';
@@ -69,6 +70,30 @@ function keyProblems(page: Page): Promise<string[]> {
   }, MIN_TARGET_PX);
 }
 
+/** Until no finite animation or transition runs: what is photographed and measured is at rest. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  );
+}
+
+/**
+ * Photographs the screen as it is, then lists what fails: serious or critical axe violations,
+ * and text below the kiosk's base size.
+ */
+async function audit(page: Page, name: string, orientation: string): Promise<string[]> {
+  await settled(page);
+  await page.screenshot({ path: path.join(SCREENS, `kiosk-${name}-${orientation}.png`) });
+  const failures: string[] = [];
+  const bad = blocking(await runAxe(page));
+  if (bad.length > 0) failures.push(`${name}:\n${describeViolations(bad)}`);
+  const small = await textBelowBase(page);
+  if (small.length > 0) failures.push(`${name}: text below 24 px:\n    ${small.join('\n    ')}`);
+  return failures;
+}
+
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
@@ -90,16 +115,7 @@ describe.each(Object.entries(ORIENTATIONS))(
       const failures: string[] = [];
       const check = async (name: string, screen?: KioskScreenName) => {
         if (screen) await kiosk.screen(screen).waitFor();
-        // Let transitions and async content settle before measuring and photographing.
-        await kiosk.page.waitForTimeout(300);
-        await kiosk.page.screenshot({
-          path: path.join(SCREENS, `kiosk-${name}-${orientation}.png`),
-        });
-        const bad = blocking(await runAxe(kiosk.page));
-        if (bad.length > 0) failures.push(`${name}:\n${describeViolations(bad)}`);
-        const small = await textBelowBase(kiosk.page);
-        if (small.length > 0)
-          failures.push(`${name}: text below 24 px:\n    ${small.join('\n    ')}`);
+        failures.push(...(await audit(kiosk.page, name, orientation)));
       };
       const advisor = await connectClient(t.url, '/staff', t[who].token);
       const technician = await connectClient(t.url, '/staff', t.technician.token);
@@ -168,25 +184,53 @@ describe.each(Object.entries(ORIENTATIONS))(
         await machine.context.close();
       }
 
+      if (failures.length > 0) console.error(failures.join('\n\n'));
+      expect(failures).toEqual([]);
+    }, 120_000);
+
+    it('the set-up screens, reached as a technician reaches them, have none either', async () => {
+      const failures: string[] = [];
       const stranger = await newMachine(browser, { viewport });
       try {
+        // A browser that was never set up: no device token, no enrolment link.
         const fresh = new KioskPage(stranger.page);
         await stranger.page.goto(`${t.url}/kiosk/`);
         await fresh.screen('not-enrolled').waitFor();
-        await stranger.page.screenshot({
-          path: path.join(SCREENS, `kiosk-not-enrolled-${orientation}.png`),
-        });
-        const bad = blocking(await runAxe(stranger.page));
-        if (bad.length > 0) failures.push(`not-enrolled:\n${describeViolations(bad)}`);
-        const small = await textBelowBase(stranger.page);
-        if (small.length > 0)
-          failures.push(`not-enrolled: text below 24 px:\n    ${small.join('\n    ')}`);
+        failures.push(...(await audit(stranger.page, 'not-enrolled', orientation)));
+
+        // A mistyped (or already used) enrolment link: the kiosk says why it cannot set up.
+        await fresh.enrol(t.url, '/kiosk/?enrol=ZZZZZZZZ');
+        await fresh.screen('enrolling').waitFor();
+        expect(await fresh.byId('enrol-error').getAttribute('data-code')).toBe('NOT_FOUND');
+        failures.push(...(await audit(stranger.page, 'enrolling-invalid-code', orientation)));
       } finally {
         await stranger.context.close();
       }
 
+      // A kiosk a technician switched off before it (re)started.
+      const machine = await newMachine(browser, { viewport });
+      try {
+        await setOutOfService(t, t.kiosk.id, true);
+        const kiosk = new KioskPage(machine.page);
+        await kiosk.open(t.url, t.kiosk.token);
+        await kiosk.screen('out-of-service').waitFor();
+        failures.push(...(await audit(machine.page, 'out-of-service-at-start', orientation)));
+      } finally {
+        await setOutOfService(t, t.kiosk.id, false);
+        await machine.context.close();
+      }
+
       if (failures.length > 0) console.error(failures.join('\n\n'));
       expect(failures).toEqual([]);
-    }, 120_000);
+    });
   },
 );
+
+/** What the staff "Kiosks" page does: the flag is kept, so the kiosk reads it when it starts. */
+async function setOutOfService(server: TestServer, kioskId: string, outOfService: boolean) {
+  const answer = await api(server, 'POST', `/api/kiosks/${kioskId}/out-of-service`, {
+    token: server.technician.token,
+    body: { outOfService },
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+}

@@ -9,7 +9,8 @@ export type KioskScreenName =
   | 'survey'
   | 'offline'
   | 'out-of-service'
-  | 'not-enrolled';
+  | 'not-enrolled'
+  | 'enrolling';
 
 /** The citizen's kiosk, driven through its stable test ids, with taps only. */
 export class KioskPage {

@@ -126,22 +126,30 @@ export function KiosksPage() {
                       : t(`kiosks.enrolment.${kiosk.enrolmentState}`)}
                   </td>
                   <td>
-                    <button
-                      type="button"
-                      className="switch switch--small"
-                      aria-pressed={kiosk.outOfService}
-                      aria-label={t('kiosks.outOfServiceToggle', { name: kiosk.name })}
-                      data-testid={`out-of-service-${kiosk.kioskId}`}
-                      disabled={busy !== null || kiosk.enrolmentState === 'revoked'}
-                      onClick={() => void fleet.setOutOfService(kiosk.kioskId, !kiosk.outOfService)}
-                    >
-                      <span className="switch__track" aria-hidden="true">
-                        <span className="switch__thumb" />
-                      </span>
-                      <span className="switch__state" aria-hidden="true">
+                    {/* The column's heading, "In service", is the switch's visible label: the
+                        name starts with it and the state word stays outside the button, so what
+                        is shown is what is spoken (a name "Out of service" on a button showing
+                        "In service" failed axe's label-content-name-mismatch). */}
+                    <span className="switch-field">
+                      <button
+                        type="button"
+                        className="switch switch--small"
+                        aria-pressed={!kiosk.outOfService}
+                        aria-label={t('kiosks.inServiceToggle', { name: kiosk.name })}
+                        data-testid={`out-of-service-${kiosk.kioskId}`}
+                        disabled={busy !== null || kiosk.enrolmentState === 'revoked'}
+                        onClick={() =>
+                          void fleet.setOutOfService(kiosk.kioskId, !kiosk.outOfService)
+                        }
+                      >
+                        <span className="switch__track" aria-hidden="true">
+                          <span className="switch__thumb" />
+                        </span>
+                      </button>
+                      <span className="switch__state">
                         {kiosk.outOfService ? t('kiosks.outOfService') : t('kiosks.inService')}
                       </span>
-                    </button>
+                    </span>
                   </td>
                   <td>
                     <div className="actions">
