@@ -1,23 +1,65 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
-import type { AppointmentWithNames } from '../../../server/src/scheduling/AppointmentRepository';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AppointmentRepository,
+  type AppointmentWithNames,
+} from '../../../server/src/scheduling/AppointmentRepository';
+import { ReferenceRepository } from '../../../server/src/scheduling/ReferenceRepository';
 import { SchedulingEvents } from '../../../server/src/scheduling/SchedulingEvents';
 import { WaitingRoom } from '../../../server/src/scheduling/WaitingRoom';
+import { AuditLog, Store } from '../../../server/src/store';
 
-// Who may take a waiting citizen, and when: the takeover rules, with a clock the test moves.
-// The repositories are not reached by these rules; minimal stand-ins answer the presence updates.
+// Who may take a waiting citizen, and when: the takeover rules, with a clock the test moves, over
+// a real SQLite store in a temporary directory (the presence updates read the advisors' services
+// and waiting citizens from it; availability changes are audited in it).
 
 const GRACE = 5 * 60_000;
 const A = 'service-a';
 const B = 'service-b';
 const CHECKED_IN_AT = Date.parse('2026-03-09T09:00:00.000Z');
 
+let dir: string;
+let store: Store;
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'visio-waiting-room-'));
+  store = await Store.open({ sqliteFile: path.join(dir, 'visio.sqlite') });
+  const created_at = new Date(CHECKED_IN_AT - 86_400_000).toISOString();
+  for (const id of [A, B])
+    await store.db
+      .insertInto('services')
+      .values({ id, name: id, colour: '#000', walk_in_hours: '{}', created_at })
+      .execute();
+  for (const [id, service_id] of [
+    ['scheduled', A],
+    ['colleague', A],
+    ['other', B],
+  ] as const) {
+    await store.db
+      .insertInto('staff')
+      .values({ id, name: id, login: id, password_hash: 'x', roles: '["advisor"]', created_at })
+      .execute();
+    await store.db.insertInto('staff_services').values({ staff_id: id, service_id }).execute();
+  }
+});
+afterAll(async () => {
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const rooms: WaitingRoom[] = [];
+afterEach(() => {
+  for (const room of rooms.splice(0)) room.stop();
+});
+
 function setUp(inCall: string[] = []) {
   let now = CHECKED_IN_AT;
   const room = new WaitingRoom(
-    { withStatus: () => Promise.resolve([]), waiting: () => Promise.resolve([]) } as never,
-    { servicesOf: () => Promise.resolve([A]) } as never,
-    { record: () => Promise.resolve() } as never,
+    new AppointmentRepository(store.db),
+    new ReferenceRepository(store.db),
+    new AuditLog(store.db),
     new SchedulingEvents(),
     { now: () => new Date(now) },
     {
@@ -29,6 +71,7 @@ function setUp(inCall: string[] = []) {
     },
     pino({ level: 'silent' }),
   );
+  rooms.push(room);
   return { room, advance: (ms: number) => (now += ms) };
 }
 
@@ -98,6 +141,16 @@ describe('WaitingRoom takeover rules', () => {
     expect(room.mayTake('colleague', [A], row)).toBe(true);
     await room.setAvailability('scheduled', 'available');
     expect(room.mayTake('colleague', [A], row)).toBe(false);
+    const audited = await store.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'details'])
+      .where('action', '=', 'advisor.availability')
+      .orderBy('at')
+      .execute();
+    expect(audited.slice(-2)).toEqual([
+      { actor_id: 'scheduled', details: JSON.stringify({ availability: 'away' }) },
+      { actor_id: 'scheduled', details: JSON.stringify({ availability: 'available' }) },
+    ]);
   });
 
   it('keeps the advisor online while any of their sockets is', () => {

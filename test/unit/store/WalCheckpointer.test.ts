@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../server/src/store';
 import {
@@ -23,20 +24,25 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Polls `check` until it holds; the test's own timeout bounds the wait. */
-async function eventually(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
+/** How long the worker's first checkpoint, or its failure, may take to be seen. */
+const WORKER_WAIT = { timeout: 10_000, interval: 10 };
 
 const autocheckpoint = (db: SQLite.Database) =>
   (db.pragma('wal_autocheckpoint', { simple: true }) as number) ?? 0;
+
+/** The automatic checkpoint threshold of the store's own connection, asked through its API. */
+async function storeAutocheckpoint(store: Store): Promise<number> {
+  const { rows } = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(
+    store.db,
+  );
+  return rows[0]?.wal_autocheckpoint ?? 0;
+}
 
 describe('WalCheckpointer', () => {
   it("checkpoints a store's log from its worker, the server's connection only as a last resort", async () => {
     const file = path.join(dir, 'visio.sqlite');
     const store = await Store.open({ sqliteFile: file });
-    const sqlite = (store as unknown as { sqlite: SQLite.Database }).sqlite;
-    expect(autocheckpoint(sqlite)).toBe(FALLBACK_AUTOCHECKPOINT_PAGES);
+    expect(await storeAutocheckpoint(store)).toBe(FALLBACK_AUTOCHECKPOINT_PAGES);
 
     const before = fs.statSync(file).size;
     const created_at = new Date(0).toISOString();
@@ -54,7 +60,7 @@ describe('WalCheckpointer', () => {
           .execute();
     });
     // Far fewer pages than any automatic threshold: only the worker copies them into the file.
-    await eventually(() => fs.statSync(file).size > before);
+    await expect.poll(() => fs.statSync(file).size, WORKER_WAIT).toBeGreaterThan(before);
 
     await store.close();
     const reopened = await Store.open({ sqliteFile: file });
@@ -72,7 +78,7 @@ describe('WalCheckpointer', () => {
     db.pragma('journal_mode = WAL');
     const checkpointer = new WalCheckpointer(db, path.join(dir, 'missing', 'none.sqlite'));
     expect(autocheckpoint(db)).toBe(FALLBACK_AUTOCHECKPOINT_PAGES);
-    await eventually(() => autocheckpoint(db) === 1000);
+    await expect.poll(() => autocheckpoint(db), WORKER_WAIT).toBe(1000);
     await checkpointer.stop();
     db.close();
   });
