@@ -18,6 +18,7 @@ import { monitoringRoutes } from './http/monitoringRoutes';
 import { WorkerPool } from './media';
 import { KioskPresence } from './monitoring/KioskPresence';
 import { MonitoringModule } from './monitoring/MonitoringModule';
+import type { Clock } from './scheduling/BookingService';
 import { SchedulingModule } from './scheduling/SchedulingModule';
 import { SignallingServer } from './signalling/SignallingServer';
 import { AuditLog, Store } from './store';
@@ -47,7 +48,11 @@ export class VisioServer {
   static async start(
     config: Config,
     logger: Logger,
-    options: { passwordCost?: ScryptCost } = {},
+    options: {
+      passwordCost?: ScryptCost;
+      /** The server's "now" (tests move it to pass a lockout or a window without waiting). */
+      clock?: Clock;
+    } = {},
   ): Promise<VisioServer> {
     const { media } = config;
     // mediasoup itself reads MEDIASOUP_WORKER_BIN from the environment; config checked it is set.
@@ -58,7 +63,14 @@ export class VisioServer {
     }
     const store = await Store.open({ sqliteFile: config.data.sqliteFile });
     const audit = new AuditLog(store.db);
-    const auth = await AuthModule.create({ store, config, logger, ...options });
+    const { clock } = options;
+    const auth = await AuthModule.create({
+      store,
+      config,
+      logger,
+      passwordCost: options.passwordCost,
+      clock: clock && (() => clock.now().getTime()),
+    });
     const pool = await WorkerPool.create(
       {
         workers: media.workers,
@@ -98,6 +110,7 @@ export class VisioServer {
       secret: auth.secret.keyFor('check-in-codes'),
       isInCall: (advisorId) => calls.activeCallOf(advisorId) !== undefined,
       logger,
+      clock,
     });
     calls.link({ waitingRoom: scheduling.waitingRoom, records });
     // An advisor entering or leaving a call changes what their waiting citizens are told.

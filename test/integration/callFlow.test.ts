@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import { SignallingClient } from '@visio/shared/client';
 import {
   callEvents,
   callRequests,
@@ -8,57 +7,19 @@ import {
   mediaEvents,
   mediaRequests,
 } from '@visio/shared/protocol';
-import { FAKE_DTLS, opusParameters, vp8Parameters } from '../support/fakeMedia';
-import { connectClient, connectExpecting, nextEvent, recordEvents } from '../support/socketClient';
-import {
-  startTestServer,
-  workerObjectCounts,
-  type TestServer,
-  startDirectCall,
-} from '../support/testServer';
+import { joinMedia } from '../support/callMedia';
+import { opusParameters, vp8Parameters } from '../support/fakeMedia';
+import { describe, expect, test } from '../support/integrationTest';
+import { nextEvent, recordEvents } from '../support/socketClient';
+import { startDirectCall, workerObjectCounts } from '../support/testServer';
 
-let t: TestServer;
-const open: SignallingClient[] = [];
-
-beforeAll(async () => {
-  t = await startTestServer({ CALL_RECONNECT_GRACE_MS: '300' });
-});
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  // Let the server see the disconnects and end any call before the next test.
-  await new Promise((r) => setTimeout(r, 400));
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
-
-/** Joins the call's media and creates both transports, as a browser would. */
-async function joinMedia(c: SignallingClient, callId: string) {
-  const { rtpCapabilities } = await c.request(mediaRequests.routerCapabilities, { callId });
-  const { producers } = await c.request(mediaRequests.join, { callId, rtpCapabilities });
-  const send = await c.request(mediaRequests.createTransport, { callId, direction: 'send' });
-  const recv = await c.request(mediaRequests.createTransport, { callId, direction: 'recv' });
-  await c.request(mediaRequests.connectTransport, {
-    callId,
-    transportId: send.transportId,
-    dtlsParameters: FAKE_DTLS,
-  });
-  await c.request(mediaRequests.connectTransport, {
-    callId,
-    transportId: recv.transportId,
-    dtlsParameters: FAKE_DTLS,
-  });
-  return { producers, send, recv };
-}
+test.override({ serverEnv: { CALL_RECONNECT_GRACE_MS: '300' }, afterEachTest: 'no calls' });
 
 describe('a call between a kiosk and an advisor', () => {
-  it('starts, relays producers to the other side only, and leaves nothing behind after hang-up', async () => {
+  test('starts, relays producers to the other side only, and leaves nothing behind after hang-up', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const otherKiosk = await client('/kiosk', t.kiosk2.token);
@@ -154,7 +115,7 @@ describe('a call between a kiosk and an advisor', () => {
     expect(otherSeen).toEqual([]);
   });
 
-  it('tells technicians when a kiosk comes online and becomes busy', async () => {
+  test('tells technicians when a kiosk comes online and becomes busy', async ({ t, client }) => {
     const advisor = await client('/staff', t.technician.token);
     const before = await advisor.request(kioskDirectoryRequests.list, {});
     expect(before.kiosks.find((k) => k.kioskId === t.kiosk2.id)).toMatchObject({
@@ -172,7 +133,7 @@ describe('a call between a kiosk and an advisor', () => {
     await kiosk.request(callRequests.hangup, { callId });
   });
 
-  it('ends the call when a party stays away beyond the grace period', async () => {
+  test('ends the call when a party stays away beyond the grace period', async ({ t, client }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
@@ -182,29 +143,30 @@ describe('a call between a kiosk and an advisor', () => {
     expect((await workerObjectCounts(t.server)).routers).toBe(0);
   });
 
-  it('keeps the call when a party reconnects within the grace period, and tells it again', async () => {
-    const grace = await startTestServer({ CALL_RECONNECT_GRACE_MS: '5000' });
-    try {
-      const kiosk = await connectClient(grace.url, '/kiosk', grace.kiosk.token);
-      const advisor = await connectClient(grace.url, '/staff', grace.advisor.token);
-      open.push(advisor);
-      const { callId } = await startDirectCall(grace, grace.advisor.token, grace.kiosk.id);
-      kiosk.socket.close();
-      const back = await connectExpecting(
-        grace.url,
-        '/kiosk',
-        grace.kiosk.token,
-        callEvents.started,
-      );
-      open.push(back.client);
-      expect(await back.event).toMatchObject({ callId });
-      expect(grace.server.calls.activeCalls.map((c) => c.id)).toEqual([callId]);
-    } finally {
-      await grace.stop();
-    }
+  test('keeps the call when a party reconnects within the grace period, and tells it again', async ({
+    client,
+    socket,
+    startServer,
+  }) => {
+    const grace = await startServer({ CALL_RECONNECT_GRACE_MS: '5000' });
+    const kiosk = await client('/kiosk', grace.kiosk.token, grace);
+    await client('/staff', grace.advisor.token, grace);
+    const { callId } = await startDirectCall(grace, grace.advisor.token, grace.kiosk.id);
+    kiosk.socket.close();
+    // Listening before the connection completes: the server tells it on connection.
+    let told!: Promise<unknown>;
+    await socket('/kiosk', grace.kiosk.token, {
+      on: grace,
+      beforeConnect: (s) => (told = nextEvent(new SignallingClient(s), callEvents.started)),
+    });
+    expect(await told).toMatchObject({ callId });
+    expect(grace.server.calls.activeCalls.map((c) => c.id)).toEqual([callId]);
   });
 
-  it('ends the calls of a media worker that dies, respawns it, and carries on', async () => {
+  test('ends the calls of a media worker that dies, respawns it, and carries on', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);

@@ -1,4 +1,3 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SignallingClient } from '@visio/shared/client';
 import {
   callRequests,
@@ -6,44 +5,39 @@ import {
   inCallRequests,
   MAX_DOCUMENT_BYTES,
 } from '@visio/shared/protocol';
-import { connectClient, nextEvent, recordEvents } from '../support/socketClient';
-import { startTestServer, type TestServer } from '../support/testServer';
+import { describe, expect, test } from '../support/integrationTest';
+import { nextEvent, recordEvents } from '../support/socketClient';
+import { startDirectCall, type TestServer } from '../support/testServer';
 
 // Real-time text, documents and the survey: only the call's two parties reach them, documents are
 // sniffed and bounded, and nothing of the call remains once it ends.
 
-let t: TestServer;
-const open: SignallingClient[] = [];
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  await new Promise((r) => setTimeout(r, 200));
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
+test.override({ afterEachTest: 'no calls' });
 
 /** A call between kiosk and advisor, started directly (scheduling is tested elsewhere). */
-async function call() {
+async function call(
+  t: TestServer,
+  client: (nsp: '/kiosk' | '/staff', token: string) => Promise<SignallingClient>,
+) {
   const kiosk = await client('/kiosk', t.kiosk.token);
   const advisor = await client('/staff', t.advisor.token);
-  const principal = (await t.server.auth.directory.authenticateStaff(t.advisor.token))!;
-  const { id: callId } = await t.server.calls.startCall(principal, t.kiosk.id);
+  const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
   return { kiosk, advisor, callId };
+}
+
+function callRecord(t: TestServer, callId: string) {
+  return t.server.store.db
+    .selectFrom('call_records')
+    .selectAll()
+    .where('id', '=', callId)
+    .executeTakeFirst();
 }
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const PDF = Buffer.from('%PDF-1.4\n%test\n');
 
 function upload(
+  t: TestServer,
   callId: string,
   bytes: Buffer,
   auth: { bearer?: string; cookie?: string },
@@ -63,8 +57,11 @@ function upload(
 }
 
 describe('real-time text', () => {
-  it('shows the draft to the other side only, and commits messages to both', async () => {
-    const { kiosk, advisor, callId } = await call();
+  test('shows the draft to the other side only, and commits messages to both', async ({
+    t,
+    client,
+  }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
     const kioskSeen = recordEvents(kiosk.socket);
     const draft = nextEvent(advisor, inCallEvents.chatDraft);
     await kiosk.request(inCallRequests.chatDraft, { callId, text: 'Bonj' });
@@ -85,8 +82,8 @@ describe('real-time text', () => {
     await advisor.request(callRequests.hangup, { callId });
   });
 
-  it('refuses text over the limit', async () => {
-    const { kiosk, advisor, callId } = await call();
+  test('refuses text over the limit', async ({ t, client }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
     await expect(
       kiosk.request(inCallRequests.chatSend, { callId, text: 'x'.repeat(501) }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
@@ -98,14 +95,17 @@ describe('real-time text', () => {
 });
 
 describe('documents', () => {
-  it('carries a kiosk scan to the advisor and an advisor form to the kiosk, then deletes both at the end', async () => {
-    const { kiosk, advisor, callId } = await call();
+  test('carries a kiosk scan to the advisor and an advisor form to the kiosk, then deletes both at the end', async ({
+    t,
+    client,
+  }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
     const scanRequested = nextEvent(kiosk, inCallEvents.scanRequested);
     await advisor.request(inCallRequests.requestScan, { callId });
     expect(await scanRequested).toEqual({ callId });
 
     const announced = nextEvent(advisor, inCallEvents.documentAdded);
-    const res = await upload(callId, PNG, { bearer: t.kiosk.token }, '../../etc/Scan "1".png');
+    const res = await upload(t, callId, PNG, { bearer: t.kiosk.token }, '../../etc/Scan "1".png');
     expect(res.status).toBe(200);
     const { document } = (await res.json()) as {
       document: { id: string; name: string; type: string; from: string };
@@ -121,7 +121,7 @@ describe('documents', () => {
     expect(got.headers.get('cache-control')).toBe('no-store');
     expect(Buffer.from(await got.arrayBuffer())).toEqual(PNG);
 
-    const form = await upload(callId, PDF, { cookie: t.advisor.token }, 'formulaire.pdf');
+    const form = await upload(t, callId, PDF, { cookie: t.advisor.token }, 'formulaire.pdf');
     expect(form.status).toBe(200);
     expect(
       (await kiosk.request(inCallRequests.listDocuments, { callId })).documents
@@ -136,7 +136,7 @@ describe('documents', () => {
     expect(after.status).toBe(404);
   });
 
-  it.each([
+  test.for([
     ['a text file', Buffer.from('hello, not a document'), 400, 'unsupported_type'],
     [
       'an HTML page named .pdf',
@@ -151,19 +151,25 @@ describe('documents', () => {
       413,
       undefined,
     ],
-  ])('refuses %s with a clear error', async (_what, bytes, status, reason) => {
-    const { advisor, callId } = await call();
-    const res = await upload(callId, bytes, { bearer: t.kiosk.token }, 'x.pdf');
-    expect(res.status).toBe(status);
-    const body = (await res.json()) as { error: { code: string; reason?: string } };
-    expect(body.error.code).toBe(status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_INPUT');
-    if (reason) expect(body.error.reason).toBe(reason);
-    await advisor.request(callRequests.hangup, { callId });
-  });
+  ] as const)(
+    'refuses %s with a clear error',
+    async ([_what, bytes, status, reason], { t, client }) => {
+      const { advisor, callId } = await call(t, client);
+      const res = await upload(t, callId, bytes, { bearer: t.kiosk.token }, 'x.pdf');
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { error: { code: string; reason?: string } };
+      expect(body.error.code).toBe(status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_INPUT');
+      if (reason) expect(body.error.reason).toBe(reason);
+      await advisor.request(callRequests.hangup, { callId });
+    },
+  );
 
-  it('keeps documents from anyone but the two parties — technicians and other kiosks included', async () => {
-    const { advisor, callId } = await call();
-    const res = await upload(callId, PNG, { bearer: t.kiosk.token });
+  test('keeps documents from anyone but the two parties — technicians and other kiosks included', async ({
+    t,
+    client,
+  }) => {
+    const { advisor, callId } = await call(t, client);
+    const res = await upload(t, callId, PNG, { bearer: t.kiosk.token });
     const { document } = (await res.json()) as { document: { id: string } };
     const url = `${t.url}/api/calls/${callId}/documents/${document.id}`;
     expect(
@@ -176,7 +182,7 @@ describe('documents', () => {
       (await fetch(url, { headers: { authorization: `Bearer ${t.kiosk2.token}` } })).status,
     ).toBe(404);
     expect((await fetch(url)).status).toBe(401);
-    expect((await upload(callId, PNG, { cookie: t.technician.token })).status).toBe(403);
+    expect((await upload(t, callId, PNG, { cookie: t.technician.token })).status).toBe(403);
     expect(
       (
         await fetch(`${t.url}/api/calls/not-a-uuid/documents/${document.id}`, {
@@ -189,23 +195,21 @@ describe('documents', () => {
 });
 
 describe('the survey', () => {
-  it('is accepted once from the kiosk of a call that just ended', async () => {
-    const { kiosk, advisor, callId } = await call();
+  test('is accepted once from the kiosk of a call that just ended', async ({ t, client }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
     await expect(
       kiosk.request(inCallRequests.submitSurvey, { callId, rating: 4, badQuality: true }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // The survey opens once the call's record is closed (written just after the parties are told).
     await advisor.request(callRequests.hangup, { callId });
-    await new Promise((r) => setTimeout(r, 100));
+    await expect
+      .poll(async () => (await callRecord(t, callId))?.ended_at ?? null, { timeout: 5_000 })
+      .not.toBeNull();
     await kiosk.request(inCallRequests.submitSurvey, { callId, rating: 4, badQuality: true });
     await expect(
       kiosk.request(inCallRequests.submitSurvey, { callId, rating: 1, badQuality: false }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const row = await t.server.store.db
-      .selectFrom('call_records')
-      .select(['survey_rating', 'survey_bad_quality'])
-      .where('id', '=', callId)
-      .executeTakeFirst();
-    expect(row).toEqual({ survey_rating: 4, survey_bad_quality: 1 });
+    expect(await callRecord(t, callId)).toMatchObject({ survey_rating: 4, survey_bad_quality: 1 });
     const other = await client('/kiosk', t.kiosk2.token);
     await expect(
       other.request(inCallRequests.submitSurvey, { callId, rating: 5, badQuality: false }),

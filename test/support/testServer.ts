@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StaffRole } from '@visio/shared/protocol';
 import { VisioServer, createLogger, loadConfig, type Config } from '@visio/server';
+import { TestClock } from './TestClock';
 
 export interface Party {
   id: string;
@@ -28,6 +29,8 @@ export interface Fixtures {
 
 export interface TestServer extends Fixtures {
   server: VisioServer;
+  /** What the server reads as "now"; move it forward to pass a period without waiting. */
+  clock: TestClock;
   url: string;
   dataDir: string;
   /** Stops the server; the data directory is removed unless `keepData`. */
@@ -61,13 +64,16 @@ export async function startTestServer(
     TIMEZONE: 'Europe/Paris',
     ...env,
   });
+  const clock = new TestClock();
   const server = await VisioServer.start(config, createLogger(config.logLevel), {
     passwordCost: CHEAP_SCRYPT,
+    clock,
   });
   const fixtures = reuse?.fixtures ?? (await seedFixtures(server));
   return {
     ...fixtures,
     server,
+    clock,
     url: `http://127.0.0.1:${server.port}`,
     dataDir,
     stop: async (options = {}) => {
@@ -114,14 +120,7 @@ async function seedFixtures(server: VisioServer): Promise<Fixtures> {
     ])
     .execute();
 
-  const kiosk = async (name: string): Promise<Party> => {
-    const issued = await server.auth.enrolment.createKiosk(
-      { name, siteId: site },
-      { kind: 'system' },
-    );
-    const enrolled = await server.auth.enrolment.enrol(issued.enrolmentCode, `fixture-${name}`);
-    return { id: enrolled.kioskId, token: enrolled.deviceToken };
-  };
+  const kiosk = (name: string) => enrolKiosk(server, name, site);
   const staff = async (
     name: string,
     login: string,
@@ -155,6 +154,17 @@ async function seedFixtures(server: VisioServer): Promise<Fixtures> {
     scheduler: await staff('Scheduler', 'sched', ['scheduler']),
     admin: await staff('Admin', 'admin', ['admin']),
   };
+}
+
+/** Creates a kiosk at the site and enrols it, as a technician and the kiosk's link would. */
+export async function enrolKiosk(
+  server: VisioServer,
+  name: string,
+  siteId: string,
+): Promise<Party> {
+  const issued = await server.auth.enrolment.createKiosk({ name, siteId }, { kind: 'system' });
+  const enrolled = await server.auth.enrolment.enrol(issued.enrolmentCode, `fixture-${name}`);
+  return { id: enrolled.kioskId, token: enrolled.deviceToken };
 }
 
 /** Routers in every worker (from the workers' own dumps) and media objects of live calls. */

@@ -1,47 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import { describe, expect, test } from '../../support/integrationTest';
 import {
   kioskSchedulingEvents,
   kioskSchedulingRequests,
   staffSchedulingEvents,
 } from '@visio/shared/protocol';
-import {
-  api,
-  book,
-  clearAppointments,
-  eventWhere,
-  inMinutes,
-  inServiceRooms,
-} from '../../support/appointments';
-import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { api, book, eventWhere, inMinutes, inServiceRooms } from '../../support/appointments';
+import { nextEvent } from '../../support/socketClient';
 
 // What a scheduler's booking changes tell the advisors and kiosks concerned: moving an
 // appointment to a colleague takes it off the first advisor's agenda, and cancelling a waiting
 // citizen takes them out of their service's queue for everyone.
 
-let t: TestServer;
-const open: SignallingClient[] = [];
-
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  await clearAppointments(t);
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
+test.override({ afterEachTest: 'no appointments' });
 
 describe('booking changes, as the parties hear them', () => {
-  it('tells the advisor an appointment was booked with when it is moved to a colleague', async () => {
+  test('tells the advisor an appointment was booked with when it is moved to a colleague', async ({
+    t,
+    client,
+  }) => {
     const first = await client('/staff', t.advisor.token);
     const second = await client('/staff', t.advisor2.token);
     const { appointment } = await book(t, { startsAt: inMinutes(60) });
@@ -60,7 +36,10 @@ describe('booking changes, as the parties hear them', () => {
     await Promise.all([toldFirst, toldSecond]);
   });
 
-  it('takes a cancelled waiting citizen out of the queue: colleagues and the kiosk behind are told', async () => {
+  test('takes a cancelled waiting citizen out of the queue: colleagues and the kiosk behind are told', async ({
+    t,
+    client,
+  }) => {
     const colleague = await client('/staff', t.advisor2.token);
     await inServiceRooms(t, colleague, [t.serviceA]);
     const kiosk = await client('/kiosk', t.kiosk.token);

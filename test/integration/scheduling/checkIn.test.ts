@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import { describe, expect, test } from '../../support/integrationTest';
 import {
   callEvents,
   callRequests,
@@ -15,7 +14,6 @@ import {
   api,
   appointmentRow,
   book,
-  clearAppointments,
   eventually,
   eventWhere,
   inMinutes,
@@ -27,37 +25,23 @@ import {
 } from '../../support/appointments';
 import { localDay } from '@visio/shared/time';
 import { joinMedia } from '../../support/callMedia';
+import type { TestServer } from '../../support/testServer';
 import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
-import { connectClient, nextEvent, rawRequest } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { nextEvent, rawRequest } from '../../support/socketClient';
 
 // The core flow with several kiosks and advisors on one real server: a booked citizen checks in
 // with the code, only their advisor is alerted, the advisor admits them, media flows between
 // exactly those two, the call ends and the outcome is recorded. Then every way check-in refuses.
 
-const LOCK_MS = 1500;
-let t: TestServer;
-const open: SignallingClient[] = [];
-
-beforeAll(async () => {
-  t = await startTestServer({ CHECKIN_LOCK_MS: String(LOCK_MS), CALL_RECONNECT_GRACE_MS: '200' });
+// A minute: the test moves the server's clock rather than waiting it out.
+const LOCK_MS = 60_000;
+test.override({
+  serverEnv: { CHECKIN_LOCK_MS: String(LOCK_MS), CALL_RECONNECT_GRACE_MS: '200' },
+  afterEachTest: 'no appointments',
 });
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  await clearAppointments(t);
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
 
 /** Staff cancel of whatever a test left waiting (so the next test starts clean). */
-async function cancel(appointmentId: string) {
+async function cancel(t: TestServer, appointmentId: string) {
   const answer = await api(t, 'POST', `/api/appointments/${appointmentId}/cancel`, {
     token: t.scheduler.token,
   });
@@ -65,7 +49,10 @@ async function cancel(appointmentId: string) {
 }
 
 describe('check-in, matching and the call', () => {
-  it('alerts only the scheduled advisor, connects exactly that kiosk and advisor, and records the outcome', async () => {
+  test('alerts only the scheduled advisor, connects exactly that kiosk and advisor, and records the outcome', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const kiosk2 = await client('/kiosk', t.kiosk2.token);
     const advisor = await client('/staff', t.advisor.token);
@@ -253,7 +240,10 @@ describe('check-in, matching and the call', () => {
     expect(heard.advisor3.filter((h) => h.name === 'queue:changed')).toEqual([]);
   });
 
-  it('answers a second check-in of the same citizen with the same waiting room, and lets them leave and come back', async () => {
+  test('answers a second check-in of the same citizen with the same waiting room, and lets them leave and come back', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const { appointment, checkInCode } = await book(t, { startsAt: inMinutes(8) });
@@ -279,12 +269,15 @@ describe('check-in, matching and the call', () => {
     expect(rejoined.waiting.appointmentId).toBe(appointment.id);
   });
 
-  it('sends the kiosk back to welcome when staff cancel the appointment of a waiting citizen', async () => {
+  test('sends the kiosk back to welcome when staff cancel the appointment of a waiting citizen', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const { appointment, checkInCode } = await book(t, { startsAt: inMinutes(10) });
     await kiosk.request(kioskSchedulingRequests.checkIn, { code: checkInCode });
     const ended = nextEvent(kiosk, kioskSchedulingEvents.waitingEnded);
-    await cancel(appointment.id);
+    await cancel(t, appointment.id);
     expect(await ended).toEqual({ appointmentId: appointment.id, reason: 'cancelled' });
     expect((await kiosk.request(kioskSchedulingRequests.home, {})).waiting).toBeNull();
     expect(
@@ -292,7 +285,10 @@ describe('check-in, matching and the call', () => {
     ).toMatchObject({ code: 'BAD_STATE', reason: 'cancelled' });
   });
 
-  it('puts the citizen back in the waiting room when the call cannot start (kiosk gone)', async () => {
+  test('puts the citizen back in the waiting room when the call cannot start (kiosk gone)', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const { appointment, checkInCode } = await book(t, { startsAt: inMinutes(12) });
@@ -312,7 +308,10 @@ describe('check-in, matching and the call', () => {
 });
 
 describe('check-in refusals', () => {
-  it('refuses wrong codes, locks the kiosk after five, lets other kiosks on, and unlocks after the delay', async () => {
+  test('refuses wrong codes, locks the kiosk after five, lets other kiosks on, and unlocks after the delay', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const kiosk2 = await client('/kiosk', t.kiosk2.token);
     const mine = await book(t, { startsAt: inMinutes(6) });
@@ -354,8 +353,8 @@ describe('check-in refusals', () => {
     });
     expect(other.waiting.appointmentId).toBe(theirs.appointment.id);
 
-    // The lock lifts after CHECKIN_LOCK_MS.
-    await new Promise((r) => setTimeout(r, LOCK_MS + 100));
+    // The lock lifts after CHECKIN_LOCK_MS: the server's clock is moved past it.
+    t.clock.advance(LOCK_MS);
     const { waiting } = await kiosk.request(kioskSchedulingRequests.checkIn, { code });
     expect(waiting.appointmentId).toBe(mine.appointment.id);
     // A success clears the count: one wrong code later is not a lock.
@@ -365,7 +364,10 @@ describe('check-in refusals', () => {
     ).toMatchObject({ code: 'NOT_FOUND', reason: 'wrong_code' });
   });
 
-  it('refuses a check-in too early (starts in 3 hours) and too late (started 40 minutes ago)', async () => {
+  test('refuses a check-in too early (starts in 3 hours) and too late (started 40 minutes ago)', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const early = await book(t, { startsAt: inMinutes(180) });
     expect(
@@ -380,7 +382,10 @@ describe('check-in refusals', () => {
     expect((await appointmentRow(t, late.id)).status).toMatch(/^(scheduled|no_show)$/);
   });
 
-  it('refuses a second citizen at a kiosk where someone is already waiting', async () => {
+  test('refuses a second citizen at a kiosk where someone is already waiting', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const first = await book(t, { startsAt: inMinutes(14) });
     const second = await book(t, {
@@ -407,9 +412,9 @@ describe('scheduling requests over the socket: roles and unknown ids', () => {
     ['appointment:recordOutcome', { appointmentId: randomUUID(), outcome: 'resolved' }],
   ] as const;
 
-  it.each(['technician', 'scheduler', 'admin'] as const)(
+  test.for(['technician', 'scheduler', 'admin'] as const)(
     'a %s gets FORBIDDEN on every advisor request',
-    async (who) => {
+    async (who, { t, client }) => {
       const staff = await client('/staff', t[who].token);
       for (const [name, payload] of staffRequests) {
         const ack = await rawRequest(staff.socket, name, payload);
@@ -418,7 +423,7 @@ describe('scheduling requests over the socket: roles and unknown ids', () => {
     },
   );
 
-  it('a kiosk cannot send advisor requests, nor an advisor kiosk ones', async () => {
+  test('a kiosk cannot send advisor requests, nor an advisor kiosk ones', async ({ t, client }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     for (const [name, payload] of staffRequests) {
@@ -435,7 +440,10 @@ describe('scheduling requests over the socket: roles and unknown ids', () => {
     }
   });
 
-  it('unknown or unsuitable appointments and services get NOT_FOUND or BAD_STATE', async () => {
+  test('unknown or unsuitable appointments and services get NOT_FOUND or BAD_STATE', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const code = async (p: Promise<unknown>) => refusal(p);

@@ -1,5 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import {
+  describe,
+  expect,
+  test as integrationTest,
+  type OpenClient,
+} from '../../support/integrationTest';
 import {
   kioskSchedulingEvents,
   kioskSchedulingRequests,
@@ -8,14 +12,14 @@ import {
 } from '@visio/shared/protocol';
 import {
   book,
-  clearAppointments,
   eventWhere,
   inMinutes,
   inServiceRooms,
   recordTraffic,
 } from '../../support/appointments';
-import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { nextEvent } from '../../support/socketClient';
+import type { TestServer } from '../../support/testServer';
+import type { SignallingClient } from '@visio/shared/client';
 
 // `queue:changed` makes every advisor who hears it reload their agenda and queue. Advisors of a
 // service hear it when the queue they all see changed (someone joins, opens to the service,
@@ -23,40 +27,24 @@ import { startTestServer, type TestServer } from '../../support/testServer';
 // that colleague only; the scheduled advisor hears it, their own queue did change.
 
 const GRACE_MS = 1500;
-/** Colleagues may take over after GRACE_MS. */
-let quick: TestServer;
-/** The default five-minute grace. */
-let slow: TestServer;
-const open: SignallingClient[] = [];
+const QUICK_ENV = { TAKEOVER_GRACE_MS: String(GRACE_MS) };
+const SLOW_ENV: Record<string, string> = {};
 
-beforeAll(async () => {
-  [quick, slow] = await Promise.all([
-    startTestServer({ TAKEOVER_GRACE_MS: String(GRACE_MS) }),
-    startTestServer(),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([quick.stop(), slow.stop()]);
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  await Promise.all([clearAppointments(quick), clearAppointments(slow)]);
-});
-
-async function client(t: TestServer, nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
+/** The file's server `t` has the default five-minute grace: only "away" or "offline" opens a
+ * citizen to colleagues; on `quick`, colleagues may take over after GRACE_MS. */
+const test = integrationTest.extend('quick', { scope: 'file' }, ({ servers }) =>
+  servers.start(QUICK_ENV),
+);
+test.override({ serverEnv: SLOW_ENV, afterEachTest: 'no appointments' });
 
 /** Advisor one (scheduled) and two (colleague) of service A in their rooms, and both kiosks. */
-async function desk(t: TestServer) {
-  const advisor = await client(t, '/staff', t.advisor.token);
-  const colleague = await client(t, '/staff', t.advisor2.token);
+async function desk(t: TestServer, client: OpenClient) {
+  const advisor = await client('/staff', t.advisor.token, t);
+  const colleague = await client('/staff', t.advisor2.token, t);
   await inServiceRooms(t, advisor, [t.serviceA]);
   await inServiceRooms(t, colleague, [t.serviceA]);
-  const kiosk = await client(t, '/kiosk', t.kiosk.token);
-  const kiosk2 = await client(t, '/kiosk', t.kiosk2.token);
+  const kiosk = await client('/kiosk', t.kiosk.token, t);
+  const kiosk2 = await client('/kiosk', t.kiosk2.token, t);
   return { advisor, colleague, kiosk, kiosk2 };
 }
 
@@ -87,9 +75,11 @@ async function reservedCheckIn(
 }
 
 describe('queue:changed', () => {
-  it('is not sent to colleagues for a citizen reserved for another advisor; a walk-in joining is', async () => {
-    const t = slow;
-    const parties = await desk(t);
+  test('is not sent to colleagues for a citizen reserved for another advisor; a walk-in joining is', async ({
+    t,
+    client,
+  }) => {
+    const parties = await desk(t, client);
     const { colleague, kiosk2 } = parties;
     const heard = recordTraffic(colleague.socket);
     const reservedId = await reservedCheckIn(t, parties);
@@ -105,9 +95,11 @@ describe('queue:changed', () => {
     expect(await queueOf(parties.advisor)).toEqual([reservedId, waiting.appointmentId]);
   });
 
-  it('tells only the scheduled advisor when their reserved citizen leaves', async () => {
-    const t = slow;
-    const parties = await desk(t);
+  test('tells only the scheduled advisor when their reserved citizen leaves', async ({
+    t,
+    client,
+  }) => {
+    const parties = await desk(t, client);
     const { advisor, colleague, kiosk } = parties;
     const heard = recordTraffic(colleague.socket);
     await reservedCheckIn(t, parties);
@@ -121,9 +113,11 @@ describe('queue:changed', () => {
     expect(queueChanges(heard)).toEqual([]);
   });
 
-  it('is sent to colleagues when the reserved citizen opens to the service after the grace', async () => {
-    const t = quick;
-    const parties = await desk(t);
+  test('is sent to colleagues when the reserved citizen opens to the service after the grace', async ({
+    quick: t,
+    client,
+  }) => {
+    const parties = await desk(t, client);
     const { colleague, kiosk } = parties;
     const heard = recordTraffic(colleague.socket);
     const reservedId = await reservedCheckIn(t, parties);
@@ -138,9 +132,8 @@ describe('queue:changed', () => {
     expect(queueChanges(heard)).toHaveLength(1);
   });
 
-  it('is sent to colleagues when the scheduled advisor goes away', async () => {
-    const t = slow;
-    const parties = await desk(t);
+  test('is sent to colleagues when the scheduled advisor goes away', async ({ t, client }) => {
+    const parties = await desk(t, client);
     const { advisor, colleague } = parties;
     const heard = recordTraffic(colleague.socket);
     const reservedId = await reservedCheckIn(t, parties);
@@ -153,9 +146,11 @@ describe('queue:changed', () => {
     await advisor.request(staffSchedulingRequests.setAvailability, { availability: 'available' });
   });
 
-  it('is sent to colleagues when a queued citizen is taken, and when one leaves', async () => {
-    const t = slow;
-    const { advisor, colleague, kiosk, kiosk2 } = await desk(t);
+  test('is sent to colleagues when a queued citizen is taken, and when one leaves', async ({
+    t,
+    client,
+  }) => {
+    const { advisor, colleague, kiosk, kiosk2 } = await desk(t, client);
     const joined = [];
     for (const k of [kiosk, kiosk2]) {
       const told = nextEvent(colleague, staffSchedulingEvents.queueChanged);

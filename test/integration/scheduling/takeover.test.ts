@@ -1,5 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import {
+  describe,
+  expect,
+  test as integrationTest,
+  type OpenClient,
+} from '../../support/integrationTest';
 import {
   callEvents,
   kioskSchedulingEvents,
@@ -9,14 +13,14 @@ import {
 import {
   appointmentRow,
   book,
-  clearAppointments,
   eventWhere,
   inMinutes,
   inServiceRooms,
   refusal,
 } from '../../support/appointments';
-import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { nextEvent } from '../../support/socketClient';
+import type { TestServer } from '../../support/testServer';
+import type { SignallingClient } from '@visio/shared/client';
 
 // Fallbacks when the scheduled advisor does not come: after a grace, or at once when they are
 // away, another advisor of the same service may take the citizen; one of another service never
@@ -24,39 +28,23 @@ import { startTestServer, type TestServer } from '../../support/testServer';
 
 // Long enough that the two requests made before it elapses do so even on a loaded machine.
 const GRACE_MS = 1500;
-/** Colleagues may take over after GRACE_MS. */
-let quick: TestServer;
-/** The default five-minute grace: only "away" or "offline" opens a citizen to colleagues. */
-let slow: TestServer;
-const open: SignallingClient[] = [];
+const QUICK_ENV = { TAKEOVER_GRACE_MS: String(GRACE_MS), CALL_RECONNECT_GRACE_MS: '200' };
+const SLOW_ENV: Record<string, string> = { CALL_RECONNECT_GRACE_MS: '200' };
 
-beforeAll(async () => {
-  [quick, slow] = await Promise.all([
-    startTestServer({ TAKEOVER_GRACE_MS: String(GRACE_MS), CALL_RECONNECT_GRACE_MS: '200' }),
-    startTestServer({ CALL_RECONNECT_GRACE_MS: '200' }),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([quick.stop(), slow.stop()]);
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  await Promise.all([clearAppointments(quick), clearAppointments(slow)]);
-});
-
-async function client(t: TestServer, nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
+/** The file's server `t` has the default five-minute grace: only "away" or "offline" opens a
+ * citizen to colleagues; on `quick`, colleagues may take over after GRACE_MS. */
+const test = integrationTest.extend('quick', { scope: 'file' }, ({ servers }) =>
+  servers.start(QUICK_ENV),
+);
+test.override({ serverEnv: SLOW_ENV, afterEachTest: 'no appointments' });
 
 /** The three advisors connected (A, A, B), and a citizen of advisor one waiting at kiosk one. */
-async function citizenWaiting(t: TestServer) {
-  const advisor = await client(t, '/staff', t.advisor.token);
-  const advisor2 = await client(t, '/staff', t.advisor2.token);
-  const advisor3 = await client(t, '/staff', t.advisor3.token);
+async function citizenWaiting(t: TestServer, client: OpenClient) {
+  const advisor = await client('/staff', t.advisor.token, t);
+  const advisor2 = await client('/staff', t.advisor2.token, t);
+  const advisor3 = await client('/staff', t.advisor3.token, t);
   await inServiceRooms(t, advisor2, [t.serviceA]);
-  const kiosk = await client(t, '/kiosk', t.kiosk.token);
+  const kiosk = await client('/kiosk', t.kiosk.token, t);
   const { appointment, checkInCode } = await book(t, { startsAt: inMinutes(5) });
   const { waiting } = await kiosk.request(kioskSchedulingRequests.checkIn, { code: checkInCode });
   return { advisor, advisor2, advisor3, kiosk, appointmentId: appointment.id, waiting };
@@ -66,9 +54,11 @@ const admit = (c: SignallingClient, appointmentId: string) =>
   c.request(staffSchedulingRequests.admit, { appointmentId });
 
 describe('taking over a citizen', () => {
-  it('lets a colleague of the same service take the citizen only after the grace, never one of another service', async () => {
-    const t = quick;
-    const { advisor2, advisor3, kiosk, appointmentId } = await citizenWaiting(t);
+  test('lets a colleague of the same service take the citizen only after the grace, never one of another service', async ({
+    quick: t,
+    client,
+  }) => {
+    const { advisor2, advisor3, kiosk, appointmentId } = await citizenWaiting(t, client);
     // The grace is running: the citizen is not yours yet.
     const opened = eventWhere(
       kiosk,
@@ -113,9 +103,14 @@ describe('taking over a citizen', () => {
     expect(JSON.parse(audit.details!)).toEqual({ takenOver: true });
   });
 
-  it('opens the citizen to colleagues at once when the scheduled advisor goes away, and shows it on the kiosk', async () => {
-    const t = slow;
-    const { advisor, advisor2, advisor3, kiosk, appointmentId, waiting } = await citizenWaiting(t);
+  test('opens the citizen to colleagues at once when the scheduled advisor goes away, and shows it on the kiosk', async ({
+    t,
+    client,
+  }) => {
+    const { advisor, advisor2, advisor3, kiosk, appointmentId, waiting } = await citizenWaiting(
+      t,
+      client,
+    );
     expect(waiting.advisor).toEqual({ name: 'Advisor', status: 'available' });
     expect(await refusal(admit(advisor2, appointmentId))).toMatchObject({
       code: 'FORBIDDEN',
@@ -141,9 +136,11 @@ describe('taking over a citizen', () => {
     await advisor.request(staffSchedulingRequests.setAvailability, { availability: 'available' });
   });
 
-  it('gives the citizen to exactly one of two advisors admitting at once', async () => {
-    const t = slow;
-    const { advisor, advisor2, kiosk, appointmentId } = await citizenWaiting(t);
+  test('gives the citizen to exactly one of two advisors admitting at once', async ({
+    t,
+    client,
+  }) => {
+    const { advisor, advisor2, kiosk, appointmentId } = await citizenWaiting(t, client);
     await advisor.request(staffSchedulingRequests.setAvailability, { availability: 'away' });
     const kioskStarted = nextEvent(kiosk, callEvents.started);
     const results = await Promise.allSettled([
@@ -166,9 +163,11 @@ describe('taking over a citizen', () => {
     await advisor.request(staffSchedulingRequests.setAvailability, { availability: 'available' });
   });
 
-  it('keeps the citizen when the advisor’s socket drops and comes back; the kiosk sees offline then available', async () => {
-    const t = slow;
-    const { advisor, kiosk, appointmentId } = await citizenWaiting(t);
+  test('keeps the citizen when the advisor’s socket drops and comes back; the kiosk sees offline then available', async ({
+    t,
+    client,
+  }) => {
+    const { advisor, kiosk, appointmentId } = await citizenWaiting(t, client);
     const wentOffline = eventWhere(
       kiosk,
       kioskSchedulingEvents.waitingStatus,
@@ -182,7 +181,7 @@ describe('taking over a citizen', () => {
       kioskSchedulingEvents.waitingStatus,
       (w) => w.advisor?.status === 'available',
     );
-    const again = await client(t, '/staff', t.advisor.token);
+    const again = await client('/staff', t.advisor.token, t);
     expect(await cameBack).toMatchObject({ appointmentId, advisor: { status: 'available' } });
     expect((await appointmentRow(t, appointmentId)).status).toBe('checked_in');
     expect(
@@ -193,10 +192,9 @@ describe('taking over a citizen', () => {
     expect(await started).toMatchObject({ callId, advisorId: t.advisor.id });
   });
 
-  it('refuses to give an advisor already in a call another citizen', async () => {
-    const t = slow;
-    const { advisor, appointmentId } = await citizenWaiting(t);
-    const kiosk2 = await client(t, '/kiosk', t.kiosk2.token);
+  test('refuses to give an advisor already in a call another citizen', async ({ t, client }) => {
+    const { advisor, appointmentId } = await citizenWaiting(t, client);
+    const kiosk2 = await client('/kiosk', t.kiosk2.token, t);
     const other = await book(t, {
       startsAt: inMinutes(7),
       kioskId: t.kiosk2.id,

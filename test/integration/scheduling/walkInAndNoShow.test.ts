@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import { describe, expect, test } from '../../support/integrationTest';
 import {
   callEvents,
   callRequests,
@@ -10,7 +9,6 @@ import {
 } from '@visio/shared/protocol';
 import {
   appointmentRow,
-  clearAppointments,
   eventually,
   eventWhere,
   inMinutes,
@@ -20,35 +18,22 @@ import {
   recordTraffic,
   refusal,
 } from '../../support/appointments';
-import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { nextEvent } from '../../support/socketClient';
 
 // Walk-ins: a citizen without an appointment picks a service whose walk-in slot is open and joins
 // its queue; every advisor of that service may take them, first come first served. No-shows:
 // an appointment nobody checked in for is closed once its window has passed.
 
-let t: TestServer;
-const open: SignallingClient[] = [];
-
-beforeAll(async () => {
-  t = await startTestServer({ NO_SHOW_SWEEP_MS: '200', CALL_RECONNECT_GRACE_MS: '200' });
+test.override({
+  serverEnv: { NO_SHOW_SWEEP_MS: '200', CALL_RECONNECT_GRACE_MS: '200' },
+  afterEachTest: 'no appointments',
 });
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  await clearAppointments(t);
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
 
 describe('walk-in queue', () => {
-  it('offers only open walk-in services, queues citizens in order, and gives the first to the first advisor who admits', async () => {
+  test('offers only open walk-in services, queues citizens in order, and gives the first to the first advisor who admits', async ({
+    t,
+    client,
+  }) => {
     const advisor = await client('/staff', t.advisor.token);
     const advisor2 = await client('/staff', t.advisor2.token);
     const advisor3 = await client('/staff', t.advisor3.token);
@@ -152,7 +137,7 @@ describe('walk-in queue', () => {
     expect(mentioning(heardBy3, firstId, secondId, callId)).toEqual([]);
   });
 
-  it('refuses walk-ins at an out-of-service kiosk', async () => {
+  test('refuses walk-ins at an out-of-service kiosk', async ({ t, client }) => {
     await t.server.store.db
       .updateTable('kiosks')
       .set({ out_of_service: 1 })
@@ -179,7 +164,10 @@ describe('walk-in queue', () => {
 });
 
 describe('no-shows', () => {
-  it('closes an appointment nobody checked in for once its window has passed, and only then', async () => {
+  test('closes an appointment nobody checked in for once its window has passed, and only then', async ({
+    t,
+    client,
+  }) => {
     const advisor = await client('/staff', t.advisor.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     const gone = await insertAppointment(t, { startsAt: inMinutes(-31) });
@@ -202,14 +190,30 @@ describe('no-shows', () => {
       await refusal(kiosk.request(kioskSchedulingRequests.checkIn, { code: gone.code })),
     ).toMatchObject({ code: 'BAD_STATE', reason: 'too_late' });
 
-    // Two more sweeps later, the one still in its window is untouched.
-    await new Promise((r) => setTimeout(r, 450));
+    // A sweep that has certainly seen it leaves the one still in its window untouched.
+    await nextSweep();
     expect((await appointmentRow(t, late.id)).status).toBe('scheduled');
     const kiosk2 = await client('/kiosk', t.kiosk2.token);
     const { waiting } = await kiosk2.request(kioskSchedulingRequests.checkIn, { code: late.code });
     expect(waiting.appointmentId).toBe(late.id);
     // Checked in, it is no longer the sweeper's business.
-    await new Promise((r) => setTimeout(r, 450));
+    await nextSweep();
     expect((await appointmentRow(t, late.id)).status).toBe('checked_in');
+
+    /**
+     * Resolves after a whole sweep that started from now: an appointment past its window, added
+     * now, is closed by the first sweep whose query ran after it, and that query would have
+     * returned any other appointment past its window too.
+     */
+    async function nextSweep() {
+      const marker = await insertAppointment(t, {
+        startsAt: inMinutes(-31),
+        advisorId: t.advisor3.id,
+        serviceId: t.serviceB,
+      });
+      await expect
+        .poll(async () => (await appointmentRow(t, marker.id)).status, { timeout: 5_000 })
+        .toBe('no_show');
+    }
   });
 });
