@@ -1,4 +1,3 @@
-import { afterAll, describe, expect, it } from 'vitest';
 import { SignallingClient } from '@visio/shared/client';
 import {
   callEvents,
@@ -17,8 +16,9 @@ import {
   recordTraffic,
   type Heard,
 } from '../../support/appointments';
-import { connect, connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { describe, expect, test } from '../../support/integrationTest';
+import { nextEvent } from '../../support/socketClient';
+import { enrolKiosk } from '../../support/testServer';
 
 // Waiting citizens survive a server restart: the database is the truth, a call cut by the restart
 // puts its citizen back in the waiting room, and a kiosk that comes back within the grace finds
@@ -27,28 +27,17 @@ import { startTestServer, type TestServer } from '../../support/testServer';
 // Long enough for both kiosks to reconnect after the restart, even on a loaded machine.
 const GRACE_MS = 2500;
 const ENV = { KIOSK_WAITING_GRACE_MS: String(GRACE_MS), CALL_RECONNECT_GRACE_MS: '200' };
-const servers: TestServer[] = [];
-const open: SignallingClient[] = [];
-
-afterAll(async () => {
-  for (const c of open) c.socket.close();
-  const last = servers.at(-1);
-  if (last) await last.stop();
-});
-
-async function client(t: TestServer, nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
+test.override({ serverEnv: ENV });
 
 describe('across a restart', () => {
-  it('keeps waiting citizens, requeues the one whose call was cut, and lets the kiosks resume', async () => {
-    const before = await startTestServer(ENV);
-    servers.push(before);
-    const advisor2 = await client(before, '/staff', before.advisor2.token);
-    const kiosk = await client(before, '/kiosk', before.kiosk.token);
-    const kiosk2 = await client(before, '/kiosk', before.kiosk2.token);
+  test('keeps waiting citizens, requeues the one whose call was cut, and lets the kiosks resume', async ({
+    t: before,
+    servers,
+    client,
+  }) => {
+    const advisor2 = await client('/staff', before.advisor2.token, before);
+    const kiosk = await client('/kiosk', before.kiosk.token, before);
+    const kiosk2 = await client('/kiosk', before.kiosk2.token, before);
     const waitingOne = await book(before, { startsAt: inMinutes(5) });
     const inCall = await book(before, {
       startsAt: inMinutes(5),
@@ -63,17 +52,28 @@ describe('across a restart', () => {
       appointmentId: inCall.appointment.id,
     });
     const checkedInAt = (await appointmentRow(before, waitingOne.appointment.id)).checked_in_at;
+    // A third waiting citizen whose kiosk will not come back: when it loses its place, the
+    // reconnect grace of every kiosk restored with it has run out too.
+    const away = await enrolKiosk(before.server, 'Kiosk away', before.site);
+    const awayKiosk = await client('/kiosk', away.token, before);
+    const awayOne = await book(before, {
+      startsAt: inMinutes(5),
+      kioskId: away.id,
+      advisorId: before.advisor3.id,
+      serviceId: before.serviceB,
+    });
+    await awayKiosk.request(kioskSchedulingRequests.checkIn, { code: awayOne.checkInCode });
 
     // Stop with everyone still connected, as a real shutdown would.
     const cut = nextEvent(kiosk2, callEvents.ended);
     await before.stop({ keepData: true });
+    servers.stopped(before);
     expect(await cut).toMatchObject({ callId, reason: 'server_shutdown' });
 
-    const t = await startTestServer(ENV, { dataDir: before.dataDir, fixtures: before });
-    servers.push(t);
+    const t = await servers.start(ENV, { dataDir: before.dataDir, fixtures: before });
     // Both kiosks come back within the grace and find their citizen still waiting.
-    const back = await client(t, '/kiosk', t.kiosk.token);
-    const back2 = await client(t, '/kiosk', t.kiosk2.token);
+    const back = await client('/kiosk', t.kiosk.token, t);
+    const back2 = await client('/kiosk', t.kiosk2.token, t);
     const home = await back.request(kioskSchedulingRequests.home, {});
     expect(home.waiting).toMatchObject({
       appointmentId: waitingOne.appointment.id,
@@ -99,8 +99,8 @@ describe('across a restart', () => {
     expect(['server_shutdown', 'server_restart']).toContain(record.end_reason);
 
     // The advisors see their citizens waiting.
-    const advisor = await client(t, '/staff', t.advisor.token);
-    const again2 = await client(t, '/staff', t.advisor2.token);
+    const advisor = await client('/staff', t.advisor.token, t);
+    const again2 = await client('/staff', t.advisor2.token, t);
     expect(
       (await advisor.request(staffSchedulingRequests.queue, {})).entries.map((e) => [
         e.id,
@@ -118,7 +118,11 @@ describe('across a restart', () => {
     );
 
     // Past the reconnect grace, nobody lost their place: the kiosks came back in time.
-    await new Promise((r) => setTimeout(r, GRACE_MS + 300));
+    await expect
+      .poll(async () => (await appointmentRow(t, awayOne.appointment.id)).status, {
+        timeout: GRACE_MS + 5_000,
+      })
+      .toBe('scheduled');
     expect((await appointmentRow(t, waitingOne.appointment.id)).status).toBe('checked_in');
     expect((await appointmentRow(t, inCall.appointment.id)).status).toBe('checked_in');
 
@@ -135,11 +139,15 @@ describe('across a restart', () => {
     );
   });
 
-  it('gives up the place of a kiosk that stays away longer than the grace', async () => {
-    const t = servers.at(-1)!;
-    const advisor = await client(t, '/staff', t.advisor.token);
-    const kiosk = await client(t, '/kiosk', t.kiosk.token);
-    const kiosk2 = await client(t, '/kiosk', t.kiosk2.token);
+  test('gives up the place of a kiosk that stays away longer than the grace', async ({
+    servers,
+    client,
+    socket,
+  }) => {
+    const t = servers.all.at(-1)!;
+    const advisor = await client('/staff', t.advisor.token, t);
+    const kiosk = await client('/kiosk', t.kiosk.token, t);
+    const kiosk2 = await client('/kiosk', t.kiosk2.token, t);
     // Kiosk one still has the citizen from the restart; kiosk two takes a walk-in.
     const appointmentId = (await kiosk.request(kioskSchedulingRequests.home, {})).waiting!
       .appointmentId;
@@ -165,13 +173,17 @@ describe('across a restart', () => {
 
     // Back later, the kiosk is at its welcome screen, and hears nothing of the old citizen.
     let heard: Heard[] = [];
-    const socket = await connect(t.url, '/kiosk', t.kiosk.token, (s) => {
-      heard = recordTraffic(s);
-    });
-    const later = new SignallingClient(socket, 5_000);
-    open.push(later);
+    const later = new SignallingClient(
+      await socket('/kiosk', t.kiosk.token, {
+        on: t,
+        beforeConnect: (s) => (heard = recordTraffic(s)),
+      }),
+      5_000,
+    );
     expect((await later.request(kioskSchedulingRequests.home, {})).waiting).toBeNull();
-    await new Promise((r) => setTimeout(r, 100));
+    // What the server sends a kiosk for its connection goes out before it answers a request
+    // made after it on the same socket.
+    await later.request(kioskSchedulingRequests.home, {});
     expect(heard).toEqual([]);
   });
 });
