@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, test } from '../support/integrationTest';
 import type { Socket } from 'socket.io-client';
 import type { SignallingClient } from '@visio/shared/client';
 import {
@@ -13,7 +13,7 @@ import {
 } from '@visio/shared/protocol';
 import { FAKE_DTLS, opusParameters, vp8Parameters } from '../support/fakeMedia';
 import { connect, connectClient, rawRequest } from '../support/socketClient';
-import { startTestServer, type TestServer, startDirectCall } from '../support/testServer';
+import { type TestServer, startDirectCall } from '../support/testServer';
 
 // Every request, sent wrong in every way a client can, gets the right stable error code; the
 // server stays up and a call running beside the abuse is not disturbed.
@@ -23,9 +23,12 @@ let kiosk: Socket;
 let staff: Socket;
 let bystanders: { kiosk: SignallingClient; advisor: SignallingClient; callId: string };
 
-beforeAll(async () => {
+test.override({ serverEnv: { SIGNALLING_RATE_BURST: '100000' } });
+
+// The file's server and sockets, shared by every test below (the server's lifecycle is the fixture's).
+test.beforeAll(async ({ t: server }) => {
   // This file sends hundreds of requests per socket: the rate limit has its own test below.
-  t = await startTestServer({ SIGNALLING_RATE_BURST: '100000' });
+  t = server;
   kiosk = await connect(t.url, '/kiosk', t.kiosk.token);
   staff = await connect(t.url, '/staff', t.advisor.token);
   const k2 = await connectClient(t.url, '/kiosk', t.kiosk2.token);
@@ -33,9 +36,8 @@ beforeAll(async () => {
   const { callId } = await startDirectCall(t, t.advisor2.token, t.kiosk2.id);
   bystanders = { kiosk: k2, advisor: a2, callId };
 });
-afterAll(async () => {
+test.afterAll(async () => {
   for (const s of [kiosk, staff, bystanders.kiosk.socket, bystanders.advisor.socket]) s.close();
-  await t.stop();
 });
 
 const errorCode = (ack: unknown) => (ack as { ok: boolean; error?: { code: string } }).error?.code;
@@ -130,16 +132,16 @@ describe.each([
   ['/staff', staffNamespace.requests, () => staff],
 ] as const)('%s namespace', (_nsp, requests, socket) => {
   describe.each(requests.map((def) => [def.name, def] as const))('%s', (_name, def) => {
-    it.each(malformed)('refuses %s with INVALID_INPUT', async (_what, args) => {
+    test.each(malformed)('refuses %s with INVALID_INPUT', async (_what, args) => {
       expect(errorCode(await rawRequest(socket(), def.name, ...args))).toBe('INVALID_INPUT');
     });
 
-    it('refuses an oversized payload with PAYLOAD_TOO_LARGE', async () => {
+    test('refuses an oversized payload with PAYLOAD_TOO_LARGE', async () => {
       const big = { ...(validShaped(def) as object), padding: 'x'.repeat(MAX_REQUEST_BYTES) };
       expect(errorCode(await rawRequest(socket(), def.name, big))).toBe('PAYLOAD_TOO_LARGE');
     });
 
-    it('refuses wrong types in every field with INVALID_INPUT', async () => {
+    test('refuses wrong types in every field with INVALID_INPUT', async () => {
       const sample = validShaped(def) as Record<string, unknown>;
       for (const key of Object.keys(sample)) {
         const ack = await rawRequest(socket(), def.name, { ...sample, [key]: { nested: [key] } });
@@ -148,11 +150,11 @@ describe.each([
     });
   });
 
-  it('answers an unknown message with UNKNOWN_MESSAGE', async () => {
+  test('answers an unknown message with UNKNOWN_MESSAGE', async () => {
     expect(errorCode(await rawRequest(socket(), 'admin:shutdown', {}))).toBe('UNKNOWN_MESSAGE');
   });
 
-  it('survives requests sent without an acknowledgement callback', async () => {
+  test('survives requests sent without an acknowledgement callback', async () => {
     socket().emit('call:hangup', { callId: 'not-a-uuid' });
     socket().emit('media:consume');
     const ack = await rawRequest(socket(), 'session:whoami', {});
@@ -161,7 +163,7 @@ describe.each([
 });
 
 describe('objects of other calls, or of none', () => {
-  it.each(
+  test.each(
     kioskNamespace.requests
       .filter((d) => /^(media|chat|documents|survey):/.test(d.name) || d.name === 'call:hangup')
       .map((d) => [d.name, d] as const),
@@ -169,7 +171,7 @@ describe('objects of other calls, or of none', () => {
     expect(errorCode(await rawRequest(kiosk, def.name, validShaped(def)))).toBe('NOT_FOUND');
   });
 
-  it.each(
+  test.each(
     staffNamespace.requests
       .filter((d) => /^(media|chat|documents|survey):/.test(d.name) || d.name === 'call:hangup')
       .map((d) => [d.name, d] as const),
@@ -180,7 +182,7 @@ describe('objects of other calls, or of none', () => {
 });
 
 describe('authentication and roles', () => {
-  it.each([
+  test.each([
     ['/kiosk', undefined],
     ['/kiosk', 'not-a-token'],
     ['/kiosk', 'x'.repeat(10_000)],
@@ -192,7 +194,7 @@ describe('authentication and roles', () => {
     });
   });
 
-  it('a kiosk token does not open the staff namespace, nor a staff token the kiosk one', async () => {
+  test('a kiosk token does not open the staff namespace, nor a staff token the kiosk one', async () => {
     await expect(connect(t.url, '/staff', t.kiosk.token)).rejects.toMatchObject({
       data: { code: 'UNAUTHORIZED' },
     });
@@ -201,7 +203,7 @@ describe('authentication and roles', () => {
     });
   });
 
-  it('a technician may list kiosks but never start a call or touch media', async () => {
+  test('a technician may list kiosks but never start a call or touch media', async () => {
     const tech = await connect(t.url, '/staff', t.technician.token);
     try {
       expect(await rawRequest(tech, kioskDirectoryRequests.list.name, {})).toMatchObject({
@@ -218,7 +220,7 @@ describe('authentication and roles', () => {
 });
 
 describe('requests out of order within one call', () => {
-  it('gets BAD_STATE, CONFLICT or INVALID_INPUT as fits, and the call carries on', async () => {
+  test('gets BAD_STATE, CONFLICT or INVALID_INPUT as fits, and the call carries on', async () => {
     const k = await connectClient(t.url, '/kiosk', t.kiosk.token);
     const a = await connectClient(t.url, '/staff', t.advisor.token);
     try {
@@ -302,28 +304,26 @@ describe('requests out of order within one call', () => {
 });
 
 describe('rate limiting', () => {
-  it('answers a flood with RATE_LIMITED instead of serving it', async () => {
-    const limited = await startTestServer({
+  test('answers a flood with RATE_LIMITED instead of serving it', async ({
+    socket,
+    startServer,
+  }) => {
+    const limited = await startServer({
       SIGNALLING_RATE_BURST: '100',
       SIGNALLING_RATE_PER_SECOND: '50',
     });
-    const s = await connect(limited.url, '/kiosk', limited.kiosk.token);
-    try {
-      const acks = await Promise.all(
-        Array.from({ length: 300 }, () => rawRequest(s, 'session:whoami', {})),
-      );
-      const codes = acks.map(errorCode);
-      expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThan(0);
-      expect(codes.filter((c) => c === undefined).length).toBeGreaterThanOrEqual(100);
-    } finally {
-      s.close();
-      await limited.stop();
-    }
+    const s = await socket('/kiosk', limited.kiosk.token, { on: limited });
+    const acks = await Promise.all(
+      Array.from({ length: 300 }, () => rawRequest(s, 'session:whoami', {})),
+    );
+    const codes = acks.map(errorCode);
+    expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(codes.filter((c) => c === undefined).length).toBeGreaterThanOrEqual(100);
   });
 });
 
 describe('after all of that', () => {
-  it('the server is healthy and the bystanders’ call is untouched', async () => {
+  test('the server is healthy and the bystanders’ call is untouched', async () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
     expect(t.server.calls.activeCalls.map((c) => c.id)).toContain(bystanders.callId);

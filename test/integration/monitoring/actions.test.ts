@@ -1,39 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import { describe, expect, test } from '../../support/integrationTest';
 import { callEvents, kioskSchedulingRequests } from '@visio/shared/protocol';
 import {
   kioskMonitoringEvents,
   staffMonitoringEvents,
   staffMonitoringRequests,
 } from '@visio/shared/protocol';
-import { eventWhere, eventually, recordTraffic, refusal } from '../../support/appointments';
-import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
+import { eventWhere, recordTraffic, refusal } from '../../support/appointments';
+import { nextEvent } from '../../support/socketClient';
+import { type TestServer, startDirectCall } from '../../support/testServer';
 
 // The technician's actions do what they say, reach only the kiosk concerned, and are audited
 // with the actor and the reason.
 
-let t: TestServer;
-const open: SignallingClient[] = [];
+test.override({ afterEachTest: 'no calls' });
 
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  await eventually(() => t.server.calls.activeCalls.length === 0, 'calls to end');
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
-
-async function auditOf(action: string, targetId: string) {
+async function auditOf(t: TestServer, action: string, targetId: string) {
   const rows = await t.server.store.db
     .selectFrom('audit_log')
     .selectAll()
@@ -48,7 +29,10 @@ async function auditOf(action: string, targetId: string) {
 }
 
 describe('technician actions', () => {
-  it('calls:end ends the call for both sides, and is audited with the actor and the reason', async () => {
+  test('calls:end ends the call for both sides, and is audited with the actor and the reason', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
@@ -64,7 +48,7 @@ describe('technician actions', () => {
     const expected = { callId, reason: 'ended_by_staff', endedBy: 'system' };
     expect(await kioskEnded).toEqual(expected);
     expect(await advisorEnded).toEqual(expected);
-    expect(await auditOf('call.end_by_staff', callId)).toEqual([
+    expect(await auditOf(t, 'call.end_by_staff', callId)).toEqual([
       {
         actorKind: 'staff',
         actorId: t.technician.id,
@@ -78,7 +62,10 @@ describe('technician actions', () => {
     });
   });
 
-  it('kiosk:reload tells that kiosk only, and says whether it was connected', async () => {
+  test('kiosk:reload tells that kiosk only, and says whether it was connected', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     const heardElsewhere = recordTraffic((await client('/staff', t.advisor.token)).socket);
@@ -100,7 +87,7 @@ describe('technician actions', () => {
     ).toEqual({
       delivered: false,
     });
-    expect(await auditOf('kiosk.reload', t.kiosk.id)).toEqual([
+    expect(await auditOf(t, 'kiosk.reload', t.kiosk.id)).toEqual([
       {
         actorKind: 'staff',
         actorId: t.technician.id,
@@ -110,7 +97,10 @@ describe('technician actions', () => {
     expect(heardElsewhere.filter((h) => h.name === kioskMonitoringEvents.command.name)).toEqual([]);
   });
 
-  it('kiosk:setOutOfService switches the kiosk, tells it and the console, and is audited', async () => {
+  test('kiosk:setOutOfService switches the kiosk, tells it and the console, and is audited', async ({
+    t,
+    client,
+  }) => {
     const admin = await client('/staff', t.admin.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     const otherKiosk = await client('/kiosk', t.kiosk2.token);
@@ -139,7 +129,7 @@ describe('technician actions', () => {
     });
     expect(await back).toEqual({ command: 'in_service' });
     expect((await kiosk.request(kioskSchedulingRequests.home, {})).kiosk.outOfService).toBe(false);
-    expect(await auditOf('kiosk.out_of_service_reason', t.kiosk.id)).toEqual(
+    expect(await auditOf(t, 'kiosk.out_of_service_reason', t.kiosk.id)).toEqual(
       expect.arrayContaining([
         {
           actorKind: 'staff',
@@ -153,13 +143,13 @@ describe('technician actions', () => {
         },
       ]),
     );
-    expect(await auditOf('kiosk.out_of_service', t.kiosk.id)).toHaveLength(2);
+    expect(await auditOf(t, 'kiosk.out_of_service', t.kiosk.id)).toHaveLength(2);
     expect(otherHeard.filter((h) => h.name === kioskMonitoringEvents.command.name)).toEqual([]);
   });
 
-  it('refuses an action without a reason, and audits nothing', async () => {
+  test('refuses an action without a reason, and audits nothing', async ({ t, client }) => {
     const tech = await client('/staff', t.technician.token);
-    const before = (await auditOf('kiosk.reload', t.kiosk.id)).length;
+    const before = (await auditOf(t, 'kiosk.reload', t.kiosk.id)).length;
     for (const reason of ['', '  ', 'x'.repeat(201)]) {
       expect(
         await refusal(
@@ -167,6 +157,6 @@ describe('technician actions', () => {
         ),
       ).toMatchObject({ code: 'INVALID_INPUT' });
     }
-    expect(await auditOf('kiosk.reload', t.kiosk.id)).toHaveLength(before);
+    expect(await auditOf(t, 'kiosk.reload', t.kiosk.id)).toHaveLength(before);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, test } from '../../support/integrationTest';
 import type { Socket } from 'socket.io-client';
 import type { SignallingClient } from '@visio/shared/client';
 import {
@@ -12,7 +12,7 @@ import { kioskMonitoringRequests, staffMonitoringRequests } from '@visio/shared/
 import { api } from '../../support/appointments';
 import { FAKE_DTLS, opusParameters } from '../../support/fakeMedia';
 import { connect, connectClient, nextEvent, rawRequest } from '../../support/socketClient';
-import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
+import { type TestServer, startDirectCall } from '../../support/testServer';
 
 // Who may use each monitoring request: console staff (technician, admin) see and act; advisors
 // only report their own call's statistics; schedulers nothing; kiosks only their heartbeat and
@@ -22,8 +22,11 @@ let t: TestServer;
 let sockets: Record<'technician' | 'admin' | 'advisor' | 'scheduler' | 'kiosk', Socket>;
 let live: { kiosk: SignallingClient; advisor: SignallingClient; callId: string };
 
-beforeAll(async () => {
-  t = await startTestServer({ SIGNALLING_RATE_BURST: '100000' });
+test.override({ serverEnv: { SIGNALLING_RATE_BURST: '100000' } });
+
+// The file's server and sockets, shared by every test below (the server's lifecycle is the fixture's).
+test.beforeAll(async ({ t: server }) => {
+  t = server;
   sockets = {
     technician: await connect(t.url, '/staff', t.technician.token),
     admin: await connect(t.url, '/staff', t.admin.token),
@@ -39,9 +42,8 @@ beforeAll(async () => {
   await started;
   live = { kiosk, advisor, callId };
 });
-afterAll(async () => {
+test.afterAll(async () => {
   for (const s of [...Object.values(sockets), live.kiosk.socket, live.advisor.socket]) s.close();
-  await t.stop();
 });
 
 const codeOf = (ack: unknown) => {
@@ -138,7 +140,7 @@ const ON_KIOSK: Record<string, string> = {
 };
 
 describe('monitoring requests by role', () => {
-  it('covers every monitoring request of both namespaces', () => {
+  test('covers every monitoring request of both namespaces', () => {
     const defined = [
       ...Object.values(staffMonitoringRequests),
       ...Object.values(kioskMonitoringRequests),
@@ -156,7 +158,7 @@ describe('monitoring requests by role', () => {
   const staffCases = Object.entries(ON_STAFF).flatMap(([name, byRole]) =>
     Object.entries(byRole).map(([role, expected]) => [name, role, expected] as const),
   );
-  it.each(staffCases)('/staff %s as %s → %s', async (name, role, expected) => {
+  test.each(staffCases)('/staff %s as %s → %s', async (name, role, expected) => {
     const ack = await rawRequest(
       sockets[role as keyof (typeof ON_STAFF)[string]],
       name,
@@ -165,11 +167,11 @@ describe('monitoring requests by role', () => {
     expect(codeOf(ack)).toBe(expected);
   });
 
-  it.each(Object.entries(ON_KIOSK))('/kiosk %s → %s', async (name, expected) => {
+  test.each(Object.entries(ON_KIOSK))('/kiosk %s → %s', async (name, expected) => {
     expect(codeOf(await rawRequest(sockets.kiosk, name, payloads[name]!()))).toBe(expected);
   });
 
-  it('the REST views are for console staff only', async () => {
+  test('the REST views are for console staff only', async () => {
     for (const path of [
       'fleet',
       'alerts',
@@ -250,17 +252,17 @@ describe('technicians never reach a call', () => {
     [inCallRequests.requestScan.name, () => ({ callId: callId() })],
   ];
 
-  it('covers every media request', () => {
+  test('covers every media request', () => {
     const covered = attempts.map(([name]) => name);
     for (const def of Object.values(mediaRequests)) expect(covered).toContain(def.name);
   });
 
-  it.each(attempts)('%s → FORBIDDEN for a technician and an admin', async (name, payload) => {
+  test.each(attempts)('%s → FORBIDDEN for a technician and an admin', async (name, payload) => {
     expect(codeOf(await rawRequest(sockets.technician, name, payload()))).toBe('FORBIDDEN');
     expect(codeOf(await rawRequest(sockets.admin, name, payload()))).toBe('FORBIDDEN');
   });
 
-  it('the call carried on untouched', async () => {
+  test('the call carried on untouched', async () => {
     expect(t.server.calls.activeCalls.map((c) => c.id)).toEqual([live.callId]);
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SignallingClient } from '@visio/shared/client';
+import { describe, expect, test } from '../../support/integrationTest';
 import {
   kioskMonitoringRequests,
   staffMonitoringEvents,
@@ -7,34 +7,17 @@ import {
   type KioskHeartbeat,
 } from '@visio/shared/protocol';
 import { eventWhere, eventually, recordTraffic } from '../../support/appointments';
-import { connectClient } from '../../support/socketClient';
-import { startTestServer, type TestServer } from '../../support/testServer';
 
 // Kiosk presence as a technician sees it: heartbeats, online/offline within the timeout, alerts
 // raised and cleared, and all of it told to console staff only.
 
-let t: TestServer;
-const open: SignallingClient[] = [];
-
-beforeAll(async () => {
-  t = await startTestServer({
+test.override({
+  serverEnv: {
     KIOSK_HEARTBEAT_INTERVAL_MS: '200',
     KIOSK_HEARTBEAT_TIMEOUT_MS: '800',
     KIOSK_OFFLINE_ALERT_GRACE_MS: '300',
-  });
+  },
 });
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(() => {
-  for (const c of open.splice(0)) c.socket.close();
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
 
 function heartbeat(over: Partial<KioskHeartbeat> = {}): KioskHeartbeat {
   return {
@@ -55,7 +38,10 @@ async function fleetEntry(tech: SignallingClient, kioskId: string) {
 }
 
 describe('kiosk fleet', () => {
-  it('lists every kiosk with its site, and shows a heartbeating kiosk online with what it reported', async () => {
+  test('lists every kiosk with its site, and shows a heartbeating kiosk online with what it reported', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     expect(await kiosk.request(kioskMonitoringRequests.heartbeat, heartbeat())).toEqual({
@@ -82,7 +68,10 @@ describe('kiosk fleet', () => {
     });
   });
 
-  it('a kiosk that stops heartbeating is offline and alerted, and cleared when it beats again', async () => {
+  test('a kiosk that stops heartbeating is offline and alerted, and cleared when it beats again', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     await kiosk.request(kioskMonitoringRequests.heartbeat, heartbeat());
@@ -113,7 +102,10 @@ describe('kiosk fleet', () => {
     expect(history[0]).toMatchObject({ id: alert.id, type: 'kiosk_offline', kioskId: t.kiosk.id });
   });
 
-  it('a kiosk that disconnects is offline at once, alerted after the grace, cleared when back', async () => {
+  test('a kiosk that disconnects is offline at once, alerted after the grace, cleared when back', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     await kiosk.request(kioskMonitoringRequests.heartbeat, heartbeat());
@@ -139,7 +131,10 @@ describe('kiosk fleet', () => {
     expect(await fleetEntry(tech, t.kiosk.id)).toMatchObject({ status: 'online', alerts: [] });
   });
 
-  it('raises device alerts from the heartbeat and clears them when the device is back', async () => {
+  test('raises device alerts from the heartbeat and clears them when the device is back', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     const camera = eventWhere(
@@ -174,7 +169,7 @@ describe('kiosk fleet', () => {
     expect((await fleetEntry(tech, t.kiosk.id)).alerts).toEqual([]);
   });
 
-  it('alerts an enrolled kiosk that never connected', async () => {
+  test('alerts an enrolled kiosk that never connected', async ({ t, client }) => {
     const tech = await client('/staff', t.technician.token);
     const active = await eventually(async () => {
       const list = await tech.request(staffMonitoringRequests.alertsList, {});
@@ -183,7 +178,10 @@ describe('kiosk fleet', () => {
     expect(active.clearedAt).toBeNull();
   });
 
-  it('tells console staff only: advisors and schedulers hear nothing of the fleet', async () => {
+  test('tells console staff only: advisors and schedulers hear nothing of the fleet', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const admin = await client('/staff', t.admin.token);
     const advisor = await client('/staff', t.advisor.token);

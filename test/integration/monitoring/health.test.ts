@@ -1,42 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import { describe, expect, test } from '../../support/integrationTest';
 import { callEvents, callRequests, mediaRequests } from '@visio/shared/protocol';
 import { staffMonitoringEvents, staffMonitoringRequests } from '@visio/shared/protocol';
-import { eventually, recordTraffic } from '../../support/appointments';
+import { recordTraffic } from '../../support/appointments';
 import { joinMedia } from '../../support/callMedia';
 import { opusParameters } from '../../support/fakeMedia';
-import { connectClient, nextEvent } from '../../support/socketClient';
-import {
-  startTestServer,
-  workerObjectCounts,
-  type TestServer,
-  startDirectCall,
-} from '../../support/testServer';
+import { nextEvent } from '../../support/socketClient';
+import { workerObjectCounts, startDirectCall } from '../../support/testServer';
 
 // Server health as the console sees it, checked against the workers' own accounts.
 
-let t: TestServer;
-const open: SignallingClient[] = [];
-
-beforeAll(async () => {
-  t = await startTestServer({ HEALTH_INTERVAL_MS: '150' });
-});
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(async () => {
-  for (const c of open.splice(0)) c.socket.close();
-  await eventually(() => t.server.calls.activeCalls.length === 0, 'calls to end');
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
+test.override({ serverEnv: { HEALTH_INTERVAL_MS: '150' }, afterEachTest: 'no calls' });
 
 describe('server health', () => {
-  it('reports each worker with what it hosts, the process and the connections', async () => {
+  test('reports each worker with what it hosts, the process and the connections', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
@@ -85,7 +64,10 @@ describe('server health', () => {
     expect(after.process.cpuPercent).toBeGreaterThanOrEqual(0);
   });
 
-  it('pushes health to console staff every few seconds, and to nobody else', async () => {
+  test('pushes health to console staff every few seconds, and to nobody else', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const advisor = await client('/staff', t.advisor.token);
     const heard = recordTraffic(advisor.socket);

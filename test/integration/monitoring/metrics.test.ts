@@ -1,33 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import { describe, expect, test } from '../../support/integrationTest';
 import { callEvents, callRequests, kioskSchedulingRequests } from '@visio/shared/protocol';
 import { staffMonitoringRequests } from '@visio/shared/protocol';
 import { eventually, inMinutes, insertAppointment } from '../../support/appointments';
-import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
+import { nextEvent } from '../../support/socketClient';
+import { startDirectCall } from '../../support/testServer';
 
 // GET /metrics as Prometheus scrapes it: the series exist and move with what happens.
 
-let t: TestServer;
-const open: SignallingClient[] = [];
+test.override({ serverEnv: { NO_SHOW_SWEEP_MS: '100', CHECKIN_AFTER_MIN: '30' } });
 
-beforeAll(async () => {
-  t = await startTestServer({ NO_SHOW_SWEEP_MS: '100', CHECKIN_AFTER_MIN: '30' });
-});
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(() => {
-  for (const c of open.splice(0)) c.socket.close();
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
-
-async function scrape(base = t.url, headers: Record<string, string> = {}) {
+async function scrape(base: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}/metrics`, { headers });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
@@ -39,8 +21,10 @@ function value(text: string, series: string): number | undefined {
 }
 
 describe('/metrics', () => {
-  it('exposes the visio_ series and the default process metrics in Prometheus text', async () => {
-    const { status, type, text } = await scrape();
+  test('exposes the visio_ series and the default process metrics in Prometheus text', async ({
+    t,
+  }) => {
+    const { status, type, text } = await scrape(t.url);
     expect(status).toBe(200);
     expect(type).toContain('text/plain');
     for (const name of [
@@ -63,46 +47,49 @@ describe('/metrics', () => {
     }
   });
 
-  it('counts calls in progress (1, then 0) and observes the duration of the ended one', async () => {
-    const before = value((await scrape()).text, 'visio_call_duration_seconds_count') ?? 0;
+  test('counts calls in progress (1, then 0) and observes the duration of the ended one', async ({
+    t,
+    client,
+  }) => {
+    const before = value((await scrape(t.url)).text, 'visio_call_duration_seconds_count') ?? 0;
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const started = nextEvent(kiosk, callEvents.started);
     const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await started;
-    expect(value((await scrape()).text, 'visio_calls_active')).toBe(1);
+    expect(value((await scrape(t.url)).text, 'visio_calls_active')).toBe(1);
     await advisor.request(callRequests.hangup, { callId });
-    const after = (await scrape()).text;
+    const after = (await scrape(t.url)).text;
     expect(value(after, 'visio_calls_active')).toBe(0);
     expect(value(after, 'visio_call_duration_seconds_count')).toBe(before + 1);
     expect(value(after, 'visio_calls_ended_total{reason="hangup"}')).toBeGreaterThanOrEqual(1);
   });
 
-  it('counts online kiosks, check-ins and no-shows', async () => {
+  test('counts online kiosks, check-ins and no-shows', async ({ t, client }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     await eventually(
-      async () => value((await scrape()).text, 'visio_kiosks_online') === 1,
+      async () => value((await scrape(t.url)).text, 'visio_kiosks_online') === 1,
       'the kiosk online',
     );
-    expect(value((await scrape()).text, 'visio_checkins_total')).toBe(0);
+    expect(value((await scrape(t.url)).text, 'visio_checkins_total')).toBe(0);
     await kiosk.request(kioskSchedulingRequests.joinWalkIn, { serviceId: t.serviceA });
-    expect(value((await scrape()).text, 'visio_checkins_total')).toBe(1);
+    expect(value((await scrape(t.url)).text, 'visio_checkins_total')).toBe(1);
     await kiosk.request(kioskSchedulingRequests.cancelWaiting, {});
 
     // An appointment whose check-in window closed: the sweep marks it a no-show.
     await insertAppointment(t, { startsAt: inMinutes(-45), kioskId: t.kiosk2.id });
     await eventually(
-      async () => value((await scrape()).text, 'visio_no_shows_total') === 1,
+      async () => value((await scrape(t.url)).text, 'visio_no_shows_total') === 1,
       'a no-show counted',
     );
   });
 
-  it('counts a media worker death, which health reports too', async () => {
+  test('counts a media worker death, which health reports too', async ({ t, client }) => {
     const tech = await client('/staff', t.technician.token);
     const [worker] = t.server.pool.liveWorkers;
     process.kill(worker!.pid, 'SIGKILL');
     await eventually(
-      async () => value((await scrape()).text, 'visio_worker_deaths_total') === 1,
+      async () => value((await scrape(t.url)).text, 'visio_worker_deaths_total') === 1,
       'the death counted',
     );
     const health = await tech.request(staffMonitoringRequests.healthGet, {});
@@ -121,18 +108,14 @@ describe('/metrics', () => {
 });
 
 describe('/metrics with a token', () => {
-  it('answers 401 without the bearer token and the metrics with it', async () => {
-    const guarded = await startTestServer({ METRICS_TOKEN: 'scrape-token-0123456789' });
-    try {
-      expect((await scrape(guarded.url)).status).toBe(401);
-      expect(
-        (await scrape(guarded.url, { Authorization: 'Bearer wrong-token-0123456789' })).status,
-      ).toBe(401);
-      const ok = await scrape(guarded.url, { Authorization: 'Bearer scrape-token-0123456789' });
-      expect(ok.status).toBe(200);
-      expect(ok.text).toContain('visio_calls_active 0');
-    } finally {
-      await guarded.stop();
-    }
+  test('answers 401 without the bearer token and the metrics with it', async ({ startServer }) => {
+    const guarded = await startServer({ METRICS_TOKEN: 'scrape-token-0123456789' });
+    expect((await scrape(guarded.url)).status).toBe(401);
+    expect(
+      (await scrape(guarded.url, { Authorization: 'Bearer wrong-token-0123456789' })).status,
+    ).toBe(401);
+    const ok = await scrape(guarded.url, { Authorization: 'Bearer scrape-token-0123456789' });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('visio_calls_active 0');
   });
 });

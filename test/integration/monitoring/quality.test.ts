@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SignallingClient } from '@visio/shared/client';
+import { afterEach, vi } from 'vitest';
+import { describe, expect, test } from '../../support/integrationTest';
 import { callEvents, callRequests, mediaRequests } from '@visio/shared/protocol';
 import {
   QualitySummarySchema,
@@ -12,39 +13,26 @@ import {
 import { eventWhere, eventually, refusal } from '../../support/appointments';
 import { joinMedia } from '../../support/callMedia';
 import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
-import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
+import { nextEvent } from '../../support/socketClient';
+import { type TestServer, startDirectCall } from '../../support/testServer';
 
 // The quality pipeline under a real call: real mediasoup objects (fake RTP parameters, so no
 // packets flow: the server's figures are those of idle streams) plus the browsers' stats reports,
 // sampled for the console, summarised into the call record at the end. Real RTP figures are the
 // e2e suite's to check.
 
-let t: TestServer;
-const open: SignallingClient[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
-beforeAll(async () => {
-  t = await startTestServer({
+test.override({
+  serverEnv: {
     QUALITY_SAMPLE_INTERVAL_MS: '150',
-    // Without a console open, one reading of the worker's stats per call in these tests.
     QUALITY_UNWATCHED_INTERVAL_MS: '600000',
     CALL_RECONNECT_GRACE_MS: '200',
-  });
+  },
+  afterEachTest: 'no calls',
 });
-afterAll(async () => {
-  await t.stop();
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  for (const c of open.splice(0)) c.socket.close();
-  await eventually(() => t.server.calls.activeCalls.length === 0, 'calls to end');
-});
-
-async function client(nsp: '/kiosk' | '/staff', token: string) {
-  const c = await connectClient(t.url, nsp, token);
-  open.push(c);
-  return c;
-}
 
 function flow(kind: 'audio' | 'video', over: Partial<MediaFlowReport>): MediaFlowReport {
   return {
@@ -74,7 +62,7 @@ function stats(
 }
 
 /** Both sides send microphone and camera, and each consumes and resumes the other's tracks. */
-async function callWithMedia(kiosk: SignallingClient, advisor: SignallingClient) {
+async function callWithMedia(t: TestServer, kiosk: SignallingClient, advisor: SignallingClient) {
   const kioskStarted = nextEvent(kiosk, callEvents.started);
   const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
   await kioskStarted;
@@ -116,7 +104,7 @@ async function callWithMedia(kiosk: SignallingClient, advisor: SignallingClient)
 }
 
 /** The quality summary stored with the call's record, once the call's end has written it. */
-async function storedSummary(callId: string) {
+async function storedSummary(t: TestServer, callId: string) {
   const row = await eventually(
     () =>
       t.server.store.db
@@ -131,7 +119,10 @@ async function storedSummary(callId: string) {
 }
 
 describe('call quality', () => {
-  it('samples a live call for the console, merges the browsers’ reports and stores a summary at the end', async () => {
+  test('samples a live call for the console, merges the browsers’ reports and stores a summary at the end', async ({
+    t,
+    client,
+  }) => {
     const tech = await client('/staff', t.technician.token);
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
@@ -145,7 +136,7 @@ describe('call quality', () => {
       staffMonitoringEvents.fleetChanged,
       (s) => s.kioskId === t.kiosk.id && s.inCall,
     );
-    const call = await callWithMedia(kiosk, advisor);
+    const call = await callWithMedia(t, kiosk, advisor);
     await busy;
     const { callId } = call;
     expect(await started).toMatchObject({
@@ -277,7 +268,7 @@ describe('call quality', () => {
     await advisor.request(callRequests.hangup, { callId });
     expect(await ended).toMatchObject({ endReason: 'hangup' });
 
-    const summary = await storedSummary(callId);
+    const summary = await storedSummary(t, callId);
     expect(summary).toMatchObject({ version: 1, verdict: 'poor', reasons: ['packet_loss'] });
     expect(summary.samples).toBeGreaterThanOrEqual(2);
     expect(summary.setupSeconds).not.toBeNull();
@@ -305,11 +296,14 @@ describe('call quality', () => {
     ).not.toContain(callId);
   });
 
-  it('without a console, reads the worker’s stats once, samples the browsers’ reports and stores the summary', async () => {
+  test('without a console, reads the worker’s stats once, samples the browsers’ reports and stores the summary', async ({
+    t,
+    client,
+  }) => {
     const statsReads = vi.spyOn(t.server.monitoring.media, 'figuresOf');
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
-    const call = await callWithMedia(kiosk, advisor);
+    const call = await callWithMedia(t, kiosk, advisor);
     const { callId } = call;
     await call.consumeKiosk();
     await call.consumeAdvisor();
@@ -331,18 +325,21 @@ describe('call quality', () => {
     expect(reads()).toBe(1);
 
     await advisor.request(callRequests.hangup, { callId });
-    const summary = await storedSummary(callId);
+    const summary = await storedSummary(t, callId);
     expect(summary).toMatchObject({ verdict: 'poor', reasons: ['packet_loss'] });
     expect(summary.samples).toBeGreaterThanOrEqual(1);
     expect(summary.flows.advisorToKiosk.audio?.packetLossPercent).toEqual({ avg: 10, p95: 10 });
     expect(reads()).toBe(1);
   });
 
-  it('sends live figures to a technician who opens the console during a call', async () => {
+  test('sends live figures to a technician who opens the console during a call', async ({
+    t,
+    client,
+  }) => {
     const statsReads = vi.spyOn(t.server.monitoring.media, 'figuresOf');
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
-    const call = await callWithMedia(kiosk, advisor);
+    const call = await callWithMedia(t, kiosk, advisor);
     const { callId } = call;
     await call.consumeKiosk();
     await eventually(() => t.server.monitoring.quality.latestOf(callId), 'a first sample');
@@ -361,7 +358,7 @@ describe('call quality', () => {
     await advisor.request(callRequests.hangup, { callId });
   });
 
-  it('accepts stats only from the parties of the call', async () => {
+  test('accepts stats only from the parties of the call', async ({ t, client }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const otherKiosk = await client('/kiosk', t.kiosk2.token);
@@ -394,14 +391,17 @@ describe('call quality', () => {
     ).toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('stores a summary without a verdict for a call nothing was measured in', async () => {
+  test('stores a summary without a verdict for a call nothing was measured in', async ({
+    t,
+    client,
+  }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const kioskStarted = nextEvent(kiosk, callEvents.started);
     const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await kioskStarted;
     await advisor.request(callRequests.hangup, { callId });
-    expect(await storedSummary(callId)).toMatchObject({
+    expect(await storedSummary(t, callId)).toMatchObject({
       verdict: null,
       setupSeconds: null,
     });

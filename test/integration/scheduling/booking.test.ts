@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, test } from '../../support/integrationTest';
 import { AppointmentViewSchema } from '@visio/shared/protocol';
 import { fromLocal, localParts } from '@visio/shared/time';
 import {
@@ -10,7 +10,7 @@ import {
   restError,
   type Answer,
 } from '../../support/appointments';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import type { TestServer } from '../../support/testServer';
 
 // The scheduler's booking API over real HTTP, on a real database: book, list, move, cancel, and
 // every refusal with its status, code and reason.
@@ -21,8 +21,9 @@ let limitedKiosk: string;
 /** 10:00 Paris time on a Monday at least two days ahead. */
 let monday10h: Date;
 
-beforeAll(async () => {
-  t = await startTestServer();
+// The file's server, shared by the module's helpers below (its lifecycle is the fixture's).
+test.beforeAll(async ({ t: server }) => {
+  t = server;
   const db = t.server.store.db;
   const at = new Date().toISOString();
   const site = randomUUID();
@@ -59,9 +60,6 @@ beforeAll(async () => {
   const p = localParts(day, 'Europe/Paris');
   monday10h = fromLocal(p.year, p.month, p.day, 10 * 60, 'Europe/Paris');
 });
-afterAll(async () => {
-  await t.stop();
-});
 
 /** A valid booking body; each test changes what it is about. Slots are spread out to stay free. */
 function body(overrides: Record<string, unknown> = {}) {
@@ -97,7 +95,7 @@ function strings(value: unknown): string[] {
 }
 
 describe('booking, listing, moving and cancelling', () => {
-  it('books and answers the six-digit check-in code once; the list never shows it', async () => {
+  test('books and answers the six-digit check-in code once; the list never shows it', async () => {
     const startsAt = inMinutes(24 * 60);
     const created = await book(t, {
       startsAt,
@@ -138,7 +136,7 @@ describe('booking, listing, moving and cancelling', () => {
     expect(JSON.stringify(list.body)).not.toMatch(/checkInCode|code_hash/i);
   });
 
-  it('filters the list by advisor and by kiosk, and by the time range', async () => {
+  test('filters the list by advisor and by kiosk, and by the time range', async () => {
     const mine = await book(t, { startsAt: inMinutes(26 * 60), advisorId: t.advisor2.id });
     const theirs = await book(t, { startsAt: inMinutes(26 * 60), kioskId: t.kiosk2.id });
     const range = `from=${encodeURIComponent(inMinutes(25 * 60 + 30))}&to=${encodeURIComponent(inMinutes(27 * 60))}`;
@@ -155,7 +153,7 @@ describe('booking, listing, moving and cancelling', () => {
     expect(await ids(`&advisorId=${t.advisor3.id}`)).toEqual([]);
   });
 
-  it('moves an appointment, then refuses to move it onto a busy advisor', async () => {
+  test('moves an appointment, then refuses to move it onto a busy advisor', async () => {
     const first = await book(t, { startsAt: inMinutes(30 * 60) });
     const blocker = await book(t, { startsAt: inMinutes(32 * 60), kioskId: t.kiosk2.id });
     const later = inMinutes(31 * 60);
@@ -208,7 +206,7 @@ describe('booking, listing, moving and cancelling', () => {
     ]);
   });
 
-  it('cancels, frees the slot, and refuses to cancel or move a cancelled appointment', async () => {
+  test('cancels, frees the slot, and refuses to cancel or move a cancelled appointment', async () => {
     const startsAt = inMinutes(34 * 60);
     const booked = await book(t, { startsAt });
     const id = booked.appointment.id;
@@ -242,7 +240,7 @@ describe('booking, listing, moving and cancelling', () => {
 });
 
 describe('booking refusals over HTTP', () => {
-  it('refuses an advisor already booked then with 409 CONFLICT advisor_busy', async () => {
+  test('refuses an advisor already booked then with 409 CONFLICT advisor_busy', async () => {
     const startsAt = inMinutes(40 * 60);
     await book(t, { startsAt, durationMin: 30 });
     // Overlapping by ten minutes, at another kiosk.
@@ -258,7 +256,7 @@ describe('booking refusals over HTTP', () => {
     expect((await post(body({ startsAt: after, kioskId: t.kiosk2.id }))).status).toBe(200);
   });
 
-  it('refuses a kiosk already booked then with 409 CONFLICT kiosk_busy', async () => {
+  test('refuses a kiosk already booked then with 409 CONFLICT kiosk_busy', async () => {
     const startsAt = inMinutes(42 * 60);
     await book(t, { startsAt, kioskId: t.kiosk2.id });
     expectRefused(
@@ -269,7 +267,7 @@ describe('booking refusals over HTTP', () => {
     );
   });
 
-  it.each<[string, () => Record<string, unknown>, number, string, string]>([
+  test.each<[string, () => Record<string, unknown>, number, string, string]>([
     ['a slot in the past', () => ({ startsAt: inMinutes(-30) }), 400, 'INVALID_INPUT', 'in_past'],
     [
       'an advisor who does not serve the service',
@@ -310,7 +308,7 @@ describe('booking refusals over HTTP', () => {
     expectRefused(await post(body(overrides())), status, code, reason);
   });
 
-  it('checks the opening hours of the kiosk’s site, in its time zone', async () => {
+  test('checks the opening hours of the kiosk’s site, in its time zone', async () => {
     const at = (minutesAfter10h: number) =>
       new Date(monday10h.getTime() + minutesAfter10h * 60_000).toISOString();
     const limited = (startsAt: string, durationMin = 30) =>
@@ -338,7 +336,7 @@ describe('booking refusals over HTTP', () => {
     );
   });
 
-  it.each<[string, () => unknown]>([
+  test.each<[string, () => unknown]>([
     ['a duration under ten minutes', () => body({ durationMin: 5 })],
     ['a duration over two hours', () => body({ durationMin: 121 })],
     ['a time without an offset', () => body({ startsAt: '2030-01-01T10:00:00' })],
@@ -353,7 +351,7 @@ describe('booking refusals over HTTP', () => {
     expectRefused(await post(payload()), 400, 'INVALID_INPUT');
   });
 
-  it('refuses a body that is not JSON, an empty move and a malformed id with 400', async () => {
+  test('refuses a body that is not JSON, an empty move and a malformed id with 400', async () => {
     expectRefused(
       await api(t, 'POST', '/api/appointments', { token: t.scheduler.token, raw: '{"serviceId":' }),
       400,
@@ -395,7 +393,7 @@ describe('booking refusals over HTTP', () => {
     );
   });
 
-  it('answers 404 NOT_FOUND for moving or cancelling an appointment that does not exist', async () => {
+  test('answers 404 NOT_FOUND for moving or cancelling an appointment that does not exist', async () => {
     const id = randomUUID();
     expectRefused(
       await api(t, 'PATCH', `/api/appointments/${id}`, {
@@ -414,7 +412,7 @@ describe('booking refusals over HTTP', () => {
 });
 
 describe('who may book', () => {
-  it('needs a staff session: none, a bogus one or a kiosk device token → 401 UNAUTHORIZED', async () => {
+  test('needs a staff session: none, a bogus one or a kiosk device token → 401 UNAUTHORIZED', async () => {
     for (const token of [null, 'not-a-session', t.kiosk.token]) {
       expectRefused(await post(body({ startsAt: inMinutes(50 * 60) }), token), 401, 'UNAUTHORIZED');
       expectRefused(
@@ -430,7 +428,7 @@ describe('who may book', () => {
     }
   });
 
-  it('refuses a technician with 403 FORBIDDEN, on every booking route, before reading the body', async () => {
+  test('refuses a technician with 403 FORBIDDEN, on every booking route, before reading the body', async () => {
     const booked = await book(t, { startsAt: inMinutes(52 * 60) });
     const token = t.technician.token;
     const id = booked.appointment.id;
@@ -450,13 +448,13 @@ describe('who may book', () => {
     expect((await appointmentRow(t, id)).status).toBe('scheduled');
   });
 
-  it('lets a technician read the reference data (sites for new kiosks), but nothing else of booking', async () => {
+  test('lets a technician read the reference data (sites for new kiosks), but nothing else of booking', async () => {
     const answer = await api(t, 'GET', '/api/reference', { token: t.technician.token });
     expect(answer.status).toBe(200);
     expect(answer.body).toHaveProperty('sites');
   });
 
-  it('lets schedulers, advisors and admins book', async () => {
+  test('lets schedulers, advisors and admins book', async () => {
     const tokens = [t.scheduler.token, t.advisor2.token, t.admin.token];
     for (const [i, token] of tokens.entries()) {
       const answer = await post(body({ startsAt: inMinutes(55 * 60 + i * 60) }), token);
@@ -464,7 +462,7 @@ describe('who may book', () => {
     }
   });
 
-  it('gives the booking form its reference data', async () => {
+  test('gives the booking form its reference data', async () => {
     const answer = await api(t, 'GET', '/api/reference', { token: t.scheduler.token });
     expect(answer.status).toBe(200);
     const data = answer.body as {
@@ -484,7 +482,7 @@ describe('who may book', () => {
 });
 
 describe('two schedulers at once', () => {
-  it('books the same advisor slot for exactly one of them', async () => {
+  test('books the same advisor slot for exactly one of them', async () => {
     const account = await t.server.auth.accounts.create({
       name: 'Scheduler Two',
       login: 'sched2',
