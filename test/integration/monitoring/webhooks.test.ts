@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SignallingClient } from '@visio/shared/client';
+import { afterEach } from 'vitest';
 import { callEvents, callRequests } from '@visio/shared/protocol';
 import { createLogger } from '@visio/server';
 import { WebhookSender } from '../../../server/src/monitoring/WebhookSender';
 import { eventually } from '../../support/appointments';
+import { describe, expect, test as integrationTest } from '../../support/integrationTest';
 import { connectClient, nextEvent } from '../../support/socketClient';
-import { startTestServer, type TestServer, startDirectCall } from '../../support/testServer';
+import { startTestServer, startDirectCall } from '../../support/testServer';
 
 // Webhooks to a real HTTP receiver on loopback: signed, ids only, retried, never in the way.
 
@@ -54,29 +54,31 @@ function signatureValid(r: Received): boolean {
 
 const logger = createLogger('silent');
 
-describe('webhooks from a running server', () => {
-  let t: TestServer;
-  let hook: Awaited<ReturnType<typeof receiver>>;
-  const open: SignallingClient[] = [];
-
-  beforeAll(async () => {
-    hook = await receiver();
-    t = await startTestServer({
+const test = integrationTest
+  /** The file's receiver, closed once its server has stopped. */
+  // eslint-disable-next-line no-empty-pattern
+  .extend('hook', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const hook = await receiver();
+    onCleanup(() => hook.close());
+    return hook;
+  })
+  /** A server sending its webhooks to `hook`. */
+  .extend('hooked', { scope: 'file' }, ({ hook, servers }) =>
+    servers.start({
       WEBHOOK_URLS: hook.url,
       WEBHOOK_SECRET: SECRET,
       KIOSK_OFFLINE_ALERT_GRACE_MS: '100',
-    });
-  });
-  afterAll(async () => {
-    for (const c of open) c.socket.close();
-    await t.stop();
-    await hook.close();
-  });
+    }),
+  );
 
-  it('posts call.started and call.ended, signed over the raw body, with ids only', async () => {
-    const kiosk = await connectClient(t.url, '/kiosk', t.kiosk.token);
-    const advisor = await connectClient(t.url, '/staff', t.advisor.token);
-    open.push(kiosk, advisor);
+describe('webhooks from a running server', () => {
+  test('posts call.started and call.ended, signed over the raw body, with ids only', async ({
+    hooked: t,
+    hook,
+    client,
+  }) => {
+    const kiosk = await client('/kiosk', t.kiosk.token, t);
+    const advisor = await client('/staff', t.advisor.token, t);
     const started = nextEvent(kiosk, callEvents.started);
     const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
     await started;
@@ -116,8 +118,8 @@ describe('webhooks from a running server', () => {
     );
   });
 
-  it('posts kiosk.offline when a kiosk goes away', async () => {
-    const kiosk = await connectClient(t.url, '/kiosk', t.kiosk2.token);
+  test('posts kiosk.offline when a kiosk goes away', async ({ hooked: t, hook, client }) => {
+    const kiosk = await client('/kiosk', t.kiosk2.token, t);
     kiosk.socket.close();
     const hit = await eventually(
       () =>
@@ -135,7 +137,7 @@ describe('WebhookSender deliveries', () => {
     for (const r of receivers.splice(0)) await r.close();
   });
 
-  it('retries a failing receiver with the same delivery id until it accepts, three tries at most', async () => {
+  test('retries a failing receiver with the same delivery id until it accepts, three tries at most', async () => {
     const hook = await receiver([503, 500]);
     receivers.push(hook);
     const sender = new WebhookSender(
@@ -158,7 +160,7 @@ describe('WebhookSender deliveries', () => {
     expect(down.received).toHaveLength(3);
   });
 
-  it('does not retry a receiver that refuses the request', async () => {
+  test('does not retry a receiver that refuses the request', async () => {
     const hook = await receiver([400]);
     receivers.push(hook);
     await new WebhookSender(
@@ -170,7 +172,7 @@ describe('WebhookSender deliveries', () => {
     expect(hook.received).toHaveLength(1);
   });
 
-  it('gives up on a receiver that never answers after three timed-out tries', async () => {
+  test('gives up on a receiver that never answers after three timed-out tries', async () => {
     const hook = await receiver(['hang', 'hang', 'hang']);
     receivers.push(hook);
     const sender = new WebhookSender(
@@ -181,7 +183,7 @@ describe('WebhookSender deliveries', () => {
     expect(hook.received).toHaveLength(3);
   });
 
-  it('never delays a call: calls start while the receiver hangs', async () => {
+  test('never delays a call: calls start while the receiver hangs', async () => {
     const hook = await receiver(['hang', 'hang', 'hang', 'hang', 'hang', 'hang']);
     receivers.push(hook);
     const t = await startTestServer({
