@@ -4,6 +4,7 @@ import { App } from './App';
 import { StaffApp } from './session/StaffApp';
 import { StaffAppContext } from './session/StaffAppContext';
 import { takeStaffToken } from './session/staffToken';
+import '@visio/shared/styles/base.css';
 import './styles.css';
 
 const app = new StaffApp(takeStaffToken());

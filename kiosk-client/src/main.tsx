@@ -4,6 +4,7 @@ import { App } from './App';
 import { takeKioskCredentials } from './session/deviceToken';
 import { KioskSession } from './session/KioskSession';
 import { KioskSessionContext } from './session/KioskSessionContext';
+import '@visio/shared/styles/base.css';
 import './styles.css';
 
 // A touchscreen in a public place: no long-press menus, no accidental text selection.

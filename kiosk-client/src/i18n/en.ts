@@ -55,7 +55,10 @@ export const en: Catalogue = {
 
   'code.title': 'Type your code',
   'code.hint': 'The 6-digit code is on your appointment letter. Touch the digits below.',
-  'code.entered': 'Code typed: {digits} ({count} digits of 6)',
+  'code.entered': {
+    one: 'Code typed: {digits} ({count} digit of 6)',
+    other: 'Code typed: {digits} ({count} digits of 6)',
+  },
   'code.back': 'Back',
   'code.erase': 'Erase',
   'code.submit': 'Confirm',

@@ -1,3 +1,5 @@
+import type { Catalogue as SharedCatalogue } from '@visio/shared/i18n';
+
 /** French, the default language and the reference catalogue: every key starts here. */
 export const fr = {
   'app.title': 'Point Visio-Public',
@@ -59,7 +61,10 @@ export const fr = {
   'code.title': 'Saisissez votre code',
   'code.hint':
     'Le code à 6 chiffres figure sur votre convocation. Touchez les chiffres ci-dessous.',
-  'code.entered': 'Code saisi : {digits} ({count} chiffres sur 6)',
+  'code.entered': {
+    one: 'Code saisi : {digits} ({count} chiffre sur 6)',
+    other: 'Code saisi : {digits} ({count} chiffres sur 6)',
+  },
   'code.back': 'Retour',
   'code.erase': 'Effacer',
   'code.submit': 'Valider',
@@ -225,4 +230,4 @@ export const fr = {
 
 export type MessageKey = keyof typeof fr;
 /** Every other language must translate every key (checked by the compiler). */
-export type Catalogue = { readonly [K in MessageKey]: string };
+export type Catalogue = SharedCatalogue<MessageKey>;

@@ -8,3 +8,5 @@ export * from './useCallSnapshot';
 export * from './VideoView';
 export * from './MicCameraToggles';
 export * from './LiveAnnouncer';
+export * from './Dialog';
+export * from './ConfirmDialog';

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
+import { Dialog } from '../../primitives/Dialog';
 import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
 import { screenOf, type KioskScreen } from '../../session/kioskMachine';
 import { DEFAULT_LANGUAGE } from '../../i18n/translate';
@@ -62,31 +63,24 @@ export function InactivityGuard() {
     return () => clearInterval(timer);
   }, [guarded, lastTouch, session, screen]);
 
-  const warning = guarded && remaining !== null;
-  useEffect(() => {
-    if (warning) buttonRef.current?.focus();
-  }, [warning]);
-
-  if (!warning) return null;
+  if (!guarded || remaining === null) return null;
   return (
-    <div className="dialog-backdrop">
-      <div
-        className="dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="idle-title"
-        aria-describedby="idle-body"
-        data-testid="inactivity-countdown"
-        data-remaining={remaining}
-      >
-        <h2 id="idle-title">{t('idle.title')}</h2>
-        <p id="idle-body">{t('idle.body', { seconds: remaining })}</p>
-        <div className="dialog__actions">
-          <Button ref={buttonRef} testId="still-here" onClick={() => setLastTouch(Date.now())}>
-            {t('idle.stillHere')}
-          </Button>
-        </div>
+    <Dialog
+      title={t('idle.title')}
+      role="alertdialog"
+      describedBy="idle-body"
+      onClose={() => setLastTouch(Date.now())}
+      testId="inactivity-countdown"
+      initialFocus={buttonRef}
+    >
+      <p id="idle-body" data-remaining={remaining}>
+        {t('idle.body', { seconds: remaining })}
+      </p>
+      <div className="dialog__actions">
+        <Button ref={buttonRef} testId="still-here" onClick={() => setLastTouch(Date.now())}>
+          {t('idle.stillHere')}
+        </Button>
       </div>
-    </div>
+    </Dialog>
   );
 }
