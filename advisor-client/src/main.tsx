@@ -15,7 +15,7 @@ app.start();
 Object.defineProperty(window, '__visio', {
   value: Object.freeze({
     get callSession() {
-      return app.session?.store.get().callSession ?? null;
+      return app.session?.store.get().call?.party.media ?? null;
     },
   }),
 });

@@ -5,6 +5,7 @@ export * from './ToggleButton';
 export * from './Icon';
 export * from './useNow';
 export * from './useCallSnapshot';
+export * from './useCallMedia';
 export * from './VideoView';
 export * from './MicCameraToggles';
 export * from './LiveAnnouncer';
