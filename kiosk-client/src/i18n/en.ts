@@ -187,6 +187,7 @@ export const en: Catalogue = {
   'documents.error.unsupported_type':
     'This file cannot be sent: only PDF, JPEG and PNG are accepted.',
   'documents.error.too_large': 'This document is too large (10 MB at most).',
+  'documents.error.too_many': 'This call already holds the most documents it can.',
   'documents.error.empty': 'This file is empty.',
   'documents.error.camera': 'The photo could not be taken. Please try again.',
   'documents.error.network': 'Sending failed. Please try again in a moment.',

@@ -197,6 +197,7 @@ export const fr = {
     'Ce fichier ne peut pas être envoyé : seuls les PDF, JPEG et PNG sont acceptés.',
   'documents.error.too_large': 'Ce document est trop lourd (10 Mo au plus).',
   'documents.error.empty': 'Ce fichier est vide.',
+  'documents.error.too_many': 'Cet appel a déjà reçu le nombre maximal de documents.',
   'documents.error.camera': "La photo n'a pas pu être prise. Réessayez.",
   'documents.error.network': "L'envoi n'a pas abouti. Réessayez dans un instant.",
   'documents.error.generic': "Le document n'a pas pu être envoyé. Réessayez.",

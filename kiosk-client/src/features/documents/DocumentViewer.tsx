@@ -2,20 +2,24 @@ import { useRef } from 'react';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
-import type { KioskDocument } from '../../session/InCallDesk';
+import type { InCallDesk } from '@visio/shared/client';
+import type { DocumentInfo } from '@visio/shared/protocol';
+import { useStore } from '@visio/shared/ui';
 import { printDocument } from './printDocument';
 
 /** One document full size: an image inline, a PDF in a frame; Print prints this one only. */
 export function DocumentViewer({
+  desk,
   document,
   onClose,
 }: {
-  readonly document: KioskDocument;
+  readonly desk: InCallDesk;
+  readonly document: DocumentInfo;
   readonly onClose: () => void;
 }) {
   const t = useT();
   const closeRef = useRef<HTMLButtonElement>(null);
-  const url = document.url;
+  const url = useStore(desk.store, (s) => s.documentUrls[document.id] ?? null);
 
   return (
     <Dialog

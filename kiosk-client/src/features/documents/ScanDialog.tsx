@@ -3,8 +3,9 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
 import { VideoView } from '../../primitives/VideoView';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import type { InCallDesk } from '@visio/shared/client';
 import { useStore } from '@visio/shared/ui';
+import { useDevices } from '../../session/KioskSessionContext';
 import { captureStill } from './captureStill';
 
 /**
@@ -12,15 +13,16 @@ import { captureStill } from './captureStill';
  * (or take it again). Opened by the citizen or when the advisor asks for a document.
  */
 export function ScanDialog({
+  desk,
   requested,
   onClose,
 }: {
+  readonly desk: InCallDesk;
   readonly requested: boolean;
   readonly onClose: () => void;
 }) {
   const t = useT();
-  const desk = useKioskSession().inCall;
-  const localStream = useKioskState((s) => s.localStream);
+  const localStream = useDevices((s) => s.stream);
   const uploading = useStore(desk.store, (s) => s.uploading);
   const [still, setStill] = useState<{ blob: Blob; url: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -29,13 +31,13 @@ export function ScanDialog({
   useEffect(() => () => desk.revoke(still?.url ?? null), [desk, still]);
 
   const capture = async () => {
-    if (!localStream) return void desk.refuse('camera');
+    if (!localStream) return void desk.report('capture', 'UNAVAILABLE');
     setBusy(true);
     try {
       const blob = await captureStill(localStream);
       setStill({ blob, url: desk.keepUrl(URL.createObjectURL(blob)) });
     } catch {
-      desk.refuse('camera');
+      desk.report('capture', 'UNAVAILABLE');
     } finally {
       setBusy(false);
     }
