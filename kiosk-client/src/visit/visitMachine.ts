@@ -274,7 +274,13 @@ export const visitMachine = setup({
           guard: 'accessLost',
           target: '.welcome',
           reenter: true,
-          actions: [assign({ kiosk: ({ event }) => event.status }), ...endVisit(null)],
+          // No home to refresh nor reload to do: the kiosk itself is out of the game.
+          actions: [
+            assign({ kiosk: ({ event }) => event.status }),
+            { type: 'releaseDevices' },
+            { type: 'forgetCitizen' },
+            { type: 'wipe', params: null },
+          ],
         },
         // A call reaches the citizen wherever they are (the advisor calls back after the
         // survey, the page reloaded mid-call…).

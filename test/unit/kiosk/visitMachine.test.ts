@@ -303,6 +303,7 @@ describe('what the server says of the citizen', () => {
     expect(v.screen()).toBe('unauthorized');
     expect(v.calls[1]!.closed).toBe(true);
     expect(v.ctx().visit).toEqual(createVisit());
+    expect(v.effects.slice(-2)).toEqual(['releaseDevices', 'forgetCitizen']);
   });
 });
 
