@@ -4,6 +4,7 @@ import { App } from './App';
 import { StaffApp } from './session/StaffApp';
 import { StaffAppContext } from './session/StaffAppContext';
 import { takeStaffToken } from './session/staffToken';
+import '@visio/shared/styles/base.css';
 import './styles.css';
 
 const app = new StaffApp(takeStaffToken());
@@ -14,7 +15,7 @@ app.start();
 Object.defineProperty(window, '__visio', {
   value: Object.freeze({
     get callSession() {
-      return app.session?.store.get().callSession ?? null;
+      return app.session?.store.get().call?.party.media ?? null;
     },
   }),
 });

@@ -16,8 +16,8 @@ import { WaitingScreen } from './features/waiting/WaitingScreen';
 import { WelcomeScreen } from './features/welcome/WelcomeScreen';
 import { useT } from './i18n/useT';
 import { LiveAnnouncer } from './primitives/LiveAnnouncer';
-import { screenOf, type KioskScreen } from './session/kioskMachine';
-import { useKioskState } from './session/KioskSessionContext';
+import type { KioskScreen } from './session/KioskScreen';
+import { useConnection, useScreen, useVisit } from './session/KioskSessionContext';
 
 const SCREENS: Record<KioskScreen, ComponentType> = {
   enrolling: EnrollingScreen,
@@ -47,10 +47,10 @@ const CITIZEN_SCREENS: ReadonlySet<KioskScreen> = new Set([
 
 export function App() {
   const t = useT();
-  const screen = useKioskState((s) => screenOf(s.machine));
-  const language = useKioskState((s) => s.language);
-  const announcement = useKioskState((s) => s.announcement);
-  const kioskName = useKioskState((s) => s.home?.kiosk.name ?? null);
+  const screen = useScreen();
+  const language = useVisit((s) => s.context.visit.language);
+  const announcement = useVisit((s) => s.context.visit.announcement);
+  const kioskName = useConnection((s) => s.home?.kiosk.name ?? null);
   const Screen = SCREENS[screen];
 
   useEffect(() => {

@@ -4,12 +4,14 @@ import { App } from './App';
 import { takeKioskCredentials } from './session/deviceToken';
 import { KioskSession } from './session/KioskSession';
 import { KioskSessionContext } from './session/KioskSessionContext';
+import { timingsFromQuery } from './visit/VisitTimings';
+import '@visio/shared/styles/base.css';
 import './styles.css';
 
 // A touchscreen in a public place: no long-press menus, no accidental text selection.
 document.addEventListener('contextmenu', (event) => event.preventDefault());
 
-const session = new KioskSession(takeKioskCredentials());
+const session = new KioskSession(takeKioskCredentials(), timingsFromQuery(window.location.search));
 session.start();
 
 // A citizen must not navigate away mid-visit (back gesture, a stray reload): keep one history
@@ -19,7 +21,7 @@ window.addEventListener('popstate', () => {
   window.history.pushState(window.history.state, '', window.location.href);
 });
 window.addEventListener('beforeunload', (event) => {
-  if (session.holdsCitizen() && !session.allowUnload) event.preventDefault();
+  if (session.holdsCitizen() && !session.connection.allowUnload) event.preventDefault();
 });
 
 // For end-to-end tests and on-site diagnosis (e.g. `await __visio.callSession?.getStats()`):
@@ -27,7 +29,7 @@ window.addEventListener('beforeunload', (event) => {
 Object.defineProperty(window, '__visio', {
   value: Object.freeze({
     get callSession() {
-      return session.store.get().callSession;
+      return session.visit.actor.getSnapshot().context.visit.partyCall?.media ?? null;
     },
   }),
 });

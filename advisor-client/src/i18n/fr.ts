@@ -1,3 +1,5 @@
+import type { Catalogue as SharedCatalogue } from '@visio/shared/i18n';
+
 import { agendaFr } from '../features/agenda/messages';
 import { callDeskFr } from '../features/call/messages';
 import { consoleFr } from '../features/console/messages';
@@ -111,4 +113,4 @@ export const fr = {
 
 export type MessageKey = keyof typeof fr;
 /** Every other language must translate every key (checked by the compiler). */
-export type Catalogue = { readonly [K in MessageKey]: string };
+export type Catalogue = SharedCatalogue<MessageKey>;

@@ -1,19 +1,17 @@
 import {
-  CallSession,
+  PartyCall,
   SignallingClient,
   acquireLocalMedia,
   connectSignalling,
   isUnauthorizedConnectError,
   LocalMediaError,
   stopLocalMedia,
-  type CallSessionState,
   type LocalMediaErrorReason,
+  type PartyCallEnd,
 } from '@visio/shared/client';
 import {
   AppError,
   callEvents,
-  callRequests,
-  mediaRequests,
   sessionRequests,
   type AppointmentView,
   type CallEndReason,
@@ -22,7 +20,7 @@ import {
   type PrincipalSummary,
 } from '@visio/shared/protocol';
 import { Agenda } from '../features/agenda/Agenda';
-import { CallDesk } from '../features/call/CallDesk';
+import { AdvisorCall, QUALITY_SAMPLE_MS } from '../features/call/AdvisorCall';
 import { ArrivalAlert } from '../features/agenda/ArrivalAlert';
 import { KioskDirectory } from '../features/kiosks/KioskDirectory';
 import type { ErrorContext } from '../i18n/errorMessage';
@@ -53,12 +51,8 @@ export interface StaffState {
   readonly localStream: MediaStream | null;
   readonly deviceProblem: LocalMediaErrorReason | null;
   readonly openingDevices: boolean;
-  readonly call: CallStarted | null;
-  readonly callSession: CallSession | null;
-  /** Chat, documents, notes and quality of the call in progress. */
-  readonly callDesk: CallDesk | null;
-  /** The screen being shared (from getDisplayMedia), ours to stop. */
-  readonly screenTrack: MediaStreamTrack | null;
+  /** The call in progress: media, text, documents, and the desk's own tools. */
+  readonly call: AdvisorCall | null;
   /** Why the last call ended, shown above the agenda. */
   readonly endedNotice: MessageKey | null;
   readonly error: ShownError | null;
@@ -87,10 +81,27 @@ const ENDED_NOTICE: Record<CallEndReason, MessageKey> = {
   server_shutdown: 'call.ended.server_shutdown',
 };
 
-const ANNOUNCE_STATE: Partial<Record<CallSessionState, MessageKey>> = {
-  connected: 'announce.connected',
-  reconnecting: 'announce.reconnecting',
-};
+/** What the advisor is told when a call ends, and why the agenda hears it ended. */
+function endOf(end: PartyCallEnd): { notice: MessageKey | null; reason: CallEndReason } {
+  switch (end.by) {
+    case 'self':
+      return { notice: 'call.ended.self', reason: 'hangup' };
+    case 'server':
+      return {
+        notice:
+          end.reason === 'hangup' && end.endedBy === 'kiosk'
+            ? 'call.ended.kiosk'
+            : ENDED_NOTICE[end.reason],
+        reason: end.reason,
+      };
+    case 'failure':
+      return { notice: 'call.ended.failed', reason: 'media_failed' };
+    case 'gone':
+      return { notice: 'call.ended.generic', reason: 'hangup' };
+    case 'closed':
+      return { notice: null, reason: 'hangup' };
+  }
+}
 
 /**
  * One signed-in staff member's page: the `/staff` socket, identity and pages by role, devices,
@@ -115,9 +126,6 @@ export class StaffSession {
       deviceProblem: null,
       openingDevices: false,
       call: null,
-      callSession: null,
-      callDesk: null,
-      screenTrack: null,
       endedNotice: null,
       error: null,
       announcement: null,
@@ -142,7 +150,6 @@ export class StaffSession {
     socket.on('connect', () => {
       this.store.set({ connection: 'online' });
       if (!this.store.get().principal) void this.loadIdentity();
-      void this.checkCallStillOn();
     });
     socket.on('disconnect', (reason) => {
       if (this.closed) return;
@@ -155,21 +162,14 @@ export class StaffSession {
     socket.on('connect_error', (error) => {
       if (isUnauthorizedConnectError(error)) {
         socket.disconnect();
-        this.endCallLocally(null, 'hangup');
+        this.store.get().call?.close();
         this.store.set({ connection: 'unauthorized' });
         this.options.onUnauthorized();
       } else {
         this.store.set({ connection: 'offline' });
       }
     });
-    this.signalling.on(callEvents.started, (call) => void this.onCallStarted(call));
-    this.signalling.on(callEvents.ended, ({ callId, reason, endedBy }) => {
-      if (this.store.get().call?.callId !== callId) return;
-      this.endCallLocally(
-        reason === 'hangup' && endedBy === 'kiosk' ? 'call.ended.kiosk' : ENDED_NOTICE[reason],
-        reason,
-      );
-    });
+    this.signalling.on(callEvents.started, (call) => this.onCallStarted(call));
     const followHash = () => {
       const view = window.location.hash.slice(1);
       if (isView(view)) this.showView(view);
@@ -189,7 +189,7 @@ export class StaffSession {
   /** Sign-out: the call ends, devices close, the socket goes. */
   close(): void {
     if (this.closed) return;
-    this.endCallLocally(null, 'hangup');
+    this.store.get().call?.close();
     this.closed = true;
     this.agendaOfAdvisor?.detach();
     this.presence?.detach();
@@ -240,74 +240,20 @@ export class StaffSession {
 
   /** Media stops at once; the server then tells both sides with call:ended. */
   hangup(): void {
-    const call = this.store.get().call;
-    if (!call) return;
-    this.endCallLocally('call.ended.self', 'hangup');
-    this.signalling
-      .request(callRequests.hangup, { callId: call.callId })
-      .catch((error: unknown) => {
-        // Already over on the server: nothing to tell the advisor.
-        const code = errorCodeOf(error);
-        if (code !== 'NOT_FOUND' && code !== 'BAD_STATE') this.showError('hangup', error);
-      });
+    this.store.get().call?.party.hangup();
   }
 
   setMicrophoneMuted(muted: boolean): void {
-    const session = this.store.get().callSession;
-    if (!session) return;
-    this.announce(muted ? 'announce.micMuted' : 'announce.micOn');
-    session.setMicrophoneMuted(muted).catch((error: unknown) => this.showError('media', error));
+    this.store.get().call?.party.setMicrophoneMuted(muted);
   }
 
   setCameraOff(off: boolean): void {
-    const session = this.store.get().callSession;
-    if (!session) return;
-    this.announce(off ? 'announce.cameraOff' : 'announce.cameraOn');
-    session.setCameraOff(off).catch((error: unknown) => this.showError('media', error));
+    this.store.get().call?.party.setCameraOff(off);
   }
 
   /** Share a screen, window or tab (the browser asks which), or stop sharing it. */
   async toggleScreenShare(): Promise<void> {
-    const { callSession, screenTrack } = this.store.get();
-    if (!callSession) return;
-    if (screenTrack) {
-      await callSession.stopScreenShare();
-      this.stopScreenTrack();
-      return;
-    }
-    let stream: MediaStream;
-    try {
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-    } catch {
-      return; // The advisor cancelled the browser's picker, or the browser refused.
-    }
-    const track = stream.getVideoTracks()[0];
-    if (!track) return;
-    if (this.store.get().callSession !== callSession || callSession.isClosed) {
-      track.stop();
-      return;
-    }
-    track.contentHint = 'detail';
-    // The browser's own "Stop sharing" ends the track: end the share with it.
-    track.addEventListener('ended', () => {
-      if (this.store.get().screenTrack === track) void callSession.stopScreenShare();
-    });
-    this.store.set({ screenTrack: track });
-    this.announce('announce.screenShareOn');
-    try {
-      await callSession.startScreenShare(track);
-    } catch (error) {
-      this.stopScreenTrack();
-      this.showError('media', error);
-    }
-  }
-
-  private stopScreenTrack(): void {
-    const track = this.store.get().screenTrack;
-    if (!track) return;
-    track.stop();
-    this.store.set({ screenTrack: null });
-    if (!this.closed && this.store.get().call) this.announce('announce.screenShareOff');
+    await this.store.get().call?.toggleScreenShare();
   }
 
   announce(key: MessageKey, params?: MessageParams): void {
@@ -363,93 +309,48 @@ export class StaffSession {
 
   // ---- call lifecycle ------------------------------------------------------------------
 
-  private async onCallStarted(call: CallStarted): Promise<void> {
+  private onCallStarted(started: CallStarted): void {
     const current = this.store.get().call;
-    if (current?.callId === call.callId || this.closed) return; // announced again after a reconnect
-    if (current) this.endCallLocally(null, 'hangup');
+    if (current?.call.callId === started.callId || this.closed) return; // announced again after a reconnect
+    current?.close();
 
-    const desk = new CallDesk(call.callId, this.signalling, this.options.token);
-    // The media set-up starts first: CallSession sends its first requests from the microtasks
-    // that follow, and React renders the call view for the store change below in a microtask
-    // queued after them, so they leave before that render (10-30 ms) instead of after it. The
-    // citizen's first picture waits on our video producer.
-    const ready = this.liveLocalStream();
-    const session = ready ? this.startMedia(call, desk, ready) : null;
-    desk.start();
-    this.store.set({ call, callDesk: desk, callSession: session, endedNotice: null });
+    const party = new PartyCall({
+      signalling: this.signalling,
+      call: started,
+      party: 'advisor',
+      token: this.options.token,
+      statsSampleMs: QUALITY_SAMPLE_MS,
+      // The camera stays open between calls: the media starts at once when it still runs.
+      localMedia: () => this.liveLocalStream() ?? this.openDevices(),
+    });
+    const call = new AdvisorCall(party, {
+      announce: (key) => this.announce(key),
+      mediaFailed: (error) => this.showError('media', error),
+    });
+    party.on('announce', ({ key, params }) => this.announce(key, params));
+    party.on('problem', ({ what, error }) => this.showError(what, error));
+    party.on('ended', (end) => this.onCallEnded(call, end));
+    // The media's first requests leave from the microtasks that follow start(); React renders
+    // the call view for the store change below in a microtask queued after them, so they leave
+    // before that render (10-30 ms) instead of after it. The citizen's first picture waits on
+    // our video producer.
+    party.start();
+    this.store.set({ call, endedNotice: null });
     this.agenda?.closeOutcome();
-    this.announce('announce.callStarted', { name: call.peerName });
-    if (session) return;
-    const localStream = (await this.openDevices()) ?? new MediaStream();
-    if (this.store.get().call?.callId !== call.callId) return; // ended while devices opened
-    this.store.set({ callSession: this.startMedia(call, desk, localStream) });
   }
 
-  private startMedia(call: CallStarted, desk: CallDesk, localStream: MediaStream): CallSession {
-    const session = new CallSession({
-      signalling: this.signalling,
-      callId: call.callId,
-      localStream,
-      routerRtpCapabilities: call.rtpCapabilities,
-    });
-    session.on('state', (state) => {
-      const key = ANNOUNCE_STATE[state];
-      if (key) this.announce(key);
-      if (state === 'failed') this.onCallFailed(call.callId);
-    });
-    session.on('screenSharing', (sharing) => {
-      if (!sharing) this.stopScreenTrack();
-    });
-    desk.attachMedia(session);
-    session.start().catch((error: unknown) => console.warn('call media setup failed', error));
-    return session;
+  private onCallEnded(call: AdvisorCall, end: PartyCallEnd): void {
+    if (this.store.get().call === call) this.store.set({ call: null });
+    const { notice, reason } = endOf(end);
+    this.store.set({ endedNotice: notice });
+    if (notice) this.announce(notice);
+    if (!this.closed) this.agenda?.callEnded(call.call, reason);
   }
 
   /** The camera and microphone opened earlier, if they still run. */
   private liveLocalStream(): MediaStream | null {
     const { localStream } = this.store.get();
     return localStream?.getTracks().some((t) => t.readyState === 'live') ? localStream : null;
-  }
-
-  private onCallFailed(callId: string): void {
-    if (this.store.get().call?.callId !== callId) return;
-    this.endCallLocally('call.ended.failed', 'media_failed');
-    this.signalling.request(callRequests.hangup, { callId }).catch(() => {
-      // The server ends the call by itself when it cannot reach us either.
-    });
-  }
-
-  private endCallLocally(notice: MessageKey | null, reason: CallEndReason): void {
-    const { callSession, callDesk, call } = this.store.get();
-    callSession?.close();
-    callDesk?.close();
-    this.stopScreenTrack();
-    this.store.set({
-      call: null,
-      callSession: null,
-      callDesk: null,
-      endedNotice: call ? notice : null,
-    });
-    if (!call) return;
-    if (notice) this.announce(notice);
-    if (!this.closed) this.agenda?.callEnded(call, reason);
-  }
-
-  /**
-   * After a signalling outage the call may have ended without us hearing call:ended. The server
-   * answers NOT_FOUND for a call we are no longer part of.
-   */
-  private async checkCallStillOn(): Promise<void> {
-    const call = this.store.get().call;
-    if (!call) return;
-    try {
-      await this.signalling.request(mediaRequests.routerCapabilities, { callId: call.callId });
-    } catch (error) {
-      const gone = errorCodeOf(error) === 'NOT_FOUND';
-      if (gone && this.store.get().call?.callId === call.callId) {
-        this.endCallLocally('call.ended.generic', 'hangup');
-      }
-    }
   }
 
   private showError(context: ErrorContext, error: unknown): void {

@@ -55,7 +55,10 @@ export const en: Catalogue = {
 
   'code.title': 'Type your code',
   'code.hint': 'The 6-digit code is on your appointment letter. Touch the digits below.',
-  'code.entered': 'Code typed: {digits} ({count} digits of 6)',
+  'code.entered': {
+    one: 'Code typed: {digits} ({count} digit of 6)',
+    other: 'Code typed: {digits} ({count} digits of 6)',
+  },
   'code.back': 'Back',
   'code.erase': 'Erase',
   'code.submit': 'Confirm',
@@ -184,6 +187,7 @@ export const en: Catalogue = {
   'documents.error.unsupported_type':
     'This file cannot be sent: only PDF, JPEG and PNG are accepted.',
   'documents.error.too_large': 'This document is too large (10 MB at most).',
+  'documents.error.too_many': 'This call already holds the most documents it can.',
   'documents.error.empty': 'This file is empty.',
   'documents.error.camera': 'The photo could not be taken. Please try again.',
   'documents.error.network': 'Sending failed. Please try again in a moment.',

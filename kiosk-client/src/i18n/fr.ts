@@ -1,3 +1,5 @@
+import type { Catalogue as SharedCatalogue } from '@visio/shared/i18n';
+
 /** French, the default language and the reference catalogue: every key starts here. */
 export const fr = {
   'app.title': 'Point Visio-Public',
@@ -59,7 +61,10 @@ export const fr = {
   'code.title': 'Saisissez votre code',
   'code.hint':
     'Le code à 6 chiffres figure sur votre convocation. Touchez les chiffres ci-dessous.',
-  'code.entered': 'Code saisi : {digits} ({count} chiffres sur 6)',
+  'code.entered': {
+    one: 'Code saisi : {digits} ({count} chiffre sur 6)',
+    other: 'Code saisi : {digits} ({count} chiffres sur 6)',
+  },
   'code.back': 'Retour',
   'code.erase': 'Effacer',
   'code.submit': 'Valider',
@@ -192,6 +197,7 @@ export const fr = {
     'Ce fichier ne peut pas être envoyé : seuls les PDF, JPEG et PNG sont acceptés.',
   'documents.error.too_large': 'Ce document est trop lourd (10 Mo au plus).',
   'documents.error.empty': 'Ce fichier est vide.',
+  'documents.error.too_many': 'Cet appel a déjà reçu le nombre maximal de documents.',
   'documents.error.camera': "La photo n'a pas pu être prise. Réessayez.",
   'documents.error.network': "L'envoi n'a pas abouti. Réessayez dans un instant.",
   'documents.error.generic': "Le document n'a pas pu être envoyé. Réessayez.",
@@ -225,4 +231,4 @@ export const fr = {
 
 export type MessageKey = keyof typeof fr;
 /** Every other language must translate every key (checked by the compiler). */
-export type Catalogue = { readonly [K in MessageKey]: string };
+export type Catalogue = SharedCatalogue<MessageKey>;

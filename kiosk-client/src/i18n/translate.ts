@@ -1,20 +1,20 @@
+import { Translator, type MessageParams, type Translate as TranslateIn } from '@visio/shared/i18n';
 import { en } from './en';
-import { fr, type Catalogue, type MessageKey } from './fr';
+import { fr, type MessageKey } from './fr';
 
 export type { MessageKey } from './fr';
+export type { MessageParams } from '@visio/shared/i18n';
 export type Language = 'fr' | 'en';
 export const DEFAULT_LANGUAGE: Language = 'fr';
-export type MessageParams = Readonly<Record<string, string | number>>;
 
-const catalogues: Record<Language, Catalogue> = { fr, en };
+const translator = new Translator<Language, MessageKey>({
+  fr: { locale: 'fr-FR', messages: fr },
+  en: { locale: 'en-GB', messages: en },
+});
 
-/** The sentence for `key` in `language`, with `{name}` placeholders filled from `params`. */
+/** The sentence for `key` in `language`: its plural form by `count`, `{name}` placeholders filled. */
 export function translate(language: Language, key: MessageKey, params?: MessageParams): string {
-  const template = catalogues[language][key];
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return translator.translate(language, key, params);
 }
 
-export type Translate = (key: MessageKey, params?: MessageParams) => string;
+export type Translate = TranslateIn<MessageKey>;

@@ -1,29 +1,8 @@
 import { useSyncExternalStore } from 'react';
+import { Store } from '../client/Store';
 
-/** A tiny observable state container; React reads it through useStore(). */
-export class Store<T extends object> {
-  private state: T;
-  private readonly listeners = new Set<() => void>();
-
-  constructor(initial: T) {
-    this.state = initial;
-  }
-
-  readonly get = (): T => this.state;
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  set(patch: Partial<T> | ((state: T) => Partial<T>)): void {
-    const next = typeof patch === 'function' ? patch(this.state) : patch;
-    this.state = { ...this.state, ...next };
-    for (const listener of [...this.listeners]) listener();
-  }
-}
+// The container itself is framework-free (the call engine keeps its state in one too).
+export { Store };
 
 /** Select a slice; the selector must return existing values, not build new objects. */
 export function useStore<T extends object, S>(store: Store<T>, select: (state: T) => S): S {

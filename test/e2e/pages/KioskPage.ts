@@ -20,10 +20,12 @@ export class KioskPage {
   async open(
     baseUrl: string,
     token: string,
-    options: { idleSeconds?: number } = {},
+    options: { idleSeconds?: number; idleWarningSeconds?: number } = {},
   ): Promise<void> {
     const idle = options.idleSeconds === undefined ? '' : `&idle=${options.idleSeconds}`;
-    await this.page.goto(`${baseUrl}/kiosk/?token=${encodeURIComponent(token)}${idle}`);
+    const warning =
+      options.idleWarningSeconds === undefined ? '' : `&idleWarning=${options.idleWarningSeconds}`;
+    await this.page.goto(`${baseUrl}/kiosk/?token=${encodeURIComponent(token)}${idle}${warning}`);
   }
 
   /** Opens the enrolment link a technician was given. */

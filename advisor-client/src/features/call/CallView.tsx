@@ -6,12 +6,12 @@ import { Icon } from '../../primitives/Icon';
 import { ToggleButton } from '../../primitives/ToggleButton';
 import { VideoView } from '../../primitives/VideoView';
 import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
-import type { CallDesk } from './CallDesk';
+import type { AdvisorCall } from './AdvisorCall';
 import { ChatPanel } from './ChatPanel';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
 import { QualityIndicator } from './QualityIndicator';
-import { MicCameraToggles, useCallSnapshot, useStore } from '@visio/shared/ui';
+import { MicCameraToggles, useCallMedia, useCallSnapshot, useStore } from '@visio/shared/ui';
 
 const STATE_TEXT = {
   connecting: 'call.state.connecting',
@@ -23,13 +23,17 @@ const STATE_TEXT = {
 
 /** The call: the citizen large, the advisor small, and the call controls. */
 export function CallView() {
+  const call = useStaffState((s) => s.call);
+  return call ? <CallStage call={call} /> : null;
+}
+
+function CallStage({ call }: { readonly call: AdvisorCall }) {
   const t = useT();
   const session = useStaffSession();
-  const call = useStaffState((s) => s.call);
-  const callSession = useStaffState((s) => s.callSession);
+  const callSession = useCallMedia(call.party);
   const localStream = useStaffState((s) => s.localStream);
-  const desk = useStaffState((s) => s.callDesk);
-  const sharing = useStaffState((s) => s.screenTrack !== null);
+  const desk = call.party.desk;
+  const sharing = useStore(call.store, (s) => s.screenTrack !== null);
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
   const snapshot = useCallSnapshot(callSession);
   const [soundBlocked, setSoundBlocked] = useState(false);
@@ -39,7 +43,7 @@ export function CallView() {
   // Keyboard and screen-reader users land on the call when it starts.
   useEffect(() => headingRef.current?.focus(), []);
 
-  const name = call?.peerName ?? '';
+  const name = call.call.peerName;
   const state = snapshot?.state ?? 'connecting';
   const remoteStream = snapshot?.remoteStream ?? null;
   const remoteHasVideo = (remoteStream?.getVideoTracks().length ?? 0) > 0;
@@ -51,7 +55,7 @@ export function CallView() {
       className="call"
       data-testid="advisor-call"
       data-state={state}
-      data-call-id={call?.callId}
+      data-call-id={call.call.callId}
       aria-labelledby="call-heading"
     >
       <div className="call__top">
@@ -65,7 +69,7 @@ export function CallView() {
           </strong>
         </p>
       </div>
-      {desk ? <QualityBar desk={desk} /> : null}
+      <QualityBar call={call} />
       <div className="call__body">
         <div className="call__media">
           <div className="stage">
@@ -144,22 +148,20 @@ export function CallView() {
             />
           ) : null}
         </div>
-        {desk ? (
-          <div className="call__side">
-            <ChatPanel desk={desk} />
-            <DocumentsPanel desk={desk} />
-            <NotesPanel desk={desk} />
-          </div>
-        ) : null}
+        <div className="call__side">
+          <ChatPanel desk={desk} />
+          <DocumentsPanel call={call} />
+          <NotesPanel call={call} />
+        </div>
       </div>
     </section>
   );
 }
 
-function QualityBar({ desk }: { readonly desk: CallDesk }) {
+function QualityBar({ call }: { readonly call: AdvisorCall }) {
   const t = useT();
-  const self = useStore(desk.store, (s) => s.self);
-  const citizen = useStore(desk.store, (s) => s.citizen);
+  const self = useStore(call.store, (s) => s.self);
+  const citizen = useStore(call.store, (s) => s.citizen);
   return (
     <section className="quality-bar" aria-label={t('quality.title')}>
       <QualityIndicator

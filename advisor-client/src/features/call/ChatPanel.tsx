@@ -4,10 +4,10 @@ import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { useStore } from '@visio/shared/ui';
-import type { CallDesk } from './CallDesk';
+import type { InCallDesk } from '@visio/shared/client';
 
 /** Real-time text beside the voice (EN 301 549 6.2): the citizen sees every keystroke. */
-export function ChatPanel({ desk }: { readonly desk: CallDesk }) {
+export function ChatPanel({ desk }: { readonly desk: InCallDesk }) {
   const t = useT();
   const format = useFormat();
   const ids = useId();

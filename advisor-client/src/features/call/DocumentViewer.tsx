@@ -3,7 +3,7 @@ import type { DocumentInfo } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { useStore } from '@visio/shared/ui';
-import type { CallDesk } from './CallDesk';
+import type { InCallDesk } from '@visio/shared/client';
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
 
@@ -12,7 +12,7 @@ export function DocumentViewer({
   desk,
   document,
 }: {
-  readonly desk: CallDesk;
+  readonly desk: InCallDesk;
   readonly document: DocumentInfo;
 }) {
   const t = useT();

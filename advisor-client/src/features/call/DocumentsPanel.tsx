@@ -1,34 +1,38 @@
 import { useId, useRef } from 'react';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
+import { ACCEPTED_DOCUMENT_TYPES, type DeskProblem } from '@visio/shared/client';
 import { useStore } from '@visio/shared/ui';
-import { ACCEPTED_DOCUMENT_TYPES, type CallDesk } from './CallDesk';
+import type { MessageKey } from '../../i18n/translate';
+import type { AdvisorCall } from './AdvisorCall';
 import { DocumentViewer } from './DocumentViewer';
 
-const PROBLEM_KEYS = {
+const REFUSED: Partial<Record<DeskProblem['code'], MessageKey>> = {
   unsupported_type: 'documents.error.unsupported_type',
   too_large: 'documents.error.too_large',
   too_many: 'documents.error.too_many',
-} as const;
+  empty: 'documents.error.empty',
+};
+
+/** The sentence for a problem of the desk: why a document was refused, or what failed. */
+function problemKey({ what, code }: DeskProblem): MessageKey {
+  if (what === 'chat' || what === 'download' || what === 'scan') return `documents.error.${what}`;
+  return REFUSED[code] ?? `errors.${code as Exclude<typeof code, keyof typeof REFUSED>}`;
+}
 
 /** Documents of the call: send one, ask the citizen for a scan, open what was exchanged. */
-export function DocumentsPanel({ desk }: { readonly desk: CallDesk }) {
+export function DocumentsPanel({ call }: { readonly call: AdvisorCall }) {
   const t = useT();
   const ids = useId();
+  const desk = call.party.desk;
   const documents = useStore(desk.store, (s) => s.documents);
   const uploading = useStore(desk.store, (s) => s.uploading);
-  const scanRequested = useStore(desk.store, (s) => s.scanRequested);
+  const scanRequested = useStore(call.store, (s) => s.scanRequested);
   const viewing = useStore(desk.store, (s) => s.viewing);
   const problem = useStore(desk.store, (s) => s.problem);
   const fileRef = useRef<HTMLInputElement>(null);
 
-  const problemText = !problem
-    ? null
-    : problem.what === 'upload'
-      ? problem.code in PROBLEM_KEYS
-        ? t(PROBLEM_KEYS[problem.code as keyof typeof PROBLEM_KEYS])
-        : t(`errors.${problem.code as Exclude<typeof problem.code, keyof typeof PROBLEM_KEYS>}`)
-      : t(`documents.error.${problem.what}`);
+  const problemText = problem ? t(problemKey(problem)) : null;
   const shown = documents.find((d) => d.id === viewing) ?? null;
 
   return (
@@ -46,7 +50,9 @@ export function DocumentsPanel({ desk }: { readonly desk: CallDesk }) {
         onChange={(event) => {
           const file = event.target.files?.[0];
           if (file)
-            void desk.upload(file).finally(() => fileRef.current && (fileRef.current.value = ''));
+            void desk
+              .upload(file, file.name)
+              .finally(() => fileRef.current && (fileRef.current.value = ''));
         }}
       />
       {uploading ? <p aria-busy="true">{t('documents.uploading')}</p> : null}
@@ -55,7 +61,7 @@ export function DocumentsPanel({ desk }: { readonly desk: CallDesk }) {
           {problemText}
         </p>
       ) : null}
-      <Button variant="secondary" testId="request-scan" onClick={() => void desk.requestScan()}>
+      <Button variant="secondary" testId="request-scan" onClick={() => void call.requestScan()}>
         {t('documents.requestScan')}
       </Button>
       {scanRequested ? (

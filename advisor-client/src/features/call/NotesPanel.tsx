@@ -1,13 +1,13 @@
 import { useId } from 'react';
 import { useT } from '../../i18n/useT';
 import { useStore } from '@visio/shared/ui';
-import type { CallDesk } from './CallDesk';
+import type { AdvisorCall } from './AdvisorCall';
 
 /** The advisor's private notes: kept in this tab's memory only, erased with the call. */
-export function NotesPanel({ desk }: { readonly desk: CallDesk }) {
+export function NotesPanel({ call }: { readonly call: AdvisorCall }) {
   const t = useT();
   const ids = useId();
-  const notes = useStore(desk.store, (s) => s.notes);
+  const notes = useStore(call.store, (s) => s.notes);
   return (
     <section className="panel notes" aria-labelledby={`${ids}-title`}>
       <h3 id={`${ids}-title`}>{t('notes.title')}</h3>
@@ -18,7 +18,7 @@ export function NotesPanel({ desk }: { readonly desk: CallDesk }) {
         rows={4}
         value={notes}
         aria-describedby={`${ids}-privacy`}
-        onChange={(event) => desk.setNotes(event.target.value)}
+        onChange={(event) => call.setNotes(event.target.value)}
       />
       <p id={`${ids}-privacy`} className="hint">
         {t('notes.privacy')}

@@ -1,5 +1,7 @@
 // The technician console: fleet, alerts, live calls and their quality, history, server health.
 
+import type { Catalogue } from '@visio/shared/i18n';
+
 export const consoleFr = {
   'nav.console': 'Console',
   'console.title': 'Console technique',
@@ -71,8 +73,10 @@ export const consoleFr = {
   'console.metric.resolution': 'Résolution',
   'console.metric.freezes': 'Gels',
   'console.metric.score': 'Score',
-  'console.chart':
-    'Débit sur les {count} dernières mesures : min {min}, max {max}, dernier {last} kbit/s',
+  'console.chart': {
+    one: 'Débit sur la dernière mesure : {last} kbit/s',
+    other: 'Débit sur les {count} dernières mesures : min {min}, max {max}, dernier {last} kbit/s',
+  },
   'console.chart.empty': 'Pas encore de mesure',
 
   'console.history.title': 'Historique des appels',
@@ -128,7 +132,7 @@ export const consoleFr = {
 
 type Keys = keyof typeof consoleFr;
 
-export const consoleEn: { readonly [K in Keys]: string } = {
+export const consoleEn: Catalogue<Keys> = {
   'nav.console': 'Console',
   'console.title': 'Technical console',
   'console.sections': 'Console sections',
@@ -198,8 +202,10 @@ export const consoleEn: { readonly [K in Keys]: string } = {
   'console.metric.resolution': 'Resolution',
   'console.metric.freezes': 'Freezes',
   'console.metric.score': 'Score',
-  'console.chart':
-    'Bitrate over the last {count} samples: min {min}, max {max}, latest {last} kbit/s',
+  'console.chart': {
+    one: 'Bitrate of the latest sample: {last} kbit/s',
+    other: 'Bitrate over the last {count} samples: min {min}, max {max}, latest {last} kbit/s',
+  },
   'console.chart.empty': 'No sample yet',
 
   'console.history.title': 'Call history',

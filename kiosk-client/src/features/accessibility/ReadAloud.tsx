@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useT } from '../../i18n/useT';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import { useVisit, useVisitSend } from '../../session/KioskSessionContext';
 
 const VOICE_LANG = { fr: 'fr-FR', en: 'en-GB' } as const;
 
@@ -21,9 +21,9 @@ function speakScreen(language: keyof typeof VOICE_LANG): void {
 /** Speech output without the citizen's own assistive technology (EN 301 549 5.1.3). */
 export function ReadAloudToggle({ screen }: { readonly screen: string }) {
   const t = useT();
-  const session = useKioskSession();
-  const on = useKioskState((s) => s.readAloud);
-  const language = useKioskState((s) => s.language);
+  const send = useVisitSend();
+  const on = useVisit((s) => s.context.visit.readAloud);
+  const language = useVisit((s) => s.context.visit.language);
 
   useEffect(() => {
     if (!on) return;
@@ -38,7 +38,7 @@ export function ReadAloudToggle({ screen }: { readonly screen: string }) {
       className="button button--secondary read-aloud"
       aria-pressed={on}
       data-testid="read-aloud"
-      onClick={() => session.setReadAloud(!on)}
+      onClick={() => send({ type: 'readAloud.set', on: !on })}
     >
       <span className="button__label">{on ? t('readAloud.on') : t('readAloud.off')}</span>
     </button>

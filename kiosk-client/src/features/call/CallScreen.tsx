@@ -7,8 +7,8 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Icon } from '../../primitives/Icon';
 import { VideoView } from '../../primitives/VideoView';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
-import { MicCameraToggles, useCallSnapshot } from '@visio/shared/ui';
+import { useDevices, useVisit } from '../../session/KioskSessionContext';
+import { MicCameraToggles, useCallMedia, useCallSnapshot } from '@visio/shared/ui';
 
 const STATE_TEXT = {
   connecting: 'call.state.connecting',
@@ -24,13 +24,13 @@ const STATE_TEXT = {
  */
 export function CallScreen() {
   const t = useT();
-  const session = useKioskSession();
-  const call = useKioskState((s) => s.machine.call);
-  const online = useKioskState((s) => s.machine.online);
-  const callSession = useKioskState((s) => s.callSession);
-  const localStream = useKioskState((s) => s.localStream);
+  const call = useVisit((s) => s.context.visit.call);
+  const partyCall = useVisit((s) => s.context.visit.partyCall);
+  const online = useVisit((s) => s.context.kiosk.online);
+  const callSession = useCallMedia(partyCall);
+  const localStream = useDevices((s) => s.stream);
   const snapshot = useCallSnapshot(callSession);
-  const outputDeviceId = useKioskState((s) => s.outputDeviceId);
+  const outputDeviceId = useVisit((s) => s.context.visit.outputDeviceId);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [volume, setVolume] = useState(80);
   const [confirmHangup, setConfirmHangup] = useState(false);
@@ -84,10 +84,12 @@ export function CallScreen() {
           ) : null}
         </figure>
       </div>
-      <div className="call-side">
-        <ChatPanel peerName={name} />
-        <DocumentsPanel />
-      </div>
+      {partyCall ? (
+        <div className="call-side">
+          <ChatPanel desk={partyCall.desk} peerName={name} />
+          <DocumentsPanel desk={partyCall.desk} />
+        </div>
+      ) : null}
       <div className="controls">
         <label className="volume">
           <span className="volume__label">
@@ -113,8 +115,8 @@ export function CallScreen() {
           }}
           micMuted={micMuted}
           cameraOff={cameraOff}
-          onMicMutedChange={(muted) => session.setMicrophoneMuted(muted)}
-          onCameraOffChange={(off) => session.setCameraOff(off)}
+          onMicMutedChange={(muted) => partyCall?.setMicrophoneMuted(muted)}
+          onCameraOffChange={(off) => partyCall?.setCameraOff(off)}
           disabled={!callSession}
         />
         <Button
@@ -133,7 +135,7 @@ export function CallScreen() {
           confirmLabel={t('call.confirm.yes')}
           cancelLabel={t('call.confirm.no')}
           onCancel={() => setConfirmHangup(false)}
-          onConfirm={() => session.hangup()}
+          onConfirm={() => partyCall?.hangup()}
         />
       ) : null}
     </main>

@@ -1,18 +1,23 @@
 import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n/useT';
+import type { InCallDesk } from '@visio/shared/client';
 import { useStore } from '@visio/shared/ui';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import { useVisit } from '../../session/KioskSessionContext';
 import { OnScreenKeyboard } from './OnScreenKeyboard';
 
 /**
  * Real-time text beside the voice (EN 301 549 6.2): every key reaches the advisor as it is
  * typed; the advisor's text shows live too; sent messages stay in the log for the call only.
  */
-export function ChatPanel({ peerName }: { readonly peerName: string }) {
+export function ChatPanel({
+  desk,
+  peerName,
+}: {
+  readonly desk: InCallDesk;
+  readonly peerName: string;
+}) {
   const t = useT();
-  const session = useKioskSession();
-  const desk = session.inCall;
-  const language = useKioskState((s) => s.language);
+  const language = useVisit((s) => s.context.visit.language);
   const messages = useStore(desk.store, (s) => s.messages);
   const draft = useStore(desk.store, (s) => s.draft);
   const peerDraft = useStore(desk.store, (s) => s.peerDraft);
@@ -53,8 +58,8 @@ export function ChatPanel({ peerName }: { readonly peerName: string }) {
       <OnScreenKeyboard
         language={language}
         canSend={draft.trim().length > 0}
-        onKey={(char) => desk.type(desk.store.get().draft + char)}
-        onErase={() => desk.type(desk.store.get().draft.slice(0, -1))}
+        onKey={(char) => desk.setDraft(desk.store.get().draft + char)}
+        onErase={() => desk.setDraft(desk.store.get().draft.slice(0, -1))}
         onSend={() => void desk.send()}
       />
     </section>

@@ -3,7 +3,7 @@ import { CheckInCodeSchema } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { formatClock, useNow } from '../../primitives/useNow';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import { useVisit, useVisitSend } from '../../session/KioskSessionContext';
 import { checkInErrorKey } from './checkInErrors';
 import { Keypad } from './Keypad';
 
@@ -15,10 +15,10 @@ const CODE_LENGTH = 6;
  */
 export function CodeScreen() {
   const t = useT();
-  const session = useKioskSession();
-  const pending = useKioskState((s) => s.pending === 'checkin');
-  const problem = useKioskState((s) => s.codeProblem);
-  const lockedUntil = useKioskState((s) => s.codeLockedUntil);
+  const send = useVisitSend();
+  const pending = useVisit((s) => s.matches({ step: { code: 'checking' } }));
+  const problem = useVisit((s) => s.context.visit.codeProblem);
+  const lockedUntil = useVisit((s) => s.context.codeLockedUntil);
   const now = useNow();
   const [digits, setDigits] = useState('');
 
@@ -26,15 +26,19 @@ export function CodeScreen() {
   const complete = CheckInCodeSchema.safeParse(digits).success;
 
   useEffect(() => {
-    if (lockedUntil !== null && lockedUntil <= now) session.codeLockExpired();
-  }, [session, lockedUntil, now]);
+    if (lockedUntil !== null && lockedUntil <= now) send({ type: 'code.lockExpired' });
+  }, [send, lockedUntil, now]);
+
+  // On success this screen is gone; on a refusal the citizen types the code afresh.
+  const [refused, setRefused] = useState(problem);
+  if (problem !== refused) {
+    setRefused(problem);
+    if (problem) setDigits('');
+  }
 
   const submit = () => {
     if (!complete || pending || locked) return;
-    void session.submitCode(digits).then(() => {
-      // On success this screen is gone; on a refusal the citizen types the code afresh.
-      setDigits('');
-    });
+    send({ type: 'code.submit', code: digits });
   };
   const addDigit = (digit: string) => setDigits((d) => (d.length < CODE_LENGTH ? d + digit : d));
   const erase = () => setDigits((d) => d.slice(0, -1));
@@ -96,7 +100,7 @@ export function CodeScreen() {
           variant="secondary"
           className="code__back"
           testId="code-back"
-          onClick={() => session.leaveCodeEntry()}
+          onClick={() => send({ type: 'code.back' })}
         >
           {t('code.back')}
         </Button>

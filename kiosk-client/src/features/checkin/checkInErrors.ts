@@ -1,5 +1,5 @@
 import type { MessageKey } from '../../i18n/translate';
-import type { RequestProblem } from '../../session/KioskSession';
+import type { RequestProblem } from '../../session/RequestProblem';
 
 const BY_REASON: Readonly<Record<string, MessageKey>> = {
   wrong_code: 'code.error.wrong_code',

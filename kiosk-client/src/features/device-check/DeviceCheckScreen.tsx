@@ -3,7 +3,12 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Icon } from '../../primitives/Icon';
 import { VideoView } from '../../primitives/VideoView';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import {
+  useDevices,
+  useKioskSession,
+  useVisit,
+  useVisitSend,
+} from '../../session/KioskSessionContext';
 import { listAudioOutputs, playSpeakerTone, type AudioOutput } from './speakerTone';
 import { useMicLevel } from './useMicLevel';
 
@@ -16,9 +21,10 @@ type SpeakerTest = 'idle' | 'playing' | 'asked' | 'heard' | 'not-heard';
 export function DeviceCheckScreen() {
   const t = useT();
   const session = useKioskSession();
-  const localStream = useKioskState((s) => s.localStream);
-  const deviceProblem = useKioskState((s) => s.deviceProblem);
-  const outputDeviceId = useKioskState((s) => s.outputDeviceId);
+  const send = useVisitSend();
+  const localStream = useDevices((s) => s.stream);
+  const deviceProblem = useDevices((s) => s.problem);
+  const outputDeviceId = useVisit((s) => s.context.visit.outputDeviceId);
   const level = useMicLevel(localStream);
   const [speaker, setSpeaker] = useState<SpeakerTest>('idle');
   const [outputs, setOutputs] = useState<AudioOutput[]>([]);
@@ -34,7 +40,7 @@ export function DeviceCheckScreen() {
   const selected = outputDeviceId ?? outputs[0]?.deviceId ?? 'default';
   const testSpeaker = () => {
     setSpeaker('playing');
-    session.speakerTested();
+    session.connection.speakerTested();
     void playSpeakerTone(outputDeviceId)
       .catch(() => undefined)
       .then(() => setSpeaker('asked'));
@@ -120,7 +126,7 @@ export function DeviceCheckScreen() {
                 variant={selected === output.deviceId ? 'primary' : 'secondary'}
                 testId={`output-${output.deviceId}`}
                 aria-pressed={selected === output.deviceId}
-                onClick={() => session.setOutputDevice(output.deviceId)}
+                onClick={() => send({ type: 'output.set', deviceId: output.deviceId })}
               >
                 {output.deviceId === 'default'
                   ? t('deviceCheck.loudspeaker')
@@ -132,7 +138,7 @@ export function DeviceCheckScreen() {
         <Button
           className="device-check__continue"
           testId="device-check-continue"
-          onClick={() => session.finishDeviceCheck()}
+          onClick={() => send({ type: 'deviceCheck.done' })}
         >
           {t('deviceCheck.continue')}
         </Button>

@@ -1,39 +1,54 @@
 import { useState, type ChangeEvent } from 'react';
+import { ACCEPTED_DOCUMENT_TYPES, type DeskProblem, type InCallDesk } from '@visio/shared/client';
+import { useStore } from '@visio/shared/ui';
 import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useKioskSession } from '../../session/KioskSessionContext';
-import { useStore } from '@visio/shared/ui';
 import { DocumentViewer } from './DocumentViewer';
 import { ScanDialog } from './ScanDialog';
 
-const ACCEPT = 'application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png';
+const ACCEPT = [...ACCEPTED_DOCUMENT_TYPES, '.pdf', '.jpg', '.jpeg', '.png'].join(',');
+
+/** What the citizen is told about a document problem: a few plain reasons, no error codes. */
+type DocumentProblemReason =
+  'unsupported_type' | 'too_large' | 'too_many' | 'empty' | 'camera' | 'network' | 'generic';
+
+function reasonOf({ what, code }: DeskProblem): DocumentProblemReason {
+  if (what === 'capture') return 'camera';
+  if (
+    code === 'unsupported_type' ||
+    code === 'too_large' ||
+    code === 'too_many' ||
+    code === 'empty'
+  )
+    return code;
+  if (what === 'download' || code === 'UNAVAILABLE' || code === 'TIMEOUT') return 'network';
+  return 'generic';
+}
 
 /**
  * The documents of the call: scan one with the camera or take a file from the scanner, and
  * view or print what the advisor sends. All of it is gone when the call ends.
  */
-export function DocumentsPanel() {
+export function DocumentsPanel({ desk }: { readonly desk: InCallDesk }) {
   const t = useT();
-  const desk = useKioskSession().inCall;
   const documents = useStore(desk.store, (s) => s.documents);
-  const problem = useStore(desk.store, (s) => s.documentProblem);
+  const problem = useStore(desk.store, (s) =>
+    s.problem && s.problem.what !== 'chat' ? s.problem : null,
+  );
   const uploading = useStore(desk.store, (s) => s.uploading);
-  const scanRequest = useStore(desk.store, (s) => s.scanRequest);
+  const scanRequests = useStore(desk.store, (s) => s.scanRequests);
+  const viewing = useStore(desk.store, (s) => s.viewing);
   const [scanByCitizen, setScanByCitizen] = useState(false);
   // The advisor's latest request opens the scan screen until the citizen closes it.
   const [answeredRequest, setAnsweredRequest] = useState(0);
-  const requested = scanRequest > answeredRequest;
-  const [viewing, setViewing] = useState<string | null>(null);
+  const requested = scanRequests > answeredRequest;
+  const reason = problem ? reasonOf(problem) : null;
 
   const fromScanner = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (file) void desk.upload(file, file.name);
-  };
-  const open = (id: string) => {
-    setViewing(id);
-    void desk.open(id);
   };
   const viewed = documents.find((d) => d.id === viewing);
 
@@ -63,14 +78,14 @@ export function DocumentsPanel() {
           />
         </label>
       </div>
-      {problem ? (
+      {reason ? (
         <p
           className="notice notice--warning"
           role="alert"
           data-testid="document-error"
-          data-reason={problem.reason}
+          data-reason={reason}
         >
-          {t(`documents.error.${problem.reason}` satisfies MessageKey)}
+          {t(`documents.error.${reason}` satisfies MessageKey)}
         </p>
       ) : null}
       {documents.length === 0 ? (
@@ -84,7 +99,7 @@ export function DocumentsPanel() {
                 className="document"
                 data-testid={`document-${d.id}`}
                 data-from={d.from}
-                onClick={() => open(d.id)}
+                onClick={() => void desk.view(d.id)}
               >
                 <span className="document__name">{d.name}</span>
                 <span className="document__from">
@@ -97,15 +112,18 @@ export function DocumentsPanel() {
       )}
       {scanByCitizen || requested ? (
         <ScanDialog
+          desk={desk}
           requested={requested}
           onClose={() => {
-            desk.clearProblem();
+            desk.dismissProblem();
             setScanByCitizen(false);
-            setAnsweredRequest(scanRequest);
+            setAnsweredRequest(scanRequests);
           }}
         />
       ) : null}
-      {viewed ? <DocumentViewer document={viewed} onClose={() => setViewing(null)} /> : null}
+      {viewed ? (
+        <DocumentViewer desk={desk} document={viewed} onClose={() => desk.closeViewer()} />
+      ) : null}
     </section>
   );
 }

@@ -1,9 +1,9 @@
-import type { RequestProblem } from '../../session/KioskSession';
+import type { RequestProblem } from '../../session/RequestProblem';
 import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { formatClock, useNow } from '../../primitives/useNow';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import { useConnection, useKioskSession } from '../../session/KioskSessionContext';
 
 function problemKey(problem: RequestProblem, waiting: boolean): MessageKey {
   if (problem.code === 'NOT_FOUND') return 'enrol.error.invalid_code';
@@ -18,7 +18,7 @@ function problemKey(problem: RequestProblem, waiting: boolean): MessageKey {
 export function EnrollingScreen() {
   const t = useT();
   const session = useKioskSession();
-  const { pending, problem, retryAt } = useKioskState((s) => s.enrolment);
+  const { pending, problem, retryAt } = useConnection((s) => s.enrolment);
   const now = useNow();
   const waiting = retryAt !== null && retryAt > now;
   // A used or mistyped code will not work any better a second time.
@@ -46,7 +46,7 @@ export function EnrollingScreen() {
         </p>
       ) : null}
       {canRetry ? (
-        <Button testId="enrol-retry" onClick={() => session.retryEnrolment()}>
+        <Button testId="enrol-retry" onClick={() => session.connection.retryEnrolment()}>
           {t('enrol.retry')}
         </Button>
       ) : null}

@@ -1,92 +1,50 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
-import { screenOf, type KioskScreen } from '../../session/kioskMachine';
-import { DEFAULT_LANGUAGE } from '../../i18n/translate';
-
-/** Warning shown before the reset: nobody loses their place without being told. */
-const WARNING_SECONDS = 20;
-const DEFAULT_IDLE_SECONDS = 120;
-
-/** `?idle=<seconds>` (tools and tests) overrides the default idle time. */
-function idleSeconds(): number {
-  const value = Number(new URLSearchParams(window.location.search).get('idle'));
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_IDLE_SECONDS;
-}
-const IDLE_SECONDS = idleSeconds();
-
-/** Screens where a citizen who walked away leaves something behind. The waiting room and the
- * call are excluded: waiting without touching anything is normal (the server ends no-shows). */
-const GUARDED: ReadonlySet<KioskScreen> = new Set(['code', 'device-check', 'survey']);
+import { Dialog } from '../../primitives/Dialog';
+import { useVisit, useVisitSend } from '../../session/KioskSessionContext';
 
 /**
- * "Are you still there?": after a while without a touch, a visible countdown and a big button;
- * when it runs out, the session wipes everything and returns to the welcome screen.
+ * "Are you still there?": the visit machine counts the time without a touch and the warning's
+ * countdown (see visitMachine's `inactivity`); this tells it about every touch and shows the
+ * warning with a big button. When the countdown runs out the visit is wiped.
  */
 export function InactivityGuard() {
   const t = useT();
-  const session = useKioskSession();
-  const screen = useKioskState((s) => screenOf(s.machine));
-  const personalWelcome = useKioskState(
-    (s) => s.language !== DEFAULT_LANGUAGE || s.readAloud || s.notice !== null,
-  );
-  const guarded = GUARDED.has(screen) || (screen === 'welcome' && personalWelcome);
-  const [lastTouch, setLastTouch] = useState(() => Date.now());
-  const [remaining, setRemaining] = useState<number | null>(null);
+  const send = useVisitSend();
+  const remaining = useVisit((s) => s.context.countdown);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const warning = remaining !== null;
 
   useEffect(() => {
-    const touched = () => setLastTouch(Date.now());
-    for (const type of ['pointerdown', 'keydown'] as const)
-      window.addEventListener(type, touched, { capture: true });
+    const touched = () => send({ type: 'touch' });
+    // While the warning shows, a touch dismisses it when the finger lifts: gone at the press,
+    // the release would land on whatever lies beneath it.
+    const types = warning ? (['click', 'keydown'] as const) : (['pointerdown', 'keydown'] as const);
+    for (const type of types) window.addEventListener(type, touched, { capture: true });
     return () => {
-      for (const type of ['pointerdown', 'keydown'] as const)
-        window.removeEventListener(type, touched, { capture: true });
+      for (const type of types) window.removeEventListener(type, touched, { capture: true });
     };
-  }, []);
-
-  useEffect(() => {
-    if (!guarded) return;
-    const warnAt = lastTouch + IDLE_SECONDS * 1000;
-    const tick = () => {
-      const left = Math.ceil((warnAt + WARNING_SECONDS * 1000 - Date.now()) / 1000);
-      if (Date.now() < warnAt) return setRemaining(null);
-      if (left <= 0) {
-        setRemaining(null);
-        setLastTouch(Date.now());
-        session.idleReset();
-      } else setRemaining(left);
-    };
-    const timer = setInterval(tick, 250);
-    return () => clearInterval(timer);
-  }, [guarded, lastTouch, session, screen]);
-
-  const warning = guarded && remaining !== null;
-  useEffect(() => {
-    if (warning) buttonRef.current?.focus();
-  }, [warning]);
+  }, [send, warning]);
 
   if (!warning) return null;
   return (
-    <div className="dialog-backdrop">
-      <div
-        className="dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="idle-title"
-        aria-describedby="idle-body"
-        data-testid="inactivity-countdown"
-        data-remaining={remaining}
-      >
-        <h2 id="idle-title">{t('idle.title')}</h2>
-        <p id="idle-body">{t('idle.body', { seconds: remaining })}</p>
-        <div className="dialog__actions">
-          <Button ref={buttonRef} testId="still-here" onClick={() => setLastTouch(Date.now())}>
-            {t('idle.stillHere')}
-          </Button>
-        </div>
+    <Dialog
+      title={t('idle.title')}
+      role="alertdialog"
+      describedBy="idle-body"
+      onClose={() => send({ type: 'touch' })}
+      testId="inactivity-countdown"
+      initialFocus={buttonRef}
+    >
+      <p id="idle-body" data-remaining={remaining}>
+        {t('idle.body', { seconds: remaining })}
+      </p>
+      <div className="dialog__actions">
+        <Button ref={buttonRef} testId="still-here" onClick={() => send({ type: 'touch' })}>
+          {t('idle.stillHere')}
+        </Button>
       </div>
-    </div>
+    </Dialog>
   );
 }

@@ -1,12 +1,12 @@
 import { useT } from '../../i18n/useT';
 import type { Language } from '../../i18n/translate';
 import { Button } from '../../primitives/Button';
-import { useKioskSession } from '../../session/KioskSessionContext';
+import { useVisitSend } from '../../session/KioskSessionContext';
 
 /** Offers the other language, written in that language (and tagged with it for speech). */
 export function LanguageSwitch() {
   const t = useT();
-  const session = useKioskSession();
+  const send = useVisitSend();
   const other = t('language.otherCode') as Language;
   return (
     <Button
@@ -14,7 +14,7 @@ export function LanguageSwitch() {
       className="language-switch"
       lang={other}
       testId="language-switch"
-      onClick={() => session.setLanguage(other)}
+      onClick={() => send({ type: 'language.set', language: other })}
     >
       {t('language.other')}
     </Button>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import { useVisit, useVisitSend } from '../../session/KioskSessionContext';
 
 const RATINGS = [1, 2, 3, 4, 5] as const;
 
@@ -28,8 +28,8 @@ function Face({ rating }: { readonly rating: number }) {
 /** One tap: how was it? Then everything of the visit is wiped. */
 export function SurveyScreen() {
   const t = useT();
-  const session = useKioskSession();
-  const sending = useKioskState((s) => s.surveySending);
+  const send = useVisitSend();
+  const sending = useVisit((s) => s.matches({ step: { survey: 'sending' } }));
   const [badQuality, setBadQuality] = useState(false);
 
   return (
@@ -44,7 +44,7 @@ export function SurveyScreen() {
             className={`survey__face survey__face--${rating}`}
             data-testid={`survey-${rating}`}
             disabled={sending}
-            onClick={() => void session.submitSurvey(rating, badQuality)}
+            onClick={() => send({ type: 'survey.submit', rating, badQuality })}
           >
             <span className="survey__icon">
               <Face rating={rating} />
@@ -67,7 +67,11 @@ export function SurveyScreen() {
         </span>
         <span className="button__label">{t('survey.badQuality')}</span>
       </button>
-      <Button variant="secondary" testId="survey-skip" onClick={() => session.finishSurvey()}>
+      <Button
+        variant="secondary"
+        testId="survey-skip"
+        onClick={() => send({ type: 'survey.skip' })}
+      >
         {t('survey.skip')}
       </Button>
     </main>

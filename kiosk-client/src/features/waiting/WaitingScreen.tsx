@@ -6,7 +6,7 @@ import { Button } from '../../primitives/Button';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
 import { formatClock, useNow } from '../../primitives/useNow';
 import { VideoView } from '../../primitives/VideoView';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import { useDevices, useVisit, useVisitSend } from '../../session/KioskSessionContext';
 
 function advisorSentence(waiting: WaitingStatus): MessageKey {
   return waiting.advisor ? `waiting.advisor.${waiting.advisor.status}` : 'waiting.walkIn';
@@ -18,12 +18,12 @@ function advisorSentence(waiting: WaitingStatus): MessageKey {
  */
 export function WaitingScreen() {
   const t = useT();
-  const session = useKioskSession();
-  const waiting = useKioskState((s) => s.machine.waiting);
-  const online = useKioskState((s) => s.machine.online);
-  const localStream = useKioskState((s) => s.localStream);
-  const deviceProblem = useKioskState((s) => s.deviceProblem);
-  const cancelling = useKioskState((s) => s.pending === 'cancel');
+  const send = useVisitSend();
+  const waiting = useVisit((s) => s.context.visit.waiting);
+  const online = useVisit((s) => s.context.kiosk.online);
+  const localStream = useDevices((s) => s.stream);
+  const deviceProblem = useDevices((s) => s.problem);
+  const cancelling = useVisit((s) => s.matches({ step: { waiting: { leaving: 'cancelling' } } }));
   const now = useNow();
   const [confirming, setConfirming] = useState(false);
 
@@ -89,7 +89,7 @@ export function WaitingScreen() {
           cancelLabel={t('waiting.confirm.no')}
           busy={cancelling}
           onCancel={() => setConfirming(false)}
-          onConfirm={() => void session.cancelWaiting()}
+          onConfirm={() => send({ type: 'waiting.cancel' })}
         />
       ) : null}
     </main>

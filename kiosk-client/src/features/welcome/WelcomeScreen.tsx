@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
-import type { RequestProblem } from '../../session/KioskSession';
-import { useKioskSession, useKioskState } from '../../session/KioskSessionContext';
+import type { RequestProblem } from '../../session/RequestProblem';
+import { useConnection, useVisit, useVisitSend } from '../../session/KioskSessionContext';
 import { readableFill } from './serviceColour';
 
 const NOTICE_MS = 15_000;
@@ -20,11 +20,11 @@ function walkInErrorKey(problem: RequestProblem): MessageKey {
  */
 export function WelcomeScreen() {
   const t = useT();
-  const session = useKioskSession();
-  const home = useKioskState((s) => s.home);
-  const notice = useKioskState((s) => s.notice);
-  const pending = useKioskState((s) => s.pending);
-  const walkInProblem = useKioskState((s) => s.walkInProblem);
+  const send = useVisitSend();
+  const home = useConnection((s) => s.home);
+  const notice = useVisit((s) => s.context.visit.notice);
+  const pending = useVisit((s) => s.matches({ step: { welcome: 'joining' } }));
+  const walkInProblem = useVisit((s) => s.context.visit.walkInProblem);
   // Which appointment-only service the citizen touched, to explain how to get an appointment.
   const [appointmentOnly, setAppointmentOnly] = useState<string | null>(null);
 
@@ -52,8 +52,8 @@ export function WelcomeScreen() {
       <Button
         className="appointment-button"
         testId="appointment-button"
-        disabled={pending !== null}
-        onClick={() => session.openCodeEntry()}
+        disabled={pending}
+        onClick={() => send({ type: 'code.open' })}
       >
         <span className="appointment-button__title">{t('welcome.appointment')}</span>
         <span className="appointment-button__hint">{t('welcome.appointmentHint')}</span>
@@ -93,11 +93,11 @@ export function WelcomeScreen() {
                     data-testid={`service-${service.id}`}
                     data-walk-in={service.walkInOpen}
                     aria-disabled={!service.walkInOpen}
-                    disabled={pending !== null}
+                    disabled={pending}
                     onClick={() => {
                       if (service.walkInOpen) {
                         setAppointmentOnly(null);
-                        void session.joinWalkIn(service.id);
+                        send({ type: 'walkIn.join', serviceId: service.id });
                       } else {
                         setAppointmentOnly(service.id);
                       }

@@ -1,0 +1,2 @@
+// Translation for both apps: each keeps its own catalogues, per feature.
+export * from './Translator';
