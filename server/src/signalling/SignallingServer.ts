@@ -283,9 +283,7 @@ export class SignallingServer {
       advisorId: call.advisorId,
       peerName: call.peerNameFor(forId),
       appointmentId: call.appointmentId ?? null,
-      rtpCapabilities: call.room.rtpCapabilities as PayloadOf<
-        typeof callEvents.started
-      >['rtpCapabilities'],
+      rtpCapabilities: call.room.rtpCapabilities,
     };
   }
 

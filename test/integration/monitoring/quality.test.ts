@@ -9,6 +9,7 @@ import {
   type CallStatsReport,
   type MediaFlowReport,
 } from '@visio/shared/protocol';
+import { MediaRoom } from '../../../server/src/media';
 import { eventWhere, eventually, refusal } from '../../support/appointments';
 import { joinMedia } from '../../support/callMedia';
 import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
@@ -306,7 +307,7 @@ describe('call quality', () => {
   });
 
   it('without a console, reads the worker’s stats once, samples the browsers’ reports and stores the summary', async () => {
-    const statsReads = vi.spyOn(t.server.monitoring.media, 'figuresOf');
+    const statsReads = vi.spyOn(MediaRoom.prototype, 'figures');
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const call = await callWithMedia(kiosk, advisor);
@@ -327,7 +328,8 @@ describe('call quality', () => {
           ?.packetLossPercent === 10,
       'the report to be sampled',
     );
-    const reads = () => statsReads.mock.calls.filter(([id]) => id === callId).length;
+    const reads = () =>
+      statsReads.mock.contexts.filter((room) => (room as MediaRoom).id === callId).length;
     expect(reads()).toBe(1);
 
     await advisor.request(callRequests.hangup, { callId });
@@ -339,7 +341,7 @@ describe('call quality', () => {
   });
 
   it('sends live figures to a technician who opens the console during a call', async () => {
-    const statsReads = vi.spyOn(t.server.monitoring.media, 'figuresOf');
+    const statsReads = vi.spyOn(MediaRoom.prototype, 'figures');
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const call = await callWithMedia(kiosk, advisor);
