@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/AuthModule';
 import type { ScryptCost } from './auth/PasswordHasher';
@@ -9,12 +8,9 @@ import { CallRecordRepository } from './calls/CallRecordRepository';
 import { CallService } from './calls/CallService';
 import { InCallService } from './calls/InCallService';
 import { CallDocuments } from './documents/CallDocuments';
-import { documentRoutes } from './http/documentRoutes';
 import { ConfigError, type Config } from './config/config';
-import { bookingRoutes } from './http/bookingRoutes';
+import { apiRouter } from './http/apiRouter';
 import { createHttpApp } from './http/createHttpApp';
-import { metricsRoutes } from './http/metricsRoutes';
-import { monitoringRoutes } from './http/monitoringRoutes';
 import { WorkerPool } from './media';
 import { KioskPresence } from './monitoring/KioskPresence';
 import { MonitoringModule } from './monitoring/MonitoringModule';
@@ -130,15 +126,15 @@ export class VisioServer {
       logger: logger.child({ module: 'http' }),
       clients: config.clients,
       readiness: { media: () => pool.isReady, database: () => store.isHealthy() },
-      api: (api) => {
-        api.use(express.json({ limit: '16kb' }));
-        api.use(auth.sessionMiddleware);
-        api.use(auth.router());
-        api.use('/api', bookingRoutes(scheduling));
-        api.use('/api/monitoring', monitoringRoutes(monitoring));
-        api.use(metricsRoutes(monitoring.metrics, { token: config.monitoring.metricsToken }));
-        api.use('/api', documentRoutes(inCall, auth.directory));
-      },
+      api: apiRouter({
+        auth,
+        cookie: config.auth,
+        scheduling,
+        monitoring,
+        inCall,
+        metricsToken: config.monitoring.metricsToken,
+        logger,
+      }),
     });
     const httpServer = http.createServer(app);
     const signalling = new SignallingServer(httpServer, {

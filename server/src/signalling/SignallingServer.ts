@@ -10,14 +10,8 @@ import {
   sessionRequests,
   type PayloadOf,
 } from '@visio/shared/protocol';
-import { readSessionCookie } from '../auth/AuthModule';
 import type { Directory } from '../auth/Directory';
-import {
-  summarize,
-  type KioskPrincipal,
-  type Principal,
-  type StaffPrincipal,
-} from '../auth/Principal';
+import { summarize, type KioskPrincipal, type StaffPrincipal } from '../auth/Principal';
 import type { Call } from '../calls/Call';
 import type { CallService } from '../calls/CallService';
 import type { KioskPresence } from '../monitoring/KioskPresence';
@@ -38,6 +32,7 @@ import {
 import { registerKioskScheduling, registerStaffScheduling } from './schedulingHandlers';
 import { SchedulingNotifier, partyRoom, serviceRoom } from './SchedulingNotifier';
 import { RequestRouter, type RateLimit } from './RequestRouter';
+import { authenticateSocket } from './authenticateSocket';
 
 export interface SignallingDeps {
   directory: Directory;
@@ -142,7 +137,7 @@ export class SignallingServer {
     if (this.deps.monitoring) registerKioskMonitoring(router, this.deps.monitoring);
 
     this.kioskNsp.use((socket, next) => {
-      authenticate(socket, (token) => directory.authenticateKiosk(token), { cookie: false })
+      authenticateSocket(socket, (token) => directory.authenticateKiosk(token), { cookie: false })
         .then((principal) => {
           socket.data.principal = principal;
           next();
@@ -203,7 +198,7 @@ export class SignallingServer {
           sessionId = (await this.deps.staffSessions?.resolveSession(token))?.sessionId;
         return principal;
       };
-      authenticate(socket, resolve, { cookie: true })
+      authenticateSocket(socket, resolve, { cookie: true })
         .then((principal) => {
           socket.data.principal = principal;
           socket.data.sessionId = sessionId;
@@ -329,32 +324,4 @@ export class SignallingServer {
     );
     presence.on('changed', ({ kioskId }) => void kioskChanged(kioskId));
   }
-}
-
-/**
- * Resolves the socket's principal from `auth.token` (kiosk device token; staff tools and tests) or,
- * for staff browsers, the httpOnly session cookie sent with the handshake.
- */
-async function authenticate<P extends Principal>(
-  socket: Socket,
-  resolve: (token: string) => Promise<P | undefined>,
-  options: { cookie: boolean },
-): Promise<P> {
-  const fromAuth: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
-  const token =
-    typeof fromAuth === 'string'
-      ? fromAuth
-      : options.cookie
-        ? readSessionCookie(socket.handshake.headers.cookie)
-        : undefined;
-  const principal =
-    typeof token === 'string' && token.length > 0 && token.length <= 512
-      ? await resolve(token)
-      : undefined;
-  if (!principal) {
-    const err = new Error('UNAUTHORIZED') as Error & { data?: unknown };
-    err.data = { code: 'UNAUTHORIZED', message: 'Missing or invalid credentials' };
-    throw err;
-  }
-  return principal;
 }
