@@ -202,7 +202,8 @@ export class VisioServer {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
-      this.calls.endAll('server_shutdown');
+      // Ends every call and waits for their records to reach the store.
+      await this.calls.stop();
       // Stops sampling and waits for the ended calls' quality summaries to reach the store.
       await this.monitoring.stop();
       this.scheduling.stop();
@@ -211,8 +212,6 @@ export class VisioServer {
       this.httpServer.closeAllConnections();
       await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
       this.pool.close();
-      // Let the call-end bookkeeping reach the database before it closes.
-      await new Promise((r) => setTimeout(r, 50));
       await this.store.close();
       this.logger.info('stopped');
     })();

@@ -31,6 +31,7 @@ import {
 } from './monitoringHandlers';
 import { registerKioskScheduling, registerStaffScheduling } from './schedulingHandlers';
 import { SchedulingNotifier, partyRoom, serviceRoom } from './SchedulingNotifier';
+import { CallTabs } from './CallTabs';
 import { RequestRouter, type RateLimit } from './RequestRouter';
 import { authenticateSocket } from './authenticateSocket';
 
@@ -65,6 +66,7 @@ export class SignallingServer {
   private readonly kioskNsp: Namespace;
   private readonly staffNsp: Namespace;
   private readonly log: Logger;
+  private readonly tabs = new CallTabs();
 
   constructor(
     httpServer: HttpServer,
@@ -185,7 +187,8 @@ export class SignallingServer {
     // Only advisors take part in calls: other roles never reach the media of any call.
     registerMediaHandlers(router, calls, ['advisor']);
     const scheduling = this.deps.scheduling;
-    if (scheduling) registerStaffScheduling(router, scheduling, calls, this.deps.timezone);
+    if (scheduling)
+      registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);
     if (this.deps.inCall) registerStaffInCall(router, this.deps.inCall);
     if (this.deps.monitoring) registerStaffMonitoring(router, this.deps.monitoring);
 
@@ -227,7 +230,7 @@ export class SignallingServer {
         );
         const room = this.staffNsp.adapter.rooms.get(partyRoom(principal.staffId));
         if (!room || room.size === 0) calls.partyDisconnected(principal.staffId);
-        else this.moveCallFrom(socket, principal.staffId, room);
+        else this.moveCallFrom(socket, principal.staffId, [...room]);
         if (scheduling && isAdvisor) scheduling.waitingRoom.advisorDisconnected(principal.staffId);
       });
       this.log.info({ staffId: principal.staffId, socketId: socket.id }, 'staff connected');
@@ -236,39 +239,25 @@ export class SignallingServer {
 
   /**
    * A party that comes back while its call is running is told again, so a reloaded page resumes
-   * and its media runs from this socket on. Another tab opened while the call's own tab is still
-   * connected stays out of the call: its media:join would cut the call's tab off.
+   * and its media runs from this socket on; unless the call's own tab is still connected.
    */
   private onPartyConnected(socket: Socket, id: string): void {
     const { calls } = this.deps;
     const call = calls.activeCallOf(id);
-    const owner = call?.mediaSocketOf(id);
-    if (call && owner && owner !== socket.id && socket.nsp.sockets.has(owner)) return;
+    if (call && !this.tabs.connected(call.id, id, socket.id, (s) => socket.nsp.sockets.has(s)))
+      return;
     calls.partyReconnected(id);
-    if (!call) return;
-    call.setMediaSocket(id, socket.id);
-    emit(socket, callEvents.started, this.callStartedPayload(call, id));
+    if (call) emit(socket, callEvents.started, this.callStartedPayload(call, id));
   }
 
-  /**
-   * The tab running an advisor's call went while others stay open: the newest one takes the call
-   * (the same tab, reconnected, already runs it and ignores the repeat).
-   */
-  private moveCallFrom(gone: Socket, staffId: string, room: Set<string>): void {
+  /** An advisor's tab went while others stay open: the one taking the call over is told. */
+  private moveCallFrom(gone: Socket, staffId: string, remaining: string[]): void {
     const call = this.deps.calls.activeCallOf(staffId);
-    if (!call || call.mediaSocketOf(staffId) !== gone.id) return;
-    const newest = this.staffNsp.sockets.get([...room].at(-1)!);
-    if (!newest) return;
-    call.setMediaSocket(staffId, newest.id);
-    emit(newest, callEvents.started, this.callStartedPayload(call, staffId));
-  }
-
-  /** Where the advisor hears a call started: the tab that admitted, else all their tabs. */
-  private advisorCallTarget(call: Call) {
-    const owner = call.mediaSocketOf(call.advisorId);
-    return (
-      (owner && this.staffNsp.sockets.get(owner)) || this.staffNsp.to(partyRoom(call.advisorId))
-    );
+    if (!call) return;
+    const open = remaining.filter((id) => this.staffNsp.sockets.has(id));
+    const taker = this.tabs.disconnected(call.id, staffId, gone.id, open);
+    const socket = taker && this.staffNsp.sockets.get(taker);
+    if (socket) emit(socket, callEvents.started, this.callStartedPayload(call, staffId));
   }
 
   private callStartedPayload(call: Call, forId: string): PayloadOf<typeof callEvents.started> {
@@ -296,14 +285,17 @@ export class SignallingServer {
 
     calls.on('callStarted', ({ call }) => {
       emit(toKiosk(call), callEvents.started, this.callStartedPayload(call, call.kioskId));
+      // The tab that admitted, else all the advisor's tabs.
+      const tab = this.tabs.callStarted(call.id, call.advisorId);
       emit(
-        this.advisorCallTarget(call),
+        (tab && this.staffNsp.sockets.get(tab)) || toAdvisor(call),
         callEvents.started,
         this.callStartedPayload(call, call.advisorId),
       );
       void kioskChanged(call.kioskId);
     });
     calls.on('callEnded', ({ call, reason, endedBy }) => {
+      this.tabs.forget(call.id);
       const payload = { callId: call.id, reason, endedBy };
       emit(toKiosk(call), callEvents.ended, payload);
       emit(toAdvisor(call), callEvents.ended, payload);

@@ -3,16 +3,15 @@ import dgram from 'node:dgram';
 import type { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { Channel } from 'mediasoup/node/lib/Channel';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   MediaRoom,
-  WorkerPool,
   type MediaRoomObserverEvents,
-  type TransportListenOptions,
+  type WorkerPool,
 } from '../../../server/src/media';
 import { eventually } from '../../support/appointments';
 import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
+import { LOOPBACK_LISTEN, silentLogger as logger, startWorkerPool } from '../../support/workerPool';
 
 // MediaRoom's surface for monitoring, on a real mediasoup worker: the observer's events as plain
 // data, and the figures, with the requests each costs the worker (counted on mediasoup's channel).
@@ -22,15 +21,7 @@ import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
 
 const KIOSK = 'kiosk-1';
 const ADVISOR = 'advisor-1';
-const LISTEN: TransportListenOptions = {
-  listenIp: '127.0.0.1',
-  announcedIp: undefined,
-  enableUdp: true,
-  enableTcp: true,
-  initialAvailableOutgoingBitrate: 600_000,
-};
 const OPUS_PT = 100;
-const logger = pino({ level: 'silent' });
 
 let pool: WorkerPool;
 let room: MediaRoom;
@@ -39,24 +30,13 @@ let router: types.Router;
 const sockets: dgram.Socket[] = [];
 
 beforeAll(async () => {
-  pool = await WorkerPool.create(
-    {
-      workers: 1,
-      rtcMinPort: 40000,
-      rtcMaxPort: 49999,
-      webRtcServerPort: undefined,
-      listenIp: '127.0.0.1',
-      announcedIp: undefined,
-      logLevel: 'warn',
-    },
-    logger,
-  );
+  pool = await startWorkerPool();
 });
 afterAll(() => pool.close());
 
 beforeEach(async () => {
   pool.liveWorkers[0]!.observer.once('newrouter', (r) => (router = r));
-  room = await MediaRoom.create(randomUUID(), [KIOSK, ADVISOR], pool, LISTEN, logger);
+  room = await MediaRoom.create(randomUUID(), [KIOSK, ADVISOR], pool, LOOPBACK_LISTEN, logger);
 });
 afterEach(() => {
   vi.restoreAllMocks();
