@@ -3,6 +3,56 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+/**
+ * The server's walls (ARCHITECTURE.md): each of these packages, its subpaths included, may be
+ * imported only by its own module. Every server file gets one rule listing the packages walled
+ * off from it: a file matched by two entries would keep only the last one's list.
+ */
+const WALLS = [
+  { pkg: 'mediasoup', module: 'server/src/media' },
+  { pkg: 'express', module: 'server/src/http' },
+  { pkg: 'socket.io', module: 'server/src/signalling' },
+];
+
+function serverWalls() {
+  const rulesFor = (walls) => {
+    const message = (wall) => `Only ${wall.module}/ may import ${wall.pkg} (server walls).`;
+    // A dynamic import(), or a type query `typeof import('…')`, of a walled package. (No '/'
+    // may appear inside a selector's regex: \x2F stands for it.)
+    const source = (wall) => `/^${wall.pkg.replace('.', '\\.')}($|\\x2F)/`;
+    return {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: walls.map((wall) => ({ name: wall.pkg, message: message(wall) })),
+          patterns: walls.map((wall) => ({ group: [`${wall.pkg}/*`], message: message(wall) })),
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        ...walls.flatMap((wall) => [
+          { selector: `ImportExpression[source.value=${source(wall)}]`, message: message(wall) },
+          {
+            selector: `TSImportType[argument.literal.value=${source(wall)}]`,
+            message: message(wall),
+          },
+        ]),
+      ],
+    };
+  };
+  return [
+    {
+      files: ['server/src/**/*.ts'],
+      ignores: WALLS.map((wall) => `${wall.module}/**`),
+      rules: rulesFor(WALLS),
+    },
+    ...WALLS.map((inside) => ({
+      files: [`${inside.module}/**/*.ts`],
+      rules: rulesFor(WALLS.filter((wall) => wall !== inside)),
+    })),
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'test/artifacts/**'] },
   js.configs.recommended,
@@ -29,17 +79,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
   },
-  {
-    // The media module is the only place allowed to import mediasoup (ARCHITECTURE.md).
-    files: ['server/src/**/*.ts'],
-    ignores: ['server/src/media/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'mediasoup', message: 'Only server/src/media may import mediasoup.' }] },
-      ],
-    },
-  },
+  ...serverWalls(),
   {
     files: ['scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },

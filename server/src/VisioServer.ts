@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/AuthModule';
 import type { ScryptCost } from './auth/PasswordHasher';
@@ -9,12 +8,9 @@ import { CallRecordRepository } from './calls/CallRecordRepository';
 import { CallService } from './calls/CallService';
 import { InCallService } from './calls/InCallService';
 import { CallDocuments } from './documents/CallDocuments';
-import { documentRoutes } from './http/documentRoutes';
 import { ConfigError, type Config } from './config/config';
-import { bookingRoutes } from './http/bookingRoutes';
+import { apiRouter } from './http/apiRouter';
 import { createHttpApp } from './http/createHttpApp';
-import { metricsRoutes } from './http/metricsRoutes';
-import { monitoringRoutes } from './http/monitoringRoutes';
 import { WorkerPool } from './media';
 import { KioskPresence } from './monitoring/KioskPresence';
 import { MonitoringModule } from './monitoring/MonitoringModule';
@@ -143,15 +139,15 @@ export class VisioServer {
       logger: logger.child({ module: 'http' }),
       clients: config.clients,
       readiness: { media: () => pool.isReady, database: () => store.isHealthy() },
-      api: (api) => {
-        api.use(express.json({ limit: '16kb' }));
-        api.use(auth.sessionMiddleware);
-        api.use(auth.router());
-        api.use('/api', bookingRoutes(scheduling));
-        api.use('/api/monitoring', monitoringRoutes(monitoring));
-        api.use(metricsRoutes(monitoring.metrics, { token: config.monitoring.metricsToken }));
-        api.use('/api', documentRoutes(inCall, auth.directory));
-      },
+      api: apiRouter({
+        auth,
+        cookie: config.auth,
+        scheduling,
+        monitoring,
+        inCall,
+        metricsToken: config.monitoring.metricsToken,
+        logger,
+      }),
     });
     const httpServer = http.createServer(app);
     const signalling = new SignallingServer(httpServer, {
@@ -219,7 +215,8 @@ export class VisioServer {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
-      this.calls.endAll('server_shutdown');
+      // Ends every call and waits for their records to reach the store.
+      await this.calls.stop();
       // Stops sampling and waits for the ended calls' quality summaries to reach the store.
       await this.monitoring.stop();
       this.scheduling.stop();
@@ -228,8 +225,6 @@ export class VisioServer {
       this.httpServer.closeAllConnections();
       await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
       this.pool.close();
-      // Let the call-end bookkeeping reach the database before it closes.
-      await new Promise((r) => setTimeout(r, 50));
       await this.store.close();
       this.logger.info('stopped');
     })();

@@ -8,6 +8,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ENROLMENT_CODE_ALPHABET,
+  SESSION_COOKIE_NAME as SESSION_COOKIE,
   EnrolmentCodeResponseSchema,
   EnrolResponseSchema,
   ErrorBodySchema,
@@ -16,9 +17,10 @@ import {
   type StaffRole,
 } from '@visio/shared/protocol';
 import { createLogger, loadConfig, type Config } from '@visio/server';
-import { AuthModule, SESSION_COOKIE } from '../../server/src/auth/AuthModule';
+import { AuthModule } from '../../server/src/auth/AuthModule';
 import { PasswordHasher, type ScryptCost } from '../../server/src/auth/PasswordHasher';
 import { ServerSecret } from '../../server/src/auth/ServerSecret';
+import { authRoutes, sessionMiddleware } from '../../server/src/http/authRoutes';
 import { AuditLog } from '../../server/src/store/AuditLog';
 import { Store } from '../../server/src/store/Store';
 
@@ -48,12 +50,12 @@ let addressCounter = 0;
 /** A fresh client address per use: each test gets its own rate-limit buckets. */
 const newClient = () => `198.51.100.${++addressCounter}`;
 
-async function startApp(module: AuthModule) {
+async function startApp(module: AuthModule, settings: Config['auth']) {
   const app = express();
   app.set('trust proxy', 'loopback');
   app.use(express.json({ limit: '16kb' }));
-  app.use(module.sessionMiddleware);
-  app.use(module.router());
+  app.use(sessionMiddleware(module.sessions));
+  app.use(authRoutes(module, settings, createLogger('silent')));
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -98,7 +100,7 @@ beforeAll(async () => {
   });
   await auth.accounts.setActive(inactive.staffId, false);
   staff.inactive = inactive.staffId;
-  ({ server: httpServer, url: base } = await startApp(auth));
+  ({ server: httpServer, url: base } = await startApp(auth, config.auth));
 });
 
 afterAll(async () => {
@@ -209,14 +211,15 @@ describe('login', () => {
   });
 
   it('marks the cookie Secure when COOKIE_SECURE is set', async () => {
+    const secureConfig = loadConfig({ ...process.env, DATA_DIR: tmp, COOKIE_SECURE: 'true' });
     const secureAuth = await AuthModule.create({
       store,
-      config: loadConfig({ ...process.env, DATA_DIR: tmp, COOKIE_SECURE: 'true' }),
+      config: secureConfig,
       logger: createLogger('silent'),
       clock,
       passwordCost: LOW_COST,
     });
-    const app = await startApp(secureAuth);
+    const app = await startApp(secureAuth, secureConfig.auth);
     try {
       const answer = await send('POST', '/api/auth/login', {
         at: app.url,

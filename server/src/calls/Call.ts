@@ -25,17 +25,6 @@ export class Call {
     readonly serviceId?: string,
   ) {}
 
-  /** The socket each party's media runs in: an advisor may have the app open in several tabs. */
-  private readonly mediaSockets = new Map<string, string>();
-
-  mediaSocketOf(principalId: string): string | undefined {
-    return this.mediaSockets.get(principalId);
-  }
-
-  setMediaSocket(principalId: string, socketId: string): void {
-    this.mediaSockets.set(principalId, socketId);
-  }
-
   get ended(): boolean {
     return this.endedAt !== undefined;
   }

@@ -44,6 +44,8 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   /** Parties whose call is being set up, so two concurrent starts cannot both pass the checks. */
   private readonly starting = new Set<string>();
+  /** Call records and waiting-room bookkeeping on their way to the store; `stop()` awaits them. */
+  private readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -65,12 +67,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
    * (exactly one advisor wins a race), then the call starts between that kiosk and this advisor.
    * If the call cannot start, the citizen goes back to waiting in the same place.
    */
-  async admit(
-    advisor: StaffPrincipal,
-    appointmentId: string,
-    /** The advisor's socket (tab) that admitted: the call's media runs there. */
-    socketId?: string,
-  ): Promise<Call> {
+  async admit(advisor: StaffPrincipal, appointmentId: string): Promise<Call> {
     if (!this.links) throw new AppError('UNAVAILABLE', 'Appointments are not enabled');
     if (this.callOfParty.has(advisor.staffId))
       throw AppError.withReason('CONFLICT', 'advisor_in_call', 'You are already in a call');
@@ -79,7 +76,6 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       return await this.startCall(advisor, row.kiosk_id, {
         appointmentId: row.id,
         serviceId: row.service_id,
-        advisorSocketId: socketId,
       });
     } catch (error) {
       await this.links.waitingRoom.release(row.id);
@@ -98,11 +94,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   async startCall(
     advisor: StaffPrincipal,
     kioskId: string,
-    context: {
-      appointmentId?: string;
-      serviceId?: string;
-      advisorSocketId?: string | undefined;
-    } = {},
+    context: { appointmentId?: string; serviceId?: string } = {},
   ): Promise<Call> {
     const kiosk = await this.directory.getKiosk(kioskId);
     if (!kiosk) throw new AppError('NOT_FOUND', 'No such kiosk');
@@ -134,7 +126,6 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         context.appointmentId,
         context.serviceId,
       );
-      if (context.advisorSocketId) call.setMediaSocket(advisor.staffId, context.advisorSocketId);
       this.calls.set(callId, call);
       this.callOfParty.set(kioskId, call);
       this.callOfParty.set(advisor.staffId, call);
@@ -143,9 +134,11 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         { callId, kioskId, advisorId: advisor.staffId, workerPid: room.workerPid },
         'call started',
       );
-      this.links?.records
-        .started(call)
-        .catch((err: unknown) => this.logger.error({ err, callId }, 'call record not saved'));
+      const records = this.links?.records;
+      if (records)
+        this.track(records.started(call), (err) =>
+          this.logger.error({ err, callId }, 'call record not saved'),
+        );
       this.emit('callStarted', { call });
       return call;
     } finally {
@@ -199,6 +192,15 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     for (const call of [...this.calls.values()]) this.end(call, reason, 'system');
   }
 
+  /**
+   * Shutdown: ends every call (both sides are told, `server_shutdown`), then waits until their
+   * records and the waiting room's bookkeeping have reached the store.
+   */
+  async stop(): Promise<void> {
+    this.endAll('server_shutdown');
+    await Promise.all([...this.pendingWrites]);
+  }
+
   private end(call: Call, reason: CallEndReason, endedBy: CallParty | 'system'): void {
     if (call.ended) return;
     call.endedAt = new Date();
@@ -216,13 +218,21 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.emit('callEnded', { call, reason, endedBy });
     if (this.links) {
       const { records, waitingRoom } = this.links;
-      void (async () => {
+      const write = async () => {
         await records.ended(call);
         if (call.appointmentId) await waitingRoom.callEnded(call.appointmentId, reason);
-      })().catch((err: unknown) =>
+      };
+      this.track(write(), (err) =>
         this.logger.error({ err, callId: call.id }, 'call end not recorded'),
       );
     }
+  }
+
+  /** Keeps a write until it settles; its failure is logged, never thrown at anyone. */
+  private track(write: Promise<unknown>, onError: (err: unknown) => void): void {
+    const tracked = write.then(() => undefined, onError);
+    this.pendingWrites.add(tracked);
+    void tracked.finally(() => this.pendingWrites.delete(tracked));
   }
 
   private wireRoom(call: Call): void {

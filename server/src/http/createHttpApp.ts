@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  type Router,
+} from 'express';
 import type { Logger } from 'pino';
 
 export interface HttpAppDeps {
@@ -8,12 +14,12 @@ export interface HttpAppDeps {
   clients: { kioskDist: string; advisorDist: string };
   /** Readiness checks by name; the server is ready when all pass. */
   readiness: Record<string, () => boolean>;
-  /** Mounts the REST API (body parsing, session middleware, routes) on the app. */
-  api?: (app: Express) => void;
+  /** The REST API (body parsing, session middleware, routes), mounted at the root. */
+  api?: Router;
 }
 
 /**
- * The express app: health probes, the two client apps, and (later) the REST API. Handlers stay
+ * The express app: health probes, the REST API and the two client apps. Handlers stay
  * thin; anything with a rule in it lives in a domain service.
  */
 export function createHttpApp(deps: HttpAppDeps): Express {
@@ -33,7 +39,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
-  deps.api?.(app);
+  if (deps.api) app.use(deps.api);
   app.get('/', (_req, res) => res.redirect(302, '/advisor/'));
   serveClient(app, '/kiosk', deps.clients.kioskDist, deps.logger);
   serveClient(app, '/advisor', deps.clients.advisorDist, deps.logger);

@@ -1,21 +1,26 @@
 import { EventEmitter } from 'node:events';
-import type {
-  Consumer,
-  DtlsParameters,
-  Producer,
-  Router,
-  RtpCapabilities,
-  RtpParameters,
-  WebRtcServer,
-  WebRtcTransport,
-} from 'mediasoup/node/lib/types';
+import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import {
   AppError,
+  type DtlsParametersSchema,
   type MediaKind,
+  type mediaRequests,
   type MediaSource,
   type ProducerInfo,
+  type ResponseOf,
+  type RtpCapabilitiesSchema,
+  type RtpParametersSchema,
 } from '@visio/shared/protocol';
+import {
+  peerIdOf,
+  type MediaCounts,
+  type MediaRoomObserver,
+  type MediaRoomObserverEvents,
+  type PeerAppData,
+} from './MediaRoomObserver';
+import { localFigures, measuredFigures, type RoomFigures } from './RoomFigures';
 import type { WorkerPool } from './WorkerPool';
 
 export interface TransportListenOptions {
@@ -28,17 +33,23 @@ export interface TransportListenOptions {
 
 type Direction = 'send' | 'recv';
 
+// What browsers send, in the shapes signalling validated against the shared schemas; mediasoup
+// checks their meaning (and rejects what it cannot use: INVALID_INPUT).
+type RtpCapabilities = z.output<typeof RtpCapabilitiesSchema>;
+type RtpParameters = z.output<typeof RtpParametersSchema>;
+type DtlsParameters = z.output<typeof DtlsParametersSchema>;
+
 interface MediaPeer {
   readonly id: string;
-  rtpCapabilities: RtpCapabilities | undefined;
+  rtpCapabilities: types.RtpCapabilities | undefined;
   readonly transports: Map<
     string,
-    { transport: WebRtcTransport; direction: Direction; connected: boolean }
+    { transport: types.WebRtcTransport; direction: Direction; connected: boolean }
   >;
-  readonly producers: Map<string, { producer: Producer; source: MediaSource }>;
+  readonly producers: Map<string, { producer: types.Producer; source: MediaSource }>;
   readonly consumers: Map<
     string,
-    { consumer: Consumer; source: MediaSource; transport: WebRtcTransport }
+    { consumer: types.Consumer; source: MediaSource; transport: types.WebRtcTransport }
   >;
 }
 
@@ -52,12 +63,6 @@ export interface MediaRoomEvents {
   closed: [{ reason: 'closed' | 'worker_died' }];
 }
 
-export interface MediaCounts {
-  transports: number;
-  producers: number;
-  consumers: number;
-}
-
 /** Upper bounds per peer: one send and one receive transport, microphone + camera + screen. */
 const MAX_TRANSPORTS_PER_DIRECTION = 1;
 const MAX_PRODUCERS = 3;
@@ -66,6 +71,9 @@ const MAX_PRODUCERS = 3;
  * The media of one call: a router of its own, and per peer its transports, producers and
  * consumers. Ownership follows mediasoup's tree: closing the room closes the router, which
  * closes everything below. Knows nothing of appointments or sockets: peers are opaque ids.
+ *
+ * The rest of the server sees plain data only: its events, `observer` (typed events for
+ * monitoring, after mediasoup's own observers) and `figures()`.
  */
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private readonly peers = new Map<string, MediaPeer>();
@@ -73,9 +81,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   private constructor(
     readonly id: string,
-    private readonly router: Router,
+    private readonly router: types.Router,
+    private readonly objects: MediaRoomObserver,
     readonly workerPid: number,
-    private readonly webRtcServer: WebRtcServer | undefined,
+    private readonly webRtcServer: types.WebRtcServer | undefined,
     private readonly listen: TransportListenOptions,
     private readonly logger: Logger,
   ) {
@@ -90,10 +99,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     listen: TransportListenOptions,
     logger: Logger,
   ): Promise<MediaRoom> {
-    const { router, workerPid, webRtcServer } = await pool.createRouter({ roomId: id });
+    const { router, observer, workerPid, webRtcServer } = await pool.createRouter({ roomId: id });
     const room = new MediaRoom(
       id,
       router,
+      observer,
       workerPid,
       webRtcServer,
       listen,
@@ -121,7 +131,37 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 
   get rtpCapabilities(): RtpCapabilities {
-    return this.router.rtpCapabilities;
+    // A router's capabilities always list codecs; mediasoup's type leaves them optional.
+    return this.router.rtpCapabilities as RtpCapabilities;
+  }
+
+  /**
+   * Typed events for monitoring, as plain data: peers joining and leaving, producers and
+   * consumers added and closed, scores, ICE paths, consumers starting to flow. It follows the
+   * router itself, so it also sees objects made on it by others than this room.
+   */
+  get observer(): EventEmitter<MediaRoomObserverEvents> {
+    return this.objects;
+  }
+
+  /**
+   * The server's figures of every peer, from the worker's stats: one request per consumer, and
+   * per producer whose consumer does not carry its receive stream. Undefined once closed.
+   */
+  async figures(): Promise<RoomFigures | undefined> {
+    return this._closed ? undefined : measuredFigures(this.objects);
+  }
+
+  /** The figures known without asking the worker (scores, ICE, pause states); no request. */
+  localFigures(): RoomFigures | undefined {
+    return this._closed ? undefined : localFigures(this.objects);
+  }
+
+  /** Whether `peerId` sends live (unpaused) media of this kind. */
+  isSending(peerId: string, kind: MediaKind): boolean {
+    return [...this.objects.producers].some(
+      (p) => !p.closed && !p.paused && p.kind === kind && peerIdOf(p.appData) === peerId,
+    );
   }
 
   /**
@@ -135,7 +175,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     peer.transports.clear();
     peer.producers.clear();
     peer.consumers.clear();
-    peer.rtpCapabilities = rtpCapabilities;
+    if (peer.rtpCapabilities) this.objects.emit('peerLeft', { peerId });
+    peer.rtpCapabilities = rtpCapabilities as types.RtpCapabilities;
+    this.objects.emit('peerJoined', { peerId });
     return [...this.peers.values()]
       .filter((p) => p.id !== peerId)
       .flatMap((p) =>
@@ -143,19 +185,23 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       );
   }
 
-  async createTransport(peerId: string, direction: Direction) {
+  async createTransport(
+    peerId: string,
+    direction: Direction,
+  ): Promise<ResponseOf<typeof mediaRequests.createTransport>> {
     const peer = this.peer(peerId);
     const existing = [...peer.transports.values()].filter((t) => t.direction === direction);
     if (existing.length >= MAX_TRANSPORTS_PER_DIRECTION) {
       throw new AppError('CONFLICT', `A ${direction} transport already exists for this call`);
     }
     const { enableUdp, enableTcp, initialAvailableOutgoingBitrate } = this.listen;
+    const appData: PeerAppData = { peerId, direction };
     const common = {
       enableUdp,
       enableTcp,
       preferUdp: enableUdp,
       initialAvailableOutgoingBitrate,
-      appData: { peerId, direction },
+      appData,
     };
     const transport = this.webRtcServer
       ? await this.router.createWebRtcTransport({ ...common, webRtcServer: this.webRtcServer })
@@ -187,7 +233,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (entry.connected) throw new AppError('BAD_STATE', 'This transport is already connected');
     entry.connected = true;
     try {
-      await invalidOnTypeError(() => entry.transport.connect({ dtlsParameters }));
+      await invalidOnTypeError(() =>
+        entry.transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }),
+      );
     } catch (error) {
       entry.connected = false;
       throw error;
@@ -213,8 +261,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if ((source === 'microphone') !== (kind === 'audio')) {
       throw new AppError('INVALID_INPUT', `A ${source} track cannot be of kind ${kind}`);
     }
+    const appData: PeerAppData = { peerId, source };
     const producer = await invalidOnTypeError(() =>
-      transport.produce({ kind, rtpParameters, paused, appData: { peerId, source } }),
+      transport.produce({
+        kind,
+        rtpParameters: rtpParameters as types.RtpParameters,
+        paused,
+        appData,
+      }),
     );
     this.assertOpen();
     peer.producers.set(producer.id, { producer, source });
@@ -223,7 +277,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return { producerId: producer.id };
   }
 
-  async consume(peerId: string, producerId: string) {
+  async consume(
+    peerId: string,
+    producerId: string,
+  ): Promise<ResponseOf<typeof mediaRequests.consume>> {
     const peer = this.peer(peerId);
     if (!peer.rtpCapabilities)
       throw new AppError('BAD_STATE', 'Join the call media before consuming');
@@ -241,11 +298,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
     // Paused until the client has set up its side and acks with resumeConsumer: no media is lost
     // before the browser can render it, and the first video frame is a fresh keyframe.
+    const appData: PeerAppData = { peerId, source };
     const consumer = await recv.transport.consume({
       producerId,
       rtpCapabilities: peer.rtpCapabilities,
       paused: true,
-      appData: { peerId, source },
+      appData,
     });
     this.assertOpen();
     peer.consumers.set(consumer.id, { consumer, source, transport: recv.transport });
@@ -284,7 +342,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
    * up to 3 s before asking again (measured in bench/call-setup). So ask again once the receiving
    * transport is connected, and once more shortly after, until the first picture is on screen.
    */
-  private askKeyFrameWhenDeliverable(consumer: Consumer, transport: WebRtcTransport): void {
+  private askKeyFrameWhenDeliverable(
+    consumer: types.Consumer,
+    transport: types.WebRtcTransport,
+  ): void {
     const ask = () => {
       if (!consumer.closed && !consumer.paused) consumer.requestKeyFrame().catch(() => undefined);
     };
@@ -314,7 +375,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     entry.producer.close();
   }
 
-  async restartIce(peerId: string, transportId: string) {
+  async restartIce(
+    peerId: string,
+    transportId: string,
+  ): Promise<ResponseOf<typeof mediaRequests.restartIce>> {
     const { transport } = this.transport(peerId, transportId);
     return { iceParameters: await transport.restartIce() };
   }
@@ -343,8 +407,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       p.transports.clear();
       p.producers.clear();
       p.consumers.clear();
+      if (p.rtpCapabilities) this.objects.emit('peerLeft', { peerId: p.id });
     }
     this.logger.debug({ reason }, 'media room closed');
+    this.objects.emit('close', { reason });
     this.emit('closed', { reason });
   }
 
@@ -366,7 +432,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 }
 
-function producerInfo(producer: Producer, source: MediaSource): ProducerInfo {
+function producerInfo(producer: types.Producer, source: MediaSource): ProducerInfo {
   return { producerId: producer.id, kind: producer.kind, source, paused: producer.paused };
 }
 

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
-import type { Router, WebRtcServer, Worker, WorkerLogLevel } from 'mediasoup/node/lib/types';
+import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { AppError } from '@visio/shared/protocol';
 import { MEDIA_CODECS } from './mediaCodecs';
+import { MediaRoomObserver, type MediaCounts } from './MediaRoomObserver';
 
 export interface WorkerPoolOptions {
   workers: number;
@@ -13,7 +14,7 @@ export interface WorkerPoolOptions {
   webRtcServerPort: number | undefined;
   listenIp: string;
   announcedIp: string | undefined;
-  logLevel: WorkerLogLevel;
+  logLevel: types.WorkerLogLevel;
   /** First delay before respawning a dead worker; doubles on each consecutive death, up to 30 s. */
   respawnDelayMs?: number;
 }
@@ -21,9 +22,12 @@ export interface WorkerPoolOptions {
 /** One worker process and what it hosts. A slot outlives its worker: a dead worker is respawned in it. */
 interface Slot {
   index: number;
-  worker: Worker | undefined;
-  webRtcServer: WebRtcServer | undefined;
-  routers: number;
+  worker: types.Worker | undefined;
+  webRtcServer: types.WebRtcServer | undefined;
+  /** The routers of its worker, by their observers (which count what each hosts). */
+  routers: Set<MediaRoomObserver>;
+  /** Routers being created on it now. */
+  placing: number;
   deaths: number;
   respawnTimer: NodeJS.Timeout | undefined;
 }
@@ -34,9 +38,20 @@ export interface WorkerPoolEvents {
 }
 
 export interface PlacedRouter {
-  router: Router;
+  router: types.Router;
+  /** Follows the router's objects from its creation on. */
+  observer: MediaRoomObserver;
   workerPid: number;
-  webRtcServer: WebRtcServer | undefined;
+  webRtcServer: types.WebRtcServer | undefined;
+}
+
+/** One live worker, as plain figures. */
+export interface WorkerUsage extends MediaCounts {
+  slot: number;
+  pid: number;
+  /** CPU time (user + system) the worker process used so far; null if it could not answer. */
+  cpuMs: number | null;
+  routers: number;
 }
 
 /**
@@ -57,7 +72,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       index,
       worker: undefined,
       webRtcServer: undefined,
-      routers: 0,
+      routers: new Set(),
+      placing: 0,
       deaths: 0,
       respawnTimer: undefined,
     }));
@@ -78,9 +94,39 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.slots.length;
   }
 
-  /** Live workers, for health checks and monitoring. */
-  get liveWorkers(): Worker[] {
-    return this.slots.flatMap((s) => (s.worker && !s.worker.closed ? [s.worker] : []));
+  /**
+   * The live mediasoup workers themselves: for tests and benchmarks that check the workers' own
+   * account or stop one. Code outside media/ reads `usage()` instead.
+   */
+  get liveWorkers(): types.Worker[] {
+    return this.liveSlots().map((s) => s.worker!);
+  }
+
+  /**
+   * Per live worker: the media objects it hosts and its CPU time so far (one request to each
+   * worker). Counts are taken when asked, before the workers answer.
+   */
+  usage(): Promise<WorkerUsage[]> {
+    return Promise.all(
+      this.liveSlots().map(async (slot) => {
+        const worker = slot.worker!;
+        const counts: MediaCounts = { transports: 0, producers: 0, consumers: 0 };
+        for (const router of slot.routers) {
+          const c = router.counts();
+          counts.transports += c.transports;
+          counts.producers += c.producers;
+          counts.consumers += c.consumers;
+        }
+        let cpuMs: number | null = null;
+        try {
+          const usage = await worker.getResourceUsage();
+          cpuMs = usage.ru_utime + usage.ru_stime;
+        } catch {
+          // The worker died between listing and asking: no figure this time.
+        }
+        return { slot: slot.index, pid: worker.pid, cpuMs, routers: slot.routers.size, ...counts };
+      }),
+    );
   }
 
   get isReady(): boolean {
@@ -90,26 +136,26 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   /** Creates a router on the live worker hosting the fewest routers. */
   async createRouter(appData: Record<string, unknown>): Promise<PlacedRouter> {
     if (this.closed) throw new AppError('UNAVAILABLE', 'The media service is shutting down');
-    const live = this.slots.filter((s) => s.worker && !s.worker.closed);
-    const slot = live.reduce<Slot | undefined>(
-      (best, s) => (!best || s.routers < best.routers ? s : best),
+    const slot = this.liveSlots().reduce<Slot | undefined>(
+      (best, s) => (!best || load(s) < load(best) ? s : best),
       undefined,
     );
     if (!slot?.worker) throw new AppError('UNAVAILABLE', 'No media worker is available');
     const worker = slot.worker;
-    slot.routers += 1;
-    let router: Router;
+    // Counted before the worker answers, so that concurrent calls spread over the workers.
+    slot.placing += 1;
+    let router: types.Router;
     try {
       router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData });
-    } catch (error) {
-      slot.routers -= 1;
-      throw error;
+    } finally {
+      slot.placing -= 1;
     }
-    router.observer.once('close', () => {
-      // The slot may host a respawned worker by now; only count down for the worker we placed on.
-      if (slot.worker === worker) slot.routers -= 1;
-    });
-    return { router, workerPid: worker.pid, webRtcServer: slot.webRtcServer };
+    const observer = new MediaRoomObserver(router);
+    // A respawned worker starts with a new set: the dead worker's routers are not counted.
+    const routers = slot.routers;
+    routers.add(observer);
+    router.observer.once('close', () => routers.delete(observer));
+    return { router, observer, workerPid: worker.pid, webRtcServer: slot.webRtcServer };
   }
 
   close(): void {
@@ -119,6 +165,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       clearTimeout(slot.respawnTimer);
       slot.worker?.close();
     }
+  }
+
+  private liveSlots(): Slot[] {
+    return this.slots.filter((s) => s.worker && !s.worker.closed);
   }
 
   private portRange(index: number): { rtcMinPort: number; rtcMaxPort: number } {
@@ -135,7 +185,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       appData: { slot: slot.index },
     });
     slot.worker = worker;
-    slot.routers = 0;
+    slot.routers = new Set();
     worker.on('died', (error) => this.onDied(slot, worker, error));
     if (this.options.webRtcServerPort !== undefined) {
       const port = this.options.webRtcServerPort + slot.index;
@@ -152,11 +202,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     this.emit('workerSpawned', { slot: slot.index, pid: worker.pid });
   }
 
-  private onDied(slot: Slot, worker: Worker, error: Error): void {
+  private onDied(slot: Slot, worker: types.Worker, error: Error): void {
     slot.deaths += 1;
     slot.worker = undefined;
     slot.webRtcServer = undefined;
-    slot.routers = 0;
+    slot.routers = new Set();
     this.logger.error(
       { slot: slot.index, pid: worker.pid, err: error.message },
       'media worker died',
@@ -178,4 +228,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     }, delay);
     slot.respawnTimer.unref();
   }
+}
+
+/** What a slot hosts or is about to: routers are placed where this is lowest. */
+function load(slot: Slot): number {
+  return slot.routers.size + slot.placing;
 }

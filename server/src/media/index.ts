@@ -1,2 +1,5 @@
-export { WorkerPool, type WorkerPoolOptions } from './WorkerPool';
-export { MediaRoom, type MediaCounts, type TransportListenOptions } from './MediaRoom';
+// What the rest of the server may use of media: plain data in, plain data out.
+export { WorkerPool, type WorkerPoolOptions, type WorkerUsage } from './WorkerPool';
+export { MediaRoom, type TransportListenOptions } from './MediaRoom';
+export type { MediaCounts, MediaRoomObserverEvents, TransportTuple } from './MediaRoomObserver';
+export type { ConsumerFigures, PeerFigures, ProducerFigures, RoomFigures } from './RoomFigures';

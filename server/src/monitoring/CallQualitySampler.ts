@@ -4,15 +4,15 @@ import type { CallEndReason } from '@visio/shared/protocol';
 import { principalId, type Principal } from '../auth/Principal';
 import type { Call } from '../calls/Call';
 import type { CallService } from '../calls/CallService';
+import type { RoomFigures } from '../media';
 import { CallQualityTracker } from './CallQualityTracker';
-import type { MediaObserver, RoomFigures } from './MediaObserver';
 import type { CallStatsReport, QualitySample, QualitySummary } from '@visio/shared/protocol';
 
 export interface SamplerOptions {
   intervalMs: number;
   /**
    * While nobody watches: how often a call's server figures are read (worker requests, see
-   * `MediaObserver.figuresOf`). Browser reports are still sampled as they arrive.
+   * `MediaRoom.figures`). Browser reports are still sampled as they arrive.
    */
   unwatchedIntervalMs: number;
   /** Samples kept per call for live charts. */
@@ -28,8 +28,8 @@ export interface CallQualitySamplerEvents {
 }
 
 /**
- * Samples the quality of every call in progress every `intervalMs`: the server's mediasoup
- * figures (transports, producers, consumers) merged with the browsers' latest `stats:report`.
+ * Samples the quality of every call in progress every `intervalMs`: the server's figures of its
+ * media room (transports, producers, consumers) merged with the browsers' latest `stats:report`.
  * When a call ends, its tracker gives the summary stored with the call record.
  *
  * Reading the server's figures costs the media worker a request per consumer (and per producer
@@ -41,34 +41,28 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
   private readonly trackers = new Map<string, CallQualityTracker>();
   /** When each call's server figures were last read. */
   private readonly statsReadAt = new Map<string, number>();
+  /** Per call in progress: stops listening to its media room. */
+  private readonly unwatchRoom = new Map<string, () => void>();
   private timer: NodeJS.Timeout | undefined;
   private sampling = false;
 
   private readonly onStarted = ({ call }: { call: Call }) => {
     this.trackerOf(call);
+    this.watchRoom(call);
     this.emit('callStarted', { call });
   };
   private readonly onEnded = ({ call, reason }: { call: Call; reason: CallEndReason }) => {
     const tracker = this.trackers.get(call.id) ?? this.trackerOf(call);
     this.trackers.delete(call.id);
     this.statsReadAt.delete(call.id);
+    this.unwatchRoom.get(call.id)?.();
+    this.unwatchRoom.delete(call.id);
     const endedAt = call.endedAt?.getTime() ?? Date.now();
     this.emit('callEnded', { call, reason, summary: tracker.summary(endedAt) });
-  };
-  private readonly onFlowing = ({ roomId, peerId }: { roomId: string; peerId: string }) => {
-    const call = this.calls.activeCalls.find((c) => c.id === roomId);
-    const party = call?.partyOf(peerId);
-    if (!call || !party) return;
-    const setupSeconds = this.trackerOf(call).markFlowing(party, Date.now());
-    if (setupSeconds !== undefined) {
-      this.logger.info({ callId: call.id, setupSeconds }, 'call media flowing both ways');
-      this.emit('callSetUp', { call, setupSeconds });
-    }
   };
 
   constructor(
     private readonly calls: CallService,
-    private readonly media: MediaObserver,
     private readonly options: SamplerOptions,
     private readonly logger: Logger,
     private readonly watched: () => boolean = () => true,
@@ -79,7 +73,7 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
   start(): void {
     this.calls.on('callStarted', this.onStarted);
     this.calls.on('callEnded', this.onEnded);
-    this.media.on('consumerFlowing', this.onFlowing);
+    for (const call of this.calls.activeCalls) this.watchRoom(call);
     this.timer = setInterval(() => void this.sampleAll(), this.options.intervalMs);
     this.timer.unref();
   }
@@ -88,7 +82,8 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     clearInterval(this.timer);
     this.calls.off('callStarted', this.onStarted);
     this.calls.off('callEnded', this.onEnded);
-    this.media.off('consumerFlowing', this.onFlowing);
+    for (const unwatch of this.unwatchRoom.values()) unwatch();
+    this.unwatchRoom.clear();
   }
 
   /**
@@ -99,7 +94,7 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     const call = this.calls.callFor(principal, callId);
     const id = principalId(principal);
     const party = call.partyOf(id)!;
-    const senderVideoLive = this.media.isSending(call.id, call.otherPeer(id), 'video');
+    const senderVideoLive = call.room.isSending(call.otherPeer(id), 'video');
     this.trackerOf(call).addReport(party, stats, Date.now(), senderVideoLive);
   }
 
@@ -149,9 +144,9 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
       let figures: RoomFigures | undefined;
       if (due) {
         this.statsReadAt.set(call.id, now);
-        figures = await this.media.figuresOf(call.id);
+        figures = await call.room.figures();
       } else if (tracker.hasNewReports) {
-        figures = this.media.localFiguresOf(call.id);
+        figures = call.room.localFigures();
       } else {
         return;
       }
@@ -165,6 +160,22 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     } catch (err) {
       this.logger.warn({ err, callId: call.id }, 'quality sampling failed');
     }
+  }
+
+  /** Hears when each party's media starts to flow: both flowing means the call is set up. */
+  private watchRoom(call: Call): void {
+    if (this.unwatchRoom.has(call.id) || call.ended) return;
+    const onFlowing = ({ peerId }: { peerId: string }) => {
+      const party = call.partyOf(peerId);
+      if (!party || call.ended) return;
+      const setupSeconds = this.trackerOf(call).markFlowing(party, Date.now());
+      if (setupSeconds !== undefined) {
+        this.logger.info({ callId: call.id, setupSeconds }, 'call media flowing both ways');
+        this.emit('callSetUp', { call, setupSeconds });
+      }
+    };
+    call.room.observer.on('consumerFlowing', onFlowing);
+    this.unwatchRoom.set(call.id, () => call.room.observer.off('consumerFlowing', onFlowing));
   }
 
   private trackerOf(call: Call): CallQualityTracker {

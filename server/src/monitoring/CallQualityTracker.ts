@@ -1,5 +1,5 @@
 import type { MediaKind } from '@visio/shared/protocol';
-import type { ConsumerFigures, ProducerFigures, RoomFigures } from './MediaObserver';
+import type { ConsumerFigures, ProducerFigures, RoomFigures } from '../media';
 import type {
   CallStatsReport,
   FlowQuality,

@@ -2,12 +2,10 @@ import { EventEmitter } from 'node:events';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { WorkerPool } from '../media';
-import type { MediaObserver } from './MediaObserver';
 import type { HealthSnapshot } from '@visio/shared/protocol';
 
 export interface HealthSources {
-  pool: WorkerPool;
-  media: MediaObserver;
+  pool: Pick<WorkerPool, 'usage' | 'on' | 'off'>;
   activeCalls: () => number;
   kiosksOnline: () => number;
   /** Open signalling sockets (both namespaces). */
@@ -30,7 +28,8 @@ export const EVENT_LOOP_RESOLUTION_MS = 50;
 
 /**
  * The server's own health, measured every `intervalMs` and on demand: per media worker its CPU
- * (from `getResourceUsage()` deltas, as a share of one core) and the objects it hosts, worker
+ * (from deltas of the CPU time `WorkerPool.usage()` reports, as a share of one core) and the
+ * objects it hosts, worker
  * deaths, the Node process's memory and CPU, event-loop delay, sockets, calls, online kiosks.
  */
 export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
@@ -96,22 +95,16 @@ export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
   /** Measures now. CPU shares cover the time since the previous measurement. */
   async measure(): Promise<HealthSnapshot> {
     const now = Date.now();
-    const workers = await Promise.all(
-      this.sources.media.workerCounts().map(async ({ slot, pid, worker, counts }) => {
-        let cpuPercent: number | null = null;
-        try {
-          const usage = await worker.getResourceUsage();
-          const cpuMs = usage.ru_utime + usage.ru_stime;
-          const before = this.cpuBefore.get(pid);
-          if (before && now > before.at)
-            cpuPercent = round1(((cpuMs - before.cpuMs) / (now - before.at)) * 100);
-          this.cpuBefore.set(pid, { cpuMs, at: now });
-        } catch {
-          // The worker died between listing and asking: no figure this time.
-        }
-        return { slot, pid, cpuPercent, ...counts };
-      }),
-    );
+    const workers = (await this.sources.pool.usage()).map(({ slot, pid, cpuMs, ...counts }) => {
+      let cpuPercent: number | null = null;
+      if (cpuMs !== null) {
+        const before = this.cpuBefore.get(pid);
+        if (before && now > before.at)
+          cpuPercent = round1(((cpuMs - before.cpuMs) / (now - before.at)) * 100);
+        this.cpuBefore.set(pid, { cpuMs, at: now });
+      }
+      return { slot, pid, cpuPercent, ...counts };
+    });
     const usage = process.cpuUsage();
     let processCpu: number | null = null;
     if (this.processCpuBefore && now > this.processCpuBefore.at) {

@@ -14,7 +14,6 @@ import { CallQualitySampler } from './CallQualitySampler';
 import { FleetService, type KioskCatalogue } from './FleetService';
 import { HealthMonitor } from './HealthMonitor';
 import type { KioskPresence } from './KioskPresence';
-import { MediaObserver } from './MediaObserver';
 import { MetricsService } from './MetricsService';
 import type {
   Alert,
@@ -86,12 +85,11 @@ export interface MonitoringEvents {
 }
 
 /**
- * The monitoring module, assembled: the media observer, kiosk fleet and alerts, call quality
+ * The monitoring module, assembled: kiosk fleet and alerts, call quality
  * sampling, server health, Prometheus metrics, webhooks and the technician's actions. Domain
  * events only: `signalling/monitoringHandlers.ts` turns them into socket messages.
  */
 export class MonitoringModule extends EventEmitter<MonitoringEvents> {
-  readonly media: MediaObserver;
   readonly alerts: AlertService;
   readonly fleet: FleetService;
   readonly quality: CallQualitySampler;
@@ -113,7 +111,6 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     const { config, pool, calls, presence } = deps;
     this.config = config;
     this.logger = deps.logger.child({ module: 'monitoring' });
-    this.media = new MediaObserver(pool, this.logger);
     this.alerts = new AlertService();
     this.fleet = new FleetService(
       deps.kiosks,
@@ -129,7 +126,6 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     );
     this.quality = new CallQualitySampler(
       calls,
-      this.media,
       {
         intervalMs: config.qualitySampleIntervalMs,
         unwatchedIntervalMs: config.qualityUnwatchedIntervalMs,
@@ -141,7 +137,6 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.health = new HealthMonitor(
       {
         pool,
-        media: this.media,
         activeCalls: () => calls.activeCalls.length,
         kiosksOnline: () => this.fleet.onlineCount,
         connectedSockets: deps.connectedSockets,
@@ -188,7 +183,6 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.quality.stop();
     this.health.stop();
     this.fleet.stop();
-    this.media.close();
     this.webhooks.close();
     for (const off of this.unsubscribe.splice(0)) off();
     await Promise.allSettled([...this.pendingWrites]);

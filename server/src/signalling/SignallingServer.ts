@@ -10,14 +10,8 @@ import {
   sessionRequests,
   type PayloadOf,
 } from '@visio/shared/protocol';
-import { readSessionCookie } from '../auth/AuthModule';
 import type { Directory } from '../auth/Directory';
-import {
-  summarize,
-  type KioskPrincipal,
-  type Principal,
-  type StaffPrincipal,
-} from '../auth/Principal';
+import { summarize, type KioskPrincipal, type StaffPrincipal } from '../auth/Principal';
 import type { Call } from '../calls/Call';
 import type { CallService } from '../calls/CallService';
 import type { KioskPresence } from '../monitoring/KioskPresence';
@@ -37,7 +31,9 @@ import {
 } from './monitoringHandlers';
 import { registerKioskScheduling, registerStaffScheduling } from './schedulingHandlers';
 import { SchedulingNotifier, partyRoom, serviceRoom } from './SchedulingNotifier';
+import { CallTabs } from './CallTabs';
 import { RequestRouter, type RateLimit } from './RequestRouter';
+import { authenticateSocket } from './authenticateSocket';
 
 export interface SignallingDeps {
   directory: Directory;
@@ -70,6 +66,7 @@ export class SignallingServer {
   private readonly kioskNsp: Namespace;
   private readonly staffNsp: Namespace;
   private readonly log: Logger;
+  private readonly tabs = new CallTabs();
 
   constructor(
     httpServer: HttpServer,
@@ -142,7 +139,7 @@ export class SignallingServer {
     if (this.deps.monitoring) registerKioskMonitoring(router, this.deps.monitoring);
 
     this.kioskNsp.use((socket, next) => {
-      authenticate(socket, (token) => directory.authenticateKiosk(token), { cookie: false })
+      authenticateSocket(socket, (token) => directory.authenticateKiosk(token), { cookie: false })
         .then((principal) => {
           socket.data.principal = principal;
           next();
@@ -190,7 +187,8 @@ export class SignallingServer {
     // Only advisors take part in calls: other roles never reach the media of any call.
     registerMediaHandlers(router, calls, ['advisor']);
     const scheduling = this.deps.scheduling;
-    if (scheduling) registerStaffScheduling(router, scheduling, calls, this.deps.timezone);
+    if (scheduling)
+      registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);
     if (this.deps.inCall) registerStaffInCall(router, this.deps.inCall);
     if (this.deps.monitoring) registerStaffMonitoring(router, this.deps.monitoring);
 
@@ -203,7 +201,7 @@ export class SignallingServer {
           sessionId = (await this.deps.staffSessions?.resolveSession(token))?.sessionId;
         return principal;
       };
-      authenticate(socket, resolve, { cookie: true })
+      authenticateSocket(socket, resolve, { cookie: true })
         .then((principal) => {
           socket.data.principal = principal;
           socket.data.sessionId = sessionId;
@@ -232,7 +230,7 @@ export class SignallingServer {
         );
         const room = this.staffNsp.adapter.rooms.get(partyRoom(principal.staffId));
         if (!room || room.size === 0) calls.partyDisconnected(principal.staffId);
-        else this.moveCallFrom(socket, principal.staffId, room);
+        else this.moveCallFrom(socket, principal.staffId, [...room]);
         if (scheduling && isAdvisor) scheduling.waitingRoom.advisorDisconnected(principal.staffId);
       });
       this.log.info({ staffId: principal.staffId, socketId: socket.id }, 'staff connected');
@@ -241,39 +239,25 @@ export class SignallingServer {
 
   /**
    * A party that comes back while its call is running is told again, so a reloaded page resumes
-   * and its media runs from this socket on. Another tab opened while the call's own tab is still
-   * connected stays out of the call: its media:join would cut the call's tab off.
+   * and its media runs from this socket on; unless the call's own tab is still connected.
    */
   private onPartyConnected(socket: Socket, id: string): void {
     const { calls } = this.deps;
     const call = calls.activeCallOf(id);
-    const owner = call?.mediaSocketOf(id);
-    if (call && owner && owner !== socket.id && socket.nsp.sockets.has(owner)) return;
+    if (call && !this.tabs.connected(call.id, id, socket.id, (s) => socket.nsp.sockets.has(s)))
+      return;
     calls.partyReconnected(id);
-    if (!call) return;
-    call.setMediaSocket(id, socket.id);
-    emit(socket, callEvents.started, this.callStartedPayload(call, id));
+    if (call) emit(socket, callEvents.started, this.callStartedPayload(call, id));
   }
 
-  /**
-   * The tab running an advisor's call went while others stay open: the newest one takes the call
-   * (the same tab, reconnected, already runs it and ignores the repeat).
-   */
-  private moveCallFrom(gone: Socket, staffId: string, room: Set<string>): void {
+  /** An advisor's tab went while others stay open: the one taking the call over is told. */
+  private moveCallFrom(gone: Socket, staffId: string, remaining: string[]): void {
     const call = this.deps.calls.activeCallOf(staffId);
-    if (!call || call.mediaSocketOf(staffId) !== gone.id) return;
-    const newest = this.staffNsp.sockets.get([...room].at(-1)!);
-    if (!newest) return;
-    call.setMediaSocket(staffId, newest.id);
-    emit(newest, callEvents.started, this.callStartedPayload(call, staffId));
-  }
-
-  /** Where the advisor hears a call started: the tab that admitted, else all their tabs. */
-  private advisorCallTarget(call: Call) {
-    const owner = call.mediaSocketOf(call.advisorId);
-    return (
-      (owner && this.staffNsp.sockets.get(owner)) || this.staffNsp.to(partyRoom(call.advisorId))
-    );
+    if (!call) return;
+    const open = remaining.filter((id) => this.staffNsp.sockets.has(id));
+    const taker = this.tabs.disconnected(call.id, staffId, gone.id, open);
+    const socket = taker && this.staffNsp.sockets.get(taker);
+    if (socket) emit(socket, callEvents.started, this.callStartedPayload(call, staffId));
   }
 
   private callStartedPayload(call: Call, forId: string): PayloadOf<typeof callEvents.started> {
@@ -283,9 +267,7 @@ export class SignallingServer {
       advisorId: call.advisorId,
       peerName: call.peerNameFor(forId),
       appointmentId: call.appointmentId ?? null,
-      rtpCapabilities: call.room.rtpCapabilities as PayloadOf<
-        typeof callEvents.started
-      >['rtpCapabilities'],
+      rtpCapabilities: call.room.rtpCapabilities,
     };
   }
 
@@ -303,14 +285,17 @@ export class SignallingServer {
 
     calls.on('callStarted', ({ call }) => {
       emit(toKiosk(call), callEvents.started, this.callStartedPayload(call, call.kioskId));
+      // The tab that admitted, else all the advisor's tabs.
+      const tab = this.tabs.callStarted(call.id, call.advisorId);
       emit(
-        this.advisorCallTarget(call),
+        (tab && this.staffNsp.sockets.get(tab)) || toAdvisor(call),
         callEvents.started,
         this.callStartedPayload(call, call.advisorId),
       );
       void kioskChanged(call.kioskId);
     });
     calls.on('callEnded', ({ call, reason, endedBy }) => {
+      this.tabs.forget(call.id);
       const payload = { callId: call.id, reason, endedBy };
       emit(toKiosk(call), callEvents.ended, payload);
       emit(toAdvisor(call), callEvents.ended, payload);
@@ -331,32 +316,4 @@ export class SignallingServer {
     );
     presence.on('changed', ({ kioskId }) => void kioskChanged(kioskId));
   }
-}
-
-/**
- * Resolves the socket's principal from `auth.token` (kiosk device token; staff tools and tests) or,
- * for staff browsers, the httpOnly session cookie sent with the handshake.
- */
-async function authenticate<P extends Principal>(
-  socket: Socket,
-  resolve: (token: string) => Promise<P | undefined>,
-  options: { cookie: boolean },
-): Promise<P> {
-  const fromAuth: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
-  const token =
-    typeof fromAuth === 'string'
-      ? fromAuth
-      : options.cookie
-        ? readSessionCookie(socket.handshake.headers.cookie)
-        : undefined;
-  const principal =
-    typeof token === 'string' && token.length > 0 && token.length <= 512
-      ? await resolve(token)
-      : undefined;
-  if (!principal) {
-    const err = new Error('UNAUTHORIZED') as Error & { data?: unknown };
-    err.data = { code: 'UNAUTHORIZED', message: 'Missing or invalid credentials' };
-    throw err;
-  }
-  return principal;
 }

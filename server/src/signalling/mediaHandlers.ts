@@ -1,5 +1,4 @@
-import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/node/lib/types';
-import { mediaRequests, type ResponseOf, type StaffRole } from '@visio/shared/protocol';
+import { mediaRequests, type StaffRole } from '@visio/shared/protocol';
 import { principalId, type Principal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
 import type { RequestRouter } from './RequestRouter';
@@ -7,7 +6,7 @@ import type { RequestRouter } from './RequestRouter';
 /**
  * The media requests, the same on both namespaces: each resolves the caller's own call (any other
  * call is NOT_FOUND) and forwards to its media room under the caller's identity.
- * The zod schemas have checked shape and bounds; mediasoup checks the semantics.
+ * The zod schemas have checked shape and bounds; the media room checks the semantics.
  */
 export function registerMediaHandlers<P extends Principal>(
   router: RequestRouter<P>,
@@ -21,20 +20,14 @@ export function registerMediaHandlers<P extends Principal>(
     .on(
       mediaRequests.routerCapabilities,
       ({ callId }, { principal }) => ({
-        // mediasoup's router capabilities always list codecs; its type leaves them optional.
-        rtpCapabilities: roomOf(principal, callId).rtpCapabilities as ResponseOf<
-          typeof mediaRequests.routerCapabilities
-        >['rtpCapabilities'],
+        rtpCapabilities: roomOf(principal, callId).rtpCapabilities,
       }),
       opts,
     )
     .on(
       mediaRequests.join,
       ({ callId, rtpCapabilities }, { principal }) => ({
-        producers: roomOf(principal, callId).join(
-          principalId(principal),
-          rtpCapabilities as RtpCapabilities,
-        ),
+        producers: roomOf(principal, callId).join(principalId(principal), rtpCapabilities),
       }),
       opts,
     )
@@ -50,7 +43,7 @@ export function registerMediaHandlers<P extends Principal>(
         await roomOf(principal, callId).connectTransport(
           principalId(principal),
           transportId,
-          dtlsParameters as DtlsParameters,
+          dtlsParameters,
         );
         return {};
       },
@@ -63,7 +56,7 @@ export function registerMediaHandlers<P extends Principal>(
           principalId(principal),
           transportId,
           kind,
-          rtpParameters as RtpParameters,
+          rtpParameters,
           source,
           paused,
         ),

@@ -3,6 +3,7 @@ import { localDay } from '@visio/shared/time';
 import type { KioskPrincipal, StaffPrincipal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
+import type { CallTabs } from './CallTabs';
 import type { RequestRouter } from './RequestRouter';
 
 /** The kiosk's side of scheduling: its welcome data, check-in, walk-in, leaving the waiting room. */
@@ -30,6 +31,7 @@ export function registerStaffScheduling(
   router: RequestRouter<StaffPrincipal>,
   scheduling: SchedulingModule,
   calls: CallService,
+  tabs: CallTabs,
   timezone: string,
 ): void {
   const { waitingRoom, appointments } = scheduling;
@@ -55,7 +57,8 @@ export function registerStaffScheduling(
     .on(
       staffSchedulingRequests.admit,
       async ({ appointmentId }, { principal, socket }) => ({
-        callId: (await calls.admit(principal, appointmentId, socket.id)).id,
+        // The call runs in the tab that admitted.
+        callId: (await tabs.admitFrom(socket.id, () => calls.admit(principal, appointmentId))).id,
       }),
       advisorOnly,
     )

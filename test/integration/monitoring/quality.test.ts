@@ -10,6 +10,7 @@ import {
   type CallStatsReport,
   type MediaFlowReport,
 } from '@visio/shared/protocol';
+import { MediaRoom } from '../../../server/src/media';
 import { eventWhere, eventually, refusal } from '../../support/appointments';
 import { joinMedia } from '../../support/callMedia';
 import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
@@ -300,7 +301,7 @@ describe('call quality', () => {
     t,
     client,
   }) => {
-    const statsReads = vi.spyOn(t.server.monitoring.media, 'figuresOf');
+    const statsReads = vi.spyOn(MediaRoom.prototype, 'figures');
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const call = await callWithMedia(t, kiosk, advisor);
@@ -321,7 +322,8 @@ describe('call quality', () => {
           ?.packetLossPercent === 10,
       'the report to be sampled',
     );
-    const reads = () => statsReads.mock.calls.filter(([id]) => id === callId).length;
+    const reads = () =>
+      statsReads.mock.contexts.filter((room) => (room as MediaRoom).id === callId).length;
     expect(reads()).toBe(1);
 
     await advisor.request(callRequests.hangup, { callId });
@@ -336,7 +338,7 @@ describe('call quality', () => {
     t,
     client,
   }) => {
-    const statsReads = vi.spyOn(t.server.monitoring.media, 'figuresOf');
+    const statsReads = vi.spyOn(MediaRoom.prototype, 'figures');
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const call = await callWithMedia(t, kiosk, advisor);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readSessionCookie, SESSION_COOKIE } from '../../../server/src/auth/AuthModule';
+import { SESSION_COOKIE_NAME as SESSION_COOKIE } from '@visio/shared/protocol';
 import { normalizeEnrolmentCode } from '../../../server/src/auth/KioskEnrolment';
 import { normalizeLogin } from '../../../server/src/auth/StaffAccounts';
+import { sessionTokenInCookie } from '../../../server/src/signalling/authenticateSocket';
 
 describe('normalizeEnrolmentCode', () => {
   it.each([
@@ -31,7 +32,7 @@ describe('normalizeLogin', () => {
   });
 });
 
-describe('readSessionCookie', () => {
+describe('sessionTokenInCookie (a socket handshake’s Cookie header)', () => {
   const token = 'a'.repeat(43);
   it.each([
     ['no header', undefined, undefined],
@@ -40,7 +41,8 @@ describe('readSessionCookie', () => {
     ['a cookie whose name ends alike', `x${SESSION_COOKIE}=${token}`, undefined],
     ['an empty value', `${SESSION_COOKIE}=`, undefined],
     ['a pair without a value', `${SESSION_COOKIE}`, undefined],
+    ['twice: the first one counts', `${SESSION_COOKIE}=${token}; ${SESSION_COOKIE}=other`, token],
   ])('%s', (_case, header, expected) => {
-    expect(readSessionCookie(header)).toBe(expected);
+    expect(sessionTokenInCookie(header)).toBe(expected);
   });
 });

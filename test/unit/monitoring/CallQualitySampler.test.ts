@@ -4,16 +4,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KioskPrincipal } from '../../../server/src/auth/Principal';
 import type { Call } from '../../../server/src/calls/Call';
 import type { CallService } from '../../../server/src/calls/CallService';
+import type { ProducerFigures, RoomFigures } from '../../../server/src/media';
 import { CallQualitySampler } from '../../../server/src/monitoring/CallQualitySampler';
-import type {
-  MediaObserver,
-  ProducerFigures,
-  RoomFigures,
-} from '../../../server/src/monitoring/MediaObserver';
 import type { CallStatsReport, QualitySample, QualitySummary } from '@visio/shared/protocol';
 
 // The sampler's schedule: what it asks the media worker for, and when, with or without a console
-// watching. The media observer and call service are stand-ins; the clock is Vitest's.
+// watching. The call's media room and the call service are stand-ins; the clock is Vitest's.
 
 const T0 = 1_700_000_000_000;
 const INTERVAL = 5_000;
@@ -22,7 +18,7 @@ const KIOSK = 'kiosk-1';
 const ADVISOR = 'advisor-1';
 const kioskPrincipal: KioskPrincipal = { kind: 'kiosk', kioskId: KIOSK, name: 'Kiosk' };
 
-function fakeCall(): Call {
+function fakeCall(room: FakeRoom): Call {
   const call = {
     id: 'call-1',
     kioskId: KIOSK,
@@ -32,6 +28,7 @@ function fakeCall(): Call {
     ended: false,
     partyOf: (id: string) => (id === KIOSK ? 'kiosk' : id === ADVISOR ? 'advisor' : undefined),
     otherPeer: (id: string) => (id === KIOSK ? ADVISOR : KIOSK),
+    room,
   };
   return call as unknown as Call;
 }
@@ -67,14 +64,15 @@ function roomFigures(measured: boolean): RoomFigures {
   ]);
 }
 
-class FakeMedia extends EventEmitter {
-  /** Requests that reached the worker (one `figuresOf` asks for every producer and consumer). */
+class FakeRoom {
+  readonly observer = new EventEmitter();
+  /** Requests that reached the worker (one `figures` asks for every producer and consumer). */
   statsReads = 0;
-  figuresOf(): Promise<RoomFigures> {
+  figures(): Promise<RoomFigures> {
     this.statsReads += 1;
     return Promise.resolve(roomFigures(true));
   }
-  localFiguresOf(): RoomFigures {
+  localFigures(): RoomFigures {
     return roomFigures(false);
   }
   isSending(): boolean {
@@ -105,7 +103,7 @@ function kioskReport(bitrateKbps: number): CallStatsReport {
 }
 
 let calls: FakeCalls;
-let media: FakeMedia;
+let media: FakeRoom;
 let watching: boolean;
 let sampler: CallQualitySampler;
 let samples: QualitySample[];
@@ -115,11 +113,10 @@ beforeEach(() => {
   vi.useFakeTimers();
   vi.setSystemTime(T0);
   calls = new FakeCalls();
-  media = new FakeMedia();
+  media = new FakeRoom();
   watching = false;
   sampler = new CallQualitySampler(
     calls as unknown as CallService,
-    media as unknown as MediaObserver,
     { intervalMs: INTERVAL, unwatchedIntervalMs: UNWATCHED, ringSize: 60 },
     pino({ level: 'silent' }),
     () => watching,
@@ -127,7 +124,7 @@ beforeEach(() => {
   samples = [];
   sampler.on('sample', ({ sample }) => samples.push(sample));
   sampler.start();
-  call = fakeCall();
+  call = fakeCall(media);
   calls.activeCalls.push(call);
   calls.emit('callStarted', { call });
 });
@@ -187,6 +184,25 @@ describe('CallQualitySampler', () => {
     await roundAt(3 * INTERVAL);
     expect(media.statsReads).toBe(3);
     expect(samples).toHaveLength(3);
+  });
+
+  it('marks the call set up once both parties’ media flows, as its room tells', async () => {
+    const setUp: number[] = [];
+    sampler.on('callSetUp', ({ setupSeconds }) => setUp.push(setupSeconds));
+    vi.setSystemTime(T0 + 1_500);
+    media.observer.emit('consumerFlowing', { peerId: ADVISOR, consumerId: 'c1' });
+    expect(setUp).toEqual([]);
+    vi.setSystemTime(T0 + 2_250);
+    media.observer.emit('consumerFlowing', { peerId: KIOSK, consumerId: 'c2' });
+    media.observer.emit('consumerFlowing', { peerId: KIOSK, consumerId: 'c3' });
+    expect(setUp).toEqual([2.25]);
+    expect(sampler.setupSecondsOf(call.id)).toBe(2.25);
+
+    Object.assign(call, { ended: true, endedAt: new Date(T0 + 3_000) });
+    calls.activeCalls = [];
+    calls.emit('callEnded', { call, reason: 'hangup' });
+    // The ended call's room is no longer listened to.
+    expect(media.observer.listenerCount('consumerFlowing')).toBe(0);
   });
 
   it('summarises an unwatched call from the samples it took', async () => {

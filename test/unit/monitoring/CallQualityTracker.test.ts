@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallQualityTracker } from '../../../server/src/monitoring/CallQualityTracker';
-import type {
-  PeerFigures,
-  ProducerFigures,
-  RoomFigures,
-} from '../../../server/src/monitoring/MediaObserver';
+import type { PeerFigures, ProducerFigures, RoomFigures } from '../../../server/src/media';
 import type { CallStatsReport, MediaFlowReport } from '@visio/shared/protocol';
 
 const T0 = 1_700_000_000_000;

@@ -1,0 +1,39 @@
+import express, { Router } from 'express';
+import type { Logger } from 'pino';
+import type { AuthModule } from '../auth/AuthModule';
+import type { InCallService } from '../calls/InCallService';
+import type { MonitoringModule } from '../monitoring/MonitoringModule';
+import type { SchedulingModule } from '../scheduling/SchedulingModule';
+import { authRoutes, sessionMiddleware, type SessionCookieSettings } from './authRoutes';
+import { bookingRoutes } from './bookingRoutes';
+import { documentRoutes } from './documentRoutes';
+import { metricsRoutes } from './metricsRoutes';
+import { monitoringRoutes } from './monitoringRoutes';
+
+export interface ApiDeps {
+  auth: AuthModule;
+  cookie: SessionCookieSettings;
+  scheduling: SchedulingModule;
+  monitoring: MonitoringModule;
+  inCall: InCallService;
+  /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * Every REST route, in order: JSON bodies (small: no route takes more), the staff session from
+ * its cookie, then accounts and kiosks, booking, monitoring, metrics and call documents.
+ */
+export function apiRouter(deps: ApiDeps): Router {
+  const { auth, scheduling, monitoring, inCall } = deps;
+  const api = Router();
+  api.use(express.json({ limit: '16kb' }));
+  api.use(sessionMiddleware(auth.sessions));
+  api.use(authRoutes(auth, deps.cookie, deps.logger.child({ module: 'auth' })));
+  api.use('/api', bookingRoutes(scheduling));
+  api.use('/api/monitoring', monitoringRoutes(monitoring));
+  api.use(metricsRoutes(monitoring.metrics, { token: deps.metricsToken }));
+  api.use('/api', documentRoutes(inCall, auth.directory));
+  return api;
+}
