@@ -38,6 +38,7 @@ const callStarted = (): CallStarted => ({
   peerName: 'Camille Martin',
   appointmentId: null,
   rtpCapabilities: { codecs: [], headerExtensions: [] },
+  mediaEpoch: 0,
 });
 
 /**
