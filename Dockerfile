@@ -5,7 +5,7 @@
 #   2. npm dependencies: depends on the package files only.
 #   3. application sources + client (Vite) builds.
 # Build: docker build -t visio-public .     Run: see docker-compose.yml
-FROM node:20-bookworm
+FROM node:24-bookworm
 
 WORKDIR /app
 # Worker cache outside /app; scripts/with-env.sh finds the binary here at run time.
