@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Visio-Public server image (Debian 12). The same scripts/setup.sh as on a developer machine does
 # the work, in three layers ordered for caching:
-#   1. Debian packages + mediasoup worker build (~5 min): depends on scripts/ only.
+#   1. Debian packages + mediasoup worker build (~8 min): depends on scripts/ and third_party/.
 #   2. npm dependencies: depends on the package files only.
 #   3. application sources + client (Vite) builds.
 # Build: docker build -t visio-public .     Run: see docker-compose.yml
@@ -13,8 +13,9 @@ ENV VISIO_CACHE_DIR=/opt/visio-cache \
     NO_COLOR=1
 
 # 1. System packages and the mediasoup worker (sources fetched with `npm pack` because
-#    node_modules does not exist yet; libsrtp from Debian's source package).
+#    node_modules does not exist yet; the libraries Debian lacks from third_party/).
 COPY scripts/ scripts/
+COPY third_party/ third_party/
 RUN bash scripts/setup.sh --only system,worker \
  && rm -rf /var/lib/apt/lists/* /opt/visio-cache/logs
 

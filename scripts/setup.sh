@@ -43,12 +43,12 @@ cd "$VISIO_ROOT"
 WORKER_BIN="${MEDIASOUP_WORKER_BIN:-$(visio_worker_bin)}"
 export MEDIASOUP_WORKER_BIN="$WORKER_BIN"
 
-# Debian packages. Build: the mediasoup worker (meson + Debian -dev libraries; libsrtp comes from
-# its Debian source package, fetched by build-mediasoup-worker.sh) and node-gyp for any native
-# addon without a prebuilt binary (g++, make, python3).
+# Debian packages. Build: the mediasoup worker (meson + Debian -dev libraries; the sources Debian
+# lacks are in third_party/mediasoup-worker) and node-gyp for any native addon without a prebuilt
+# binary (g++, make, python3).
 BUILD_PKGS=(
-  meson ninja-build pkg-config g++ make python3 dpkg-dev debian-archive-keyring
-  libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
+  meson ninja-build pkg-config g++ make python3
+  libuv1-dev libssl-dev libabsl-dev
 )
 TEST_PKGS=(chromium fonts-dejavu-core)
 CHROMIUM=/usr/bin/chromium

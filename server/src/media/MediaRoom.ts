@@ -8,7 +8,7 @@ import type {
   RtpParameters,
   WebRtcServer,
   WebRtcTransport,
-} from 'mediasoup/node/lib/types';
+} from 'mediasoup/types';
 import type { Logger } from 'pino';
 import {
   AppError,
@@ -150,6 +150,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       throw new AppError('CONFLICT', `A ${direction} transport already exists for this call`);
     }
     const { enableUdp, enableTcp, initialAvailableOutgoingBitrate } = this.listen;
+    // UDP first when enabled: the worker ranks ICE candidates in the order of listenInfos.
+    const listenInfos = (['udp', 'tcp'] as const)
+      .filter((protocol) => (protocol === 'udp' ? enableUdp : enableTcp))
+      .map((protocol) => ({
+        protocol,
+        ip: this.listen.listenIp,
+        announcedAddress: this.listen.announcedIp,
+      }));
     const common = {
       enableUdp,
       enableTcp,
@@ -159,10 +167,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     };
     const transport = this.webRtcServer
       ? await this.router.createWebRtcTransport({ ...common, webRtcServer: this.webRtcServer })
-      : await this.router.createWebRtcTransport({
-          ...common,
-          listenIps: [{ ip: this.listen.listenIp, announcedIp: this.listen.announcedIp }],
-        });
+      : await this.router.createWebRtcTransport({ ...common, listenInfos });
     this.assertOpen();
     peer.transports.set(transport.id, { transport, direction, connected: false });
     transport.observer.once('close', () => peer.transports.delete(transport.id));

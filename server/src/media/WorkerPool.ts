@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
-import type { Router, WebRtcServer, Worker, WorkerLogLevel } from 'mediasoup/node/lib/types';
+import type { Router, WebRtcServer, Worker, WorkerLogLevel } from 'mediasoup/types';
 import type { Logger } from 'pino';
 import { AppError } from '@visio/shared/protocol';
 import { MEDIA_CODECS } from './mediaCodecs';
@@ -140,11 +140,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (this.options.webRtcServerPort !== undefined) {
       const port = this.options.webRtcServerPort + slot.index;
       const ip = this.options.listenIp;
-      const announcedIp = this.options.announcedIp;
+      const announcedAddress = this.options.announcedIp;
       slot.webRtcServer = await worker.createWebRtcServer({
         listenInfos: [
-          { protocol: 'udp', ip, announcedIp, port },
-          { protocol: 'tcp', ip, announcedIp, port },
+          { protocol: 'udp', ip, announcedAddress, port },
+          { protocol: 'tcp', ip, announcedAddress, port },
         ],
       });
     }

@@ -1,10 +1,10 @@
-import type { RtpCodecCapability } from 'mediasoup/node/lib/types';
+import type { RouterRtpCodecCapability } from 'mediasoup/types';
 
 /**
  * Codecs every call router offers. Opus is wideband speech (EN 301 549 6.5); VP8 decodes
  * everywhere; H264 constrained baseline lets kiosks with hardware encoders use them.
  */
-export const MEDIA_CODECS: RtpCodecCapability[] = [
+export const MEDIA_CODECS: RouterRtpCodecCapability[] = [
   {
     kind: 'audio',
     mimeType: 'audio/opus',

@@ -8,7 +8,7 @@ import type {
   Transport,
   WebRtcTransport,
   Worker,
-} from 'mediasoup/node/lib/types';
+} from 'mediasoup/types';
 import type { Logger } from 'pino';
 import type { MediaKind } from '@visio/shared/protocol';
 import type { WorkerPool } from '../media';

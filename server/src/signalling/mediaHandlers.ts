@@ -1,4 +1,4 @@
-import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/node/lib/types';
+import type { DtlsParameters, RtpCapabilities, RtpParameters } from 'mediasoup/types';
 import { mediaRequests, type ResponseOf, type StaffRole } from '@visio/shared/protocol';
 import { principalId, type Principal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
