@@ -23,7 +23,8 @@ RUN bash scripts/setup.sh --only system,worker \
  && mkdir -p /opt/visio \
  && cp "$(bash -c 'source scripts/lib.sh && visio_worker_bin')" /opt/visio/mediasoup-worker \
  && rm -rf /var/lib/apt/lists/* /opt/visio-cache
-# mediasoup's own install script would download a worker: it skips that when this is set.
+# Where the worker is from now on, for scripts/with-env.sh and mediasoup (whose own install
+# script, which would download one, is denied in package.json's allowScripts).
 ENV MEDIASOUP_WORKER_BIN=/opt/visio/mediasoup-worker
 
 # 2. npm packages, devDependencies included (the builds need them). Depends on the package files.
