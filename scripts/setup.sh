@@ -49,7 +49,7 @@ BUILD_PKGS=(
   meson ninja-build pkg-config g++ make python3 dpkg-dev debian-archive-keyring
   libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
 )
-TEST_PKGS=(chromium fonts-dejavu-core)
+TEST_PKGS=(chromium fonts-dejavu-core iptables iproute2)
 CHROMIUM=/usr/bin/chromium
 
 # --- a. System packages and Node ------------------------------------------------------------------
