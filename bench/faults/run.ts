@@ -69,24 +69,29 @@ async function main(): Promise<void> {
   console.log(
     `faults: ${SELECTED.join(', ')}; ${TRIALS} trials each; ${cores} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${loadBefore.toFixed(1)}`,
   );
-  const figures: Partial<Record<FaultName, FaultFigures>> = {};
-  const trials: (TrialResult & { trial: number })[] = [];
-  const setupErrors: string[] = [];
-  let chromium = 'unknown';
+  const run: RunState = {
+    figures: {},
+    trials: [],
+    setupErrors: [],
+    chromium: 'unknown',
+    cores,
+    loadBefore,
+    wallStart,
+  };
   for (const fault of SELECTED) {
     // A fresh stage per fault: its own server, data, namespace and browsers.
     const rig = await CallRig.open();
     const results: TrialResult[] = [];
     let errors = 0;
     try {
-      chromium = rig.chromiumVersion;
+      run.chromium = rig.chromiumVersion;
       for (let trial = 1; trial <= TRIALS; trial++) {
         const result = await attempt(rig, fault, trial, (error) => {
           errors += 1;
-          setupErrors.push(`${fault} #${trial}: ${error}`);
+          run.setupErrors.push(`${fault} #${trial}: ${error}`);
         });
         results.push(result);
-        trials.push({ trial, ...result });
+        run.trials.push({ trial, ...result });
         console.log(
           `${fault} #${trial}: ${result.outcome}${result.ms === null ? ` (${result.lostBy})` : ` ${result.ms} ms`}` +
             `, parties ${result.states.agree ? 'agree' : 'disagree'}\n  ${result.notes.join('\n  ')}`,
@@ -95,12 +100,14 @@ async function main(): Promise<void> {
     } finally {
       await rig.close();
     }
-    figures[fault] = summarise(fault, results, errors);
+    run.figures[fault] = summarise(fault, results, errors);
+    // Written after every fault, so that a run stopped midway keeps what it measured.
+    writeResults(run);
   }
 
-  const runSeconds = round((performance.now() - wallStart) / 1000, 1);
+  const runSeconds = writeResults(run);
   const rows = SELECTED.map((fault) => {
-    const f = figures[fault]!;
+    const f = run.figures[fault]!;
     return [
       fault,
       f.trials,
@@ -116,22 +123,38 @@ async function main(): Promise<void> {
   console.log(
     `\n${table(['fault', 'trials', 'recovered', 'lost', 'p50 ms', 'p95 ms', 'agree', 'admitted', 'target'], rows)}`,
   );
+  console.log(`\n${runSeconds} s; written ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+interface RunState {
+  figures: Partial<Record<FaultName, FaultFigures>>;
+  trials: (TrialResult & { trial: number })[];
+  setupErrors: string[];
+  chromium: string;
+  cores: number;
+  loadBefore: number;
+  wallStart: number;
+}
+
+/** Writes the results so far to bench/results/faults.json; returns the run's seconds so far. */
+function writeResults(run: RunState): number {
+  const runSeconds = round((performance.now() - run.wallStart) / 1000, 1);
   const result = {
     name: 'faults',
     date: new Date().toISOString(),
-    cores,
+    cores: run.cores,
     cpu: os.cpus()[0]?.model ?? 'unknown',
-    load_avg_1m_before: round(loadBefore, 2),
+    load_avg_1m_before: round(run.loadBefore, 2),
     load_avg_1m_after: round(os.loadavg()[0]!, 2),
     node: process.version,
-    chromium,
+    chromium: run.chromium,
     mediasoup: packageVersion('mediasoup'),
     run_seconds: runSeconds,
     trials_per_fault: TRIALS,
     recovery_bound_ms: RECOVERY_BOUND_MS,
-    faults: figures,
-    setup_errors: setupErrors,
-    trials: trials.map((t) => ({
+    faults: run.figures,
+    setup_errors: run.setupErrors,
+    trials: run.trials.map((t) => ({
       fault: t.fault,
       trial: t.trial,
       outcome: t.outcome,
@@ -151,7 +174,7 @@ async function main(): Promise<void> {
   };
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   fs.writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\n${runSeconds} s; written ${path.relative(process.cwd(), RESULTS)}`);
+  return runSeconds;
 }
 
 /**
