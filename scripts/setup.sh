@@ -50,7 +50,7 @@ BUILD_PKGS=(
   meson ninja-build pkg-config g++ make python3
   libuv1-dev libssl-dev libabsl-dev
 )
-TEST_PKGS=(chromium fonts-dejavu-core)
+TEST_PKGS=(chromium fonts-dejavu-core iptables iproute2)
 CHROMIUM=/usr/bin/chromium
 
 # --- a. System packages ---------------------------------------------------------------------------
