@@ -23,13 +23,24 @@ import * as esbuild from 'esbuild';
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, 'dist/server');
 
-/** npm packages stay external; the monorepo's own workspaces (@visio/*) are compiled in. */
+/**
+ * npm packages stay external; the monorepo's own workspaces (@visio/*) are compiled in. The bundle
+ * runs from dist/, so an external import resolves from the repository's root node_modules: a
+ * package that a workspace gets in another version (npm nests it, e.g. server/node_modules/cookie
+ * 1.x while express keeps cookie 0.7 at the root) is compiled in instead, so the server runs the
+ * version it was written against.
+ */
 const externalPackages: esbuild.Plugin = {
   name: 'external-packages',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@visio/') ? undefined : { path: args.path, external: true },
-    );
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.path.startsWith('@visio/') || args.pluginData === 'from-root') return undefined;
+      const resolve = (resolveDir: string) =>
+        build.resolve(args.path, { kind: args.kind, resolveDir, pluginData: 'from-root' });
+      const [fromImporter, fromRoot] = await Promise.all([resolve(args.resolveDir), resolve(root)]);
+      if (fromImporter.errors.length === 0 && fromImporter.path !== fromRoot.path) return undefined;
+      return { path: args.path, external: true };
+    });
   },
 };
 
