@@ -94,6 +94,8 @@ export const en: Catalogue = {
   'announce.cameraOn': 'Camera on',
   'announce.reconnecting': 'Connection lost, reconnecting',
   'announce.connected': 'Connected',
+  'announce.peerAway': 'The citizen’s kiosk lost its connection',
+  'announce.peerBack': 'The citizen’s kiosk is back',
   'announce.citizenArrived': '{ref} has arrived at kiosk {kiosk} ({service})',
   'announce.walkInArrived': 'A walk-in citizen is waiting at kiosk {kiosk} ({service})',
   'announce.outcomeRecorded': 'Outcome saved',

@@ -97,6 +97,8 @@ const baseFr = {
   'announce.cameraOn': 'Caméra réactivée',
   'announce.reconnecting': 'Connexion perdue, reconnexion en cours',
   'announce.connected': 'Connecté',
+  'announce.peerAway': 'La borne de l’usager a perdu la connexion',
+  'announce.peerBack': 'La borne de l’usager est de retour',
   'announce.citizenArrived': '{ref} est arrivé(e) à la borne {kiosk} ({service})',
   'announce.walkInArrived': 'Un usager sans rendez-vous attend à la borne {kiosk} ({service})',
   'announce.outcomeRecorded': 'Issue enregistrée',

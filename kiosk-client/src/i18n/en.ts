@@ -129,6 +129,8 @@ export const en: Catalogue = {
   'announce.cameraOn': 'Camera on',
   'announce.reconnecting': 'Connection lost, reconnecting',
   'announce.connected': 'You are connected',
+  'announce.peerAway': 'Your advisor lost their connection: they are coming back, please stay',
+  'announce.peerBack': 'Your advisor is back',
   'announce.waiting': 'You are in the waiting room for {service}',
   'announce.codeRefused': 'Code refused',
 

@@ -137,6 +137,8 @@ export const fr = {
   'announce.cameraOn': 'Caméra réactivée',
   'announce.reconnecting': 'Connexion perdue, reconnexion en cours',
   'announce.connected': 'Vous êtes en communication',
+  'announce.peerAway': 'Votre conseiller a perdu la connexion : il revient, restez là',
+  'announce.peerBack': 'Votre conseiller est de retour',
   'announce.waiting': 'Vous êtes en salle d’attente pour {service}',
   'announce.codeRefused': 'Code refusé',
 
