@@ -58,7 +58,8 @@ export const en: Catalogue = {
   'call.state.connecting': 'Connecting',
   'call.state.connected': 'Connected',
   'call.state.reconnecting': 'Connection lost, reconnecting',
-  'call.state.failed': 'Connection failed',
+  'call.state.restoring': 'The service is restoring the call',
+  'call.peerAway': 'The citizen’s kiosk is reconnecting… (for {seconds} s)',
   'call.state.closed': 'Ended',
 
   'call.ended.self': 'You hung up.',

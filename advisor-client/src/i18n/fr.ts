@@ -61,7 +61,8 @@ const baseFr = {
   'call.state.connecting': 'Connexion en cours',
   'call.state.connected': 'Connecté',
   'call.state.reconnecting': 'Connexion perdue, reconnexion en cours',
-  'call.state.failed': 'Échec de la connexion',
+  'call.state.restoring': 'Le service rétablit l’appel',
+  'call.peerAway': 'La borne de l’usager se reconnecte… (depuis {seconds} s)',
   'call.state.closed': 'Terminé',
 
   'call.ended.self': 'Vous avez raccroché.',
