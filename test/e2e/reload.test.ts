@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, workerObjectCounts, type TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
-import { bookAppointment } from './support/booking';
+import { admitThroughUi } from './support/admitThroughUi';
 import { launchChromium, mediaFlowsFrom, newMachine, pollUntil } from './support/browser';
 
 // "Parties come back by themselves": a page reloaded mid-call (a stray touch, a watchdog, the
@@ -64,11 +64,6 @@ async function inACall(
     appointmentId: string;
   }) => Promise<void>,
 ): Promise<void> {
-  const { appointmentId, code } = await bookAppointment(t, {
-    kioskId: t.kiosk.id,
-    advisorId: t.advisor.id,
-    serviceId: t.serviceA,
-  });
   const kioskMachine = await newMachine(browser, { viewport: { width: 1080, height: 1920 } });
   const advisorMachine = await newMachine(browser, { viewport: { width: 1400, height: 1000 } });
   const file = path.join(os.tmpdir(), `reload-${Date.now()}.png`);
@@ -76,16 +71,7 @@ async function inACall(
   try {
     const kiosk = new KioskPage(kioskMachine.page);
     const advisor = new AdvisorPage(advisorMachine.page);
-    await kiosk.open(t.url, t.kiosk.token);
-    await kiosk.screen('welcome').waitFor();
-    await advisor.open(t.url, t.advisor.token);
-    await advisor.agenda().waitFor();
-    await kiosk.checkIn(code);
-    await kiosk.screen('waiting').waitFor();
-    await advisor.admit(appointmentId);
-    await kiosk.screen('call').waitFor();
-    await advisor.callView().waitFor();
-    const callId = (await advisor.callView().getAttribute('data-call-id')) ?? '';
+    const { appointmentId, callId } = await admitThroughUi(t, kiosk, advisor);
     expect(
       await pollUntil(
         () => kioskCallId(kiosk.page),

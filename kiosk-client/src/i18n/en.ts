@@ -122,6 +122,11 @@ export const en: Catalogue = {
   'call.state.reconnecting': 'Connection lost, reconnecting…',
   'call.state.restoring': 'Our service is restoring the call, please stay…',
   'call.peerAway': 'Your advisor is reconnecting… (for {seconds} s)',
+  'call.device.recovering': 'The camera or microphone stopped: we are restarting it…',
+  'call.device.cameraLost':
+    'The camera stopped working: the call goes on with sound only. Please tell the front desk after the call.',
+  'call.device.micLost':
+    'The microphone stopped working: your advisor cannot hear you. Write to them with the keyboard below.',
   'call.state.closed': 'Call ended',
 
   'announce.callStarted': 'Call started with {name}',

@@ -130,6 +130,11 @@ export const fr = {
   'call.state.reconnecting': 'Connexion perdue, reconnexion en cours…',
   'call.state.restoring': 'Notre service rétablit l’appel, restez là…',
   'call.peerAway': 'Votre conseiller se reconnecte… (depuis {seconds} s)',
+  'call.device.recovering': 'La caméra ou le micro ne répond plus : nous le relançons…',
+  'call.device.cameraLost':
+    'La caméra ne fonctionne plus : l’appel continue avec le son seulement. Prévenez l’accueil après l’appel.',
+  'call.device.micLost':
+    'Le micro ne fonctionne plus : votre conseiller ne vous entend pas. Écrivez-lui avec le clavier ci-dessous.',
   'call.state.closed': 'Appel terminé',
 
   'announce.callStarted': 'Appel commencé avec {name}',

@@ -7,6 +7,8 @@ import { Button } from '../../primitives/Button';
 import { Icon } from '../../primitives/Icon';
 import { VideoView } from '../../primitives/VideoView';
 import { useDevices, useVisit } from '../../session/KioskSessionContext';
+import type { DeviceHealth } from '../../visit/CitizenDevices';
+import type { MessageKey } from '../../i18n/translate';
 import {
   MicCameraToggles,
   useCallMedia,
@@ -15,6 +17,13 @@ import {
   callStateKey,
   PeerAwayBanner,
 } from '@visio/shared/ui';
+
+/** What the citizen is told while a device fails: the call goes on with what still works. */
+function deviceSentence(camera: DeviceHealth, microphone: DeviceHealth): MessageKey {
+  if (microphone === 'lost') return 'call.device.micLost';
+  if (camera === 'lost') return 'call.device.cameraLost';
+  return 'call.device.recovering';
+}
 
 /**
  * The call: the advisor life-size, the citizen's own picture small, big controls, and beside
@@ -27,6 +36,8 @@ export function CallScreen() {
   const online = useVisit((s) => s.context.kiosk.online);
   const callSession = useCallMedia(partyCall);
   const localStream = useDevices((s) => s.stream);
+  const camera = useDevices((s) => s.camera);
+  const microphone = useDevices((s) => s.microphone);
   const snapshot = useCallSnapshot(callSession);
   const callState = usePartyCall(partyCall);
   const outputDeviceId = useVisit((s) => s.context.visit.outputDeviceId);
@@ -74,6 +85,16 @@ export function CallScreen() {
             />
           ) : null}
           {!online ? <p className="banner">{t('call.signallingLost')}</p> : null}
+          {camera !== 'ok' || microphone !== 'ok' ? (
+            <p
+              className="banner"
+              data-testid="device-lost"
+              data-camera={camera}
+              data-microphone={microphone}
+            >
+              {t(deviceSentence(camera, microphone))}
+            </p>
+          ) : null}
           {snapshot?.remoteMuted.audio ? (
             <p className="banner banner--info">{t('call.remoteMicOff', { name })}</p>
           ) : null}
