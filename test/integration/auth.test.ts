@@ -597,6 +597,27 @@ describe('kiosk enrolment', () => {
     expect(auditText).not.toContain(deviceToken);
   });
 
+  it('refuses kiosk names with NUL, other controls, lone surrogates or markup, and keeps them normalised', async () => {
+    const tech = await signIn('technician');
+    for (const name of [
+      'Kiosk\u0000',
+      'Kiosk\u0007 bell',
+      'Mairie \ud800',
+      '\udc00',
+      '<img src=x onerror=alert(1)>',
+      'Kiosk\u202e reversed',
+      ' \t ',
+      'K'.repeat(101),
+    ]) {
+      const answer = await send('POST', '/api/kiosks', { cookie: tech, body: { name, siteId } });
+      expect(answer.status, JSON.stringify(name)).toBe(400);
+      expect(errorOf(answer).code).toBe('INVALID_INPUT');
+    }
+    // NFC, trimmed, one space between words; quotes and ampersands are names' business.
+    const created = await createKiosk(tech, '  Mairie   d\u2019Aurillac & Caf\u0065\u0301 ');
+    expect(created.kiosk.name).toBe('Mairie d\u2019Aurillac & Caf\u00e9');
+  });
+
   it('revokes a kiosk: its token stops working at once, and it can be enrolled again', async () => {
     const admin = await signIn('admin');
     const created = await createKiosk(admin, 'Kiosk to revoke');
