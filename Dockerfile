@@ -33,7 +33,10 @@ RUN bash scripts/setup.sh \
  && mkdir -p /data \
  && chown node:node /data
 
+# Production: no demo accounts, and the server refuses to start without PUBLIC_URL and
+# SERVER_SECRET (see the README's configuration table; docker-compose.yml sets both).
 ENV NODE_ENV=production \
+    DEMO_SEED=false \
     PORT=8080 \
     DATA_DIR=/data \
     RTC_MIN_PORT=40000 \
