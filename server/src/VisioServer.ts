@@ -166,6 +166,7 @@ export class VisioServer {
         ratePerSecond: config.signalling.ratePerSecond,
         burst: config.signalling.rateBurst,
       },
+      origins: config.signalling.origins,
       scheduling,
       timezone: config.timezone,
       inCall,

@@ -12,9 +12,11 @@ function postWithoutBody(
   t: TestServer,
   path: string,
   headers: Record<string, string>,
+  signal: AbortSignal,
 ): Promise<{ status: number; connection: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${t.url}${path}`, { method: 'POST', headers }, (res) => {
+    // `signal` is the test's: a server that waits for the body fails the test at its timeout.
+    const req = http.request(`${t.url}${path}`, { method: 'POST', headers, signal }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -30,39 +32,51 @@ function postWithoutBody(
 const TEN_MB = String(10 * 1024 * 1024);
 
 describe('document uploads are refused before their body is read', () => {
-  test('answers an anonymous upload of 10 MB with 401 and closes, without waiting for the body', async ({
-    t,
-  }) => {
-    const answer = await postWithoutBody(t, `/api/calls/${randomUUID()}/documents`, {
-      'content-type': 'application/octet-stream',
-      'content-length': TEN_MB,
-    });
-    expect(answer.status).toBe(401);
-    expect(answer.connection).toBe('close');
-    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
-  });
+  test(
+    'answers an anonymous upload of 10 MB with 401 and closes, without waiting for the body',
+    { timeout: 10_000 },
+    async ({ t, signal }) => {
+      const answer = await postWithoutBody(
+        t,
+        `/api/calls/${randomUUID()}/documents`,
+        {
+          'content-type': 'application/octet-stream',
+          'content-length': TEN_MB,
+        },
+        signal,
+      );
+      expect(answer.status).toBe(401);
+      expect(answer.connection).toBe('close');
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    },
+  );
 
-  test('answers an upload by someone who is not a party of the call (a technician, another kiosk) before its body', async ({
-    t,
-    client,
-  }) => {
-    await client('/kiosk', t.kiosk.token); // a call needs its kiosk online
-    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
-    const path = `/api/calls/${callId}/documents`;
-    const base = { 'content-type': 'application/octet-stream', 'content-length': TEN_MB };
-    const technician = await postWithoutBody(t, path, {
-      ...base,
-      cookie: `visio_session=${t.technician.token}`,
-    });
-    expect(technician.status).toBe(403);
-    const otherKiosk = await postWithoutBody(t, path, {
-      ...base,
-      authorization: `Bearer ${t.kiosk2.token}`,
-    });
-    expect(otherKiosk.status).toBe(404);
-    const advisor = await t.server.auth.directory.authenticateStaff(t.advisor.token);
-    t.server.calls.hangup(advisor!, callId);
-  });
+  test(
+    'answers an upload by someone who is not a party of the call (a technician, another kiosk) before its body',
+    { timeout: 10_000 },
+    async ({ t, client, signal }) => {
+      await client('/kiosk', t.kiosk.token); // a call needs its kiosk online
+      const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
+      const path = `/api/calls/${callId}/documents`;
+      const base = { 'content-type': 'application/octet-stream', 'content-length': TEN_MB };
+      const technician = await postWithoutBody(
+        t,
+        path,
+        { ...base, cookie: `visio_session=${t.technician.token}` },
+        signal,
+      );
+      expect(technician.status).toBe(403);
+      const otherKiosk = await postWithoutBody(
+        t,
+        path,
+        { ...base, authorization: `Bearer ${t.kiosk2.token}` },
+        signal,
+      );
+      expect(otherKiosk.status).toBe(404);
+      const advisor = await t.server.auth.directory.authenticateStaff(t.advisor.token);
+      t.server.calls.hangup(advisor!, callId);
+    },
+  );
 });
 
 describe('refused JSON bodies', () => {
