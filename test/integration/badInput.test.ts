@@ -55,6 +55,7 @@ function validShaped(def: AnyRequestDef): unknown {
       rtpCapabilities: {
         codecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }],
       },
+      mediaEpoch: 0,
     },
     'media:routerCapabilities': { callId },
     'media:createTransport': { callId, direction: 'send' },
@@ -236,8 +237,8 @@ describe('requests out of order within one call', () => {
       expect(
         await code(k.request(mediaRequests.consume, { callId, producerId: randomUUID() })),
       ).toBe('BAD_STATE');
-      await k.request(mediaRequests.join, { callId, rtpCapabilities });
-      await a.request(mediaRequests.join, { callId, rtpCapabilities });
+      await k.request(mediaRequests.join, { callId, rtpCapabilities, mediaEpoch: 0 });
+      await a.request(mediaRequests.join, { callId, rtpCapabilities, mediaEpoch: 0 });
       expect(
         await code(k.request(mediaRequests.consume, { callId, producerId: randomUUID() })),
       ).toBe('BAD_STATE');

@@ -7,6 +7,7 @@ import {
   mediaEvents,
   mediaRequests,
 } from '@visio/shared/protocol';
+import { refusal } from '../support/appointments';
 import { joinMedia } from '../support/callMedia';
 import { opusParameters, vp8Parameters } from '../support/fakeMedia';
 import { describe, expect, test } from '../support/integrationTest';
@@ -86,11 +87,19 @@ describe('a call between a kiosk and an advisor', () => {
     });
     expect(await paused).toMatchObject({ producerId: mic.producerId, paused: true });
 
+    // A join naming a media room other than the call's current one is refused, and changes nothing.
+    const { rtpCapabilities } = await advisor.request(mediaRequests.routerCapabilities, { callId });
+    expect(
+      await refusal(
+        advisor.request(mediaRequests.join, { callId, rtpCapabilities, mediaEpoch: 1 }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT', reason: 'stale_media_epoch' });
+
     // A late joiner's join answer lists what is already live.
     const rejoin = await advisor.request(mediaRequests.join, {
       callId,
-      rtpCapabilities: (await advisor.request(mediaRequests.routerCapabilities, { callId }))
-        .rtpCapabilities,
+      rtpCapabilities,
+      mediaEpoch: 0,
     });
     expect(rejoin.producers.map((p) => p.source).sort()).toEqual(['camera', 'microphone']);
     expect(a.producers).toEqual([]);

@@ -63,6 +63,8 @@ export const en: Catalogue = {
 
   'call.ended.self': 'You hung up.',
   'call.ended.kiosk': 'The citizen hung up.',
+  'call.ended.advisor_disconnected':
+    'You were disconnected for too long: the citizen went back to the head of the queue for a colleague to take.',
   'call.ended.peer_disconnected': 'The connection with the kiosk was lost: the call has ended.',
   'call.ended.media_failed': 'The video service failed: the call has ended.',
   'call.ended.ended_by_staff': 'A technician ended the call.',

@@ -66,6 +66,8 @@ const baseFr = {
 
   'call.ended.self': 'Vous avez raccroché.',
   'call.ended.kiosk': 'L’usager a raccroché.',
+  'call.ended.advisor_disconnected':
+    'Vous avez été déconnecté trop longtemps : l’usager est revenu en tête de la file d’attente pour qu’un collègue le prenne en charge.',
   'call.ended.peer_disconnected': 'La connexion avec la borne a été perdue : l’appel est terminé.',
   'call.ended.media_failed': 'Le service vidéo a rencontré une panne : l’appel est terminé.',
   'call.ended.ended_by_staff': 'Un technicien a mis fin à l’appel.',

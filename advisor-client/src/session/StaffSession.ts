@@ -76,6 +76,7 @@ const SERVER_KICK_RETRY_MS = 5_000;
 const ENDED_NOTICE: Record<CallEndReason, MessageKey> = {
   hangup: 'call.ended.generic',
   peer_disconnected: 'call.ended.peer_disconnected',
+  advisor_disconnected: 'call.ended.advisor_disconnected',
   media_failed: 'call.ended.media_failed',
   ended_by_staff: 'call.ended.ended_by_staff',
   server_shutdown: 'call.ended.server_shutdown',

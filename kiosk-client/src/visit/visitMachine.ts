@@ -64,7 +64,6 @@ export type VisitEvent =
   | { readonly type: 'code.open' }
   | { readonly type: 'code.back' }
   | { readonly type: 'code.submit'; readonly code: string }
-  | { readonly type: 'code.lockExpired' }
   | { readonly type: 'walkIn.join'; readonly serviceId: string }
   | { readonly type: 'deviceCheck.done' }
   | { readonly type: 'waiting.cancel' }
@@ -139,7 +138,7 @@ function endVisit<P extends NoticeParam>(notice: P) {
  * The citizen's visit at the kiosk as a statechart: welcome → code (or a walk-in service) →
  * device check → waiting → call → survey → the privacy wipe, back to welcome. Its timers are
  * delayed transitions: the "still there?" warning and its countdown, the welcome notices, the
- * language reset. What it does to the world (requests, devices, the call) is named here and
+ * language reset, the end of a code-entry lock. What it does to the world (requests, devices, the call) is named here and
  * provided by KioskVisit; tests provide their own.
  */
 export const visitMachine = setup({
@@ -203,8 +202,7 @@ export const visitMachine = setup({
       context.visit.notice !== null,
     otherLanguage: ({ context }) => context.visit.language !== DEFAULT_LANGUAGE,
     hasNotice: ({ context }) => context.visit.notice !== null,
-    codeUnlocked: ({ context }) =>
-      context.codeLockedUntil === null || context.codeLockedUntil <= Date.now(),
+    codeUnlocked: ({ context }) => context.codeLockedUntil === null,
     lastSecond: ({ context }) => (context.countdown ?? 0) <= 1,
     accessLost: ({ context, event }) =>
       event.type === 'kiosk.status' &&
@@ -225,6 +223,7 @@ export const visitMachine = setup({
     idle: ({ context }) => context.timings.idleMs,
     notice: NOTICE_MS,
     languageReset: LANGUAGE_RESET_MS,
+    codeLock: ({ context }) => Math.max(0, (context.codeLockedUntil ?? 0) - Date.now()),
   },
 }).createMachine({
   id: 'visit',
@@ -252,13 +251,6 @@ export const visitMachine = setup({
     'output.set': {
       actions: assign({
         visit: ({ context, event }) => withVisit(context, { outputDeviceId: event.deviceId }),
-      }),
-    },
-    'code.lockExpired': {
-      guard: 'codeUnlocked',
-      actions: assign({
-        codeLockedUntil: null,
-        visit: ({ context }) => withVisit(context, { codeProblem: null }),
       }),
     },
     'kiosk.status': { actions: assign({ kiosk: ({ event }) => event.status }) },
@@ -655,6 +647,26 @@ export const visitMachine = setup({
               // In the middle of something: the wipe at the end of the visit will do it.
               { target: 'armed', reenter: true },
             ],
+          },
+        },
+      },
+    },
+
+    // After too many wrong codes the server locks code entry on this kiosk for a while; the
+    // keypad comes back by itself when the wait is over, whoever stands there by then.
+    codeLock: {
+      initial: 'open',
+      states: {
+        open: { always: { guard: not('codeUnlocked'), target: 'locked' } },
+        locked: {
+          after: {
+            codeLock: {
+              target: 'open',
+              actions: assign({
+                codeLockedUntil: null,
+                visit: ({ context }) => withVisit(context, { codeProblem: null }),
+              }),
+            },
           },
         },
       },

@@ -12,6 +12,8 @@ export class Call {
   endedAt: Date | undefined;
   endReason: CallEndReason | undefined;
   endedBy: CallParty | 'system' | undefined;
+  /** Which media room of the call `room` is: 0 at the start (see call:mediaRestart). */
+  mediaEpoch = 0;
 
   constructor(
     readonly id: string,

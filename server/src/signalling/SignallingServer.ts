@@ -294,6 +294,7 @@ export class SignallingServer {
       peerName: call.peerNameFor(forId),
       appointmentId: call.appointmentId ?? null,
       rtpCapabilities: call.room.rtpCapabilities,
+      mediaEpoch: call.mediaEpoch,
     };
   }
 

@@ -1,4 +1,4 @@
-import { mediaRequests, type StaffRole } from '@visio/shared/protocol';
+import { AppError, mediaRequests, type StaffRole } from '@visio/shared/protocol';
 import { principalId, type Principal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
 import type { RequestRouter } from './RequestRouter';
@@ -26,9 +26,16 @@ export function registerMediaHandlers<P extends Principal>(
     )
     .on(
       mediaRequests.join,
-      ({ callId, rtpCapabilities }, { principal }) => ({
-        producers: roomOf(principal, callId).join(principalId(principal), rtpCapabilities),
-      }),
+      ({ callId, rtpCapabilities, mediaEpoch }, { principal }) => {
+        const call = calls.callFor(principal, callId);
+        if (mediaEpoch !== call.mediaEpoch)
+          throw AppError.withReason(
+            'CONFLICT',
+            'stale_media_epoch',
+            'This media room was replaced; join the one announced last',
+          );
+        return { producers: call.room.join(principalId(principal), rtpCapabilities) };
+      },
       opts,
     )
     .on(

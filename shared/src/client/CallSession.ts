@@ -50,6 +50,8 @@ export interface CallSessionOptions {
    * `media:routerCapabilities` round trip, and lets a Device loaded for an earlier call be reused.
    */
   readonly routerRtpCapabilities?: unknown;
+  /** The media room this session joins (call:started / call:mediaRestart `mediaEpoch`). */
+  readonly mediaEpoch: number;
 }
 
 /** What the user can mute. */
@@ -114,6 +116,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private readonly restarters: IceRestarter[] = [];
   private readonly producers = new Map<SendSource, ms.Producer>();
   private readonly routerRtpCapabilities: unknown;
+  private readonly mediaEpoch: number;
   /** The screen track being shared (owned by the caller), while a share is wanted. */
   private screenTrack: MediaStreamTrack | null = null;
   /** Clones of the caller's tracks that the producers send; ours to stop. */
@@ -142,6 +145,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.localStream = options.localStream;
     this.policy = options.iceRestartPolicy ?? DEFAULT_ICE_RESTART_POLICY;
     this.routerRtpCapabilities = options.routerRtpCapabilities;
+    this.mediaEpoch = options.mediaEpoch;
     this.muted = {
       microphone: options.initialMuted?.microphone ?? false,
       camera: options.initialMuted?.camera ?? false,
@@ -292,6 +296,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     // video producer, which needs only the send transport (answered before the receive one).
     const joined = this.request(mediaRequests.join, {
       callId,
+      mediaEpoch: this.mediaEpoch,
       rtpCapabilities: device.recvRtpCapabilities as RequestOf<
         typeof mediaRequests.join
       >['rtpCapabilities'],

@@ -227,6 +227,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       callId: call.callId,
       localStream: stream ?? new MediaStream(),
       routerRtpCapabilities: call.rtpCapabilities,
+      mediaEpoch: call.mediaEpoch,
     });
     media.on('state', (state) => this.onMediaState(state));
     this.store.set({ media, state: 'connecting' });

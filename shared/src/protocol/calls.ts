@@ -10,6 +10,9 @@ export const CallEndReasonSchema = z.enum([
   'media_failed', // the media worker hosting the call died
   'ended_by_staff', // ended by a technician or admin
   'server_shutdown',
+  // the advisor's connection was lost beyond the grace period: the citizen is not sent home but
+  // goes back to the head of their service's queue (a waiting:status follows on the kiosk)
+  'advisor_disconnected',
 ]);
 export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
 
@@ -34,8 +37,43 @@ export const CallStartedSchema = z.object({
   appointmentId: IdSchema.nullable(),
   /** The call router's RTP capabilities, so the client loads its device without a round trip. */
   rtpCapabilities: RtpCapabilitiesSchema,
+  /**
+   * Which media room of the call this is: 0 at the start, +1 each time the call's media is
+   * re-homed (call:mediaRestart). media:join must name it, so a late join for a room that was
+   * replaced meanwhile is refused (CONFLICT, reason stale_media_epoch) instead of applied.
+   */
+  mediaEpoch: z.number().int().min(0),
 });
 export type CallStarted = z.infer<typeof CallStartedSchema>;
+
+/** Why a call's media room was replaced while the call went on. */
+export const MediaRestartReasonSchema = z.enum([
+  'worker_died', // the media worker process hosting the router exited
+  'worker_unresponsive', // the worker stopped answering its health probe and was replaced
+  'router_closed', // the router closed without the call ending
+  'server_restart', // the server restarted and restored the call from its store
+]);
+export type MediaRestartReason = z.infer<typeof MediaRestartReasonSchema>;
+
+export const MediaRestartSchema = z.object({
+  callId: IdSchema,
+  /** The new room's epoch: the next media:join names it. */
+  mediaEpoch: z.number().int().min(0),
+  rtpCapabilities: RtpCapabilitiesSchema,
+  reason: MediaRestartReasonSchema,
+});
+export type MediaRestart = z.infer<typeof MediaRestartSchema>;
+
+export const PartyStatusSchema = z.object({
+  callId: IdSchema,
+  /** The party whose connection changed (never the receiver itself). */
+  party: z.enum(['kiosk', 'advisor']),
+  state: z.enum(['away', 'back']),
+  /** While away: since when (ISO 8601), and when the grace period runs out. */
+  awaySince: z.string().nullable(),
+  graceEndsAt: z.string().nullable(),
+});
+export type PartyStatus = z.infer<typeof PartyStatusSchema>;
 
 export const callEvents = {
   started: defineEvent(
@@ -47,5 +85,15 @@ export const callEvents = {
     'call:ended',
     z.object({ callId: IdSchema, reason: CallEndReasonSchema, endedBy: CallPartySchema }),
     'The call is over: stop media and leave the call screen.',
+  ),
+  mediaRestart: defineEvent(
+    'call:mediaRestart',
+    MediaRestartSchema,
+    'The call goes on but its media moved to a new room (worker lost, server restarted): close every transport, producer and consumer, then set media up again with media:join naming the new mediaEpoch. Chat, documents and the call id are unchanged.',
+  ),
+  partyStatus: defineEvent(
+    'call:partyStatus',
+    PartyStatusSchema,
+    'The other party lost its connection (away, with the end of its grace period) or came back.',
   ),
 } as const;

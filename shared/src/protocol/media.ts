@@ -110,9 +110,16 @@ const callId = IdSchema;
 export const mediaRequests = {
   join: defineRequest(
     'media:join',
-    z.object({ callId, rtpCapabilities: RtpCapabilitiesSchema }).strict(),
+    z
+      .object({
+        callId,
+        rtpCapabilities: RtpCapabilitiesSchema,
+        /** The mediaEpoch of the call:started or call:mediaRestart this join answers. */
+        mediaEpoch: z.number().int().min(0),
+      })
+      .strict(),
     z.object({ producers: z.array(ProducerInfoSchema) }),
-    'Declare the device RTP capabilities for this call; answers the far side producers already live. Later producers arrive as media:newProducer.',
+    "Declare the device RTP capabilities for this call and (re)join its media room, starting this participant over; answers the far side producers already live. Later producers arrive as media:newProducer. A mediaEpoch other than the current room's is refused with CONFLICT (reason stale_media_epoch).",
   ),
   routerCapabilities: defineRequest(
     'media:routerCapabilities',

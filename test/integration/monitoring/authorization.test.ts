@@ -217,6 +217,7 @@ describe('technicians never reach a call', () => {
       mediaRequests.join.name,
       () => ({
         callId: callId(),
+        mediaEpoch: 0,
         rtpCapabilities: {
           codecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }],
         },

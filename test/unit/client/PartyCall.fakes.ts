@@ -155,6 +155,7 @@ export function callStarted(peerName = 'Camille Martin'): CallStarted {
     peerName,
     appointmentId: null,
     rtpCapabilities: { codecs: [], headerExtensions: [] },
+    mediaEpoch: 0,
   };
 }
 

@@ -38,6 +38,7 @@ const callStarted = (): CallStarted => ({
   peerName: 'Camille Martin',
   appointmentId: null,
   rtpCapabilities: { codecs: [], headerExtensions: [] },
+  mediaEpoch: 0,
 });
 
 /**
@@ -211,16 +212,29 @@ describe('the citizen’s visit', () => {
     // Locked: a code typed now is not even sent.
     v.send({ type: 'code.submit', code: '482913' });
     expect(v.actor.getSnapshot().matches({ step: { code: 'entering' } })).toBe(true);
-    v.send({ type: 'code.lockExpired' });
-    expect(v.ctx().codeLockedUntil).not.toBeNull();
     // The server locked the kiosk, not the citizen: the next citizen is locked out too.
     v.send({ type: 'code.back' });
+    await tick(300_000 - 1);
     expect(v.ctx().codeLockedUntil).not.toBeNull();
-
-    await tick(300_000);
-    v.send({ type: 'code.lockExpired' });
-    expect(v.ctx().codeLockedUntil).toBeNull();
     v.send({ type: 'code.open' });
+    v.send({ type: 'code.submit', code: '482913' });
+    expect(v.actor.getSnapshot().matches({ step: { code: 'entering' } })).toBe(true);
+
+    // The wait is over: the keypad works again, without anyone asking.
+    await tick(1);
+    expect(v.ctx().codeLockedUntil).toBeNull();
+
+    // A lock that ends while its message shows takes the message with it.
+    v.server.checkIn = async () => {
+      throw new AppError('RATE_LIMITED', 'locked', undefined, { retryAfterSeconds: 30 });
+    };
+    v.send({ type: 'code.submit', code: '000002' });
+    await tick();
+    expect(v.ctx().visit.codeProblem?.code).toBe('RATE_LIMITED');
+    await tick(30_000);
+    expect(v.ctx().codeLockedUntil).toBeNull();
+    expect(v.ctx().visit.codeProblem).toBeNull();
+    expect(v.screen()).toBe('code');
     v.server.checkIn = async () => ({ waiting: waitingStatus() });
     v.send({ type: 'code.submit', code: '482913' });
     await tick();
@@ -462,7 +476,12 @@ describe('the privacy wipe', () => {
           input: { timings: { idleMs: IDLE_MS, warningSeconds: WARNING_S } },
         }).getSnapshot();
         return machine.resolveState({
-          value: { step: { survey: 'answering' }, inactivity: 'off', languageReset: 'off' },
+          value: {
+            step: { survey: 'answering' },
+            inactivity: 'off',
+            languageReset: 'off',
+            codeLock: 'open',
+          },
           context: { ...start.context, kiosk: ONLINE, visit: filled },
         });
       },

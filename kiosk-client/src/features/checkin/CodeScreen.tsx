@@ -22,12 +22,9 @@ export function CodeScreen() {
   const now = useNow();
   const [digits, setDigits] = useState('');
 
-  const locked = lockedUntil !== null && lockedUntil > now;
+  // The visit unlocks the keypad when the wait is over; `now` only shows the time left.
+  const locked = lockedUntil !== null;
   const complete = CheckInCodeSchema.safeParse(digits).success;
-
-  useEffect(() => {
-    if (lockedUntil !== null && lockedUntil <= now) send({ type: 'code.lockExpired' });
-  }, [send, lockedUntil, now]);
 
   // On success this screen is gone; on a refusal the citizen types the code afresh.
   const [refused, setRefused] = useState(problem);
