@@ -464,9 +464,9 @@ describe('who may book', () => {
 
   test('shows and lets an advisor act on the appointments of their own services only', async () => {
     // Advisor three serves B only; the appointment is in A.
-    const inA = await book(t, { startsAt: inMinutes(58 * 60) });
+    const inA = await book(t, { startsAt: inMinutes(70 * 60) });
     const id = inA.appointment.id;
-    const range = `from=${encodeURIComponent(inMinutes(57 * 60))}&to=${encodeURIComponent(inMinutes(60 * 60))}`;
+    const range = `from=${encodeURIComponent(inMinutes(69 * 60))}&to=${encodeURIComponent(inMinutes(72 * 60))}`;
     const listed = (token: string) =>
       api(t, 'GET', `/api/appointments?${range}`, { token }).then((a) =>
         (a.body as { appointments: { id: string; citizenRef: string }[] }).appointments.map(
@@ -493,7 +493,7 @@ describe('who may book', () => {
       'not_your_service',
     );
     expectRefused(
-      await post(body({ startsAt: inMinutes(59 * 60), advisorId: t.advisor3.id }), outsider),
+      await post(body({ startsAt: inMinutes(71 * 60), advisorId: t.advisor3.id }), outsider),
       403,
       'FORBIDDEN',
       'not_your_service',
@@ -512,7 +512,7 @@ describe('who may book', () => {
   });
 
   test('leaves giving an appointment to another advisor to schedulers: an advisor cannot take a colleague’s', async () => {
-    const booked = await book(t, { startsAt: inMinutes(61 * 60) });
+    const booked = await book(t, { startsAt: inMinutes(73 * 60) });
     const id = booked.appointment.id;
     // Advisor two serves A too, and would take advisor one's citizen.
     expectRefused(
