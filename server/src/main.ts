@@ -73,6 +73,8 @@ function banner(base: string, report: DemoReport | undefined): string {
   const lines = [
     '',
     `  Visio-Public is running at ${base}`,
+    // Behind a proxy the public URL says nothing of the port this process took.
+    ...(config.http.publicUrl ? [`  Listening on ${config.http.host}:${server.port}`] : []),
     `  Health: ${base}/healthz   Readiness: ${base}/readyz`,
     '',
   ];
