@@ -71,7 +71,10 @@ COPY --from=build /app/kiosk-client/dist kiosk-client/dist/
 COPY --from=build /app/advisor-client/dist advisor-client/dist/
 
 # The bundle finds the apps from its own location (/app/dist/server/src -> /app).
+# Production: no demo accounts, and the server refuses to start without PUBLIC_URL and
+# SERVER_SECRET (see the README's configuration table; docker-compose.yml sets both).
 ENV NODE_ENV=production \
+    DEMO_SEED=false \
     MEDIASOUP_WORKER_BIN=/opt/visio/mediasoup-worker \
     PORT=8080 \
     DATA_DIR=/data \

@@ -11,6 +11,7 @@ import { CallDocuments } from './documents/CallDocuments';
 import { ConfigError, type Config } from './config/config';
 import { apiRouter } from './http/apiRouter';
 import { createHttpApp } from './http/createHttpApp';
+import { createMetricsApp } from './http/metricsRoutes';
 import { WorkerPool } from './media';
 import { KioskPresence } from './monitoring/KioskPresence';
 import { MonitoringModule } from './monitoring/MonitoringModule';
@@ -39,6 +40,8 @@ export class VisioServer {
     readonly monitoring: MonitoringModule,
     readonly signalling: SignallingServer,
     private readonly httpServer: http.Server,
+    /** `/metrics` on a port of its own (METRICS_PORT), if configured. */
+    private readonly metricsServer: http.Server | undefined,
   ) {}
 
   static async start(
@@ -135,9 +138,12 @@ export class VisioServer {
     });
     await monitoring.start();
 
+    const { metricsListen } = config.monitoring;
     const app = createHttpApp({
       logger: logger.child({ module: 'http' }),
       clients: config.clients,
+      trustProxyHops: config.http.trustProxyHops,
+      https: config.http.publicUrl?.startsWith('https:') ?? false,
       readiness: { media: () => pool.isReady, database: () => store.isHealthy() },
       api: apiRouter({
         auth,
@@ -146,6 +152,7 @@ export class VisioServer {
         monitoring,
         inCall,
         metricsToken: config.monitoring.metricsToken,
+        metricsOnPublicPort: metricsListen === 'public',
         logger,
       }),
     });
@@ -159,6 +166,7 @@ export class VisioServer {
         ratePerSecond: config.signalling.ratePerSecond,
         burst: config.signalling.rateBurst,
       },
+      origins: config.signalling.origins,
       scheduling,
       timezone: config.timezone,
       inCall,
@@ -171,15 +179,21 @@ export class VisioServer {
     auth.sessions.on('sessionEnded', ({ sessionId }) =>
       signalling.disconnectStaffSession(sessionId),
     );
+    const metricsServer =
+      typeof metricsListen === 'object'
+        ? http.createServer(
+            createMetricsApp(monitoring.metrics, { token: config.monitoring.metricsToken }),
+          )
+        : undefined;
+    if (metricsListen === 'off')
+      logger.warn('/metrics is off: set METRICS_TOKEN, or METRICS_PORT for an internal port');
     try {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(config.http.port, config.http.host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
-      });
+      await listen(httpServer, config.http.port, config.http.host);
+      if (metricsServer && typeof metricsListen === 'object')
+        await listen(metricsServer, metricsListen.port, metricsListen.host);
     } catch (error) {
+      metricsServer?.close();
+      await signalling.close(); // and the HTTP server under it
       await monitoring.stop();
       scheduling.stop();
       auth.close();
@@ -199,12 +213,18 @@ export class VisioServer {
       monitoring,
       signalling,
       httpServer,
+      metricsServer,
     );
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
   get port(): number {
     return (this.httpServer.address() as AddressInfo).port;
+  }
+
+  /** The port `/metrics` was given of its own, if any. */
+  get metricsPort(): number | undefined {
+    return (this.metricsServer?.address() as AddressInfo | null)?.port;
   }
 
   get url(): string {
@@ -224,10 +244,24 @@ export class VisioServer {
       await this.signalling.close();
       this.httpServer.closeAllConnections();
       await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
+      this.metricsServer?.closeAllConnections();
+      await new Promise<void>((resolve) =>
+        this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve(),
+      );
       this.pool.close();
       await this.store.close();
       this.logger.info('stopped');
     })();
     return this.stopping;
   }
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -30,6 +30,25 @@ try {
 }
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
+if (config.demoSeed && config.env === 'production') {
+  // Only an explicit DEMO_SEED=true gets here: say it where nobody can miss it, every start.
+  logger.warn(
+    { demoSeed: true },
+    `DEMO_SEED=true in production: demo accounts with the published password "${DEMO_PASSWORD}" can sign in`,
+  );
+  console.warn(
+    [
+      '',
+      '  ' + '!'.repeat(78),
+      '  WARNING: DEMO_SEED=true in production.',
+      `  Demo accounts (admin, advisors, …) with the published password "${DEMO_PASSWORD}" exist and`,
+      '  can sign in. Never run a real service like this: unset DEMO_SEED and remove the demo',
+      '  accounts, or start from an empty DATA_DIR.',
+      '  ' + '!'.repeat(78),
+      '',
+    ].join('\n'),
+  );
+}
 const demo = config.demoSeed
   ? await new DemoSeeder(server.store, server.auth, server.scheduling, config).run()
   : undefined;
@@ -54,6 +73,8 @@ function banner(base: string, report: DemoReport | undefined): string {
   const lines = [
     '',
     `  Visio-Public is running at ${base}`,
+    // Behind a proxy the public URL says nothing of the port this process took.
+    ...(config.http.publicUrl ? [`  Listening on ${config.http.host}:${server.port}`] : []),
     `  Health: ${base}/healthz   Readiness: ${base}/readyz`,
     '',
   ];

@@ -27,8 +27,8 @@ import { Store } from '../../server/src/store/Store';
 // Accounts, sessions and kiosk enrolment through their REST routes, on a real SQLite store in a
 // temporary directory and a real HTTP server on loopback. The clock is fake, so that expiry and
 // rate-limit windows are crossed without waiting; each test comes from its own client address
-// (X-Forwarded-For from loopback, trusted as in production) so rate limits do not leak between
-// tests.
+// (X-Forwarded-For, believed as behind one reverse proxy: TRUST_PROXY_HOPS=1) so rate limits do
+// not leak between tests.
 
 const LOW_COST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 const MINUTE = 60_000;
@@ -52,8 +52,7 @@ const newClient = () => `198.51.100.${++addressCounter}`;
 
 async function startApp(module: AuthModule, settings: Config['auth']) {
   const app = express();
-  app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '16kb' }));
+  app.set('trust proxy', 1);
   app.use(sessionMiddleware(module.sessions));
   app.use(authRoutes(module, settings, createLogger('silent')));
   const server = http.createServer(app);
@@ -597,6 +596,27 @@ describe('kiosk enrolment', () => {
     expect(auditText).not.toContain(deviceToken);
   });
 
+  it('refuses kiosk names with NUL, other controls, lone surrogates or markup, and keeps them normalised', async () => {
+    const tech = await signIn('technician');
+    for (const name of [
+      'Kiosk\u0000',
+      'Kiosk\u0007 bell',
+      'Mairie \ud800',
+      '\udc00',
+      '<img src=x onerror=alert(1)>',
+      'Kiosk\u202e reversed',
+      ' \t ',
+      'K'.repeat(101),
+    ]) {
+      const answer = await send('POST', '/api/kiosks', { cookie: tech, body: { name, siteId } });
+      expect(answer.status, JSON.stringify(name)).toBe(400);
+      expect(errorOf(answer).code).toBe('INVALID_INPUT');
+    }
+    // NFC, trimmed, one space between words; quotes and ampersands are names' business.
+    const created = await createKiosk(tech, '  Mairie   d\u2019Aurillac & Caf\u0065\u0301 ');
+    expect(created.kiosk.name).toBe('Mairie d\u2019Aurillac & Caf\u00e9');
+  });
+
   it('revokes a kiosk: its token stops working at once, and it can be enrolled again', async () => {
     const admin = await signIn('admin');
     const created = await createKiosk(admin, 'Kiosk to revoke');
@@ -731,6 +751,24 @@ describe('server secret', () => {
       expect(second.hmac('p', 'v')).toBe(first.hmac('p', 'v'));
       fs.writeFileSync(file, 'not hex');
       await expect(ServerSecret.loadOrCreate(dir)).rejects.toThrow(/is not a server secret/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes SERVER_SECRET when configured, writes nothing, and refuses one that differs from the kept file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'visio-secret-'));
+    try {
+      const hex = 'c3f1a0b29d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f21';
+      const configured = await ServerSecret.loadOrCreate(dir, hex);
+      expect(fs.existsSync(path.join(dir, 'server-secret'))).toBe(false);
+      const kept = await ServerSecret.loadOrCreate(dir);
+      expect(kept.hmac('p', 'v')).not.toBe(configured.hmac('p', 'v'));
+      // The file's codes would all be void: say so instead of rotating silently.
+      await expect(ServerSecret.loadOrCreate(dir, hex)).rejects.toThrow(/differs/);
+      const fileHex = fs.readFileSync(path.join(dir, 'server-secret'), 'utf8').trim();
+      const same = await ServerSecret.loadOrCreate(dir, fileHex);
+      expect(same.hmac('p', 'v')).toBe(kept.hmac('p', 'v'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '@visio/server';
 
 // The production build as the Docker image runs it: scripts/build-server.ts bundles the server
 // into dist/, and plain `node` (no tsx, no TypeScript) starts it with only production packages
@@ -34,12 +35,12 @@ function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-/** Resolves with the port from the start banner; rejects if the process exits first. */
+/** Resolves with the port the banner says it listens on; rejects if the process exits first. */
 function bannerPort(proc: ChildProcess, output: { text: string }): Promise<number> {
   return new Promise((resolve, reject) => {
     proc.stderr!.on('data', (chunk: Buffer) => {
       output.text += chunk.toString();
-      const port = /is running at http:\/\/[^:/]+:(\d+)/.exec(output.text)?.[1];
+      const port = /Listening on [^\s]+:(\d+)\n/.exec(output.text)?.[1];
       if (port) resolve(Number(port));
     });
     proc.once('exit', (code, signal) =>
@@ -78,11 +79,15 @@ describe('the production build', () => {
         env: {
           ...process.env,
           NODE_ENV: 'production',
+          // Production refuses to start without them (the URL is behind a proxy here).
+          PUBLIC_URL: 'https://visio.example.org',
+          SERVER_SECRET: 'c3f1a0b29d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f21',
           PORT: '0',
           HOST: '127.0.0.1',
           DATA_DIR: dataDir,
           MEDIA_WORKERS: '1',
-          DEMO_SEED: 'false',
+          // No DEMO_SEED: production must not seed the demo accounts by itself.
+          DEMO_SEED: '',
           LOG_LEVEL: 'warn',
         },
         stdio: ['ignore', 'inherit', 'pipe'],
@@ -103,6 +108,14 @@ describe('the production build', () => {
       fs.readFileSync(path.join(root, 'kiosk-client/dist/index.html'), 'utf8'),
     );
     expect(fs.existsSync(path.join(dataDir, 'visio.sqlite'))).toBe(true);
+    // The demo accounts and their published password do not exist.
+    expect(output.text).not.toContain('Demo logins');
+    const demoLogin = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'admin', password: DEMO_PASSWORD }),
+    });
+    expect(demoLogin.status).toBe(401);
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
     child.kill('SIGTERM');

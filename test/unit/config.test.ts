@@ -79,3 +79,78 @@ describe('loadConfig', () => {
     expect(() => loadConfig({})).toThrow(/MEDIASOUP_WORKER_BIN/);
   });
 });
+
+describe('loadConfig in production (NODE_ENV=production)', () => {
+  const SECRET = 'c3f1a0b29d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f21';
+  const production = {
+    ...base,
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://visio.example.org',
+    SERVER_SECRET: SECRET,
+  };
+
+  it('starts with a public URL and a secret of its own', () => {
+    expect(loadConfig(production).auth.serverSecret).toBe(SECRET);
+  });
+
+  it.each([
+    ['without PUBLIC_URL', { PUBLIC_URL: undefined }, 'PUBLIC_URL'],
+    ['without SERVER_SECRET', { SERVER_SECRET: undefined }, 'SERVER_SECRET'],
+    ['with a secret that is not 64 hex digits', { SERVER_SECRET: 'changeme' }, 'SERVER_SECRET'],
+    ['with an all-zero secret', { SERVER_SECRET: '0'.repeat(64) }, 'SERVER_SECRET'],
+    [
+      'with a repeated-pattern secret',
+      { SERVER_SECRET: '0123456789abcdef'.repeat(4) },
+      'SERVER_SECRET',
+    ],
+    ['with insecure cookies on https', { COOKIE_SECURE: 'false' }, 'COOKIE_SECURE'],
+  ])('refuses to start %s', (_name, env, variable) => {
+    const config = { ...production, ...env };
+    expect(() => loadConfig(config)).toThrow(ConfigError);
+    expect(() => loadConfig(config)).toThrow(new RegExp(variable));
+  });
+
+  it('does not seed demo accounts unless DEMO_SEED=true says so', () => {
+    expect(loadConfig(production).demoSeed).toBe(false);
+    expect(loadConfig({ ...production, DEMO_SEED: 'true' }).demoSeed).toBe(true);
+    // Development and tests keep their zero-configuration demo data.
+    expect(loadConfig(base).demoSeed).toBe(true);
+  });
+
+  it('makes cookies Secure when PUBLIC_URL is https', () => {
+    expect(loadConfig(production).auth.cookieSecure).toBe(true);
+    expect(loadConfig({ ...production, PUBLIC_URL: 'http://visio.lan' }).auth.cookieSecure).toBe(
+      false,
+    );
+    expect(loadConfig(base).auth.cookieSecure).toBe(false);
+  });
+
+  it('believes X-Forwarded-For from the configured proxy hops only (none by default)', () => {
+    expect(loadConfig(production).http.trustProxyHops).toBe(0);
+    expect(loadConfig({ ...production, TRUST_PROXY_HOPS: '1' }).http.trustProxyHops).toBe(1);
+    expect(() => loadConfig({ ...production, TRUST_PROXY_HOPS: 'loopback' })).toThrow(
+      /TRUST_PROXY_HOPS/,
+    );
+  });
+
+  it('accepts socket handshakes from the public origin only, loopback ones in development too', () => {
+    expect(loadConfig(production).signalling.origins).toEqual({
+      exact: ['https://visio.example.org'],
+      anyLoopback: false,
+    });
+    expect(loadConfig(base).signalling.origins).toEqual({ exact: [], anyLoopback: true });
+  });
+
+  it('serves /metrics with its token or on an internal port, never openly', () => {
+    expect(loadConfig(production).monitoring.metricsListen).toBe('off');
+    expect(
+      loadConfig({ ...production, METRICS_TOKEN: 'scrape-token-0123456789' }).monitoring
+        .metricsListen,
+    ).toBe('public');
+    expect(loadConfig({ ...production, METRICS_PORT: '9100' }).monitoring.metricsListen).toEqual({
+      host: '127.0.0.1',
+      port: 9100,
+    });
+    expect(loadConfig(base).monitoring.metricsListen).toBe('public');
+  });
+});

@@ -49,7 +49,7 @@ export class AuthModule {
     const { store, config } = options;
     const now = options.clock ?? Date.now;
     const logger = options.logger.child({ module: 'auth' });
-    const secret = await ServerSecret.loadOrCreate(config.data.dir);
+    const secret = await ServerSecret.loadOrCreate(config.data.dir, config.auth.serverSecret);
     const audit = new AuditLog(store.db);
     const accounts = new StaffAccounts(
       store.db,

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import {
   AppError,
+  normalizedDisplayName,
   ENROLMENT_CODE_ALPHABET,
   ENROLMENT_CODE_LENGTH,
   type KioskSummary,
@@ -64,8 +65,7 @@ export class KioskEnrolment extends EventEmitter<KioskEnrolmentEvents> {
     input: { name: string; siteId: string },
     actor: AuditEntry['actor'],
   ): Promise<IssuedEnrolmentCode> {
-    const name = input.name.trim();
-    if (!name) throw new AppError('INVALID_INPUT', 'A kiosk needs a name');
+    const name = normalizedDisplayName(input.name);
     const kioskId = randomUUID();
     const { code, codeHash, expiresAt } = this.issueCode();
     await this.db.transaction().execute(async (trx) => {

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../config/config';
 
 const FILE_NAME = 'server-secret';
 const SECRET_BYTES = 32;
@@ -8,18 +9,23 @@ const HEX_SECRET = /^[0-9a-f]{64}$/;
 
 /**
  * The server's own 32-byte key, for HMACs of short codes (enrolment codes, check-in codes): a
- * stolen database alone cannot brute-force them offline. Kept beside the database, readable by
- * the server's user only, created on first start and never rotated silently (rotation would void
- * every outstanding code).
+ * stolen database alone cannot brute-force them offline. In production it comes from the
+ * environment (SERVER_SECRET), apart from the data; elsewhere it may be kept beside the database,
+ * readable by the server's user only, created on first start. Never rotated silently (rotation
+ * would void every outstanding code).
  */
 export class ServerSecret {
   private readonly derivedKeys = new Map<string, Buffer>();
 
   private constructor(private readonly key: Buffer) {}
 
-  /** Reads `${dataDir}/server-secret`, creating it (mode 0600) if it does not exist yet. */
-  static async loadOrCreate(dataDir: string): Promise<ServerSecret> {
+  /**
+   * The configured secret (64 hex digits) if there is one; else reads `${dataDir}/server-secret`,
+   * creating it (mode 0600) if it does not exist yet.
+   */
+  static async loadOrCreate(dataDir: string, configured?: string): Promise<ServerSecret> {
     const file = path.join(dataDir, FILE_NAME);
+    if (configured !== undefined) return ServerSecret.configured(file, configured);
     await fs.promises.mkdir(dataDir, { recursive: true });
     try {
       return await ServerSecret.read(file);
@@ -59,6 +65,24 @@ export class ServerSecret {
       this.derivedKeys.set(purpose, key);
     }
     return key;
+  }
+
+  /**
+   * A data directory that kept a different secret has codes out that this one would void: say so
+   * rather than rotate silently (moving the file's secret to SERVER_SECRET is the usual fix).
+   */
+  private static async configured(file: string, hex: string): Promise<ServerSecret> {
+    if (!HEX_SECRET.test(hex)) throw new ConfigError('SERVER_SECRET must be 64 hex digits');
+    const kept = await fs.promises.readFile(file, 'utf8').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (kept !== undefined && kept.trim() !== hex) {
+      throw new ConfigError(
+        `SERVER_SECRET differs from the secret kept in ${file}: set SERVER_SECRET to that file's content, or delete the file to rotate (outstanding enrolment and check-in codes will stop working)`,
+      );
+    }
+    return new ServerSecret(Buffer.from(hex, 'hex'));
   }
 
   private static async read(file: string): Promise<ServerSecret> {

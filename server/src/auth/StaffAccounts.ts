@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { AppError, StaffRoleSchema, type StaffRole } from '@visio/shared/protocol';
+import {
+  AppError,
+  normalizedDisplayName,
+  StaffRoleSchema,
+  type StaffRole,
+} from '@visio/shared/protocol';
 import type { AuditEntry, AuditLog } from '../store/AuditLog';
 import type { Database, StaffRow } from '../store/schema';
 import type { PasswordHasher } from './PasswordHasher';
@@ -54,7 +59,7 @@ export class StaffAccounts {
   /** CONFLICT if the login is taken, NOT_FOUND if a service does not exist. */
   async create(input: NewStaff, actor: AuditEntry['actor'] = SYSTEM): Promise<StaffAccount> {
     const login = normalizeLogin(input.login);
-    const name = input.name.trim();
+    const name = normalizedDisplayName(input.name);
     const roles = [...new Set(RolesJson.parse(input.roles))];
     const serviceIds = [...new Set(input.serviceIds ?? [])];
     if (!login || !name) throw new AppError('INVALID_INPUT', 'A name and a login are required');

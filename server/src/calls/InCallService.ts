@@ -66,6 +66,14 @@ export class InCallService extends EventEmitter<InCallEvents> {
     this.emit('scanRequested', { call });
   }
 
+  /**
+   * Whether `principal` may add a document to the call now (a party, room left): asked before an
+   * upload's bytes are read, so that nobody else makes the server hold them.
+   */
+  assertMayAddDocument(principal: Principal, callId: string): void {
+    this.documents.assertRoomFor(this.party(principal, callId).call.id);
+  }
+
   addDocument(principal: Principal, callId: string, name: string, bytes: Buffer): DocumentInfo {
     const { call, party } = this.party(principal, callId);
     const document = this.documents.add(call.id, party, name, bytes);

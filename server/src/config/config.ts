@@ -14,142 +14,214 @@ const listenPort = z.coerce.number().int().min(0).max(65535);
  * Every setting comes from the environment, validated here once. Names are documented in the
  * README's configuration table; keep both in sync.
  */
-const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().default('0.0.0.0'),
-    PORT: listenPort.default(8080),
-    /** Public base URL printed at start (what people open). Defaults to http://localhost:PORT. */
-    PUBLIC_URL: z.url().optional(),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
+const BaseEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: listenPort.default(8080),
+  /**
+   * Public base URL (what people open): printed at start, the one origin socket handshakes may
+   * come from in production, and https here makes cookies Secure. Defaults to
+   * http://localhost:PORT; required in production.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Reverse proxies in front of the server whose X-Forwarded-For is believed (1 behind Caddy).
+   * 0 believes none: the client address is the peer's.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    MEDIASOUP_WORKER_BIN: z
-      .string()
-      .min(1, 'is not set: run `npm run setup` (or scripts/with-env.sh)'),
-    MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
-    MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
-    MEDIA_ANNOUNCED_IP: z.string().min(1).optional(),
-    RTC_MIN_PORT: port.default(40000),
-    RTC_MAX_PORT: port.default(49999),
-    /** If set, each worker i serves all its transports on WebRtcServer port WEBRTC_SERVER_PORT + i. */
-    WEBRTC_SERVER_PORT: port.optional(),
-    MEDIA_ENABLE_UDP: bool.default(true),
-    MEDIA_ENABLE_TCP: bool.default(true),
-    MEDIA_INITIAL_BITRATE: z.coerce.number().int().min(100_000).max(10_000_000).default(1_000_000),
-    MEDIA_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  MEDIASOUP_WORKER_BIN: z
+    .string()
+    .min(1, 'is not set: run `npm run setup` (or scripts/with-env.sh)'),
+  MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
+  MEDIA_ANNOUNCED_IP: z.string().min(1).optional(),
+  RTC_MIN_PORT: port.default(40000),
+  RTC_MAX_PORT: port.default(49999),
+  /** If set, each worker i serves all its transports on WebRtcServer port WEBRTC_SERVER_PORT + i. */
+  WEBRTC_SERVER_PORT: port.optional(),
+  MEDIA_ENABLE_UDP: bool.default(true),
+  MEDIA_ENABLE_TCP: bool.default(true),
+  MEDIA_INITIAL_BITRATE: z.coerce.number().int().min(100_000).max(10_000_000).default(1_000_000),
+  MEDIA_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
 
-    /** How long a party of a call may stay disconnected before the call ends. */
-    CALL_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
-    /** Per-socket request budget: sustained rate and burst (a call setup is ~10 requests). */
-    SIGNALLING_RATE_PER_SECOND: z.coerce.number().min(1).max(100_000).default(50),
-    SIGNALLING_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
-    CLIENT_DIST_DIR: z.string().default(repoRoot),
-    /** Where the SQLite database and the server secret live. */
-    DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
-    /** Staff sessions expire after this many hours. */
-    SESSION_TTL_HOURS: z.coerce
-      .number()
-      .min(0.01)
-      .max(24 * 30)
-      .default(12),
-    /** Cookies get the Secure flag (set to true behind HTTPS). */
-    COOKIE_SECURE: bool.default(false),
-    /** Check-in window around an appointment's start, in minutes. */
-    CHECKIN_BEFORE_MIN: z.coerce.number().int().min(0).max(240).default(15),
-    CHECKIN_AFTER_MIN: z.coerce.number().int().min(0).max(240).default(30),
-    /** Wrong codes that lock code entry on a kiosk, and for how long. */
-    CHECKIN_MAX_WRONG: z.coerce.number().int().min(1).max(100).default(5),
-    CHECKIN_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
-    /** After this long, a citizen waiting for an advisor who has not admitted them is open to colleagues. */
-    TAKEOVER_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
-    /** How long a waiting kiosk may be disconnected before its citizen leaves the queue. */
-    KIOSK_WAITING_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
-    NO_SHOW_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
-    /** Time zone of "today" for agendas and of sites created without one. */
-    TIMEZONE: z.string().default('Europe/Paris'),
-    DEMO_SEED: bool.default(true),
+  /** How long a party of a call may stay disconnected before the call ends. */
+  CALL_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Per-socket request budget: sustained rate and burst (a call setup is ~10 requests). */
+  SIGNALLING_RATE_PER_SECOND: z.coerce.number().min(1).max(100_000).default(50),
+  SIGNALLING_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  CLIENT_DIST_DIR: z.string().default(repoRoot),
+  /** Where the SQLite database and the server secret live. */
+  DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
+  /** Staff sessions expire after this many hours. */
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(12),
+  /** Cookies get the Secure flag; defaults to whether PUBLIC_URL is https. */
+  COOKIE_SECURE: bool.optional(),
+  /**
+   * The server's 32-byte key (64 hex digits, e.g. `openssl rand -hex 32`) for the HMACs of
+   * check-in and enrolment codes. Required in production; elsewhere, without it, one is created
+   * in DATA_DIR on first start.
+   */
+  SERVER_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (openssl rand -hex 32)')
+    .transform((v) => v.toLowerCase())
+    .refine(looksRandom, 'looks like a placeholder, not a random key: use openssl rand -hex 32')
+    .optional(),
+  /** Check-in window around an appointment's start, in minutes. */
+  CHECKIN_BEFORE_MIN: z.coerce.number().int().min(0).max(240).default(15),
+  CHECKIN_AFTER_MIN: z.coerce.number().int().min(0).max(240).default(30),
+  /** Wrong codes that lock code entry on a kiosk, and for how long. */
+  CHECKIN_MAX_WRONG: z.coerce.number().int().min(1).max(100).default(5),
+  CHECKIN_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+  /** After this long, a citizen waiting for an advisor who has not admitted them is open to colleagues. */
+  TAKEOVER_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
+  /** How long a waiting kiosk may be disconnected before its citizen leaves the queue. */
+  KIOSK_WAITING_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
+  NO_SHOW_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Time zone of "today" for agendas and of sites created without one. */
+  TIMEZONE: z.string().default('Europe/Paris'),
+  /** Demo accounts, kiosks and appointments; on by default except in production. */
+  DEMO_SEED: bool.optional(),
 
-    /** How often kiosks send a heartbeat, and how long one may be silent before it is offline. */
-    KIOSK_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
-    KIOSK_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(200).max(900_000).default(30_000),
-    /** A kiosk that disconnected is alerted as offline if not back within this (page reloads). */
-    KIOSK_OFFLINE_ALERT_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
-    /** Call quality sampling period (server stats; browsers report every ~5 s). */
-    QUALITY_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-    /**
-     * While no console is open, each call's server stats (media-worker requests) are read this
-     * often instead, for its stored summary and /metrics; browser reports are still sampled.
-     */
-    QUALITY_UNWATCHED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-    /** Server health measurement period (pushed to technicians). */
-    HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
-    /** If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
-    METRICS_TOKEN: z.string().min(16).optional(),
-    /** Comma-separated http(s) URLs receiving call.started, call.ended, kiosk.offline. Off if unset. */
-    WEBHOOK_URLS: z
-      .string()
-      .transform((v) =>
-        v
-          .split(',')
-          .map((u) => u.trim())
-          .filter((u) => u.length > 0),
-      )
-      .pipe(z.array(z.url({ protocol: /^https?$/ })).max(10))
-      .optional(),
-    /** HMAC-SHA256 key of the X-Visio-Signature header; required with WEBHOOK_URLS. */
-    WEBHOOK_SECRET: z.string().min(16).optional(),
-    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
-  })
-  .superRefine((env, ctx) => {
-    if (env.RTC_MIN_PORT + env.MEDIA_WORKERS - 1 > env.RTC_MAX_PORT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['RTC_MAX_PORT'],
-        message: 'the RTC port range must hold at least one port per media worker',
-      });
-    }
-    if (!env.MEDIA_ENABLE_UDP && !env.MEDIA_ENABLE_TCP) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MEDIA_ENABLE_TCP'],
-        message: 'UDP and TCP cannot both be disabled',
-      });
-    }
-    if ((env.WEBHOOK_URLS?.length ?? 0) > 0 && !env.WEBHOOK_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['WEBHOOK_SECRET'],
-        message: 'is required when WEBHOOK_URLS is set (receivers check the signature with it)',
-      });
-    }
-    if (env.KIOSK_HEARTBEAT_TIMEOUT_MS <= env.KIOSK_HEARTBEAT_INTERVAL_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['KIOSK_HEARTBEAT_TIMEOUT_MS'],
-        message: 'must be longer than KIOSK_HEARTBEAT_INTERVAL_MS',
-      });
-    }
-    if (
-      (env.MEDIA_LISTEN_IP === '0.0.0.0' || env.MEDIA_LISTEN_IP === '::') &&
-      !env.MEDIA_ANNOUNCED_IP
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MEDIA_ANNOUNCED_IP'],
-        message:
-          'is required when MEDIA_LISTEN_IP listens on all interfaces (browsers need a reachable address)',
-      });
-    }
-  });
+  /** How often kiosks send a heartbeat, and how long one may be silent before it is offline. */
+  KIOSK_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  KIOSK_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(200).max(900_000).default(30_000),
+  /** A kiosk that disconnected is alerted as offline if not back within this (page reloads). */
+  KIOSK_OFFLINE_ALERT_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+  /** Call quality sampling period (server stats; browsers report every ~5 s). */
+  QUALITY_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * While no console is open, each call's server stats (media-worker requests) are read this
+   * often instead, for its stored summary and /metrics; browser reports are still sampled.
+   */
+  QUALITY_UNWATCHED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Server health measurement period (pushed to technicians). */
+  HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+  /**
+   * If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. In production the
+   * public port serves /metrics only with a token.
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** If set, /metrics is served on this port of METRICS_HOST, and no longer on PORT. */
+  METRICS_PORT: listenPort.optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Comma-separated http(s) URLs receiving call.started, call.ended, kiosk.offline. Off if unset. */
+  WEBHOOK_URLS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u.length > 0),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ })).max(10))
+    .optional(),
+  /** HMAC-SHA256 key of the X-Visio-Signature header; required with WEBHOOK_URLS. */
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+});
+
+const EnvSchema = BaseEnvSchema.superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production') refineProduction(env, ctx);
+  if (env.RTC_MIN_PORT + env.MEDIA_WORKERS - 1 > env.RTC_MAX_PORT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['RTC_MAX_PORT'],
+      message: 'the RTC port range must hold at least one port per media worker',
+    });
+  }
+  if (!env.MEDIA_ENABLE_UDP && !env.MEDIA_ENABLE_TCP) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MEDIA_ENABLE_TCP'],
+      message: 'UDP and TCP cannot both be disabled',
+    });
+  }
+  if ((env.WEBHOOK_URLS?.length ?? 0) > 0 && !env.WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WEBHOOK_SECRET'],
+      message: 'is required when WEBHOOK_URLS is set (receivers check the signature with it)',
+    });
+  }
+  if (env.KIOSK_HEARTBEAT_TIMEOUT_MS <= env.KIOSK_HEARTBEAT_INTERVAL_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KIOSK_HEARTBEAT_TIMEOUT_MS'],
+      message: 'must be longer than KIOSK_HEARTBEAT_INTERVAL_MS',
+    });
+  }
+  if (
+    (env.MEDIA_LISTEN_IP === '0.0.0.0' || env.MEDIA_LISTEN_IP === '::') &&
+    !env.MEDIA_ANNOUNCED_IP
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MEDIA_ANNOUNCED_IP'],
+      message:
+        'is required when MEDIA_LISTEN_IP listens on all interfaces (browsers need a reachable address)',
+    });
+  }
+});
 
 export type Env = z.input<typeof EnvSchema>;
 
+/**
+ * A random 32-byte key written in hex shows (almost surely) at least 10 different digits and no
+ * short repeated pattern; placeholders such as `000…`, `abab…` or `0123456789abcdef` × 4 do not.
+ */
+function looksRandom(hex: string): boolean {
+  if (new Set(hex).size < 10) return false;
+  for (let unit = 1; unit <= hex.length / 2; unit++) {
+    if (hex.length % unit === 0 && hex.slice(unit) === hex.slice(0, -unit)) return false;
+  }
+  return true;
+}
+
+/** What production refuses to start without: nothing it would otherwise make up or leave open. */
+function refineProduction(env: z.output<typeof BaseEnvSchema>, ctx: z.RefinementCtx): void {
+  if (!env.PUBLIC_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_URL'],
+      message:
+        'is required in production: the URL people open (socket handshakes must come from its origin)',
+    });
+  }
+  if (!env.SERVER_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SERVER_SECRET'],
+      message:
+        'is required in production: 64 hex digits from `openssl rand -hex 32`, kept apart from DATA_DIR',
+    });
+  }
+  if (env.PUBLIC_URL?.startsWith('https:') && env.COOKIE_SECURE === false) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['COOKIE_SECURE'],
+      message: 'cannot be false in production when PUBLIC_URL is https',
+    });
+  }
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
-  http: { host: string; port: number; publicUrl: string | undefined };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string | undefined;
+    /** Proxies whose X-Forwarded-For is believed (express's `trust proxy` hop count). */
+    trustProxyHops: number;
+  };
   logLevel: string;
   media: {
     workerBin: string;
@@ -165,11 +237,16 @@ export interface Config {
     workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
   };
   calls: { reconnectGraceMs: number };
-  signalling: { ratePerSecond: number; rateBurst: number };
+  signalling: { ratePerSecond: number; rateBurst: number; origins: HandshakeOrigins };
   clients: { kioskDist: string; advisorDist: string };
   demoSeed: boolean;
   data: { dir: string; sqliteFile: string };
-  auth: { sessionTtlMs: number; cookieSecure: boolean };
+  auth: {
+    sessionTtlMs: number;
+    cookieSecure: boolean;
+    /** 64 hex digits; undefined = the one kept in DATA_DIR (created on first start). */
+    serverSecret: string | undefined;
+  };
   timezone: string;
   scheduling: {
     checkInBeforeMin: number;
@@ -188,6 +265,8 @@ export interface Config {
     qualityUnwatchedIntervalMs: number;
     healthIntervalMs: number;
     metricsToken: string | undefined;
+    /** Where /metrics is served: the public port (PORT) or an internal one; or nowhere. */
+    metricsListen: 'public' | { host: string; port: number } | 'off';
     webhooks: {
       urls: string[];
       secret: string | undefined;
@@ -195,6 +274,17 @@ export interface Config {
       retryBaseMs: number;
     };
   };
+}
+
+/**
+ * Which `Origin` a socket handshake may carry (a handshake without one is not a browser's, and
+ * no browser can be made to send a foreign page's handshake without it).
+ */
+export interface HandshakeOrigins {
+  /** Exact origins, e.g. `https://visio.example.org`. */
+  exact: string[];
+  /** Any `http(s)://localhost|127.0.0.1|[::1]:port` too (development: Vite, tests). */
+  anyLoopback: boolean;
 }
 
 export class ConfigError extends Error {
@@ -215,9 +305,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.PUBLIC_URL,
+      trustProxyHops: e.TRUST_PROXY_HOPS,
+    },
     logLevel: e.LOG_LEVEL,
     media: {
       workerBin: e.MEDIASOUP_WORKER_BIN,
@@ -233,14 +329,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerLogLevel: e.MEDIA_WORKER_LOG_LEVEL,
     },
     calls: { reconnectGraceMs: e.CALL_RECONNECT_GRACE_MS },
-    signalling: { ratePerSecond: e.SIGNALLING_RATE_PER_SECOND, rateBurst: e.SIGNALLING_RATE_BURST },
+    signalling: {
+      ratePerSecond: e.SIGNALLING_RATE_PER_SECOND,
+      rateBurst: e.SIGNALLING_RATE_BURST,
+      origins: {
+        exact: e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : [],
+        anyLoopback: !production,
+      },
+    },
     clients: {
       kioskDist: path.join(e.CLIENT_DIST_DIR, 'kiosk-client/dist'),
       advisorDist: path.join(e.CLIENT_DIST_DIR, 'advisor-client/dist'),
     },
-    demoSeed: e.DEMO_SEED,
+    // Production never makes up accounts with a published password unless told to.
+    demoSeed: e.DEMO_SEED ?? !production,
     data: { dir: e.DATA_DIR, sqliteFile: path.join(e.DATA_DIR, 'visio.sqlite') },
-    auth: { sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000, cookieSecure: e.COOKIE_SECURE },
+    auth: {
+      sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+      cookieSecure: e.COOKIE_SECURE ?? e.PUBLIC_URL?.startsWith('https:') ?? false,
+      serverSecret: e.SERVER_SECRET,
+    },
     timezone: e.TIMEZONE,
     scheduling: {
       checkInBeforeMin: e.CHECKIN_BEFORE_MIN,
@@ -259,6 +367,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       qualityUnwatchedIntervalMs: e.QUALITY_UNWATCHED_INTERVAL_MS,
       healthIntervalMs: e.HEALTH_INTERVAL_MS,
       metricsToken: e.METRICS_TOKEN,
+      metricsListen:
+        e.METRICS_PORT !== undefined
+          ? { host: e.METRICS_HOST, port: e.METRICS_PORT }
+          : production && !e.METRICS_TOKEN
+            ? 'off'
+            : 'public',
       webhooks: {
         urls: e.WEBHOOK_URLS ?? [],
         secret: e.WEBHOOK_SECRET,

@@ -36,14 +36,8 @@ export class CallDocuments {
         'unsupported_type',
         'Only PDF, JPEG and PNG documents are accepted',
       );
+    this.assertRoomFor(callId);
     const docs = this.byCall.get(callId) ?? new Map<string, StoredDocument>();
-    if (docs.size >= MAX_DOCUMENTS_PER_CALL) {
-      throw AppError.withReason(
-        'CONFLICT',
-        'too_many',
-        `A call holds at most ${MAX_DOCUMENTS_PER_CALL} documents`,
-      );
-    }
     const info: DocumentInfo = {
       id: randomUUID(),
       name: cleanName(name, type),
@@ -55,6 +49,17 @@ export class CallDocuments {
     docs.set(info.id, { info, bytes });
     this.byCall.set(callId, docs);
     return info;
+  }
+
+  /** CONFLICT once the call holds its most documents (checked before an upload is read, too). */
+  assertRoomFor(callId: string): void {
+    if ((this.byCall.get(callId)?.size ?? 0) >= MAX_DOCUMENTS_PER_CALL) {
+      throw AppError.withReason(
+        'CONFLICT',
+        'too_many',
+        `A call holds at most ${MAX_DOCUMENTS_PER_CALL} documents`,
+      );
+    }
   }
 
   get(callId: string, documentId: string): StoredDocument {

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { AuthModule } from '../auth/AuthModule';
 import type { InCallService } from '../calls/InCallService';
@@ -18,22 +18,25 @@ export interface ApiDeps {
   inCall: InCallService;
   /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** `/metrics` is served here, on the public port (not when it has a port of its own). */
+  metricsOnPublicPort: boolean;
   logger: Logger;
 }
 
 /**
- * Every REST route, in order: JSON bodies (small: no route takes more), the staff session from
- * its cookie, then accounts and kiosks, booking, monitoring, metrics and call documents.
+ * Every REST route, in order: the staff session from its cookie, then accounts and kiosks,
+ * booking, monitoring, metrics and call documents. No body is read here: each route reads its
+ * own once the sender is let in (`rest`, `documentRoutes`).
  */
 export function apiRouter(deps: ApiDeps): Router {
   const { auth, scheduling, monitoring, inCall } = deps;
   const api = Router();
-  api.use(express.json({ limit: '16kb' }));
   api.use(sessionMiddleware(auth.sessions));
   api.use(authRoutes(auth, deps.cookie, deps.logger.child({ module: 'auth' })));
   api.use('/api', bookingRoutes(scheduling));
   api.use('/api/monitoring', monitoringRoutes(monitoring));
-  api.use(metricsRoutes(monitoring.metrics, { token: deps.metricsToken }));
+  if (deps.metricsOnPublicPort)
+    api.use(metricsRoutes(monitoring.metrics, { token: deps.metricsToken }));
   api.use('/api', documentRoutes(inCall, auth.directory));
   return api;
 }

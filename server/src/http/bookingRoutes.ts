@@ -20,8 +20,13 @@ export function bookingRoutes(scheduling: SchedulingModule): Router {
   );
   router.get(
     '/appointments',
-    rest({ roles: BOOKERS, query: AppointmentQuerySchema }, async ({ query }) => ({
-      appointments: await scheduling.booking.list(new Date(query.from), new Date(query.to), query),
+    rest({ roles: BOOKERS, query: AppointmentQuerySchema }, async ({ query }, principal) => ({
+      appointments: await scheduling.booking.list(
+        new Date(query.from),
+        new Date(query.to),
+        query,
+        principal,
+      ),
     })),
   );
   router.post(

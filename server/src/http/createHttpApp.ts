@@ -8,14 +8,20 @@ import express, {
   type Router,
 } from 'express';
 import type { Logger } from 'pino';
+import { bodyRefusal } from './bodyRefusal';
+import { allowAppFeatures, securityHeaders } from './securityHeaders';
 
 export interface HttpAppDeps {
   logger: Logger;
   clients: { kioskDist: string; advisorDist: string };
   /** Readiness checks by name; the server is ready when all pass. */
   readiness: Record<string, () => boolean>;
-  /** The REST API (body parsing, session middleware, routes), mounted at the root. */
+  /** The REST API (session middleware, routes), mounted at the root. */
   api?: Router;
+  /** Proxies in front whose X-Forwarded-For is believed (0: none, the peer is the client). */
+  trustProxyHops?: number;
+  /** The server is reached over HTTPS (PUBLIC_URL): browsers may be told to insist on it. */
+  https?: boolean;
 }
 
 /**
@@ -25,8 +31,10 @@ export interface HttpAppDeps {
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(securityHeaders);
+  // A hop count, never "any local peer": a process on the same host could otherwise claim any
+  // address and escape the per-network limits of sign-in and enrolment.
+  app.set('trust proxy', deps.trustProxyHops ?? 0);
+  app.use(securityHeaders({ https: deps.https ?? false }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -49,15 +57,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Body parser refusals are the client's fault, with their own status.
-    const status = (err as { status?: number; type?: string }).status;
-    if (status === 413)
-      return void res
-        .status(413)
-        .json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' } });
-    if (status === 400)
-      return void res
-        .status(400)
-        .json({ error: { code: 'INVALID_INPUT', message: 'Malformed request body' } });
+    const refused = bodyRefusal(err);
+    if (refused && !res.headersSent)
+      return void res.status(refused.status).json({ error: refused.error });
     deps.logger.error({ err, path: req.path }, 'HTTP request failed');
     if (!res.headersSent)
       res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong' } });
@@ -65,7 +67,13 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   return app;
 }
 
-function serveClient(app: Express, mount: string, dist: string, logger: Logger): void {
+function serveClient(
+  app: Express,
+  mount: '/kiosk' | '/advisor',
+  dist: string,
+  logger: Logger,
+): void {
+  const appName = mount === '/kiosk' ? 'kiosk' : 'advisor';
   const index = path.join(dist, 'index.html');
   if (!fs.existsSync(index)) {
     logger.warn({ mount, dist }, 'client not built; run `npm run build:clients`');
@@ -84,6 +92,7 @@ function serveClient(app: Express, mount: string, dist: string, logger: Logger):
         // Vite fingerprints assets: cache them for good; never cache the HTML that names them.
         if (file.includes(`${path.sep}assets${path.sep}`))
           res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        if (file.endsWith('.html')) allowAppFeatures(res, appName);
       },
     }),
   );
@@ -98,35 +107,7 @@ function serveClient(app: Express, mount: string, dist: string, logger: Logger):
       return;
     }
     res.setHeader('Cache-Control', 'no-store');
+    allowAppFeatures(res, appName);
     res.sendFile(index);
   });
-}
-
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader(
-    'Permissions-Policy',
-    'camera=(self), microphone=(self), display-capture=(self), speaker-selection=(self)',
-  );
-  res.setHeader(
-    'Content-Security-Policy',
-    [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data: blob:",
-      "media-src 'self' blob: data:",
-      "connect-src 'self' ws: wss:",
-      // Documents of a call are shown from blob: URLs (PDF viewer, print frame).
-      "frame-src 'self' blob:",
-      "object-src 'self' blob:",
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-    ].join('; '),
-  );
-  next();
 }

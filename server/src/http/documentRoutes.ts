@@ -4,10 +4,13 @@ import { AppError, IdSchema, MAX_DOCUMENT_BYTES } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
 import type { Principal } from '../auth/Principal';
 import type { InCallService } from '../calls/InCallService';
+import { readBody } from './readBody';
 import { sendError } from './rest';
 
 const CallParams = z.object({ callId: IdSchema });
 const DocumentParams = z.object({ callId: IdSchema, documentId: IdSchema });
+/** A document's bytes as sent (never inflated), read once the sender is let in. */
+const readRaw = express.raw({ type: () => true, limit: MAX_DOCUMENT_BYTES + 1, inflate: false });
 
 /**
  * Documents of a call over HTTP (binary bodies do not belong on the signalling socket). Upload:
@@ -37,25 +40,28 @@ export function documentRoutes(inCall: InCallService, directory: Directory): Rou
     return parsed.data;
   };
 
-  router.post(
-    '/calls/:callId/documents',
-    express.raw({ type: () => true, limit: MAX_DOCUMENT_BYTES + 1 }),
-    (req, res, next) => {
-      void (async () => {
-        const principal = await principalOf(req, res.locals.principal as Principal | undefined);
-        const { callId } = params(CallParams, req.params);
-        const body: unknown = req.body;
-        if (!Buffer.isBuffer(body))
-          throw AppError.withReason(
-            'INVALID_INPUT',
-            'empty',
-            'Send the document bytes as the body',
-          );
-        const name = decodeName(req.get('x-document-name'));
-        res.json({ document: inCall.addDocument(principal, callId, name, body) });
-      })().catch((error: unknown) => sendError(res, error, next));
-    },
-  );
+  router.post('/calls/:callId/documents', (req, res, next) => {
+    void (async () => {
+      // Who sends, and may they, before a byte of the body is read: a refused upload is
+      // answered at once and its connection closed, never held in memory.
+      let principal: Principal;
+      let callId: string;
+      try {
+        principal = await principalOf(req, res.locals.principal as Principal | undefined);
+        ({ callId } = params(CallParams, req.params));
+        inCall.assertMayAddDocument(principal, callId);
+      } catch (error) {
+        res.setHeader('Connection', 'close');
+        throw error;
+      }
+      await readBody(readRaw, req, res);
+      const body: unknown = req.body;
+      if (!Buffer.isBuffer(body))
+        throw AppError.withReason('INVALID_INPUT', 'empty', 'Send the document bytes as the body');
+      const name = decodeName(req.get('x-document-name'));
+      res.json({ document: inCall.addDocument(principal, callId, name, body) });
+    })().catch((error: unknown) => sendError(res, error, next));
+  });
 
   router.get('/calls/:callId/documents/:documentId', (req, res, next) => {
     void (async () => {

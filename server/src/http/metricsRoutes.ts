@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Router } from 'express';
+import express, { Router, type Express } from 'express';
 import type { MetricsService } from '../monitoring/MetricsService';
 
 /**
- * `GET /metrics` in Prometheus text format. Open by default (counts and figures only, no personal
- * data); with a token configured, scrapers send `Authorization: Bearer <token>`.
+ * `GET /metrics` in Prometheus text format (counts and figures only, no personal data). With a
+ * token configured, scrapers send `Authorization: Bearer <token>`; production serves it on the
+ * public port only then.
  */
 export function metricsRoutes(
   metrics: MetricsService,
@@ -30,4 +31,21 @@ export function metricsRoutes(
     }, next);
   });
   return router;
+}
+
+/**
+ * An app serving `/metrics` alone, for a port of its own (METRICS_PORT) that only the monitoring
+ * network reaches; everything else there is 404.
+ */
+export function createMetricsApp(
+  metrics: MetricsService,
+  options: { token?: string | undefined } = {},
+): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(metricsRoutes(metrics, options));
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'Only /metrics is served here' } });
+  });
+  return app;
 }

@@ -1,7 +1,20 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { z } from 'zod';
 import { AppError, type ErrorCode, type StaffRole } from '@visio/shared/protocol';
 import { hasRole, type StaffPrincipal } from '../auth/Principal';
+import { readBody } from './readBody';
+
+/**
+ * JSON bodies are small (no route takes more), never compressed (no client compresses, and
+ * inflating is work done for whoever asks), and read only once the route's roles let the
+ * sender in.
+ */
+const readJson = express.json({ limit: '16kb', inflate: false });
 
 /** HTTP status for each stable error code; the body always carries the code itself. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -36,8 +49,9 @@ export interface RestRouteOptions<B extends z.ZodType, Q extends z.ZodType, P ex
 }
 
 /**
- * The one way to write a REST handler: validates body, query and params with zod (INVALID_INPUT),
- * checks the staff session and role (UNAUTHORIZED / FORBIDDEN), runs the handler and answers its
+ * The one way to write a REST handler: checks the staff session and role (UNAUTHORIZED /
+ * FORBIDDEN) before anything else, then reads the JSON body (if the route takes one) and
+ * validates body, query and params with zod (INVALID_INPUT), runs the handler and answers its
  * result as JSON, or `{ error: { code, message } }` with the matching HTTP status.
  * `res.locals.principal` is set by the session middleware.
  */
@@ -60,6 +74,7 @@ export function rest<
         if (!hasRole(principal, options.roles))
           throw new AppError('FORBIDDEN', 'Your role may not do this');
       }
+      if (options.body) await readBody(readJson, req, res);
       const body = parse(options.body, req.body, 'body');
       const query = parse(options.query, req.query, 'query');
       const params = parse(options.params, req.params, 'params');

@@ -266,6 +266,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if ((source === 'microphone') !== (kind === 'audio')) {
       throw new AppError('INVALID_INPUT', `A ${source} track cannot be of kind ${kind}`);
     }
+    // mediasoup takes a "video" producer whose codecs are audio ones (and the reverse): the far
+    // side would be handed a track that is not what it says.
+    const foreign = rtpParameters.codecs.find(
+      (c) => !c.mimeType.toLowerCase().startsWith(`${kind}/`),
+    );
+    if (foreign) {
+      throw new AppError('INVALID_INPUT', `A ${kind} track cannot carry ${foreign.mimeType}`);
+    }
     const appData: PeerAppData = { peerId, source };
     const producer = await invalidOnTypeError(() =>
       transport.produce({

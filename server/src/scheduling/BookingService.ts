@@ -10,6 +10,7 @@ import type { StaffPrincipal } from '../auth/Principal';
 import type { AuditLog, Database } from '../store';
 import { nextStatus } from './AppointmentLifecycle';
 import { AppointmentRepository, toView, type AppointmentWithNames } from './AppointmentRepository';
+import { AppointmentRights } from './AppointmentRights';
 import { checkBooking } from './BookingRules';
 import type { CheckInCodes } from './CheckInCodes';
 import type { ReferenceRepository } from './ReferenceRepository';
@@ -21,7 +22,8 @@ export interface Clock {
 
 /**
  * Booking, moving and cancelling appointments. The checks and the write run in one transaction,
- * so two schedulers booking the same advisor or kiosk at once cannot both succeed.
+ * so two schedulers booking the same advisor or kiosk at once cannot both succeed. Who may touch
+ * which appointment is `AppointmentRights`: advisors their services' only.
  */
 export class BookingService {
   private readonly appointments: AppointmentRepository;
@@ -41,6 +43,7 @@ export class BookingService {
     input: CreateAppointment,
     actor: StaffPrincipal,
   ): Promise<{ appointment: AppointmentView; checkInCode: string }> {
+    (await this.rightsOf(actor)).assertMayActOn(input.serviceId);
     const id = randomUUID();
     const code = this.codes.generate();
     const startsAt = new Date(input.startsAt);
@@ -102,6 +105,9 @@ export class BookingService {
     const before = await this.appointments.find(id);
     if (!before || before.kind !== 'appointment')
       throw new AppError('NOT_FOUND', 'No such appointment');
+    const rights = await this.rightsOf(actor);
+    rights.assertMayActOn(before.service_id);
+    if (changes.advisorId) rights.assertMayAssign(before.advisor_id, changes.advisorId);
     const next = {
       advisorId: changes.advisorId ?? before.advisor_id!,
       kioskId: changes.kioskId ?? before.kiosk_id,
@@ -154,6 +160,7 @@ export class BookingService {
   async cancel(id: string, actor: StaffPrincipal): Promise<AppointmentView> {
     const current = await this.appointments.find(id);
     if (!current) throw new AppError('NOT_FOUND', 'No such appointment');
+    (await this.rightsOf(actor)).assertMayActOn(current.service_id);
     const to = nextStatus(current.status, 'cancel', current.kind);
     if (
       !(await this.appointments.updateIfStatus(id, current.status, {
@@ -177,14 +184,23 @@ export class BookingService {
     return toView(row, false);
   }
 
+  /** The appointments between `from` and `to` that `actor` may see (advisors: their services'). */
   async list(
     from: Date,
     to: Date,
     filter: { advisorId?: string | undefined; kioskId?: string | undefined },
+    actor: StaffPrincipal,
   ): Promise<AppointmentView[]> {
     if (to.getTime() - from.getTime() > 62 * 24 * 3_600_000)
       throw new AppError('INVALID_INPUT', 'Ask for at most 62 days at a time');
-    return (await this.appointments.listBetween(from, to, filter)).map((r) => toView(r, false));
+    const rights = await this.rightsOf(actor);
+    return (await this.appointments.listBetween(from, to, filter))
+      .filter((r) => rights.sees(r.service_id))
+      .map((r) => toView(r, false));
+  }
+
+  private rightsOf(actor: StaffPrincipal): Promise<AppointmentRights> {
+    return AppointmentRights.of(actor.roles, () => this.refs.servicesOf(actor.staffId));
   }
 
   /**

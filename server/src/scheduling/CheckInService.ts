@@ -18,15 +18,24 @@ export interface CheckInOptions extends CheckInWindow {
 
 const WALK_IN_DURATION_MIN = 30;
 
+/** Wrong codes typed in a row at one kiosk. */
+interface WrongCodes {
+  count: number;
+  lockedUntil: number;
+  lastAt: number;
+}
+
 /**
  * What a citizen does at the kiosk before a call: check in with a code, join a walk-in queue,
  * leave the waiting room. Wrong codes are counted per kiosk and lock code entry for a while.
  */
 export class CheckInService {
-  private readonly wrongCodes = new Map<
-    string,
-    { count: number; lockedUntil: number; lastAt: number }
-  >();
+  private readonly wrongCodes = new Map<string, WrongCodes>();
+  /**
+   * The wrong codes a kiosk's latest check-in forgave, given back if that citizen leaves before
+   * their call: otherwise checking in and leaving, between wrong guesses, would reset the count.
+   */
+  private readonly forgiven = new Map<string, WrongCodes>();
 
   constructor(
     private readonly appointments: AppointmentRepository,
@@ -95,7 +104,9 @@ export class CheckInService {
         `This code is not recognised here (${left} attempts left)`,
       );
     }
-    this.wrongCodes.delete(kioskId);
+    // Only a check-in that goes through forgives the wrong codes before it: a valid code that is
+    // refused (too early, too late, cancelled, kiosk busy) leaves the count as it is, or typing one
+    // between wrong guesses would give unlimited guesses.
     // The same citizen again (a reload, a double tap): they are already in the waiting room.
     if (active && active.id === match.id && active.status === 'checked_in')
       return this.waitingRoom.waitingStatus(active);
@@ -125,6 +136,7 @@ export class CheckInService {
     );
     if (!updated)
       throw new AppError('CONFLICT', 'The appointment changed meanwhile; please try again');
+    this.forgive(kioskId);
     return this.waitingRoom.waitingStatus(updated);
   }
 
@@ -193,6 +205,7 @@ export class CheckInService {
       { checked_in_at: null },
       { kind: 'kiosk', id: kioskId },
     );
+    this.unforgive(kioskId, this.clock.now());
   }
 
   async current(
@@ -209,6 +222,30 @@ export class CheckInService {
     if (entry && entry.lockedUntil > now.getTime()) throw this.lockedError(kioskId, now);
     if (entry && entry.lockedUntil !== 0 && entry.lockedUntil <= now.getTime())
       this.wrongCodes.delete(kioskId);
+  }
+
+  /** A check-in went through: its kiosk's wrong codes are forgiven, unless the citizen leaves. */
+  private forgive(kioskId: string): void {
+    const entry = this.wrongCodes.get(kioskId);
+    this.wrongCodes.delete(kioskId);
+    if (entry) this.forgiven.set(kioskId, entry);
+    else this.forgiven.delete(kioskId);
+  }
+
+  /** The citizen left before their call: the wrong codes their check-in forgave count again. */
+  private unforgive(kioskId: string, now: Date): void {
+    const forgiven = this.forgiven.get(kioskId);
+    this.forgiven.delete(kioskId);
+    if (!forgiven || now.getTime() - forgiven.lastAt > this.options.lockMs) return;
+    const since = this.wrongCodes.get(kioskId);
+    const entry: WrongCodes = {
+      count: forgiven.count + (since?.count ?? 0),
+      lockedUntil: since?.lockedUntil ?? 0,
+      lastAt: Math.max(forgiven.lastAt, since?.lastAt ?? 0),
+    };
+    if (entry.count >= this.options.maxWrongCodes)
+      entry.lockedUntil = Math.max(entry.lockedUntil, now.getTime() + this.options.lockMs);
+    this.wrongCodes.set(kioskId, entry);
   }
 
   /** Counts a wrong code; returns the attempts left (0 = now locked). */

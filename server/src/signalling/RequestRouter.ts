@@ -12,6 +12,7 @@ import {
   type StaffRole,
 } from '@visio/shared/protocol';
 import { hasRole, principalId, type Principal } from '../auth/Principal';
+import { WarningSampler } from './WarningSampler';
 
 export interface RequestContext<P extends Principal = Principal> {
   principal: P;
@@ -36,11 +37,12 @@ export interface RateLimit {
 }
 
 /**
- * The one way to handle a client request. For every message it: checks an ack callback exists,
- * bounds the payload size, rate-limits the socket, validates the payload against the shared zod
- * schema, checks the staff role, then runs the handler and acknowledges with the result or an
- * error carrying a stable code. No handler ever sees unvalidated input, and nothing a client
- * sends can throw out of here.
+ * The one way to handle a client request. For every message it: rate-limits the socket, checks
+ * an ack callback exists and the request is known, bounds the payload size, validates the
+ * payload against the shared zod schema, checks the staff role, then runs the handler and
+ * acknowledges with the result or an error carrying a stable code. No handler ever sees
+ * unvalidated input, nothing a client sends can throw out of here, and a flood of bad messages
+ * writes a few sampled warnings, not one line each.
  */
 export class RequestRouter<P extends Principal> {
   private readonly routes = new Map<string, Route<P>>();
@@ -99,29 +101,34 @@ export class RequestRouter<P extends Principal> {
       return true;
     };
 
+    const warnings = new WarningSampler(log);
+    socket.on('disconnect', () => warnings.flush());
+
+    // Every message spends from the budget before anything else is done with it: unknown ones,
+    // ones without an acknowledgement and oversized ones too, or they would be a free flood.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const ack = args[args.length - 1];
-      const route = typeof event === 'string' ? this.routes.get(event) : undefined;
-      if (typeof ack !== 'function') {
-        log().warn(
-          { event: String(event).slice(0, 64) },
-          'request without acknowledgement callback ignored',
-        );
-        return;
-      }
       const reply = (answer: Ack<unknown>) => {
-        if (socket.connected) (ack as (a: Ack<unknown>) => void)(answer);
+        if (typeof ack === 'function' && socket.connected)
+          (ack as (a: Ack<unknown>) => void)(answer);
       };
-      if (!route) {
-        log().warn({ event: String(event).slice(0, 64) }, 'unknown message');
-        reply(fail({ code: 'UNKNOWN_MESSAGE', message: `No such request on ${socket.nsp.name}` }));
-        return;
-      }
+      const name = String(event).slice(0, 64);
       if (!takeToken()) {
+        warnings.warn('requests over the rate limit refused', { event: name });
         reply(fail({ code: 'RATE_LIMITED', message: 'Too many requests; slow down' }));
         return;
       }
-      void this.dispatch(route, args.slice(0, -1), ctx).then(reply);
+      if (typeof ack !== 'function') {
+        warnings.warn('request without acknowledgement callback ignored', { event: name });
+        return;
+      }
+      const route = typeof event === 'string' ? this.routes.get(event) : undefined;
+      if (!route) {
+        warnings.warn('unknown message', { event: name });
+        reply(fail({ code: 'UNKNOWN_MESSAGE', message: `No such request on ${socket.nsp.name}` }));
+        return;
+      }
+      void this.dispatch(route, args.slice(0, -1), ctx, warnings).then(reply);
     });
   }
 
@@ -129,6 +136,7 @@ export class RequestRouter<P extends Principal> {
     route: Route<P>,
     args: unknown[],
     ctx: RequestContext<P>,
+    warnings: WarningSampler,
   ): Promise<Ack<unknown>> {
     const name = route.def.name;
     let requestLog: Logger | undefined;
@@ -139,7 +147,7 @@ export class RequestRouter<P extends Principal> {
     const payload = args.length === 0 ? undefined : args[0];
     const size = payloadSize(payload);
     if (size > MAX_REQUEST_BYTES) {
-      log().warn({ size }, 'payload too large');
+      warnings.warn('payload too large', { event: name, size });
       return fail({
         code: 'PAYLOAD_TOO_LARGE',
         message: `Payload exceeds ${MAX_REQUEST_BYTES} bytes`,
@@ -154,7 +162,7 @@ export class RequestRouter<P extends Principal> {
       return fail({ code: 'INVALID_INPUT', message: `Invalid ${name} payload`, details });
     }
     if (route.roles && !hasRole(ctx.principal, route.roles)) {
-      log().warn('forbidden');
+      warnings.warn('forbidden', { event: name });
       return fail({ code: 'FORBIDDEN', message: `Your role may not use ${name}` });
     }
     try {

@@ -34,6 +34,9 @@ import { SchedulingNotifier, partyRoom, serviceRoom } from './SchedulingNotifier
 import { CallTabs } from './CallTabs';
 import { RequestRouter, type RateLimit } from './RequestRouter';
 import { authenticateSocket } from './authenticateSocket';
+import { handshakeOriginAllowed } from './handshakeOrigin';
+import { WarningSampler } from './WarningSampler';
+import type { HandshakeOrigins } from '../config/config';
 
 export interface SignallingDeps {
   directory: Directory;
@@ -41,6 +44,8 @@ export interface SignallingDeps {
   presence: KioskPresence;
   logger: Logger;
   rateLimit: RateLimit;
+  /** Which page origins may open a socket (PUBLIC_URL's; loopback ones in development). */
+  origins: HandshakeOrigins;
   /** Appointments, check-in and matching; absent in a media-only server. */
   scheduling?: SchedulingModule | undefined;
   /** The time zone of "today" for agendas. */
@@ -56,6 +61,8 @@ export interface SignallingDeps {
 
 /** socket.io's own frame limit; larger frames close the connection. Our per-request limit is lower. */
 const MAX_FRAME_BYTES = 1_000_000;
+/** How long a connection may stay without entering a namespace (socket.io's default is 45 s). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * The socket.io layer: authenticates each namespace, attaches the typed request routers and turns
@@ -67,18 +74,37 @@ export class SignallingServer {
   private readonly staffNsp: Namespace;
   private readonly log: Logger;
   private readonly tabs = new CallTabs();
+  /** Refused handshakes come from no socket: their warnings are sampled server-wide. */
+  private readonly warnings: WarningSampler;
 
   constructor(
     httpServer: HttpServer,
     private readonly deps: SignallingDeps,
   ) {
     this.log = deps.logger.child({ module: 'signalling' });
+    this.warnings = new WarningSampler(() => this.log);
     this.io = new Server(httpServer, {
       maxHttpBufferSize: MAX_FRAME_BYTES,
       pingInterval: 10_000,
       pingTimeout: 10_000,
       serveClient: false,
       cors: { origin: false },
+      // A connection that has not entered a namespace by then is closed.
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      allowRequest: (req, callback) => {
+        const allowed = handshakeOriginAllowed(req, deps.origins);
+        if (!allowed)
+          this.warnings.warn('socket handshake from a foreign origin refused', {
+            origin: String(req.headers.origin).slice(0, 200),
+          });
+        callback(allowed ? null : 'FORBIDDEN_ORIGIN', allowed);
+      },
+    });
+    // The root namespace serves nothing: closed, so nobody can sit on it unauthenticated.
+    this.io.of('/').use((_socket, next) => {
+      const err = new Error('NOT_FOUND') as Error & { data?: unknown };
+      err.data = { code: 'NOT_FOUND', message: 'Connect to /kiosk or /staff' };
+      next(err);
     });
     this.kioskNsp = this.io.of('/kiosk');
     this.staffNsp = this.io.of('/staff');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './ids';
+import { displayNameSchema } from './names';
 import { AppointmentViewSchema } from './scheduling';
 
 // REST bodies of the scheduler's booking API (/api/appointments and the reference data).
@@ -14,7 +15,7 @@ export const CreateAppointmentSchema = z
     startsAt: isoTime,
     durationMin: z.number().int().min(10).max(120),
     /** A minimal reference (file number, initials): never a life story. */
-    citizenRef: z.string().trim().min(1).max(64),
+    citizenRef: displayNameSchema(64),
   })
   .strict();
 export type CreateAppointment = z.infer<typeof CreateAppointmentSchema>;

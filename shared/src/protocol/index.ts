@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './envelope';
 export * from './ids';
+export * from './names';
 export * from './media';
 export * from './calls';
 export * from './session';

@@ -119,3 +119,32 @@ describe('/metrics with a token', () => {
     expect(ok.text).toContain('visio_calls_active 0');
   });
 });
+
+describe('/metrics in production', () => {
+  const production = {
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://visio.example.org',
+    SERVER_SECRET: 'c3f1a0b29d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f21',
+  };
+
+  test('is not served on the public port without a token', async ({ startServer }) => {
+    const open = await startServer(production);
+    const answer = await scrape(open.url);
+    expect(answer.status).toBe(404);
+    expect(answer.text).not.toContain('visio_');
+  });
+
+  test('is served on METRICS_PORT only, and no longer on the public port', async ({
+    startServer,
+  }) => {
+    const internal = await startServer({ ...production, METRICS_PORT: '0' });
+    expect((await scrape(internal.url)).status).toBe(404);
+    const port = internal.server.metricsPort;
+    expect(port).toBeGreaterThan(0);
+    const ok = await scrape(`http://127.0.0.1:${port}`);
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('visio_calls_active 0');
+    // Nothing else is served there.
+    expect((await fetch(`http://127.0.0.1:${port}/api/session`)).status).toBe(404);
+  });
+});

@@ -462,6 +462,77 @@ describe('who may book', () => {
     }
   });
 
+  test('shows and lets an advisor act on the appointments of their own services only', async () => {
+    // Advisor three serves B only; the appointment is in A.
+    const inA = await book(t, { startsAt: inMinutes(70 * 60) });
+    const id = inA.appointment.id;
+    const range = `from=${encodeURIComponent(inMinutes(69 * 60))}&to=${encodeURIComponent(inMinutes(72 * 60))}`;
+    const listed = (token: string) =>
+      api(t, 'GET', `/api/appointments?${range}`, { token }).then((a) =>
+        (a.body as { appointments: { id: string; citizenRef: string }[] }).appointments.map(
+          (x) => x.id,
+        ),
+      );
+    expect(await listed(t.scheduler.token)).toContain(id);
+    expect(await listed(t.advisor2.token)).toContain(id);
+    expect(await listed(t.advisor3.token)).not.toContain(id);
+    const outsider = t.advisor3.token;
+    expectRefused(
+      await api(t, 'POST', `/api/appointments/${id}/cancel`, { token: outsider }),
+      403,
+      'FORBIDDEN',
+      'not_your_service',
+    );
+    expectRefused(
+      await api(t, 'PATCH', `/api/appointments/${id}`, {
+        token: outsider,
+        body: { durationMin: 20 },
+      }),
+      403,
+      'FORBIDDEN',
+      'not_your_service',
+    );
+    expectRefused(
+      await post(body({ startsAt: inMinutes(71 * 60), advisorId: t.advisor3.id }), outsider),
+      403,
+      'FORBIDDEN',
+      'not_your_service',
+    );
+    expect((await appointmentRow(t, id)).status).toBe('scheduled');
+    // A colleague of the same service may move it in time, and cancel it.
+    const moved = await api(t, 'PATCH', `/api/appointments/${id}`, {
+      token: t.advisor2.token,
+      body: { durationMin: 20 },
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const cancelled = await api(t, 'POST', `/api/appointments/${id}/cancel`, {
+      token: t.advisor2.token,
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+  });
+
+  test('leaves giving an appointment to another advisor to schedulers: an advisor cannot take a colleague’s', async () => {
+    const booked = await book(t, { startsAt: inMinutes(73 * 60) });
+    const id = booked.appointment.id;
+    // Advisor two serves A too, and would take advisor one's citizen.
+    expectRefused(
+      await api(t, 'PATCH', `/api/appointments/${id}`, {
+        token: t.advisor2.token,
+        body: { advisorId: t.advisor2.id },
+      }),
+      403,
+      'FORBIDDEN',
+      'reassign_needs_scheduler',
+    );
+    expect((await appointmentRow(t, id)).advisor_id).toBe(t.advisor.id);
+    const byScheduler = await api(t, 'PATCH', `/api/appointments/${id}`, {
+      token: t.scheduler.token,
+      body: { advisorId: t.advisor2.id },
+    });
+    expect(byScheduler.status, JSON.stringify(byScheduler.body)).toBe(200);
+    expect((await appointmentRow(t, id)).advisor_id).toBe(t.advisor2.id);
+  });
+
   test('gives the booking form its reference data', async () => {
     const answer = await api(t, 'GET', '/api/reference', { token: t.scheduler.token });
     expect(answer.status).toBe(200);

@@ -25,7 +25,7 @@ import {
 } from '../../support/appointments';
 import { localDay } from '@visio/shared/time';
 import { joinMedia } from '../../support/callMedia';
-import type { TestServer } from '../../support/testServer';
+import { enrolKiosk, type TestServer } from '../../support/testServer';
 import { opusParameters, vp8Parameters } from '../../support/fakeMedia';
 import { nextEvent, rawRequest } from '../../support/socketClient';
 
@@ -362,6 +362,59 @@ describe('check-in refusals', () => {
     expect(
       await refusal(kiosk.request(kioskSchedulingRequests.checkIn, { code: otherCode(code, 5) })),
     ).toMatchObject({ code: 'NOT_FOUND', reason: 'wrong_code' });
+  });
+
+  test('keeps counting wrong codes when a valid code that is too early is typed between them (4 wrong + 1 too early, repeated, locks)', async ({
+    t,
+    client,
+  }) => {
+    // A kiosk of its own: no wrong codes of earlier tests, and its lock stays here.
+    const own = await enrolKiosk(t.server, `Kiosk ${randomUUID().slice(0, 8)}`, t.site);
+    const kiosk = await client('/kiosk', own.token);
+    const early = await book(t, { startsAt: inMinutes(180), kioskId: own.id });
+    const answers: string[] = [];
+    let guess = 0;
+    for (let round = 0; round < 3 && !answers.includes('locked'); round++) {
+      for (let i = 0; i < 4; i++) {
+        const refused = await refusal(
+          kiosk.request(kioskSchedulingRequests.checkIn, {
+            code: otherCode(early.checkInCode, 1 + guess++),
+          }),
+        );
+        answers.push(refused.reason ?? refused.code);
+      }
+      const valid = await refusal(
+        kiosk.request(kioskSchedulingRequests.checkIn, { code: early.checkInCode }),
+      );
+      answers.push(valid.reason ?? valid.code);
+    }
+    // The fifth wrong code locks, whatever valid codes came between.
+    expect(answers.slice(0, 6)).toEqual([
+      'wrong_code',
+      'wrong_code',
+      'wrong_code',
+      'wrong_code',
+      'too_early',
+      'locked',
+    ]);
+  });
+
+  test('gives the wrong codes back when the citizen who checked in leaves (4 wrong + check in + leave, repeated, locks)', async ({
+    t,
+    client,
+  }) => {
+    // A kiosk of its own: no wrong codes of earlier tests, and its lock stays here.
+    const own = await enrolKiosk(t.server, `Kiosk ${randomUUID().slice(0, 8)}`, t.site);
+    const kiosk = await client('/kiosk', own.token);
+    const { checkInCode } = await book(t, { startsAt: inMinutes(5), kioskId: own.id });
+    const wrong = (n: number) =>
+      refusal(kiosk.request(kioskSchedulingRequests.checkIn, { code: otherCode(checkInCode, n) }));
+    for (let i = 1; i <= 4; i++) expect((await wrong(i)).reason).toBe('wrong_code');
+    // The citizen's own code goes through and forgives the mistakes before it…
+    await kiosk.request(kioskSchedulingRequests.checkIn, { code: checkInCode });
+    // …but leaving at once gives them back: the next wrong code is the fifth.
+    await kiosk.request(kioskSchedulingRequests.cancelWaiting, {});
+    expect(await wrong(5)).toMatchObject({ code: 'RATE_LIMITED', reason: 'locked' });
   });
 
   test('refuses a check-in too early (starts in 3 hours) and too late (started 40 minutes ago)', async ({

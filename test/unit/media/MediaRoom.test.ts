@@ -325,6 +325,26 @@ describe('MediaRoom observer', () => {
   });
 });
 
+describe('MediaRoom producers', () => {
+  it('refuses a producer whose codecs are not of its kind (a video track carrying Opus)', async () => {
+    room.join(KIOSK, room.rtpCapabilities);
+    const send = await room.createTransport(KIOSK, 'send');
+    await expect(
+      room.produce(KIOSK, send.transportId, 'video', opusParameters(), 'camera'),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      room.produce(KIOSK, send.transportId, 'audio', vp8Parameters(), 'microphone'),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(room.isSending(KIOSK, 'video')).toBe(false);
+    expect(room.isSending(KIOSK, 'audio')).toBe(false);
+    // Kind and codecs that agree go through.
+    await room.produce(KIOSK, send.transportId, 'audio', opusParameters(), 'microphone');
+    await room.produce(KIOSK, send.transportId, 'video', vp8Parameters(), 'camera');
+    expect(room.isSending(KIOSK, 'audio')).toBe(true);
+    expect(room.isSending(KIOSK, 'video')).toBe(true);
+  });
+});
+
 describe('WorkerPool usage', () => {
   it('counts what each worker hosts and reports its CPU time, with one request per worker', async () => {
     await plainCall();

@@ -25,7 +25,13 @@ const refuses = defineRequest('test:refuse', z.object({}), z.object({}), 'Throws
 const breaks = defineRequest('test:break', z.object({}), z.object({}), 'Throws a bug.');
 
 const BURST = 5;
-const logged: { level: number; msg: string; code?: string; err?: unknown }[] = [];
+const logged: {
+  level: number;
+  msg: string;
+  code?: string;
+  err?: unknown;
+  suppressed?: number;
+}[] = [];
 const handled: string[] = [];
 
 const PRINCIPALS: Record<string, Principal> = {
@@ -196,6 +202,38 @@ describe('RequestRouter', () => {
     // One request per second comes back.
     vi.setSystemTime(Date.now() + 1_000);
     expect(await codes(kiosk, 2)).toEqual(['ok', 'RATE_LIMITED']);
+  });
+
+  it('counts every message against the budget, unknown and ack-less ones too, and samples the warnings', async () => {
+    const kiosk = await client('kiosk');
+    // 10,000 bad messages: unknown ones with and without an ack, known ones without an ack.
+    const answered: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      if (i % 3 === 0) kiosk.emit(`test:unknown-${i % 7}`, {});
+      else if (i % 3 === 1) kiosk.emit(echo.name, { text: 'no ack' });
+      else
+        kiosk.emit('test:nothing', {}, (a: { ok: boolean; error?: { code: string } }) =>
+          answered.push(a.ok ? 'ok' : a.error!.code),
+        );
+    }
+    // Messages are handled in order: once this answer is in, the server has seen all of them.
+    expect(await rawRequest(kiosk, echo.name, { text: 'after the flood' })).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED' },
+    });
+    expect(handled).toEqual([]);
+    expect(answered.length).toBe(3_333);
+    expect(new Set(answered.slice(-100))).toEqual(new Set(['RATE_LIMITED']));
+    // One line per kind of warning, not one per message.
+    const warnings = logged.filter((l) => l.level === 40);
+    expect(warnings.length).toBeLessThanOrEqual(5);
+    expect(warnings.map((l) => l.msg)).toContain('requests over the rate limit refused');
+    // The socket going logs how many were not.
+    kiosk.close();
+    await expect
+      .poll(() => logged.find((l) => l.msg.endsWith('(repeats not logged)')))
+      .toMatchObject({ suppressed: expect.any(Number) });
+    expect(logged.filter((l) => l.level === 40).length).toBeLessThanOrEqual(10);
   });
 
   it('refuses a second handler for the same request, and lists what it routes', () => {

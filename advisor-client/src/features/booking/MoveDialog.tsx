@@ -5,6 +5,7 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
 import { useStore } from '@visio/shared/ui';
+import { useStaffState } from '../../session/StaffSessionContext';
 import { kioskZone, type BookingDesk } from './BookingDesk';
 import { bookingErrorText } from './bookingErrors';
 import { choicesFor } from './BookingForm';
@@ -34,6 +35,10 @@ export function MoveDialog({
   const [nothing, setNothing] = useState(false);
   const { advisors, kiosks } = choicesFor(reference, appointment.service.id);
   const ref = appointment.citizenRef;
+  // Giving an appointment to another advisor is a scheduler's act; the server refuses it to others.
+  const mayReassign = useStaffState(
+    (s) => s.principal?.roles.some((r) => r === 'scheduler' || r === 'admin') ?? false,
+  );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -97,6 +102,7 @@ export function MoveDialog({
             id={`${ids}-advisor`}
             data-testid="move-advisor"
             value={advisorId}
+            disabled={!mayReassign}
             onChange={(e) => setAdvisorId(e.target.value)}
           >
             {advisors.map((a) => (

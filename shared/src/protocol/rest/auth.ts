@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from '../ids';
+import { DisplayNameSchema } from '../names';
 import { PrincipalSummarySchema } from '../session';
 
 // REST bodies, params and answers of the accounts, sessions and kiosk-enrolment routes. The server
@@ -56,7 +57,7 @@ export type KioskListResponse = z.infer<typeof KioskListResponseSchema>;
 /** `POST /api/kiosks` (admin, technician). */
 export const CreateKioskBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: DisplayNameSchema,
     siteId: IdSchema,
   })
   .strict();
