@@ -278,6 +278,11 @@ export class SignallingServer {
     const toAdvisor = (call: Call) => this.staffNsp.to(partyRoom(call.advisorId));
     const toParty = (call: Call, id: string) =>
       id === call.kioskId ? toKiosk(call) : toAdvisor(call);
+    // The advisor's tab that runs the call (other tabs stay out of it), else all their tabs.
+    const toAdvisorCall = (call: Call) => {
+      const tab = this.tabs.tabOf(call.id, call.advisorId);
+      return (tab && this.staffNsp.sockets.get(tab)) || toAdvisor(call);
+    };
     const kioskChanged = async (kioskId: string) => {
       const status = await kioskStatus(kioskId, directory, presence, calls);
       // Kiosk presence is for the fleet's keepers, not every advisor's screen.
@@ -302,6 +307,33 @@ export class SignallingServer {
       emit(toAdvisor(call), callEvents.ended, payload);
       void kioskChanged(call.kioskId);
     });
+    calls.on('mediaRestarted', ({ call, reason }) => {
+      const payload = {
+        callId: call.id,
+        mediaEpoch: call.mediaEpoch,
+        rtpCapabilities: call.room.rtpCapabilities,
+        reason,
+      };
+      emit(toKiosk(call), callEvents.mediaRestart, payload);
+      emit(toAdvisorCall(call), callEvents.mediaRestart, payload);
+    });
+    // The other party hears who is away and until when the call waits for them, or that they are back.
+    const tellPartyStatus = (
+      call: Call,
+      party: 'kiosk' | 'advisor',
+      away?: { awaySince: Date; graceEndsAt: Date },
+    ) =>
+      emit(party === 'kiosk' ? toAdvisorCall(call) : toKiosk(call), callEvents.partyStatus, {
+        callId: call.id,
+        party,
+        state: away ? 'away' : 'back',
+        awaySince: away?.awaySince.toISOString() ?? null,
+        graceEndsAt: away?.graceEndsAt.toISOString() ?? null,
+      });
+    calls.on('partyAway', ({ call, party, awaySince, graceEndsAt }) =>
+      tellPartyStatus(call, party, { awaySince, graceEndsAt }),
+    );
+    calls.on('partyBack', ({ call, party }) => tellPartyStatus(call, party));
     calls.on('newProducer', ({ call, to, producer }) =>
       emit(toParty(call, to), mediaEvents.newProducer, { callId: call.id, ...producer }),
     );

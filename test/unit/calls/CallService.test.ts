@@ -43,6 +43,7 @@ function callService() {
     directory,
     {
       reconnectGraceMs: 10_000,
+      rehomeWithinMs: 1_000,
       listen: LOOPBACK_LISTEN,
       isKioskOnline: () => true,
     },
