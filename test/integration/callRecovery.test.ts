@@ -8,6 +8,7 @@ import {
   kioskSchedulingRequests,
   mediaEvents,
   mediaRequests,
+  staffMonitoringRequests,
   staffSchedulingRequests,
 } from '@visio/shared/protocol';
 import type { types } from 'mediasoup';
@@ -139,6 +140,22 @@ describe('a call whose media room is lost', () => {
       message,
     ]);
     await advisor.request(callRequests.hangup, { callId });
+    // The technician's call history shows the incident: cause and duration, nothing personal.
+    const technician = await client('/staff', t.technician.token);
+    const entry = await eventually(
+      async () =>
+        (await technician.request(staffMonitoringRequests.callsHistory, {})).calls.find(
+          (c) => c.callId === callId && c.incidents.length > 0,
+        ),
+      'the call in the history with its incident',
+    );
+    expect(entry.incidents).toEqual([
+      {
+        cause: 'router_closed',
+        startedAt: expect.any(String) as string,
+        durationMs: expect.any(Number) as number,
+      },
+    ]);
   });
 
   test('refuses joins for a room that was replaced, and media requests before the new join', async ({
