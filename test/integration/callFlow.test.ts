@@ -8,7 +8,7 @@ import {
   mediaRequests,
 } from '@visio/shared/protocol';
 import { refusal } from '../support/appointments';
-import { joinMedia } from '../support/callMedia';
+import { joinMedia, sendMicrophone } from '../support/callMedia';
 import { opusParameters, vp8Parameters } from '../support/fakeMedia';
 import { describe, expect, test } from '../support/integrationTest';
 import { nextEvent, recordEvents } from '../support/socketClient';
@@ -207,13 +207,7 @@ describe('a call between a kiosk and an advisor', () => {
     const k = await joinMedia(kiosk, callId, 1);
     await joinMedia(advisor, callId, 1);
     const announced = nextEvent(advisor, mediaEvents.newProducer);
-    const mic = await kiosk.request(mediaRequests.produce, {
-      callId,
-      transportId: k.send.transportId,
-      kind: 'audio',
-      rtpParameters: opusParameters(),
-      source: 'microphone',
-    });
+    const mic = await sendMicrophone(kiosk, callId, k.send.transportId);
     expect(await announced).toMatchObject({ callId, producerId: mic.producerId });
     expect((await workerObjectCounts(t.server)).routers).toBe(1);
     await advisor.request(callRequests.hangup, { callId });

@@ -13,8 +13,7 @@ import {
 } from '@visio/shared/protocol';
 import type { types } from 'mediasoup';
 import { appointmentRow, book, eventually, inMinutes, refusal } from '../support/appointments';
-import { joinMedia } from '../support/callMedia';
-import { opusParameters } from '../support/fakeMedia';
+import { joinMedia, sendMicrophone } from '../support/callMedia';
 import { describe, expect, test } from '../support/integrationTest';
 import { nextEvent, recordEvents } from '../support/socketClient';
 import { startDirectCall, type TestServer } from '../support/testServer';
@@ -55,13 +54,7 @@ async function callWithMedia(
   const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
   const k = await joinMedia(kiosk, callId);
   await joinMedia(advisor, callId);
-  await kiosk.request(mediaRequests.produce, {
-    callId,
-    transportId: k.send.transportId,
-    kind: 'audio',
-    rtpParameters: opusParameters(),
-    source: 'microphone',
-  });
+  await sendMicrophone(kiosk, callId, k.send.transportId);
   return { kiosk, advisor, callId };
 }
 
@@ -75,13 +68,7 @@ async function rejoin(
   const k = await joinMedia(kiosk, callId, epoch);
   await joinMedia(advisor, callId, epoch);
   const announced = nextEvent(advisor, mediaEvents.newProducer);
-  const mic = await kiosk.request(mediaRequests.produce, {
-    callId,
-    transportId: k.send.transportId,
-    kind: 'audio',
-    rtpParameters: opusParameters(),
-    source: 'microphone',
-  });
+  const mic = await sendMicrophone(kiosk, callId, k.send.transportId);
   expect(await announced).toMatchObject({ callId, producerId: mic.producerId });
 }
 

@@ -7,12 +7,10 @@ import {
   inCallRequests,
   kioskSchedulingRequests,
   mediaEvents,
-  mediaRequests,
   staffSchedulingRequests,
 } from '@visio/shared/protocol';
 import { appointmentRow, book, eventually, inMinutes, refusal } from '../support/appointments';
-import { joinMedia } from '../support/callMedia';
-import { opusParameters } from '../support/fakeMedia';
+import { joinMedia, sendMicrophone } from '../support/callMedia';
 import { describe, expect, test } from '../support/integrationTest';
 import { nextEvent } from '../support/socketClient';
 import { startDirectCall } from '../support/testServer';
@@ -127,14 +125,8 @@ describe('a restart that left calls running', () => {
     const kMedia = await joinMedia(k.party, callId, 1);
     await joinMedia(a.party, callId, 1);
     const announced = nextEvent(a.party, mediaEvents.newProducer);
-    await k.party.request(mediaRequests.produce, {
-      callId,
-      transportId: kMedia.send.transportId,
-      kind: 'audio',
-      rtpParameters: opusParameters(),
-      source: 'microphone',
-    });
-    await announced;
+    const mic = await sendMicrophone(k.party, callId, kMedia.send.transportId);
+    expect(await announced).toMatchObject({ callId, producerId: mic.producerId });
     expect((await a.party.request(inCallRequests.chatHistory, { callId })).messages).toEqual([
       message,
     ]);

@@ -1,6 +1,6 @@
 import type { SignallingClient } from '@visio/shared/client';
 import { mediaRequests } from '@visio/shared/protocol';
-import { FAKE_DTLS } from './fakeMedia';
+import { FAKE_DTLS, opusParameters } from './fakeMedia';
 
 /**
  * Joins a call's media and creates and connects both transports, as a browser would; `mediaEpoch`
@@ -23,4 +23,15 @@ export async function joinMedia(c: SignallingClient, callId: string, mediaEpoch 
     });
   }
   return { producers, send, recv };
+}
+
+/** Sends a microphone on the party's send transport, as a browser would. */
+export function sendMicrophone(c: SignallingClient, callId: string, transportId: string) {
+  return c.request(mediaRequests.produce, {
+    callId,
+    transportId,
+    kind: 'audio',
+    rtpParameters: opusParameters(),
+    source: 'microphone',
+  });
 }
