@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Build the mediasoup worker against Debian 12's own libraries and cache it outside the repository:
+# Build the mediasoup worker offline on Debian 12 and cache it outside the repository:
 #   $VISIO_CACHE_DIR/mediasoup-worker/<mediasoup version>-<recipe key>/mediasoup-worker
-# The recipe key hashes this script and scripts/mediasoup-worker/* (see scripts/lib.sh).
+# The recipe key hashes this script and third_party/mediasoup-worker/ (see scripts/lib.sh).
 #
 # Usage: bash scripts/build-mediasoup-worker.sh [--force]
 #
 # Sources: the C++ sources shipped in node_modules/mediasoup/worker (or, when mediasoup is not
-# installed yet, the same npm package fetched with `npm pack`); libsrtp from Debian's `libsrtp2`
-# source package (built against OpenSSL, linked statically); everything else from Debian -dev
-# packages through the small meson shims in scripts/mediasoup-worker/. Nothing is downloaded from
-# GitHub, nothing is written inside the repository, and the machine's apt configuration is untouched.
+# installed yet, the same npm package fetched with `npm pack`); flatbuffers, unordered_dense and
+# libsrtp 3 from the tarballs in third_party/mediasoup-worker/ (sha256-checked); libuv, OpenSSL and
+# abseil from Debian -dev packages through the small meson shims there. Nothing is downloaded from
+# GitHub and nothing is written inside the repository. See third_party/mediasoup-worker/README.md.
 set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,22 +19,16 @@ for arg in "$@"; do
   case "$arg" in
     --force) force=true ;;
     -h | --help)
-      sed -n '2,13p' "$0"
+      sed -n '2,12p' "$0"
       exit 0
       ;;
     *) die "unknown argument: $arg" ;;
   esac
 done
 
-# Debian's libsrtp2 source package: its orig tarball is exactly upstream libsrtp 2.5.0.
-LIBSRTP_SRC_PKG="libsrtp2"
-LIBSRTP_ORIG="libsrtp2_2.5.0.orig.tar.gz"
-LIBSRTP_ORIG_SHA256="8a43ef8e9ae2b665292591af62aa1a4ae41e468b6d98d8258f91478735da4e09"
-DEBIAN_MIRROR="${VISIO_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-DEBIAN_SUITE="bookworm"
-DEBIAN_KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"
-# Shim subprojects: directory name here == subproject name == <name>.wrap in worker/subprojects.
-SHIMS=(libuv openssl nlohmann_json usrsctp abseil-cpp catch2)
+RECIPE_DIR="$VISIO_WORKER_RECIPE_DIR"
+# Subprojects replaced by a shim over a Debian library (name == <name>.wrap == shims/<name>).
+SHIMS=(libuv openssl abseil-cpp)
 
 key="$(visio_recipe_key)"
 worker_dir="$(visio_worker_dir)"
@@ -45,7 +39,7 @@ if ! $force && visio_worker_runs "$worker_bin"; then
   exit 0
 fi
 
-for tool in meson ninja pkg-config c++ tar flock; do
+for tool in meson ninja pkg-config c++ tar flock sha256sum; do
   have "$tool" || die "'$tool' not found: run 'bash scripts/setup.sh' (installs the build packages) first"
 done
 
@@ -64,21 +58,29 @@ fi
 log="$VISIO_CACHE_DIR/logs/mediasoup-worker-$MEDIASOUP_VERSION-$key-$(date +%Y%m%d-%H%M%S).log"
 build="$VISIO_CACHE_DIR/build-$key"
 build_t0="$(date +%s)"
-step "Building mediasoup worker $MEDIASOUP_VERSION (recipe $key, ~5 min on 2 cores)"
+step "Building mediasoup worker $MEDIASOUP_VERSION (recipe $key, ~8 min on 2 cores)"
 info "build dir: $build"
 info "log: $log"
+
+# --- 1. Vendored sources: refuse anything that is not byte-identical to what was reviewed ---------
+(cd "$RECIPE_DIR" && sha256sum --quiet -c SHA256SUMS) >>"$log" 2>&1 ||
+  die "third_party/mediasoup-worker: a tarball does not match SHA256SUMS (see $log)"
+
 rm -rf "$build"
 mkdir -p "$build"
 
-# --- 1. Worker sources ---------------------------------------------------------------------------
+# --- 2. Worker sources ---------------------------------------------------------------------------
 installed_ms="$VISIO_ROOT/node_modules/mediasoup"
-if [[ -d "$installed_ms/worker" ]]; then
-  ms_version="$(node -p 'require(process.argv[1]).version' "$installed_ms/package.json")"
-  [[ "$ms_version" == "$MEDIASOUP_VERSION" ]] ||
-    die "node_modules/mediasoup is $ms_version but the scripts pin $MEDIASOUP_VERSION (see scripts/lib.sh)"
+installed_version=""
+if [[ -f "$installed_ms/package.json" ]]; then
+  installed_version="$(node -p 'require(process.argv[1]).version' "$installed_ms/package.json")"
+fi
+if [[ -d "$installed_ms/worker" && "$installed_version" == "$MEDIASOUP_VERSION" ]]; then
   info "worker sources: node_modules/mediasoup/worker"
   cp -a "$installed_ms/worker" "$build/worker"
 else
+  [[ -z "$installed_version" ]] ||
+    die "node_modules/mediasoup is $installed_version but the scripts pin $MEDIASOUP_VERSION (see scripts/lib.sh): run npm install"
   tgz="$VISIO_CACHE_DIR/sources/mediasoup-$MEDIASOUP_VERSION.tgz"
   if [[ ! -s "$tgz" ]]; then
     info "node_modules/mediasoup missing: fetching mediasoup@$MEDIASOUP_VERSION with npm pack"
@@ -91,67 +93,68 @@ else
   rmdir "$build/package"
 fi
 src="$build/worker"
-rm -rf "$src/out" "$src/subprojects/packagecache"
+sub="$src/subprojects"
+rm -rf "$src/out" "$sub/packagecache"
 
 # Debian 12 ships meson 1.0.1; mediasoup asks for >= 1.1.0 but builds fine with 1.0.1.
 sed -i -E "s/^(\s*meson_version\s*:\s*)'>=\s*1\.1\.0'/\1'>= 1.0.1'/" "$src/meson.build"
 grep -qE "^\s*meson_version\s*:\s*'>= 1\.0\.1'" "$src/meson.build" ||
   die "could not relax meson_version in worker/meson.build (did the mediasoup version change?)"
 
+# The one source patch (upstream bug, latent with mediasoup's bundled OpenSSL): the DTLS BIO
+# callback answers 1 to every control call on the outgoing BIO, BIO_get_ktls_send() included.
+# Debian's OpenSSL is built with kernel TLS, so libssl then believes kTLS is on, skips its record
+# write buffer and the worker segfaults at the first DTLS handshake. OpenSSL passes
+# oper|BIO_CB_RETURN, so the test must be a bit test, not an equality.
+dtls="$src/src/RTC/DtlsTransport.cpp"
+sed -i 's/(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;/(operationType \& BIO_CB_RETURN) ? static_cast<long>(ret) : 1;/' "$dtls"
+grep -q '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;' "$dtls" ||
+  die "could not patch the DTLS BIO callback in $dtls (did the mediasoup version change?)"
+
 wrap_dir() { # directory meson expects for subproject $1, from its .wrap file
-  local wrap="$src/subprojects/$1.wrap" dir
+  local wrap="$sub/$1.wrap" dir
   [[ -f "$wrap" ]] || die "missing $wrap"
   dir="$(sed -n -E 's/^\s*directory\s*=\s*(\S+)\s*$/\1/p;T;q' "$wrap")"
   [[ -n "$dir" ]] || die "no 'directory =' in $wrap"
   echo "$dir"
 }
 
-# --- 2. Shim subprojects (Debian libraries through pkg-config) ----------------------------------
+# --- 3. Subprojects: meson uses a directory that already exists instead of downloading ----------
 for shim in "${SHIMS[@]}"; do
-  dir="$(wrap_dir "$shim")"
-  cp -a "$VISIO_SCRIPTS_DIR/mediasoup-worker/$shim" "$src/subprojects/$dir"
+  cp -a "$RECIPE_DIR/shims/$shim" "$sub/$(wrap_dir "$shim")"
 done
-info "shims: ${SHIMS[*]}"
+info "shims over Debian libraries: ${SHIMS[*]}"
 
-# --- 3. libsrtp from Debian's source package, with a private apt configuration ------------------
-orig="$VISIO_CACHE_DIR/sources/$LIBSRTP_ORIG"
-if [[ ! -s "$orig" ]] || ! echo "$LIBSRTP_ORIG_SHA256  $orig" | sha256sum -c --status; then
-  [[ -r "$DEBIAN_KEYRING" ]] || die "$DEBIAN_KEYRING missing: apt-get install debian-archive-keyring"
-  apt_dir="$VISIO_CACHE_DIR/apt"
-  rm -rf "$apt_dir"
-  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/download"
-  echo "deb-src [signed-by=$DEBIAN_KEYRING] $DEBIAN_MIRROR $DEBIAN_SUITE main" >"$apt_dir/sources.list"
-  apt_opts=(
-    -o "Dir::Etc::SourceList=$apt_dir/sources.list"
-    -o "Dir::Etc::SourceParts=-"
-    -o "Dir::State::Lists=$apt_dir/lists"
-    -o "Dir::Cache=$apt_dir/cache"
-  )
-  # As root, apt downloads as user _apt, which cannot enter $HOME/.cache: download as root instead.
-  if is_root; then apt_opts+=(-o "APT::Sandbox::User=root"); fi
-  info "fetching Debian source package $LIBSRTP_SRC_PKG ($DEBIAN_SUITE) with a private apt config"
-  run_logged "$log" apt-get "${apt_opts[@]}" -q update
-  (cd "$apt_dir/download" && run_logged "$log" apt-get "${apt_opts[@]}" -q source --download-only "$LIBSRTP_SRC_PKG")
-  [[ -s "$apt_dir/download/$LIBSRTP_ORIG" ]] ||
-    die "apt-get source $LIBSRTP_SRC_PKG did not produce $LIBSRTP_ORIG (got: $(ls "$apt_dir/download"))"
-  echo "$LIBSRTP_ORIG_SHA256  $apt_dir/download/$LIBSRTP_ORIG" | sha256sum -c --status ||
-    die "$LIBSRTP_ORIG does not have the expected sha256 $LIBSRTP_ORIG_SHA256"
-  mv "$apt_dir/download/$LIBSRTP_ORIG" "$orig"
-  rm -rf "$apt_dir"
-fi
-srtp_dir="$(wrap_dir libsrtp2)"
-srtp_top="$(tar -tzf "$orig" | awk -F/ 'NR == 1 { print $1 }')"
-tar -xzf "$orig" -C "$src/subprojects"
-[[ "$srtp_top" == "$srtp_dir" ]] || mv "$src/subprojects/$srtp_top" "$src/subprojects/$srtp_dir"
-[[ -f "$src/subprojects/$srtp_dir/meson.build" ]] || die "libsrtp sources lack meson.build"
-info "libsrtp: $LIBSRTP_ORIG -> subprojects/$srtp_dir (built with OpenSSL, static)"
+# Unpacks tarball $1 (top directory $2) as subproject $3's directory.
+unpack_subproject() {
+  local dir
+  dir="$(wrap_dir "$3")"
+  tar -xzf "$RECIPE_DIR/$1" -C "$sub"
+  [[ "$2" == "$dir" ]] || mv "$sub/$2" "$sub/$dir"
+  [[ -d "$sub/$dir" ]] || die "$1 did not unpack to $2"
+  echo "$sub/$dir"
+}
+# flatbuffers 24.3.25 (flatc, headers, library) with the meson.build from Meson's wrapdb.
+d="$(unpack_subproject flatbuffers-24.3.25.tar.gz flatbuffers-24.3.25 flatbuffers)"
+cp "$RECIPE_DIR/packagefiles/flatbuffers/meson.build" "$d/meson.build"
+# unordered_dense 4.8.1 (header only) with the meson.build mediasoup ships in packagefiles/.
+d="$(unpack_subproject unordered_dense-4.8.1.tar.gz unordered_dense-4.8.1 unordered-dense)"
+cp -a "$sub/packagefiles/ankerl-unordered-dense/." "$d/"
+# libsrtp 3: its own meson.build; the parent builds it static with crypto-library=openssl
+# (Debian's shared libsrtp2 uses NSS: about half the SRTP throughput).
+unpack_subproject libsrtp-11bec2b.tar.gz libsrtp-11bec2b libsrtp3 >/dev/null
+info "vendored: flatbuffers 24.3.25, unordered_dense 4.8.1, libsrtp 3 (11bec2b, OpenSSL crypto)"
 
 # --- 4. Configure and compile --------------------------------------------------------------------
 jobs="${VISIO_BUILD_JOBS:-$(nproc)}"
 info "compiling with -j$jobs (full output in the log)"
-run_logged "$log" meson setup --buildtype=release -Db_ndebug=true -Db_pie=true -Db_staticpic=true \
-  --wrap-mode=nodownload "$build/out" "$src"
-run_logged "$log" meson compile -C "$build/out" -j "$jobs" mediasoup-worker
+run_logged "$log" nice -n 10 meson setup --buildtype=release -Db_ndebug=true -Db_pie=true \
+  -Db_staticpic=true --wrap-mode=nodownload "$build/out" "$src"
+# The libwebrtc target includes the flatc-generated FBS/*.h headers without depending on their
+# generator (a ninja race: "FBS/notification.h: No such file or directory"): generate them first,
+# as upstream's tasks.py does.
+run_logged "$log" nice -n 10 meson compile -C "$build/out" -j "$jobs" fbs/FBS/flatbuffers-generator
+run_logged "$log" nice -n 10 meson compile -C "$build/out" -j "$jobs" mediasoup-worker
 [[ -x "$build/out/mediasoup-worker" ]] || die "build finished without $build/out/mediasoup-worker"
 
 # --- 5. Verify, then publish atomically ----------------------------------------------------------
@@ -170,7 +173,9 @@ if [[ -d "$installed_ms/node" ]]; then
 fi
 {
   echo "mediasoup $MEDIASOUP_VERSION, recipe $key, built $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -m)"
-  echo "libsrtp: Debian $LIBSRTP_ORIG (OpenSSL crypto, static); others: Debian $DEBIAN_SUITE shared libraries"
+  echo "vendored (third_party/mediasoup-worker): flatbuffers 24.3.25, unordered_dense 4.8.1, libsrtp 3 (OpenSSL crypto, static)"
+  echo "Debian shared libraries: libuv1, libssl3, libabsl20220623"
+  echo "sha256: $(sha256sum "$tmp_bin" | cut -d' ' -f1)"
   echo "log: $log"
 } >"$worker_dir/BUILD-INFO.txt"
 mv -f "$tmp_bin" "$worker_bin"

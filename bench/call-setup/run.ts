@@ -371,11 +371,24 @@ function checkPrerequisites(): void {
 
 function packageVersion(name: string): string {
   try {
+    // Found upwards from the package's entry: a package with an "exports" map (mediasoup 3.27)
+    // does not export its package.json, and some carry nested ones ({"type": ...}) in their dist.
     const require = createRequire(import.meta.url);
-    return (require(`${name}/package.json`) as { version: string }).version;
+    for (let dir = path.dirname(require.resolve(name)); dir !== path.dirname(dir);) {
+      const file = path.join(dir, 'package.json');
+      const pkg = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Package) : {};
+      if (pkg.name === name && pkg.version) return pkg.version;
+      dir = path.dirname(dir);
+    }
   } catch {
-    return 'unknown';
+    // not installed: reported as unknown
   }
+  return 'unknown';
+}
+
+interface Package {
+  name?: string;
+  version?: string;
 }
 
 function positiveInt(raw: string | undefined, fallback: number, allowZero = false): number {

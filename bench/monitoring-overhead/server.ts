@@ -8,16 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  Consumer,
-  PlainTransport,
-  Producer,
-  Router,
-  RtpCapabilities,
-} from 'mediasoup/node/lib/types';
-import { Channel } from 'mediasoup/node/lib/Channel';
+import type { Consumer, PlainTransport, Producer, Router, RtpCapabilities } from 'mediasoup/types';
 import { VisioServer, createLogger, loadConfig } from '@visio/server';
 
 import {
@@ -35,12 +29,26 @@ const mode = process.env.BENCH_MODE === 'off' ? 'off' : 'on';
 const calls = Number(process.env.BENCH_CALLS ?? 20);
 const sinkPort = Number(process.env.BENCH_SINK_PORT);
 // Requests the server makes to its worker, by method: what monitoring asks of it (the benchmark's
-// own setup and stats requests are left out: counting pauses around them).
+// own setup and stats requests are left out: counting pauses around them). Every request passes
+// through mediasoup's internal Channel, which its package exports hide: loaded by file, the same
+// module instance the server uses (CommonJS caches by path). Methods are flatbuffers enum numbers.
+const requireCjs = createRequire(import.meta.url);
+const mediasoupLib = path.dirname(requireCjs.resolve('mediasoup'));
+type RequestFn = (method: number, ...rest: unknown[]) => Promise<unknown>;
+const { Channel } = requireCjs(path.join(mediasoupLib, 'Channel.js')) as {
+  Channel: { prototype: { request: RequestFn } };
+};
+const { Method } = requireCjs(path.join(mediasoupLib, 'fbs/request/method.js')) as {
+  Method: Record<number, string>;
+};
 const workerRequests: Record<string, number> = {};
 let countRequests = false;
 const request = Channel.prototype.request;
-Channel.prototype.request = function (this: Channel, method, ...rest) {
-  if (countRequests) workerRequests[method] = (workerRequests[method] ?? 0) + 1;
+Channel.prototype.request = function (this: unknown, method, ...rest) {
+  if (countRequests) {
+    const name = Method[method] ?? String(method);
+    workerRequests[name] = (workerRequests[name] ?? 0) + 1;
+  }
   return request.call(this, method, ...rest);
 };
 
@@ -125,7 +133,7 @@ async function main(): Promise<void> {
       const plain = async (comedia: boolean) => {
         // ffmpeg sends RTCP from another socket than RTP, and first: no RTCP mux with comedia.
         const t = await router.createPlainTransport({
-          listenIp: { ip: '127.0.0.1' },
+          listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
           rtcpMux: false,
           comedia,
           appData: { peerId },
@@ -173,7 +181,7 @@ async function main(): Promise<void> {
     for (let side = 0; side < 2; side++) {
       const peerId = peers[side]!;
       const out = await router.createPlainTransport({
-        listenIp: { ip: '127.0.0.1' },
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
         rtcpMux: true,
         comedia: false,
         appData: { peerId },

@@ -209,6 +209,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
     const { enableUdp, enableTcp, initialAvailableOutgoingBitrate } = this.listen;
     const appData: PeerAppData = { peerId, direction };
+    // UDP first when enabled: the worker ranks ICE candidates in the order of listenInfos.
+    const listenInfos = (['udp', 'tcp'] as const)
+      .filter((protocol) => (protocol === 'udp' ? enableUdp : enableTcp))
+      .map((protocol) => ({
+        protocol,
+        ip: this.listen.listenIp,
+        announcedAddress: this.listen.announcedIp,
+      }));
     const common = {
       enableUdp,
       enableTcp,
@@ -218,10 +226,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     };
     const transport = this.webRtcServer
       ? await this.router.createWebRtcTransport({ ...common, webRtcServer: this.webRtcServer })
-      : await this.router.createWebRtcTransport({
-          ...common,
-          listenIps: [{ ip: this.listen.listenIp, announcedIp: this.listen.announcedIp }],
-        });
+      : await this.router.createWebRtcTransport({ ...common, listenInfos });
     this.assertOpen();
     peer.transports.set(transport.id, { transport, direction, connected: false });
     transport.observer.once('close', () => peer.transports.delete(transport.id));

@@ -246,11 +246,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (this.options.webRtcServerPort !== undefined) {
       const port = this.options.webRtcServerPort + slot.index;
       const ip = this.options.listenIp;
-      const announcedIp = this.options.announcedIp;
+      const announcedAddress = this.options.announcedIp;
       slot.webRtcServer = await worker.createWebRtcServer({
         listenInfos: [
-          { protocol: 'udp', ip, announcedIp, port },
-          { protocol: 'tcp', ip, announcedIp, port },
+          { protocol: 'udp', ip, announcedAddress, port },
+          { protocol: 'tcp', ip, announcedAddress, port },
         ],
       });
     }

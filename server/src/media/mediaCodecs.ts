@@ -4,7 +4,7 @@ import type { types } from 'mediasoup';
  * Codecs every call router offers. Opus is wideband speech (EN 301 549 6.5); VP8 decodes
  * everywhere; H264 constrained baseline lets kiosks with hardware encoders use them.
  */
-export const MEDIA_CODECS: types.RtpCodecCapability[] = [
+export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [
   {
     kind: 'audio',
     mimeType: 'audio/opus',

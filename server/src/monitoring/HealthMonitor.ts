@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { WorkerPool } from '../media';
 import type { HealthSnapshot } from '@visio/shared/protocol';
@@ -33,7 +33,7 @@ export const EVENT_LOOP_RESOLUTION_MS = 50;
  * deaths, the Node process's memory and CPU, event-loop delay, sockets, calls, online kiosks.
  */
 export class HealthMonitor extends EventEmitter<HealthMonitorEvents> {
-  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({
+  private readonly loopDelay: ELDHistogram = monitorEventLoopDelay({
     resolution: EVENT_LOOP_RESOLUTION_MS,
   });
   private readonly cpuBefore = new Map<number, { cpuMs: number; at: number }>();

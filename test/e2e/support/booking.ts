@@ -5,7 +5,7 @@ import type { TestServer } from '../../support/testServer';
  * now (inside the check-in window), and returns its id and check-in code.
  */
 export async function bookAppointment(
-  t: TestServer,
+  t: Pick<TestServer, 'url' | 'scheduler'>,
   options: { kioskId: string; advisorId: string; serviceId: string; startsInMin?: number },
 ): Promise<{ appointmentId: string; code: string }> {
   const startsAt = new Date(Date.now() + (options.startsInMin ?? 5) * 60_000).toISOString();

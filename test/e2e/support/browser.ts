@@ -17,8 +17,18 @@ const FLAGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+/**
+ * `executablePath` runs another launcher of the same Chromium (e.g. inside a network namespace);
+ * `args` come after the usual flags.
+ */
+export function launchChromium(
+  options: { executablePath?: string; args?: readonly string[] } = {},
+): Promise<Browser> {
+  return chromium.launch({
+    executablePath: options.executablePath ?? CHROMIUM,
+    args: [...FLAGS, ...(options.args ?? [])],
+    headless: true,
+  });
 }
 
 /**

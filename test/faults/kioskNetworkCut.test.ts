@@ -1,0 +1,3 @@
+import { faultSuite } from './faultSuite';
+
+faultSuite('kiosk_network_cut_10s');

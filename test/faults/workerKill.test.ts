@@ -1,0 +1,3 @@
+import { faultSuite } from './faultSuite';
+
+faultSuite('worker_kill');
