@@ -75,6 +75,8 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   private readonly rooms: RoomKeeper;
   /** Set by `drain()`: calls in progress go on, no new one starts. */
   private draining = false;
+  /** Set by `leaveRunning()`: the calls are the next process's; nothing may end them here. */
+  private leftRunning = false;
 
   constructor(
     pool: WorkerPool,
@@ -308,6 +310,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
    */
   async leaveRunning(): Promise<void> {
     this.draining = true;
+    this.leftRunning = true;
     for (const call of this.calls.values()) {
       this.forgetAbsences(call);
       call.room.removeAllListeners('closed');
@@ -447,11 +450,13 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     try {
       room = await this.rooms.reopen(call.id, peers, this.options.rehomeWithinMs);
     } catch (err) {
+      // Stopping meanwhile with the calls left running: the next process brings it back.
+      if (this.leftRunning) return;
       this.logger.error({ err, callId: call.id, reason }, 'call media not re-homed');
       this.end(call, 'media_failed', 'system');
       return;
     }
-    if (call.ended) {
+    if (call.ended || this.leftRunning) {
       room.close();
       return;
     }
