@@ -31,7 +31,9 @@ const sinkPort = Number(process.env.BENCH_SINK_PORT);
 // Requests the server makes to its worker, by method: what monitoring asks of it (the benchmark's
 // own setup and stats requests are left out: counting pauses around them). Every request passes
 // through mediasoup's internal Channel, which its package exports hide: loaded by file, the same
-// module instance the server uses (CommonJS caches by path). Methods are flatbuffers enum numbers.
+// module instance the server uses (CommonJS caches by path). Methods are flatbuffers enum numbers;
+// they are counted under the names mediasoup 3.12 sent as strings (CONSUMER_GET_STATS ->
+// consumer.getStats), the keys of `worker_requests_per_s` in earlier results.
 const requireCjs = createRequire(import.meta.url);
 const mediasoupLib = path.dirname(requireCjs.resolve('mediasoup'));
 type RequestFn = (method: number, ...rest: unknown[]) => Promise<unknown>;
@@ -46,11 +48,17 @@ let countRequests = false;
 const request = Channel.prototype.request;
 Channel.prototype.request = function (this: unknown, method, ...rest) {
   if (countRequests) {
-    const name = Method[method] ?? String(method);
+    const name = methodName(Method[method] ?? String(method));
     workerRequests[name] = (workerRequests[name] ?? 0) + 1;
   }
   return request.call(this, method, ...rest);
 };
+
+function methodName(flatbuffersName: string): string {
+  const [owner = '', ...words] = flatbuffersName.toLowerCase().split('_');
+  if (words.length === 0) return flatbuffersName;
+  return `${owner}.${words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('')}`;
+}
 
 const send = (message: ChildReady | ChildStats | { type: 'stopped' }) => process.send!(message);
 

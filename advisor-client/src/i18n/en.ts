@@ -58,7 +58,8 @@ export const en: Catalogue = {
   'call.state.connecting': 'Connecting',
   'call.state.connected': 'Connected',
   'call.state.reconnecting': 'Connection lost, reconnecting',
-  'call.state.failed': 'Connection failed',
+  'call.state.restoring': 'The service is restoring the call',
+  'call.peerAway': 'The citizen’s kiosk is reconnecting… (for {seconds} s)',
   'call.state.closed': 'Ended',
 
   'call.ended.self': 'You hung up.',
@@ -94,6 +95,8 @@ export const en: Catalogue = {
   'announce.cameraOn': 'Camera on',
   'announce.reconnecting': 'Connection lost, reconnecting',
   'announce.connected': 'Connected',
+  'announce.peerAway': 'The citizen’s kiosk lost its connection',
+  'announce.peerBack': 'The citizen’s kiosk is back',
   'announce.citizenArrived': '{ref} has arrived at kiosk {kiosk} ({service})',
   'announce.walkInArrived': 'A walk-in citizen is waiting at kiosk {kiosk} ({service})',
   'announce.outcomeRecorded': 'Outcome saved',

@@ -61,7 +61,8 @@ const baseFr = {
   'call.state.connecting': 'Connexion en cours',
   'call.state.connected': 'Connecté',
   'call.state.reconnecting': 'Connexion perdue, reconnexion en cours',
-  'call.state.failed': 'Échec de la connexion',
+  'call.state.restoring': 'Le service rétablit l’appel',
+  'call.peerAway': 'La borne de l’usager se reconnecte… (depuis {seconds} s)',
   'call.state.closed': 'Terminé',
 
   'call.ended.self': 'Vous avez raccroché.',
@@ -97,6 +98,8 @@ const baseFr = {
   'announce.cameraOn': 'Caméra réactivée',
   'announce.reconnecting': 'Connexion perdue, reconnexion en cours',
   'announce.connected': 'Connecté',
+  'announce.peerAway': 'La borne de l’usager a perdu la connexion',
+  'announce.peerBack': 'La borne de l’usager est de retour',
   'announce.citizenArrived': '{ref} est arrivé(e) à la borne {kiosk} ({service})',
   'announce.walkInArrived': 'Un usager sans rendez-vous attend à la borne {kiosk} ({service})',
   'announce.outcomeRecorded': 'Issue enregistrée',

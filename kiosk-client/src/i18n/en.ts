@@ -96,6 +96,8 @@ export const en: Catalogue = {
   'waiting.deviceProblem':
     'The camera or the microphone is not working. Please tell the front desk.',
   'waiting.offline': 'Connection trouble: your place is kept, we are restoring the service…',
+  'waiting.requeued':
+    'Your advisor was disconnected. You keep your place at the head of the queue: a colleague will take you.',
   'waiting.cancel': 'Cancel and leave',
   'waiting.confirm.title': 'Do you really want to leave?',
   'waiting.confirm.body': 'You will leave the waiting room.',
@@ -118,7 +120,13 @@ export const en: Catalogue = {
   'call.state.connecting': 'Connecting…',
   'call.state.connected': 'Call in progress',
   'call.state.reconnecting': 'Connection lost, reconnecting…',
-  'call.state.failed': 'The connection failed.',
+  'call.state.restoring': 'Our service is restoring the call, please stay…',
+  'call.peerAway': 'Your advisor is reconnecting… (for {seconds} s)',
+  'call.device.recovering': 'The camera or microphone stopped: we are restarting it…',
+  'call.device.cameraLost':
+    'The camera stopped working: the call goes on with sound only. Please tell the front desk after the call.',
+  'call.device.micLost':
+    'The microphone stopped working: your advisor cannot hear you. Write to them with the keyboard below.',
   'call.state.closed': 'Call ended',
 
   'announce.callStarted': 'Call started with {name}',
@@ -129,6 +137,10 @@ export const en: Catalogue = {
   'announce.cameraOn': 'Camera on',
   'announce.reconnecting': 'Connection lost, reconnecting',
   'announce.connected': 'You are connected',
+  'announce.peerAway': 'Your advisor lost their connection: they are coming back, please stay',
+  'announce.peerBack': 'Your advisor is back',
+  'announce.requeued':
+    'Your advisor was disconnected. You keep your place at the head of the queue.',
   'announce.waiting': 'You are in the waiting room for {service}',
   'announce.codeRefused': 'Code refused',
 

@@ -104,6 +104,8 @@ export const fr = {
   'waiting.deviceProblem':
     'La caméra ou le micro ne fonctionne pas. Merci de le signaler à l’accueil.',
   'waiting.offline': 'Connexion perturbée : votre place est gardée, nous rétablissons le service…',
+  'waiting.requeued':
+    'Votre conseiller a été déconnecté. Vous gardez votre place en tête de la file : un autre conseiller va vous prendre.',
   'waiting.cancel': 'Annuler et partir',
   'waiting.confirm.title': 'Voulez-vous vraiment partir ?',
   'waiting.confirm.body': 'Vous quitterez la salle d’attente.',
@@ -126,7 +128,13 @@ export const fr = {
   'call.state.connecting': 'Connexion en cours…',
   'call.state.connected': 'Appel en cours',
   'call.state.reconnecting': 'Connexion perdue, reconnexion en cours…',
-  'call.state.failed': 'La connexion a échoué.',
+  'call.state.restoring': 'Notre service rétablit l’appel, restez là…',
+  'call.peerAway': 'Votre conseiller se reconnecte… (depuis {seconds} s)',
+  'call.device.recovering': 'La caméra ou le micro ne répond plus : nous le relançons…',
+  'call.device.cameraLost':
+    'La caméra ne fonctionne plus : l’appel continue avec le son seulement. Prévenez l’accueil après l’appel.',
+  'call.device.micLost':
+    'Le micro ne fonctionne plus : votre conseiller ne vous entend pas. Écrivez-lui avec le clavier ci-dessous.',
   'call.state.closed': 'Appel terminé',
 
   'announce.callStarted': 'Appel commencé avec {name}',
@@ -137,6 +145,10 @@ export const fr = {
   'announce.cameraOn': 'Caméra réactivée',
   'announce.reconnecting': 'Connexion perdue, reconnexion en cours',
   'announce.connected': 'Vous êtes en communication',
+  'announce.peerAway': 'Votre conseiller a perdu la connexion : il revient, restez là',
+  'announce.peerBack': 'Votre conseiller est de retour',
+  'announce.requeued':
+    'Votre conseiller a été déconnecté. Vous gardez votre place en tête de la file.',
   'announce.waiting': 'Vous êtes en salle d’attente pour {service}',
   'announce.codeRefused': 'Code refusé',
 

@@ -38,6 +38,11 @@ export interface KioskConnectionState extends KioskStatus {
 export interface KioskConnectionHost {
   /** What the kiosk shows now, for the technician console. */
   heartbeatScreen(): KioskHeartbeat['screen'];
+  /**
+   * The citizen's devices that failed while open (a track that ended: unplugged, driver reset),
+   * which the browser may still list as plugged in.
+   */
+  failedDevices(): { readonly camera: boolean; readonly microphone: boolean };
   /** A citizen is in the middle of something a reload would break. */
   holdsCitizen(): boolean;
   /** Nobody is using the kiosk (the welcome screen): the services may be refreshed. */
@@ -116,8 +121,8 @@ export class KioskConnection extends TypedEmitter<KioskConnectionEvents> {
     this.speakerTestedAt = new Date().toISOString();
   }
 
-  /** The technician console shows the kiosk's screen: a change is reported at once. */
-  screenChanged(): void {
+  /** The technician console shows the kiosk's screen and devices: a change is reported at once. */
+  reportChange(): void {
     if (this.heartbeatTimer !== undefined) this.scheduleHeartbeat(0);
   }
 
@@ -243,11 +248,15 @@ export class KioskConnection extends TypedEmitter<KioskConnectionEvents> {
     try {
       if (signalling?.socket.connected) {
         const health = await readKioskHealth();
+        const failed = this.host.failedDevices();
         const heartbeat: KioskHeartbeat = {
           appVersion: __APP_VERSION__,
           screen: this.host.heartbeatScreen(),
-          camera: health.camera,
-          microphone: health.microphone,
+          camera: { ...health.camera, present: health.camera.present && !failed.camera },
+          microphone: {
+            ...health.microphone,
+            present: health.microphone.present && !failed.microphone,
+          },
           speakerTestedAt: this.speakerTestedAt,
           network: { effectiveType: health.effectiveType, serverRttMs: this.serverRttMs },
           userAgent: navigator.userAgent.slice(0, 400),

@@ -13,11 +13,15 @@ export class KioskSession {
   readonly devices = new CitizenDevices();
   readonly connection: KioskConnection;
   readonly visit: KioskVisit;
-  private unsubscribe: (() => void) | null = null;
+  private readonly cleanups: (() => void)[] = [];
 
   constructor(credentials: KioskCredentials, timings: VisitTimings) {
     this.connection = new KioskConnection(credentials, {
       heartbeatScreen: () => HEARTBEAT_SCREEN[this.screen()],
+      failedDevices: () => {
+        const { camera, microphone } = this.devices.store.get();
+        return { camera: camera !== 'ok', microphone: microphone !== 'ok' };
+      },
       holdsCitizen: () => this.holdsCitizen(),
       idle: () => this.visit.actor.getSnapshot().matches({ step: 'welcome' }),
     });
@@ -27,12 +31,22 @@ export class KioskSession {
   start(): void {
     this.visit.start();
     let screen = this.screen();
-    this.unsubscribe = this.visit.actor.subscribe(() => {
-      const next = this.screen();
-      if (next === screen) return;
-      screen = next;
-      this.connection.screenChanged();
-    }).unsubscribe;
+    let devices = this.devices.store.get();
+    this.cleanups.push(
+      this.visit.actor.subscribe(() => {
+        const next = this.screen();
+        if (next === screen) return;
+        screen = next;
+        this.connection.reportChange();
+      }).unsubscribe,
+      // A device that fails or comes back mid-call: the technician console hears it at once.
+      this.devices.store.subscribe(() => {
+        const next = this.devices.store.get();
+        if (next.camera === devices.camera && next.microphone === devices.microphone) return;
+        devices = next;
+        this.connection.reportChange();
+      }),
+    );
     this.connection.start();
   }
 
@@ -51,7 +65,7 @@ export class KioskSession {
   }
 
   close(): void {
-    this.unsubscribe?.();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.visit.close();
     this.connection.close();
     this.devices.release();

@@ -40,6 +40,11 @@ export interface Visit {
   readonly walkInProblem: RequestProblem | null;
   /** The waiting room as the server last described it. */
   readonly waiting: WaitingStatus | null;
+  /**
+   * The citizen is back in the waiting room because their advisor was disconnected mid-call
+   * (they keep the head of the queue): said in the waiting room until the next call starts.
+   */
+  readonly requeued: boolean;
   /** The call in progress, as `call:started` announced it; it survives a signalling outage. */
   readonly call: CallStarted | null;
   /** Its lifecycle (media, text, documents), once set up. */
@@ -61,6 +66,7 @@ export function createVisit(): Visit {
     codeProblem: null,
     walkInProblem: null,
     waiting: null,
+    requeued: false,
     call: null,
     partyCall: null,
     surveyCallId: null,

@@ -211,6 +211,14 @@ export const visitMachine = setup({
     homeKnowsWaiting: ({ event }) => event.type === 'server.home' && event.waiting !== null,
     anotherCall: ({ context, event }) =>
       event.type === 'server.callStarted' && event.call.callId !== context.visit.call?.callId,
+    /**
+     * The advisor did not come back within the grace: the citizen is not sent home but back to
+     * the head of their service's queue, for a colleague to take.
+     */
+    advisorDisconnected: ({ event }) =>
+      event.type === 'call.ended' &&
+      event.end.by === 'server' &&
+      event.end.reason === 'advisor_disconnected',
     /** A screen where a citizen who walked away would leave something behind. */
     onWatchedScreen: or([
       stateIn('#visit.step.survey'),
@@ -284,6 +292,7 @@ export const visitMachine = setup({
               withVisit(context, {
                 call: event.call,
                 waiting: null,
+                requeued: false,
                 notice: null,
                 surveyCallId: null,
                 noticeAfterSurvey: null,
@@ -521,23 +530,47 @@ export const visitMachine = setup({
                   }),
               }),
             },
-            // Camera, microphone, text and documents go at once; the survey comes next.
-            'call.ended': {
-              target: 'survey',
-              actions: [
-                { type: 'releaseDevices' },
-                assign({
-                  visit: ({ context, event }) =>
+            // The server may tell the waiting place of a citizen it requeues before the end.
+            'server.waitingStatus': {
+              actions: assign({
+                visit: ({ context, event }) => withVisit(context, { waiting: event.status }),
+              }),
+            },
+            'call.ended': [
+              // The same citizen waits again at the head of the queue: no survey and no wipe,
+              // the devices stay open so that a colleague's call starts at once (the server
+              // follows with the waiting room's status).
+              {
+                guard: 'advisorDisconnected',
+                target: '#visit.step.waiting.screen.room',
+                actions: assign({
+                  visit: ({ context }) =>
                     withVisit(context, {
-                      surveyCallId: context.visit.call?.callId ?? null,
-                      noticeAfterSurvey: NOTICE_AFTER_CALL[event.end.by],
                       call: null,
                       partyCall: null,
-                      announcement: announcement(context, 'announce.callEnded'),
+                      requeued: true,
+                      announcement: announcement(context, 'announce.requeued'),
                     }),
                 }),
-              ],
-            },
+              },
+              // Camera, microphone, text and documents go at once; the survey comes next.
+              {
+                target: 'survey',
+                actions: [
+                  { type: 'releaseDevices' },
+                  assign({
+                    visit: ({ context, event }) =>
+                      withVisit(context, {
+                        surveyCallId: context.visit.call?.callId ?? null,
+                        noticeAfterSurvey: NOTICE_AFTER_CALL[event.end.by],
+                        call: null,
+                        partyCall: null,
+                        announcement: announcement(context, 'announce.callEnded'),
+                      }),
+                  }),
+                ],
+              },
+            ],
           },
           exit: assign({ visit: ({ context }) => withVisit(context, { partyCall: null }) }),
         },

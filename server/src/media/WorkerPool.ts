@@ -233,11 +233,13 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   private async spawn(slot: Slot): Promise<void> {
-    const worker = await mediasoup.createWorker({
-      logLevel: this.options.logLevel,
-      ...this.portRange(slot.index),
-      appData: { slot: slot.index },
-    });
+    const worker = await withoutSignalClose(() =>
+      mediasoup.createWorker({
+        logLevel: this.options.logLevel,
+        ...this.portRange(slot.index),
+        appData: { slot: slot.index },
+      }),
+    );
     slot.worker = worker;
     slot.routers = new Set();
     slot.spawnedAt = Date.now();
@@ -351,4 +353,23 @@ const STABLE_WORKER_MS = 30_000;
 /** What a slot hosts or is about to: routers are placed where this is lowest. */
 function load(slot: Slot): number {
   return slot.routers.size + slot.placing;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Since 3.27 a mediasoup worker closes itself when this process gets SIGINT or SIGTERM (it
+ * listens on `process` from its constructor). Our SIGTERM means "drain": calls go on until they
+ * end, and the pool closes its workers when the server stops. So the listeners a worker adds while
+ * it is created are taken off again.
+ */
+async function withoutSignalClose<T>(create: () => Promise<T>): Promise<T> {
+  const before = new Map(STOP_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  try {
+    return await create();
+  } finally {
+    for (const signal of STOP_SIGNALS)
+      for (const listener of process.listeners(signal))
+        if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
 }

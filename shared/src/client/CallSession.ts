@@ -54,8 +54,9 @@ export interface CallSessionOptions {
   readonly mediaEpoch: number;
 }
 
-/** What the user can mute. */
-type MutableSource = 'microphone' | 'camera';
+/** What the user can mute, and what a device can take away (unplugged, driver reset). */
+export type DeviceSource = 'microphone' | 'camera';
+type MutableSource = DeviceSource;
 type SendSource = MediaSource;
 
 /** One video layer is plenty for a face at 640x480 on a 1:1 call. */
@@ -134,6 +135,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private closed = false;
   private currentState: CallSessionState = 'connecting';
   private muted: LocalMuted;
+  /** Sources whose device is gone: nothing is sent and the far side sees them paused. */
+  private readonly missing = new Set<DeviceSource>();
+  private failure: AppError | null = null;
   private publishedStream: MediaStream;
   private publishedMuted: RemoteMuted;
   private publishedScreen: MediaStream | null = null;
@@ -184,6 +188,21 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     return this.closed;
   }
 
+  /** The media room this session joined. */
+  get epoch(): number {
+    return this.mediaEpoch;
+  }
+
+  /** Why the session failed (its state is then 'failed'); null while it has not. */
+  get failedWith(): AppError | null {
+    return this.failure;
+  }
+
+  /** The screen track being shared (owned by the caller), so a rebuilt session can share it again. */
+  get sharedScreenTrack(): MediaStreamTrack | null {
+    return this.screenTrack;
+  }
+
   /**
    * Sets up media. Resolves once the transports exist, the local tracks are sent and the
    * producers already live on the far side are received; rejects with an AppError (and the
@@ -207,6 +226,48 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** Turn the camera off or on: stops sending at once, then tells the server. */
   setCameraOff(off: boolean): Promise<void> {
     return this.setSourcePaused('camera', off);
+  }
+
+  /**
+   * The device behind a source changed: a re-acquired camera or microphone (`track`, owned by the
+   * caller like the local stream: a clone is sent), or none that works (`null`: nothing is sent
+   * and the far side is told the source is paused, so it shows the camera as off rather than a
+   * frozen picture). The user's own mute or camera-off wish is kept either way.
+   */
+  async replaceTrack(source: DeviceSource, track: MediaStreamTrack | null): Promise<void> {
+    if (this.closed) throw new AppError('BAD_STATE', 'The call session is closed');
+    const producer = this.producers.get(source);
+    if (!producer || producer.closed) {
+      // Never sent (no such device when the call started): send it now, once set up.
+      if (track) {
+        this.missing.delete(source);
+        if (this.setupDone) await this.produce(source, track);
+      } else this.missing.add(source);
+      return;
+    }
+    const wasMissing = this.missing.has(source);
+    const previous = producer.track;
+    const clone = track ? track.clone() : null;
+    try {
+      await producer.replaceTrack({ track: clone });
+    } catch (error) {
+      clone?.stop();
+      throw toAppError(error);
+    }
+    if (previous) this.forgetSentTrack(previous);
+    if (clone) this.sentTracks.push(clone);
+    if (this.closed) return;
+    if (!clone) {
+      this.missing.add(source);
+      producer.pause();
+      if (!this.muted[source]) await this.tellServerPaused(producer, true);
+      return;
+    }
+    this.missing.delete(source);
+    if (wasMissing && !this.muted[source]) {
+      producer.resume();
+      await this.tellServerPaused(producer, false);
+    }
   }
 
   /**
@@ -408,7 +469,13 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       },
       onRecoveringChange: () => this.updateState(),
       onGiveUp: () =>
-        this.fail(new AppError('UNAVAILABLE', `The ${transport.direction} connection was lost`)),
+        this.fail(
+          AppError.withReason(
+            'UNAVAILABLE',
+            'ice_failed',
+            `The ${transport.direction} connection was lost`,
+          ),
+        ),
     });
     this.restarters.push(restarter);
     transport.on('connectionstatechange', (state) => {
@@ -480,8 +547,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.muted = { ...this.muted, [source]: paused };
     this.emit('localMuted', this.muted);
     const producer = this.producers.get(source);
-    // Not produced yet: produce() applies the wish when the producer exists.
-    if (!producer || producer.closed) return;
+    // Not produced yet: produce() applies the wish when the producer exists. A missing device
+    // stays paused whatever the wish; replaceTrack() applies it when the device is back.
+    if (!producer || producer.closed || this.missing.has(source)) return;
     if (paused) producer.pause();
     else producer.resume();
     await this.tellServerPaused(producer, paused);
@@ -579,9 +647,17 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.setState(allConnected || this.everConnected ? 'connected' : 'connecting');
   }
 
+  private forgetSentTrack(track: MediaStreamTrack): void {
+    const index = this.sentTracks.indexOf(track);
+    if (index < 0) return;
+    this.sentTracks.splice(index, 1);
+    track.stop();
+  }
+
   private fail(error: AppError): void {
     if (this.closed || this.failed) return;
     this.failed = true;
+    this.failure = error;
     for (const restarter of this.restarters) restarter.close();
     this.emit('error', error);
     this.setState('failed');
@@ -626,6 +702,7 @@ function toAppError(error: unknown): AppError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message : String(error);
   // mediasoup-client: UnsupportedError (browser), InvalidStateError (closed transport), …
-  if (name === 'UnsupportedError') return new AppError('UNAVAILABLE', message);
+  if (name === 'UnsupportedError')
+    return AppError.withReason('UNAVAILABLE', 'unsupported', message);
   return new AppError('INTERNAL', message);
 }

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import {
   AppError,
+  ChatMessageSchema,
   DocumentInfoSchema,
   MAX_CHAT_TEXT,
   MAX_DOCUMENT_BYTES,
@@ -11,6 +13,7 @@ import {
   type ErrorCode,
   type Id,
 } from '../protocol';
+import { CallTabMemory } from './CallTabMemory';
 import type { SignallingClient } from './SignallingClient';
 import { Store } from './Store';
 import { TypedEmitter } from './TypedEmitter';
@@ -102,6 +105,12 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
   private readonly token: string | null;
   private readonly cleanups: (() => void)[] = [];
   private readonly blobUrls = new Set<string>();
+  /**
+   * The messages seen so far, kept in the tab so that a reload mid-call shows them again (the
+   * server has no request for the call's chat history: see the report of "calls that survive
+   * faults"). Messages sent while the page was reloading are not among them.
+   */
+  private readonly transcript: CallTabMemory<readonly ChatMessage[]>;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
   private lastDraftSent = '';
   private lastDraftAt = 0;
@@ -115,6 +124,7 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     this.callId = options.callId;
     this.party = options.party;
     this.token = options.token;
+    this.transcript = new CallTabMemory('chat', options.callId, z.array(ChatMessageSchema));
   }
 
   get isClosed(): boolean {
@@ -125,6 +135,8 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
+    const kept = this.transcript.read();
+    if (kept) this.store.set({ messages: kept });
     const mine = (payload: { callId: string }) => payload.callId === this.callId && !this.closed;
     this.cleanups.push(
       this.signalling.on(inCallEvents.chatDraft, ({ callId, from, text }) => {
@@ -158,6 +170,7 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     this.draftTimer = undefined;
     for (const url of this.blobUrls) URL.revokeObjectURL(url);
     this.blobUrls.clear();
+    this.transcript.forget();
     this.store.set(EMPTY);
   }
 
@@ -211,9 +224,10 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
   }
 
   private addMessage(message: ChatMessage): void {
-    this.store.set((s) =>
-      s.messages.some((m) => m.id === message.id) ? {} : { messages: [...s.messages, message] },
-    );
+    const { messages } = this.store.get();
+    if (messages.some((m) => m.id === message.id)) return;
+    this.store.set({ messages: [...messages, message] });
+    this.transcript.write(this.store.get().messages);
   }
 
   // ---- documents -----------------------------------------------------------------------

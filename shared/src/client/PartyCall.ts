@@ -7,9 +7,18 @@ import {
   staffMonitoringRequests,
   type CallEndReason,
   type CallStarted,
+  type MediaRestartReason,
+  type PartyStatus,
 } from '../protocol';
-import { CallSession, type CallSessionOptions, type CallSessionState } from './CallSession';
+import {
+  CallSession,
+  type CallSessionOptions,
+  type CallSessionState,
+  type DeviceSource,
+  type LocalMuted,
+} from './CallSession';
 import type { CallStatsSummary } from './CallStats';
+import { iceRestartDelayMs, type IceRestartPolicy } from './IceRestarter';
 import { InCallDesk, type CallParty } from './InCallDesk';
 import type { SignallingClient } from './SignallingClient';
 import { Store } from './Store';
@@ -17,9 +26,27 @@ import { TypedEmitter } from './TypedEmitter';
 
 /**
  * Where one call stands for this party: waiting for its camera and microphone, then the media's
- * own state, until it ends (for good: a PartyCall is never reused).
+ * own state, until it ends (for good: a PartyCall is never reused). A call that loses its media
+ * is 'reconnecting' (see `ReconnectCause`) until media flows again; it is not over for that.
  */
 export type PartyCallState = 'devices' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
+
+/**
+ * Why a call is reconnecting: its transports lost their connection and ICE is being restarted
+ * (`network`), its transports are being built again in the same room because ICE gave up or the
+ * server forgot them (`rejoin`), or the server moved the call's media to a new room (a
+ * `call:mediaRestart` reason).
+ */
+export type ReconnectCause = 'network' | 'rejoin' | MediaRestartReason;
+
+/** The other party while its connection is lost (`call:partyStatus` away), until it is back. */
+export interface PeerAway {
+  readonly party: CallParty;
+  /** Since when, in ms since the epoch (the server's clock, as it said). */
+  readonly since: number;
+  /** When the server stops waiting for it; null if it did not say. */
+  readonly graceEndsAt: number | null;
+}
 
 /** Why the call ended, as each app words it. */
 export type PartyCallEnd =
@@ -43,6 +70,8 @@ export type CallAnnouncementKey =
   | 'announce.callStarted'
   | 'announce.connected'
   | 'announce.reconnecting'
+  | 'announce.peerAway'
+  | 'announce.peerBack'
   | 'announce.micMuted'
   | 'announce.micOn'
   | 'announce.cameraOff'
@@ -69,8 +98,14 @@ export interface PartyCallEvents extends Record<string, unknown> {
 
 export interface PartyCallSnapshot {
   readonly state: PartyCallState;
-  /** The call's media once the devices are there; null before, and after the end. */
+  /** The call's media once the devices are there (a new one after each rebuild); null before, and after the end. */
   readonly media: CallSession | null;
+  /** The media room the media joins (`call:started` / `call:mediaRestart` `mediaEpoch`). */
+  readonly mediaEpoch: number;
+  /** Why the call is reconnecting; null while it is not. */
+  readonly reconnecting: ReconnectCause | null;
+  /** The other party, while its connection is lost. */
+  readonly peerAway: PeerAway | null;
   readonly end: PartyCallEnd | null;
 }
 
@@ -95,10 +130,24 @@ export interface PartyCallOptions {
 /** The server's monitoring wants a report about every 5 s from each party. */
 export const STATS_REPORT_MS = 5_000;
 
-const ANNOUNCE_STATE: Partial<Record<CallSessionState, CallAnnouncementKey>> = {
-  connected: 'announce.connected',
-  reconnecting: 'announce.reconnecting',
+/**
+ * Rejoins after the media failed while the call is still on (ICE gave up, the server forgot the
+ * transports): the first at once, then after 1, 2, 4, 8, 10, 10… s. The server bounds a party
+ * that is away (its grace, then `call:ended`); these attempts bound a party that is connected but
+ * whose media cannot be set up again (about 90 s): then it hangs up as a failure.
+ */
+export const REJOIN_POLICY: IceRestartPolicy = {
+  firstDelayMs: 1_000,
+  maxDelayMs: 10_000,
+  maxAttempts: 12,
 };
+
+/** What a rebuilt media takes over from the one it replaces. */
+interface CarriedOver {
+  readonly muted: LocalMuted;
+  /** The screen being shared, to share again in the new room. */
+  readonly screen: MediaStreamTrack | null;
+}
 
 function isPending<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
@@ -106,20 +155,36 @@ function isPending<T>(value: T | Promise<T>): value is Promise<T> {
 
 /**
  * One call, from either party's side, over its CallSession (which alone touches the media): set-up
- * from `call:started`, state announcements, the end in all its forms (a failure hangs up for us),
- * the "is the call still on" check after a signalling outage, microphone and camera, statistics
- * reports, and real-time text and documents (`desk`). The apps keep only their wording and layout.
+ * from `call:started`, state announcements, the end in all its forms, the "is the call still on"
+ * check after a signalling outage, microphone and camera, statistics reports, and real-time text
+ * and documents (`desk`). The apps keep only their wording and layout.
  *
- * Lifetime: `start()` once; it ends once (`hangup()`, the server, a failure, or `close()`), and
- * its end removes every listener and timer it set and closes its media and desk.
+ * A call outlives its media: when the server moves it to a new room (`call:mediaRestart`, or a
+ * `call:started` again with a newer `mediaEpoch`), or when its media fails while the server still
+ * holds the call (ICE gave up, the server forgot the transports), the CallSession is replaced by
+ * a new one with the same devices and mute states (a resume by ICE restart first, inside the
+ * CallSession; then this rejoin). Only the server ends a call this way: `call:ended`, or NOT_FOUND
+ * for the call itself.
+ *
+ * Lifetime: `start()` once; it ends once (`hangup()`, the server, or `close()`), and its end
+ * removes every listener and timer it set and closes its media and desk.
  */
 export class PartyCall extends TypedEmitter<PartyCallEvents> {
-  readonly store = new Store<PartyCallSnapshot>({ state: 'devices', media: null, end: null });
+  readonly store: Store<PartyCallSnapshot>;
   readonly desk: InCallDesk;
   readonly call: CallStarted;
   private readonly options: PartyCallOptions;
   private readonly cleanups: (() => void)[] = [];
+  /** The router capabilities of the room announced last. */
+  private rtpCapabilities: CallStarted['rtpCapabilities'];
   private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Rejoins tried since media last flowed. */
+  private rejoins = 0;
+  /** The media failed and waits to be rebuilt (by a rejoin, or the server's next announcement). */
+  private mediaLost = false;
+  /** Bumped by every new CallSession, so that late work for an older one is dropped. */
+  private generation = 0;
   private lastReportAt = -Infinity;
   private started = false;
 
@@ -127,6 +192,15 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     super();
     this.options = options;
     this.call = options.call;
+    this.rtpCapabilities = options.call.rtpCapabilities;
+    this.store = new Store<PartyCallSnapshot>({
+      state: 'devices',
+      media: null,
+      mediaEpoch: options.call.mediaEpoch,
+      reconnecting: null,
+      peerAway: null,
+      end: null,
+    });
     this.desk = new InCallDesk({
       signalling: options.signalling,
       callId: options.call.callId,
@@ -152,6 +226,10 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     return this.store.get().media;
   }
 
+  get mediaEpoch(): number {
+    return this.store.get().mediaEpoch;
+  }
+
   get isEnded(): boolean {
     return this.state === 'ended';
   }
@@ -164,16 +242,25 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     if (this.started || this.isEnded) return;
     this.started = true;
     const { signalling } = this.options;
-    const local = this.options.localMedia();
-    if (isPending(local)) {
-      local.then(
-        (stream) => this.startMedia(stream),
-        () => this.startMedia(null),
-      );
-    } else this.startMedia(local);
+    this.openMedia(null);
+    const mine = (payload: { callId: string }) => payload.callId === this.callId;
     this.cleanups.push(
       signalling.on(callEvents.ended, ({ callId, reason, endedBy }) => {
         if (callId === this.callId) this.finish({ by: 'server', reason, endedBy });
+      }),
+      signalling.on(callEvents.mediaRestart, (restart) => {
+        if (mine(restart))
+          this.moveMedia(restart.reason, restart.mediaEpoch, restart.rtpCapabilities);
+      }),
+      // Told again after a reconnect or a server restart: a newer room means "rejoin it".
+      signalling.on(callEvents.started, (started) => {
+        if (!mine(started)) return;
+        if (started.mediaEpoch > this.mediaEpoch)
+          this.moveMedia('rejoin', started.mediaEpoch, started.rtpCapabilities);
+        else if (this.mediaLost) this.rejoinSoon(true);
+      }),
+      signalling.on(callEvents.partyStatus, (status) => {
+        if (mine(status)) this.onPartyStatus(status);
       }),
     );
     const onConnect = () => void this.checkStillOn();
@@ -216,35 +303,199 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     media.setCameraOff(off).catch((error: unknown) => this.mediaProblem(error));
   }
 
+  /**
+   * A device came back (`track`: re-acquired, from the app's own stream) or is gone for good
+   * (`null`: the far side sees it off). A media rebuilt later takes the app's stream as it is then.
+   */
+  replaceTrack(source: DeviceSource, track: MediaStreamTrack | null): void {
+    const media = this.media;
+    if (!media || media.isClosed) return;
+    media.replaceTrack(source, track).catch((error: unknown) => this.mediaProblem(error));
+  }
+
+  /**
+   * The server moved the call's media to room `epoch` (or announced it again): everything of the
+   * current media closes and a new one joins that room with the same devices. Older or equal
+   * epochs are ignored (a late or repeated announcement).
+   */
+  rebuildMedia(
+    rtpCapabilities: CallStarted['rtpCapabilities'],
+    epoch: number,
+    reason: ReconnectCause,
+  ): void {
+    this.moveMedia(reason, epoch, rtpCapabilities);
+  }
+
   // ---- media ---------------------------------------------------------------------------
 
-  private startMedia(stream: MediaStream | null): void {
-    if (this.isEnded) return; // ended while the devices opened
+  /**
+   * Opens the devices (the app's stream as it is now: a live one is reused, no new capture) and
+   * starts a CallSession in the room announced last, with what the media it replaces carried over.
+   */
+  private openMedia(carried: CarriedOver | null): void {
+    const generation = ++this.generation;
+    let local: MediaStream | Promise<MediaStream | null>;
+    try {
+      local = this.options.localMedia();
+    } catch {
+      local = Promise.resolve(null);
+    }
+    const go = (stream: MediaStream | null) => {
+      // Ended, or replaced again, while the devices opened.
+      if (this.isEnded || generation !== this.generation) return;
+      this.startMedia(stream, carried);
+    };
+    if (isPending(local)) local.then(go, () => go(null));
+    else go(local);
+  }
+
+  private startMedia(stream: MediaStream | null, carried: CarriedOver | null): void {
     const { signalling, call } = this.options;
     const create = this.options.createMedia ?? ((o: CallSessionOptions) => new CallSession(o));
     const media = create({
       signalling,
       callId: call.callId,
       localStream: stream ?? new MediaStream(),
-      routerRtpCapabilities: call.rtpCapabilities,
-      mediaEpoch: call.mediaEpoch,
+      routerRtpCapabilities: this.rtpCapabilities,
+      mediaEpoch: this.mediaEpoch,
+      ...(carried ? { initialMuted: carried.muted } : {}),
     });
-    media.on('state', (state) => this.onMediaState(state));
-    this.store.set({ media, state: 'connecting' });
-    this.startStats(media);
+    media.on('state', (state) => {
+      if (media === this.media) this.onMediaState(media, state);
+    });
+    const recovering = this.store.get().reconnecting !== null;
+    this.store.set({ media, state: recovering ? 'reconnecting' : 'connecting' });
+    if (this.statsTimer === undefined) this.startStats();
     media.start().catch((error: unknown) => console.warn('call media setup failed', error));
+    const screen = carried?.screen;
+    // The advisor's shared screen goes on in the new room; if it cannot, the session says the
+    // share stopped (screenSharing false) and the app tells the user.
+    if (screen && screen.readyState === 'live')
+      media.startScreenShare(screen).catch((error: unknown) => this.mediaProblem(error));
   }
 
-  private onMediaState(state: CallSessionState): void {
+  /** Closes the current media (if any) and starts another: `cause` says why, for the UI. */
+  private replaceMedia(cause: ReconnectCause): void {
     if (this.isEnded) return;
-    const key = ANNOUNCE_STATE[state];
-    if (key) this.announce({ key });
-    if (state === 'failed') {
-      this.finish({ by: 'failure' });
-      this.options.signalling.request(callRequests.hangup, { callId: this.callId }).catch(() => {
-        // The server ends the call by itself when it cannot reach us either.
-      });
-    } else if (state !== 'closed') this.store.set({ state });
+    this.clearRejoinTimer();
+    this.mediaLost = false;
+    const previous = this.media;
+    const carried = previous
+      ? { muted: previous.localMuted, screen: previous.sharedScreenTrack }
+      : null;
+    previous?.close();
+    this.enterReconnecting(cause, { media: null });
+    this.openMedia(carried);
+  }
+
+  private moveMedia(
+    cause: ReconnectCause,
+    epoch: number,
+    rtpCapabilities: CallStarted['rtpCapabilities'],
+  ): void {
+    if (this.isEnded || epoch <= this.mediaEpoch) return;
+    this.rtpCapabilities = rtpCapabilities;
+    this.store.set({ mediaEpoch: epoch });
+    // A new room owes nothing to the failures of the old one.
+    this.rejoins = 0;
+    // Not started, or still opening the devices: the media starts in this room when they open.
+    if (!this.started || this.store.get().state === 'devices') return;
+    this.replaceMedia(cause);
+  }
+
+  private onMediaState(media: CallSession, state: CallSessionState): void {
+    if (this.isEnded) return;
+    switch (state) {
+      case 'connected': {
+        const wasConnected = this.state === 'connected';
+        this.rejoins = 0;
+        this.store.set({ state: 'connected', reconnecting: null });
+        if (!wasConnected) this.announce({ key: 'announce.connected' });
+        return;
+      }
+      case 'reconnecting':
+        this.enterReconnecting(this.store.get().reconnecting ?? 'network');
+        return;
+      case 'connecting':
+        // A rebuilt media connecting is still the call reconnecting.
+        if (this.store.get().reconnecting === null) this.store.set({ state: 'connecting' });
+        return;
+      case 'failed':
+        this.onMediaFailed(media.failedWith);
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  /**
+   * The media cannot go on as it is. This browser cannot do it at all: hang up. A room replaced
+   * meanwhile (our epoch is stale): its announcement brings the new one. Anything else: rejoin.
+   */
+  private onMediaFailed(error: AppError | null): void {
+    if (error?.code === 'UNAVAILABLE' && error.reason === 'unsupported') {
+      this.failAndHangUp();
+      return;
+    }
+    this.mediaLost = true;
+    this.enterReconnecting(this.store.get().reconnecting ?? 'rejoin');
+    if (error?.code === 'CONFLICT' && error.reason === 'stale_media_epoch') return;
+    this.rejoinSoon(false);
+  }
+
+  /** A rejoin in the same room, at once or after the backoff; one at a time. */
+  private rejoinSoon(now: boolean): void {
+    if (this.isEnded || !this.mediaLost) return;
+    if (now) this.clearRejoinTimer();
+    else if (this.rejoinTimer !== undefined) return;
+    const delay =
+      now || this.rejoins === 0 ? 0 : iceRestartDelayMs(REJOIN_POLICY, this.rejoins - 1);
+    this.rejoinTimer = setTimeout(() => {
+      this.rejoinTimer = undefined;
+      void this.rejoin();
+    }, delay);
+  }
+
+  private async rejoin(): Promise<void> {
+    // Offline: the reconnection's check (checkStillOn) rejoins.
+    if (!this.mediaLost || this.isEnded || !this.options.signalling.socket.connected) return;
+    if (this.rejoins >= REJOIN_POLICY.maxAttempts) {
+      this.failAndHangUp();
+      return;
+    }
+    const onAir = await this.checkStillOn(false);
+    if (!onAir || !this.mediaLost || this.isEnded) return;
+    this.rejoins += 1;
+    this.replaceMedia(this.store.get().reconnecting ?? 'rejoin');
+  }
+
+  private enterReconnecting(cause: ReconnectCause, patch: Partial<PartyCallSnapshot> = {}): void {
+    const wasReconnecting = this.state === 'reconnecting';
+    this.store.set({ ...patch, state: 'reconnecting', reconnecting: cause });
+    if (!wasReconnecting) this.announce({ key: 'announce.reconnecting' });
+  }
+
+  private failAndHangUp(): void {
+    this.finish({ by: 'failure' });
+    this.options.signalling.request(callRequests.hangup, { callId: this.callId }).catch(() => {
+      // The server ends the call by itself when it cannot reach us either.
+    });
+  }
+
+  private onPartyStatus(status: PartyStatus): void {
+    if (this.isEnded) return;
+    const away = this.store.get().peerAway;
+    if (status.state === 'back') {
+      if (!away) return;
+      this.store.set({ peerAway: null });
+      this.announce({ key: 'announce.peerBack' });
+      return;
+    }
+    const since = status.awaySince === null ? Date.now() : Date.parse(status.awaySince);
+    const graceEndsAt = status.graceEndsAt === null ? null : Date.parse(status.graceEndsAt);
+    this.store.set({ peerAway: { party: status.party, since, graceEndsAt } });
+    // Said once: the view shows the time that passes.
+    if (!away) this.announce({ key: 'announce.peerAway' });
   }
 
   private mediaProblem(error: unknown): void {
@@ -252,30 +503,43 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
   }
 
   /**
-   * After a signalling outage the call may have ended without us hearing `call:ended`. The server
-   * answers NOT_FOUND for a call we are no longer part of.
+   * After a signalling outage the call may have ended without us hearing `call:ended`: the server
+   * answers NOT_FOUND for a call we are no longer part of. If it is on and our media was lost
+   * meanwhile, rejoin. True when the call is known to be on.
    */
-  private async checkStillOn(): Promise<void> {
-    if (this.isEnded) return;
+  private async checkStillOn(rejoinIfLost = true): Promise<boolean> {
+    if (this.isEnded) return false;
     try {
-      await this.options.signalling.request(mediaRequests.routerCapabilities, {
-        callId: this.callId,
-      });
+      const { rtpCapabilities } = await this.options.signalling.request(
+        mediaRequests.routerCapabilities,
+        { callId: this.callId },
+      );
+      this.rtpCapabilities = rtpCapabilities;
     } catch (error) {
       if (toAppError(error).code === 'NOT_FOUND') this.finish({ by: 'gone' });
+      return false;
     }
+    if (rejoinIfLost && this.mediaLost && !this.isEnded) this.rejoinSoon(true);
+    return !this.isEnded;
+  }
+
+  private clearRejoinTimer(): void {
+    if (this.rejoinTimer !== undefined) clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = undefined;
   }
 
   // ---- statistics ----------------------------------------------------------------------
 
-  private startStats(media: CallSession): void {
+  private startStats(): void {
     const sampleMs = this.options.statsSampleMs ?? STATS_REPORT_MS;
     const request =
       this.options.party === 'kiosk'
         ? kioskMonitoringRequests.statsReport
         : staffMonitoringRequests.statsReport;
     this.statsTimer = setInterval(() => {
-      if (media.isClosed || this.isEnded) return;
+      // The media of the moment: a rebuilt call reports its new transports.
+      const media = this.media;
+      if (!media || media.isClosed || this.isEnded) return;
       media
         .getStats()
         .then((stats) => {
@@ -299,9 +563,11 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
     this.statsTimer = undefined;
+    this.clearRejoinTimer();
+    this.generation += 1;
     this.media?.close();
     this.desk.close();
-    this.store.set({ state: 'ended', media: null, end });
+    this.store.set({ state: 'ended', media: null, reconnecting: null, peerAway: null, end });
     this.emit('ended', end);
   }
 

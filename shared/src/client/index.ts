@@ -1,6 +1,7 @@
 // Public API of the browser call engine. UI code imports from here, never from mediasoup-client.
 export * from './CallSession';
 export * from './CallStats';
+export * from './CallTabMemory';
 export * from './IceRestarter';
 export * from './InCallDesk';
 export * from './LocalMedia';

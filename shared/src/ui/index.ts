@@ -6,6 +6,8 @@ export * from './Icon';
 export * from './useNow';
 export * from './useCallSnapshot';
 export * from './useCallMedia';
+export * from './usePartyCall';
+export * from './PeerAwayBanner';
 export * from './VideoView';
 export * from './MicCameraToggles';
 export * from './LiveAnnouncer';

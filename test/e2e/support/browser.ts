@@ -102,3 +102,49 @@ export async function pollUntil<T>(
   }
   return value;
 }
+
+/** Each inbound stream's counters (video frames decoded, audio packets received), by stream id. */
+async function inboundStreams(page: Page): Promise<Map<string, number>> {
+  const entries = await page.evaluate(async () => {
+    const found: [string, number][] = [];
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    for (const [index, pc] of pcs.entries()) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp') return;
+        const count = s.kind === 'video' ? s.framesDecoded : s.packetsReceived;
+        found.push([`${index}/${String(s.kind)}/${String(s.id)}`, Number(count ?? 0)]);
+      });
+    }
+    return found;
+  });
+  return new Map(entries);
+}
+
+/**
+ * Waits until the page decodes `frames` more video frames and receives `audioPackets` more audio
+ * packets than when called, on any of its streams (a stream that appears meanwhile counts from
+ * zero): media flowing now, whatever flowed before. Returns the progress seen.
+ */
+export async function mediaFlowsFrom(
+  page: Page,
+  { frames = 30, audioPackets = 50, timeoutMs = 30_000 } = {},
+): Promise<{ frames: number; audioPackets: number }> {
+  const before = await inboundStreams(page);
+  const progress = async () => {
+    const now = await inboundStreams(page);
+    const gained = (kind: string) =>
+      Math.max(
+        0,
+        ...[...now]
+          .filter(([key]) => key.includes(`/${kind}/`))
+          .map(([key, count]) => count - (before.get(key) ?? 0)),
+      );
+    return { frames: gained('video'), audioPackets: gained('audio') };
+  };
+  return pollUntil(
+    progress,
+    (p) => p.frames >= frames && p.audioPackets >= audioPackets,
+    timeoutMs,
+  );
+}

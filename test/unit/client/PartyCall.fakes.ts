@@ -2,16 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import {
   CallStats,
+  PartyCall,
   SignallingClient,
   TypedEmitter,
   type CallSession,
   type CallSessionEvents,
   type CallSessionOptions,
   type CallSessionState,
+  type CallAnnouncement,
   type CallStatsSummary,
+  type DeviceSource,
   type LocalMuted,
+  type PartyCallEnd,
+  type PartyCallOptions,
+  type PartyCallProblem,
 } from '@visio/shared/client';
-import type { CallStarted, ErrorCode } from '@visio/shared/protocol';
+import { AppError, type CallStarted, type ErrorCode } from '@visio/shared/protocol';
 
 type Listener = (...args: unknown[]) => void;
 type Answer =
@@ -87,13 +93,22 @@ export class FakeMedia extends TypedEmitter<CallSessionEvents> {
   readonly options: CallSessionOptions;
   closed = false;
   started = false;
-  muted: LocalMuted = { microphone: false, camera: false };
+  muted: LocalMuted;
   failToggles = false;
   statsRead = 0;
+  failure: AppError | null = null;
+  /** What replaceTrack() was given, in order. */
+  readonly replaced: { source: DeviceSource; track: MediaStreamTrack | null }[] = [];
+  /** The screen being shared, as startScreenShare() left it. */
+  screen: MediaStreamTrack | null = null;
 
   constructor(options: CallSessionOptions) {
     super();
     this.options = options;
+    this.muted = {
+      microphone: options.initialMuted?.microphone ?? false,
+      camera: options.initialMuted?.camera ?? false,
+    };
   }
 
   get callId(): string {
@@ -102,6 +117,36 @@ export class FakeMedia extends TypedEmitter<CallSessionEvents> {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  get epoch(): number {
+    return this.options.mediaEpoch;
+  }
+
+  get localMuted(): LocalMuted {
+    return this.muted;
+  }
+
+  get failedWith(): AppError | null {
+    return this.failure;
+  }
+
+  get sharedScreenTrack(): MediaStreamTrack | null {
+    return this.closed ? null : this.screen;
+  }
+
+  async startScreenShare(track: MediaStreamTrack): Promise<void> {
+    this.screen = track;
+  }
+
+  async replaceTrack(source: DeviceSource, track: MediaStreamTrack | null): Promise<void> {
+    this.replaced.push({ source, track });
+  }
+
+  /** What the real session does when it cannot go on: says why, then 'failed'. */
+  fail(code: ErrorCode, reason?: string): void {
+    this.failure = reason ? AppError.withReason(code, reason, code) : new AppError(code, code);
+    this.emit('state', 'failed');
   }
 
   async start(): Promise<void> {
@@ -154,10 +199,38 @@ export function callStarted(peerName = 'Camille Martin'): CallStarted {
     advisorId: randomUUID(),
     peerName,
     appointmentId: null,
-    rtpCapabilities: { codecs: [], headerExtensions: [] },
+    // Valid as the schema wants it: the same message may come again from the server in a test.
+    rtpCapabilities: {
+      codecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48_000, channels: 2 }],
+      headerExtensions: [],
+    },
     mediaEpoch: 0,
   };
 }
 
 /** A camera and microphone as far as PartyCall cares: an object handed to the media. */
 export const LOCAL_STREAM = { id: 'local' } as unknown as MediaStream;
+
+/** A call as an app makes it (not started), with everything it tells the app recorded. */
+export function recordedPartyCall(
+  server: FakeServer,
+  media: ReturnType<typeof fakeMediaFactory>,
+  options: Partial<PartyCallOptions> = {},
+) {
+  const call = new PartyCall({
+    signalling: server.signalling,
+    call: callStarted(),
+    party: 'kiosk',
+    token: 'device-token',
+    localMedia: () => LOCAL_STREAM,
+    createMedia: media.create,
+    ...options,
+  });
+  const announced: CallAnnouncement[] = [];
+  const ended: PartyCallEnd[] = [];
+  const problems: PartyCallProblem[] = [];
+  call.on('announce', (a) => announced.push(a));
+  call.on('ended', (e) => ended.push(e));
+  call.on('problem', (p) => problems.push(p));
+  return { call, announced, ended, problems, keys: () => announced.map((a) => a.key) };
+}

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  PartyCall,
-  STATS_REPORT_MS,
-  type CallAnnouncement,
-  type PartyCallEnd,
-  type PartyCallOptions,
-  type PartyCallProblem,
-} from '@visio/shared/client';
-import { FakeServer, LOCAL_STREAM, callStarted, fakeMediaFactory } from './PartyCall.fakes';
+import { STATS_REPORT_MS, type PartyCallOptions } from '@visio/shared/client';
+import { FakeServer, LOCAL_STREAM, fakeMediaFactory, recordedPartyCall } from './PartyCall.fakes';
 
 let server: FakeServer;
 let media: ReturnType<typeof fakeMediaFactory>;
@@ -22,24 +15,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A call as an app makes it, with everything it tells the app recorded. */
 function partyCall(options: Partial<PartyCallOptions> = {}) {
-  const call = new PartyCall({
-    signalling: server.signalling,
-    call: callStarted(),
-    party: 'kiosk',
-    token: 'device-token',
-    localMedia: () => LOCAL_STREAM,
-    createMedia: media.create,
-    ...options,
-  });
-  const announced: CallAnnouncement[] = [];
-  const ended: PartyCallEnd[] = [];
-  const problems: PartyCallProblem[] = [];
-  call.on('announce', (a) => announced.push(a));
-  call.on('ended', (e) => ended.push(e));
-  call.on('problem', (p) => problems.push(p));
-  return { call, announced, ended, problems, keys: () => announced.map((a) => a.key) };
+  return recordedPartyCall(server, media, options);
 }
 
 /** Lets the promises of requests and of the fake media settle. */
@@ -104,10 +81,10 @@ describe('PartyCall set-up', () => {
 });
 
 describe('PartyCall end', () => {
-  it('hangs up for us when the media fails, and ends as a failure', async () => {
+  it('hangs up for us when this browser cannot carry the media, and ends as a failure', async () => {
     const { call, ended } = partyCall();
     call.start();
-    media.made[0]!.becomes('failed');
+    media.made[0]!.fail('UNAVAILABLE', 'unsupported');
     await settle();
     expect(ended).toEqual([{ by: 'failure' }]);
     expect(call.state).toBe('ended');

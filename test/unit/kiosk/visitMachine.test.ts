@@ -321,6 +321,101 @@ describe('what the server says of the citizen', () => {
   });
 });
 
+describe('a call that survives faults', () => {
+  it('stays in the same call when the server announces it again with a newer media room', () => {
+    const v = visit();
+    const call = callStarted();
+    v.send({ type: 'server.callStarted', call });
+    const partyCall = v.ctx().visit.partyCall;
+    // After a re-home or a server restart: the PartyCall rebuilds its media, the visit stays.
+    v.send({ type: 'server.callStarted', call: { ...call, mediaEpoch: 1 } });
+    expect(v.screen()).toBe('call');
+    expect(v.calls.map((c) => [c.callId, c.closed])).toEqual([[call.callId, false]]);
+    expect(v.ctx().visit.partyCall).toBe(partyCall);
+    v.send({ type: 'call.announce', announcement: { key: 'announce.peerAway' } });
+    expect(v.ctx().visit.announcement?.key).toBe('announce.peerAway');
+    v.send({ type: 'call.announce', announcement: { key: 'announce.peerBack' } });
+    expect(v.screen()).toBe('call');
+    expect(v.ctx().visit.announcement?.key).toBe('announce.peerBack');
+  });
+
+  it('sends the citizen back to the waiting room, not home, when their advisor does not come back', async () => {
+    const v = visit();
+    v.send({ type: 'language.set', language: 'en' });
+    v.send({ type: 'code.open' });
+    v.send({ type: 'code.submit', code: '482913' });
+    await tick();
+    v.send({ type: 'deviceCheck.done' });
+    v.send({ type: 'output.set', deviceId: 'handset' });
+    const call = callStarted();
+    v.send({ type: 'server.callStarted', call });
+    const before = [...v.effects];
+
+    v.calls[0]!.sendBack({
+      type: 'call.ended',
+      end: { by: 'server', reason: 'advisor_disconnected', endedBy: 'system' },
+    });
+    // The waiting room itself (no device check again), told why, no survey.
+    expect(v.screen()).toBe('waiting');
+    expect(v.calls[0]!.closed).toBe(true);
+    expect(v.ctx().visit).toMatchObject({
+      requeued: true,
+      call: null,
+      partyCall: null,
+      surveyCallId: null,
+      language: 'en',
+      outputDeviceId: 'handset',
+      announcement: { key: 'announce.requeued' },
+    });
+    // The same citizen: nothing wiped, the devices stay open for the colleague's call.
+    expect(v.effects.slice(before.length)).toEqual(['openDevices']);
+
+    // The server tells their place (the head of the queue), then a colleague takes them.
+    const place = { ...waitingStatus(), position: 1 };
+    v.send({ type: 'server.waitingStatus', status: place });
+    expect(v.screen()).toBe('waiting');
+    expect(v.ctx().visit.waiting).toEqual(place);
+    expect(v.ctx().visit.requeued).toBe(true);
+    // Waiting without touching anything is normal: no "still there?" reset.
+    await tick(IDLE_MS + WARNING_S * 1000);
+    expect(v.screen()).toBe('waiting');
+
+    const next = callStarted();
+    v.send({ type: 'server.callStarted', call: next });
+    expect(v.screen()).toBe('call');
+    expect(v.ctx().visit).toMatchObject({ requeued: false, waiting: null, language: 'en' });
+    expect(v.calls.map((c) => c.callId)).toEqual([call.callId, next.callId]);
+  });
+
+  it('keeps a waiting place the server tells before the end of the call', () => {
+    const v = visit();
+    v.send({ type: 'server.callStarted', call: callStarted() });
+    const place = { ...waitingStatus(), position: 1 };
+    v.send({ type: 'server.waitingStatus', status: place });
+    expect(v.screen()).toBe('call');
+    v.calls[0]!.sendBack({
+      type: 'call.ended',
+      end: { by: 'server', reason: 'advisor_disconnected', endedBy: 'system' },
+    });
+    expect(v.screen()).toBe('waiting');
+    expect(v.ctx().visit.waiting).toEqual(place);
+  });
+
+  it('ends the visit as before for every other reason the server gives', () => {
+    for (const reason of ['peer_disconnected', 'media_failed', 'ended_by_staff'] as const) {
+      const v = visit();
+      v.send({ type: 'server.callStarted', call: callStarted() });
+      v.calls[0]!.sendBack({
+        type: 'call.ended',
+        end: { by: 'server', reason, endedBy: 'system' },
+      });
+      expect(v.screen()).toBe('survey');
+      expect(v.ctx().visit.requeued).toBe(false);
+      expect(v.effects.at(-1)).toBe('releaseDevices');
+    }
+  });
+});
+
 describe('the screens the kiosk shows', () => {
   it('puts the kiosk’s own state over the visit, except for a citizen waiting or in a call', () => {
     const v = visit();
@@ -455,6 +550,7 @@ describe('the privacy wipe', () => {
       codeProblem: { code: 'NOT_FOUND', reason: 'wrong_code', seq: 1 },
       walkInProblem: { code: 'CONFLICT', reason: 'kiosk_busy', seq: 2 },
       waiting: waitingStatus(),
+      requeued: true,
       call,
       partyCall: { callId: call.callId } as unknown as PartyCall,
       surveyCallId: call.callId,

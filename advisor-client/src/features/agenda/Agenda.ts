@@ -1,4 +1,5 @@
-import type { SignallingClient } from '@visio/shared/client';
+// The store without React (the UI only re-exports it): the agenda is logic, tested without a page.
+import { Store, type SignallingClient } from '@visio/shared/client';
 import {
   AppError,
   staffSchedulingEvents,
@@ -10,7 +11,6 @@ import {
   type Outcome,
 } from '@visio/shared/protocol';
 import { api } from '../../api';
-import { Store } from '@visio/shared/ui';
 
 export type Availability = 'available' | 'away';
 
@@ -48,8 +48,15 @@ export interface AgendaHooks {
   readonly onOutcomeRecorded: () => void;
 }
 
-/** Reasons after which the citizen waits again (no outcome to record: the call did not happen). */
-const REQUEUED: readonly CallEndReason[] = ['media_failed', 'server_shutdown'];
+/**
+ * Reasons after which the citizen waits again (no outcome to record: the call did not happen,
+ * or a colleague takes it over from the head of the queue after this advisor was disconnected).
+ */
+const REQUEUED: readonly CallEndReason[] = [
+  'media_failed',
+  'server_shutdown',
+  'advisor_disconnected',
+];
 const QUEUE_REFRESH_DEBOUNCE_MS = 150;
 const OUTCOME_RETRY_MS = 600;
 

@@ -71,6 +71,8 @@ export const agendaFr = {
     'Cet usager attend un(e) autre conseiller(ère) : vous pourrez le prendre s’il n’est pas reçu à temps.',
   'agenda.error.admit.gone': 'Cet usager n’attend plus.',
   'agenda.error.admit.offline': 'La borne de l’usager est injoignable. Réessayez dans un instant.',
+  'agenda.error.admit.draining':
+    'Le serveur redémarre pour maintenance : réessayez dans une minute.',
   'agenda.error.outcome': 'L’issue n’a pas pu être enregistrée. Réessayez.',
   'agenda.error.availability': 'Votre disponibilité n’a pas pu être changée. Réessayez.',
   'agenda.error.load': 'L’agenda n’a pas pu être chargé. Il sera rechargé à la reconnexion.',
@@ -150,6 +152,7 @@ export const agendaEn: { readonly [K in keyof typeof agendaFr]: string } = {
     'This citizen is waiting for another advisor: you may take them if they are not seen in time.',
   'agenda.error.admit.gone': 'This citizen is no longer waiting.',
   'agenda.error.admit.offline': 'The citizen’s kiosk cannot be reached. Try again in a moment.',
+  'agenda.error.admit.draining': 'The server is restarting for maintenance: try again in a minute.',
   'agenda.error.outcome': 'The outcome could not be saved. Try again.',
   'agenda.error.availability': 'Your availability could not be changed. Try again.',
   'agenda.error.load': 'The agenda could not be loaded. It will be reloaded on reconnection.',

@@ -1,11 +1,16 @@
-import type { CallSession, PartyCall } from '@visio/shared/client';
+import {
+  CallTabMemory,
+  type CallSession,
+  type PartyCall,
+  type ResponseParser,
+} from '@visio/shared/client';
 import { AppError, inCallRequests, type CallStarted } from '@visio/shared/protocol';
 import { Store } from '@visio/shared/ui';
 import type { MessageKey } from '../../i18n/translate';
 import { NetworkQuality, UNKNOWN_QUALITY, type SideQuality } from './NetworkQuality';
 
 export interface AdvisorCallState {
-  /** The advisor's private notes: this tab's memory only, gone when the call ends. */
+  /** The advisor's private notes: this tab's memory only (a reload keeps them), gone when the call ends. */
   readonly notes: string;
   readonly self: SideQuality;
   readonly citizen: SideQuality;
@@ -21,6 +26,12 @@ export interface AdvisorCallHost {
   mediaFailed(error: unknown): void;
 }
 
+/** The notes read back from the tab's storage are text, or nothing. */
+const NOTES: ResponseParser<string> = {
+  safeParse: (value) =>
+    typeof value === 'string' ? { success: true, data: value } : { success: false },
+};
+
 /** How often the quality bars are refreshed (the server still gets a report every 5 s). */
 export const QUALITY_SAMPLE_MS = 2_000;
 
@@ -30,13 +41,9 @@ export const QUALITY_SAMPLE_MS = 2_000;
  * both sides, private notes. Ends with the call; nothing of it outlives it.
  */
 export class AdvisorCall {
-  readonly store = new Store<AdvisorCallState>({
-    notes: '',
-    self: UNKNOWN_QUALITY,
-    citizen: UNKNOWN_QUALITY,
-    scanRequested: false,
-    screenTrack: null,
-  });
+  readonly store: Store<AdvisorCallState>;
+  /** The notes in this tab's storage, for a reload of the tab mid-call; never sent anywhere. */
+  private readonly savedNotes: CallTabMemory<string>;
   private readonly quality = new NetworkQuality();
   private readonly cleanups: (() => void)[] = [];
   private watchedMedia: CallSession | null = null;
@@ -46,6 +53,14 @@ export class AdvisorCall {
     readonly party: PartyCall,
     private readonly host: AdvisorCallHost,
   ) {
+    this.savedNotes = new CallTabMemory('notes', party.call.callId, NOTES);
+    this.store = new Store<AdvisorCallState>({
+      notes: this.savedNotes.read() ?? '',
+      self: UNKNOWN_QUALITY,
+      citizen: UNKNOWN_QUALITY,
+      scanRequested: false,
+      screenTrack: null,
+    });
     this.cleanups.push(
       party.on('stats', (summary) => this.store.set(this.quality.read(summary))),
       party.desk.on('documentAdded', (document) => {
@@ -62,7 +77,9 @@ export class AdvisorCall {
   }
 
   setNotes(notes: string): void {
-    if (!this.closed) this.store.set({ notes });
+    if (this.closed) return;
+    this.store.set({ notes });
+    this.savedNotes.write(notes);
   }
 
   async requestScan(): Promise<void> {
@@ -117,6 +134,7 @@ export class AdvisorCall {
     this.stopScreenTrack();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.watchedMedia = null;
+    this.savedNotes.forget();
     this.store.set({
       notes: '',
       self: UNKNOWN_QUALITY,

@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Icon } from '../../primitives/Icon';
@@ -11,15 +10,15 @@ import { ChatPanel } from './ChatPanel';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
 import { QualityIndicator } from './QualityIndicator';
-import { MicCameraToggles, useCallMedia, useCallSnapshot, useStore } from '@visio/shared/ui';
-
-const STATE_TEXT = {
-  connecting: 'call.state.connecting',
-  connected: 'call.state.connected',
-  reconnecting: 'call.state.reconnecting',
-  failed: 'call.state.failed',
-  closed: 'call.state.closed',
-} as const satisfies Record<string, MessageKey>;
+import {
+  MicCameraToggles,
+  useCallMedia,
+  useCallSnapshot,
+  usePartyCall,
+  callStateKey,
+  PeerAwayBanner,
+  useStore,
+} from '@visio/shared/ui';
 
 /** The call: the citizen large, the advisor small, and the call controls. */
 export function CallView() {
@@ -36,6 +35,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
   const sharing = useStore(call.store, (s) => s.screenTrack !== null);
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
   const snapshot = useCallSnapshot(callSession);
+  const callState = usePartyCall(call.party);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -44,7 +44,8 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
   useEffect(() => headingRef.current?.focus(), []);
 
   const name = call.call.peerName;
-  const state = snapshot?.state ?? 'connecting';
+  const state = callState?.state ?? 'connecting';
+  const peerAwaySince = callState?.peerAway?.since ?? null;
   const remoteStream = snapshot?.remoteStream ?? null;
   const remoteHasVideo = (remoteStream?.getVideoTracks().length ?? 0) > 0;
   const micMuted = snapshot?.localMuted.microphone ?? false;
@@ -64,11 +65,21 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
         </h2>
         <p className={`call-state call-state--${state}`}>
           {t('call.stateLabel')}{' '}
-          <strong data-testid="call-state" data-state={state}>
-            {t(STATE_TEXT[state])}
+          <strong
+            data-testid="call-state"
+            data-state={state}
+            data-cause={callState?.reconnecting ?? ''}
+          >
+            {t(callStateKey(callState))}
           </strong>
         </p>
       </div>
+      {peerAwaySince !== null ? (
+        <PeerAwayBanner
+          since={peerAwaySince}
+          words={(seconds) => t('call.peerAway', { seconds })}
+        />
+      ) : null}
       <QualityBar call={call} />
       <div className="call__body">
         <div className="call__media">

@@ -106,6 +106,8 @@ export function FleetSection({
               data-testid={`fleet-row-${k.kioskId}`}
               data-online={k.status === 'online'}
               data-screen={hb?.screen ?? ''}
+              data-camera={hb ? (hb.camera.present ? 'present' : 'missing') : ''}
+              data-microphone={hb ? (hb.microphone.present ? 'present' : 'missing') : ''}
             >
               <th scope="row">
                 {k.name}

@@ -2,21 +2,28 @@ import { useCallback, useState } from 'react';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
 import { DocumentsPanel } from '../documents/DocumentsPanel';
 import { ChatPanel } from './ChatPanel';
-import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Icon } from '../../primitives/Icon';
 import { VideoView } from '../../primitives/VideoView';
 import { useDevices, useVisit } from '../../session/KioskSessionContext';
-import { MicCameraToggles, useCallMedia, useCallSnapshot } from '@visio/shared/ui';
+import type { DeviceHealth } from '../../visit/CitizenDevices';
+import type { MessageKey } from '../../i18n/translate';
+import {
+  MicCameraToggles,
+  useCallMedia,
+  useCallSnapshot,
+  usePartyCall,
+  callStateKey,
+  PeerAwayBanner,
+} from '@visio/shared/ui';
 
-const STATE_TEXT = {
-  connecting: 'call.state.connecting',
-  connected: 'call.state.connected',
-  reconnecting: 'call.state.reconnecting',
-  failed: 'call.state.failed',
-  closed: 'call.state.closed',
-} as const satisfies Record<string, MessageKey>;
+/** What the citizen is told while a device fails: the call goes on with what still works. */
+function deviceSentence(camera: DeviceHealth, microphone: DeviceHealth): MessageKey {
+  if (microphone === 'lost') return 'call.device.micLost';
+  if (camera === 'lost') return 'call.device.cameraLost';
+  return 'call.device.recovering';
+}
 
 /**
  * The call: the advisor life-size, the citizen's own picture small, big controls, and beside
@@ -29,7 +36,10 @@ export function CallScreen() {
   const online = useVisit((s) => s.context.kiosk.online);
   const callSession = useCallMedia(partyCall);
   const localStream = useDevices((s) => s.stream);
+  const camera = useDevices((s) => s.camera);
+  const microphone = useDevices((s) => s.microphone);
   const snapshot = useCallSnapshot(callSession);
+  const callState = usePartyCall(partyCall);
   const outputDeviceId = useVisit((s) => s.context.visit.outputDeviceId);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [volume, setVolume] = useState(80);
@@ -37,7 +47,8 @@ export function CallScreen() {
   const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
 
   const name = call?.peerName ?? '';
-  const state = snapshot?.state ?? 'connecting';
+  const state = callState?.state ?? 'connecting';
+  const peerAwaySince = callState?.peerAway?.since ?? null;
   const remoteStream = snapshot?.remoteStream ?? null;
   const remoteHasVideo = (remoteStream?.getVideoTracks().length ?? 0) > 0;
   const micMuted = snapshot?.localMuted.microphone ?? false;
@@ -62,8 +73,28 @@ export function CallScreen() {
           </p>
         ) : null}
         <div className="stage__banners">
-          {state !== 'connected' ? <p className="banner">{t(STATE_TEXT[state])}</p> : null}
+          {state !== 'connected' ? (
+            <p className="banner" data-testid="call-state-banner">
+              {t(callStateKey(callState))}
+            </p>
+          ) : null}
+          {peerAwaySince !== null ? (
+            <PeerAwayBanner
+              since={peerAwaySince}
+              words={(seconds) => t('call.peerAway', { seconds })}
+            />
+          ) : null}
           {!online ? <p className="banner">{t('call.signallingLost')}</p> : null}
+          {camera !== 'ok' || microphone !== 'ok' ? (
+            <p
+              className="banner"
+              data-testid="device-lost"
+              data-camera={camera}
+              data-microphone={microphone}
+            >
+              {t(deviceSentence(camera, microphone))}
+            </p>
+          ) : null}
           {snapshot?.remoteMuted.audio ? (
             <p className="banner banner--info">{t('call.remoteMicOff', { name })}</p>
           ) : null}

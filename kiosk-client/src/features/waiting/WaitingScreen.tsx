@@ -20,6 +20,7 @@ export function WaitingScreen() {
   const t = useT();
   const send = useVisitSend();
   const waiting = useVisit((s) => s.context.visit.waiting);
+  const requeued = useVisit((s) => s.context.visit.requeued);
   const online = useVisit((s) => s.context.kiosk.online);
   const localStream = useDevices((s) => s.stream);
   const deviceProblem = useDevices((s) => s.problem);
@@ -27,36 +28,48 @@ export function WaitingScreen() {
   const now = useNow();
   const [confirming, setConfirming] = useState(false);
 
-  if (!waiting) return null;
-  const waited = formatClock(now - Date.parse(waiting.checkedInAt));
+  // Requeued after a call, the server's status of the waiting room follows the call's end.
+  if (!waiting && !requeued) return null;
+  const waited = waiting ? formatClock(now - Date.parse(waiting.checkedInAt)) : null;
 
   return (
     <main
       className="screen screen--waiting"
       data-testid="kiosk-screen-waiting"
-      data-position={waiting.position ?? ''}
-      data-advisor-status={waiting.advisor?.status ?? 'none'}
+      data-position={waiting?.position ?? ''}
+      data-advisor-status={waiting?.advisor?.status ?? 'none'}
     >
       <div className="waiting__status">
         <h1>{t('waiting.title')}</h1>
-        <p className="waiting__service" data-testid="waiting-service">
-          {t('waiting.service', { service: waiting.serviceName })}
-        </p>
-        <p className="lead" data-testid="waiting-advisor">
-          {t(advisorSentence(waiting), { name: waiting.advisor?.name ?? '' })}
-        </p>
-        {waiting.position !== null ? (
-          <p className="waiting__position" data-testid="waiting-position">
-            {t('waiting.position', { position: waiting.position })}
+        {requeued ? (
+          <p className="notice" data-testid="waiting-requeued">
+            {t('waiting.requeued')}
           </p>
         ) : null}
-        <p className="waiting__timer">
-          <span>{t('waiting.waited')}</span>
-          <span className="waiting__clock" data-testid="waiting-time" aria-hidden="true">
-            {waited}
-          </span>
-          <span className="visually-hidden">{t('waiting.waitedLabel', { time: waited })}</span>
-        </p>
+        {waiting ? (
+          <>
+            <p className="waiting__service" data-testid="waiting-service">
+              {t('waiting.service', { service: waiting.serviceName })}
+            </p>
+            <p className="lead" data-testid="waiting-advisor">
+              {t(advisorSentence(waiting), { name: waiting.advisor?.name ?? '' })}
+            </p>
+            {waiting.position !== null ? (
+              <p className="waiting__position" data-testid="waiting-position">
+                {t('waiting.position', { position: waiting.position })}
+              </p>
+            ) : null}
+          </>
+        ) : null}
+        {waited !== null ? (
+          <p className="waiting__timer">
+            <span>{t('waiting.waited')}</span>
+            <span className="waiting__clock" data-testid="waiting-time" aria-hidden="true">
+              {waited}
+            </span>
+            <span className="visually-hidden">{t('waiting.waitedLabel', { time: waited })}</span>
+          </p>
+        ) : null}
         {!online ? (
           <p className="notice notice--warning" role="status">
             {t('waiting.offline')}
