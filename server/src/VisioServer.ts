@@ -265,6 +265,8 @@ export class VisioServer {
       // Ends every call (or leaves them to the next process) and waits for the store writes.
       if (options.leaveCallsRunning) await this.calls.leaveRunning();
       else await this.calls.stop();
+      // The ended calls' appointments reach agendas, queues and kiosks before the sockets close.
+      await this.signalling.settled();
       // Stops sampling and waits for the ended calls' quality summaries to reach the store.
       await this.monitoring.stop();
       this.scheduling.stop();

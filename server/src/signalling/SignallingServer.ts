@@ -67,6 +67,7 @@ export class SignallingServer {
   private readonly staffNsp: Namespace;
   private readonly log: Logger;
   private readonly tabs = new CallTabs();
+  private schedulingNotifier: SchedulingNotifier | undefined;
 
   constructor(
     httpServer: HttpServer,
@@ -85,8 +86,15 @@ export class SignallingServer {
     this.setUpKiosk();
     this.setUpStaff();
     this.wireDomainEvents();
-    if (deps.scheduling)
-      new SchedulingNotifier(this.kioskNsp, this.staffNsp, deps.scheduling, this.log).wire();
+    if (deps.scheduling) {
+      this.schedulingNotifier = new SchedulingNotifier(
+        this.kioskNsp,
+        this.staffNsp,
+        deps.scheduling,
+        this.log,
+      );
+      this.schedulingNotifier.wire();
+    }
     if (deps.inCall) wireInCallEvents(deps.inCall, this.kioskNsp, this.staffNsp);
     if (deps.monitoring)
       new MonitoringNotifier(this.kioskNsp, this.staffNsp, deps.monitoring, this.log).wire();
@@ -112,6 +120,11 @@ export class SignallingServer {
   private kioskSockets(kioskId: string): Socket[] {
     const ids = this.kioskNsp.adapter.rooms.get(partyRoom(kioskId)) ?? new Set<string>();
     return [...ids].flatMap((id) => this.kioskNsp.sockets.get(id) ?? []);
+  }
+
+  /** Resolves once what the domain has told so far has been sent on (see SchedulingNotifier). */
+  async settled(): Promise<void> {
+    await this.schedulingNotifier?.settled();
   }
 
   async close(): Promise<void> {
