@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/AuthModule';
@@ -7,6 +8,7 @@ import type { ScryptCost } from './auth/PasswordHasher';
 import { CallRecordRepository } from './calls/CallRecordRepository';
 import { CallService } from './calls/CallService';
 import { InCallService } from './calls/InCallService';
+import { LiveCallRepository } from './calls/LiveCallRepository';
 import { CallDocuments } from './documents/CallDocuments';
 import { ConfigError, type Config } from './config/config';
 import { apiRouter } from './http/apiRouter';
@@ -79,17 +81,19 @@ export class VisioServer {
         listenIp: media.listenIp,
         announcedIp: media.announcedIp,
         logLevel: media.workerLogLevel,
+        probe: config.recovery.workerProbe,
       },
       logger,
     );
     const presence = new KioskPresence();
     const records = new CallRecordRepository(store.db);
-    await records.closeDangling(new Date());
+    const live = new LiveCallRepository(store.db);
     const calls: CallService = new CallService(
       pool,
       auth.directory,
       {
         reconnectGraceMs: config.calls.reconnectGraceMs,
+        rehomeWithinMs: config.recovery.rehomeWithinMs,
         listen: {
           listenIp: media.listenIp,
           announcedIp: media.announcedIp,
@@ -111,7 +115,16 @@ export class VisioServer {
       logger,
       clock,
     });
-    calls.link({ waitingRoom: scheduling.waitingRoom, records });
+    calls.link({ waitingRoom: scheduling.waitingRoom, records, live });
+    // Calls that ran when the process stopped (crash, a drain that ran out of time) go on; what
+    // could not be restored is closed, and its documents deleted.
+    const liveStates = await live.all();
+    const restored = await calls.restore(liveStates);
+    const restoredIds = restored.map((call) => call.id);
+    await records.closeDangling(new Date(), restoredIds);
+    await live.forgetAllBut(restoredIds);
+    const documents = new CallDocuments(path.join(config.data.dir, 'call-documents'));
+    documents.keepOnly(restoredIds);
     // An advisor entering or leaving a call changes what their waiting citizens are told.
     const advisorStatusChanged = ({ call }: { call: { advisorId: string } }) => {
       scheduling.waitingRoom
@@ -120,8 +133,15 @@ export class VisioServer {
     };
     calls.on('callStarted', advisorStatusChanged);
     calls.on('callEnded', advisorStatusChanged);
-    await scheduling.start();
-    const inCall = new InCallService(calls, new CallDocuments(), records);
+    await scheduling.start(
+      restored.flatMap((call) => (call.appointmentId ? [call.appointmentId] : [])),
+    );
+    const inCall = new InCallService(calls, documents, records, live);
+    for (const state of liveStates) {
+      if (!restoredIds.includes(state.parties.id)) continue;
+      inCall.restoreChat(state.parties.id, state.messages);
+      documents.restore(state.parties.id, state.documents);
+    }
     const monitoring = new MonitoringModule({
       config: config.monitoring,
       logger,
@@ -144,7 +164,12 @@ export class VisioServer {
       clients: config.clients,
       trustProxyHops: config.http.trustProxyHops,
       https: config.http.publicUrl?.startsWith('https:') ?? false,
-      readiness: { media: () => pool.isReady, database: () => store.isHealthy() },
+      readiness: {
+        media: () => pool.isReady,
+        database: () => store.isHealthy(),
+        // False from SIGTERM on: the load balancer sends new work elsewhere while calls finish.
+        admitting: () => !calls.isDraining,
+      },
       api: apiRouter({
         auth,
         cookie: config.auth,
@@ -231,12 +256,37 @@ export class VisioServer {
     return this.config.http.publicUrl ?? `http://localhost:${this.port}`;
   }
 
-  /** Graceful: ends every call (both sides are told), closes sockets, HTTP, workers and the store. */
-  stop(): Promise<void> {
+  /**
+   * Deploy (SIGTERM): readiness turns false and no new call starts; calls in progress go on and
+   * waiting citizens keep waiting. Resolves 'idle' once the last call has ended, or 'timeout'
+   * after `timeoutMs`; the caller then stops (leaving the calls running for the next process,
+   * on a timeout).
+   */
+  async drain(timeoutMs: number): Promise<'idle' | 'timeout'> {
+    this.calls.drain();
+    this.logger.info({ calls: this.calls.activeCalls.length, timeoutMs }, 'draining');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([this.calls.idle().then(() => 'idle' as const), timedOut]);
+    clearTimeout(timer);
+    return outcome;
+  }
+
+  /**
+   * Graceful: ends every call (both sides are told, `server_shutdown`), closes sockets, HTTP,
+   * workers and the store. With `leaveCallsRunning` (a drain that ran out of time) the calls are
+   * not ended: the store keeps them, and the next start restores them as after a crash.
+   */
+  stop(options: { leaveCallsRunning?: boolean } = {}): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
-      // Ends every call and waits for their records to reach the store.
-      await this.calls.stop();
+      // Ends every call (or leaves them to the next process) and waits for the store writes.
+      if (options.leaveCallsRunning) await this.calls.leaveRunning();
+      else await this.calls.stop();
+      // The ended calls' appointments reach agendas, queues and kiosks before the sockets close.
+      await this.signalling.settled();
       // Stops sampling and waits for the ended calls' quality summaries to reach the store.
       await this.monitoring.stop();
       this.scheduling.stop();

@@ -3,8 +3,8 @@ import { DEMO_PASSWORD, DemoSeeder, type DemoReport } from './demo/DemoSeeder';
 import { createLogger } from './logging/createLogger';
 import { VisioServer } from './VisioServer';
 
-// Composition root: configuration → server → demo data; prints how to reach everything; stops
-// gracefully on SIGTERM/SIGINT.
+// Composition root: configuration → server → demo data; prints how to reach everything; drains
+// on SIGTERM/SIGINT.
 
 let config: Config;
 try {
@@ -54,13 +54,22 @@ const demo = config.demoSeed
   : undefined;
 console.warn(banner(server.url, demo));
 
+// First SIGTERM/SIGINT (a deploy, Ctrl+C): drain. Readiness turns false, no new call starts,
+// running calls go on until they end or DRAIN_TIMEOUT_S; then the normal stop, which leaves calls
+// still running in the store for the next process. A second signal exits at once, without ending
+// any call: the next start restores them, as after a crash.
 let signals = 0;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     signals += 1;
-    if (signals > 1) process.exit(1);
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting now, running calls left to the next start');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'draining before exit');
     server
-      .stop()
+      .drain(config.recovery.drainTimeoutMs)
+      .then((outcome) => server.stop({ leaveCallsRunning: outcome === 'timeout' }))
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err }, 'shutdown failed');

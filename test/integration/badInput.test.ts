@@ -83,6 +83,7 @@ function validShaped(def: AnyRequestDef): unknown {
     'appointment:recordOutcome': { appointmentId: id, outcome: 'resolved' },
     'chat:draft': { callId, text: 'bonjour' },
     'chat:send': { callId, text: 'bonjour' },
+    'chat:history': { callId },
     'documents:list': { callId },
     'documents:requestScan': { callId },
     'survey:submit': { callId, rating: 5, badQuality: false },

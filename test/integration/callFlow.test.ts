@@ -8,7 +8,7 @@ import {
   mediaRequests,
 } from '@visio/shared/protocol';
 import { refusal } from '../support/appointments';
-import { joinMedia } from '../support/callMedia';
+import { joinMedia, sendMicrophone } from '../support/callMedia';
 import { opusParameters, vp8Parameters } from '../support/fakeMedia';
 import { describe, expect, test } from '../support/integrationTest';
 import { nextEvent, recordEvents } from '../support/socketClient';
@@ -172,23 +172,44 @@ describe('a call between a kiosk and an advisor', () => {
     expect(grace.server.calls.activeCalls.map((c) => c.id)).toEqual([callId]);
   });
 
-  test('ends the calls of a media worker that dies, respawns it, and carries on', async ({
+  test('moves the call of a media worker that dies to the respawned worker: same call, new epoch', async ({
     t,
     client,
   }) => {
     const kiosk = await client('/kiosk', t.kiosk.token);
     const advisor = await client('/staff', t.advisor.token);
     const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
-    const ended = nextEvent(kiosk, callEvents.ended);
-    const respawned = new Promise((resolve) => t.server.pool.once('workerSpawned', resolve));
+    await joinMedia(kiosk, callId);
+    await joinMedia(advisor, callId);
+    const kioskMoved = nextEvent(kiosk, callEvents.mediaRestart, 10_000);
+    const advisorMoved = nextEvent(advisor, callEvents.mediaRestart, 10_000);
+    const kioskSeen = recordEvents(kiosk.socket);
     const [worker] = t.server.pool.liveWorkers;
     process.kill(worker!.pid, 'SIGKILL');
 
-    expect(await ended).toEqual({ callId, reason: 'media_failed', endedBy: 'system' });
-    await respawned;
-    expect(t.server.pool.liveWorkers).toHaveLength(1);
-    const again = await startDirectCall(t, t.advisor.token, t.kiosk.id);
-    expect(again.callId).not.toBe(callId);
-    await advisor.request(callRequests.hangup, { callId: again.callId });
+    // The only worker is gone: the call waits for its respawn, then goes on in a new room.
+    const moved = await kioskMoved;
+    expect(moved).toMatchObject({ callId, mediaEpoch: 1, reason: 'worker_died' });
+    expect(await advisorMoved).toEqual(moved);
+    expect(t.server.pool.liveWorkers.map((w) => w.pid)).not.toContain(worker!.pid);
+    expect(t.server.calls.activeCalls.map((c) => c.id)).toEqual([callId]);
+    expect(kioskSeen).not.toContain(callEvents.ended.name);
+    // Both rebuild their media in the new room, naming its epoch; the old one is refused.
+    expect(
+      await refusal(
+        kiosk.request(mediaRequests.join, {
+          callId,
+          rtpCapabilities: moved.rtpCapabilities,
+          mediaEpoch: 0,
+        }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT', reason: 'stale_media_epoch' });
+    const k = await joinMedia(kiosk, callId, 1);
+    await joinMedia(advisor, callId, 1);
+    const announced = nextEvent(advisor, mediaEvents.newProducer);
+    const mic = await sendMicrophone(kiosk, callId, k.send.transportId);
+    expect(await announced).toMatchObject({ callId, producerId: mic.producerId });
+    expect((await workerObjectCounts(t.server)).routers).toBe(1);
+    await advisor.request(callRequests.hangup, { callId });
   });
 });

@@ -33,8 +33,11 @@ export interface TestServer extends Fixtures {
   clock: TestClock;
   url: string;
   dataDir: string;
-  /** Stops the server; the data directory is removed unless `keepData`. */
-  stop(options?: { keepData?: boolean }): Promise<void>;
+  /**
+   * Stops the server; the data directory is removed unless `keepData`. `leaveCallsRunning` stops
+   * as a drain that ran out of time does: calls are not ended, the next start restores them.
+   */
+  stop(options?: { keepData?: boolean; leaveCallsRunning?: boolean }): Promise<void>;
 }
 
 const CHEAP_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
@@ -77,7 +80,7 @@ export async function startTestServer(
     url: `http://127.0.0.1:${server.port}`,
     dataDir,
     stop: async (options = {}) => {
-      await server.stop();
+      await server.stop({ leaveCallsRunning: options.leaveCallsRunning ?? false });
       if (!options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,31 +1,76 @@
-import type { CallEndReason } from '@visio/shared/protocol';
+import type { CallEndReason, MediaRestartReason } from '@visio/shared/protocol';
 import type { MediaRoom } from '../media';
 
 export type CallParty = 'kiosk' | 'advisor';
 
+/** What interrupted a running call: its media room was lost, or a party's connection was. */
+export type CallIncidentCause = MediaRestartReason | 'kiosk_away' | 'advisor_away';
+
+/** One interruption of a call; `durationMs` is set once it is over. No personal data. */
+export interface CallIncident {
+  cause: CallIncidentCause;
+  startedAt: Date;
+  durationMs: number | undefined;
+}
+
+/** Who takes part in a call and what it serves: what a call is, apart from its media. */
+export interface CallParties {
+  id: string;
+  kioskId: string;
+  advisorId: string;
+  /** Display names of the kiosk and the advisor (staff and device names, never a citizen's). */
+  names: { kiosk: string; advisor: string };
+  /** The appointment (or walk-in entry) this call serves, when it came from the waiting room. */
+  appointmentId?: string | undefined;
+  serviceId?: string | undefined;
+  /** When the call began (a call restored after a restart keeps its first start). */
+  startedAt?: Date;
+}
+
 /**
- * One call between a kiosk and an advisor. Its media room is its child: when the call ends, the
- * room closes, and with it every transport, producer and consumer of the call.
+ * One call between a kiosk and an advisor. Its media room carries it but is not it: when the room
+ * is lost (worker death or hang, a router closed under us, a server restart) the call moves to a
+ * new room and goes on with the same id, parties and history; `mediaEpoch` counts the moves.
+ * When the call ends, its current room closes, and with it every transport, producer and consumer.
  */
 export class Call {
-  readonly startedAt = new Date();
+  readonly id: string;
+  readonly kioskId: string;
+  readonly advisorId: string;
+  readonly names: { kiosk: string; advisor: string };
+  readonly appointmentId: string | undefined;
+  readonly serviceId: string | undefined;
+  readonly startedAt: Date;
   endedAt: Date | undefined;
   endReason: CallEndReason | undefined;
   endedBy: CallParty | 'system' | undefined;
   /** Which media room of the call `room` is: 0 at the start (see call:mediaRestart). */
-  mediaEpoch = 0;
+  mediaEpoch: number;
+  readonly incidents: CallIncident[] = [];
+  private currentRoom: MediaRoom;
 
-  constructor(
-    readonly id: string,
-    readonly kioskId: string,
-    readonly advisorId: string,
-    /** Display names of the kiosk and the advisor (staff and device names, never a citizen's). */
-    readonly names: { kiosk: string; advisor: string },
-    readonly room: MediaRoom,
-    /** The appointment (or walk-in entry) this call serves, when it came from the waiting room. */
-    readonly appointmentId?: string,
-    readonly serviceId?: string,
-  ) {}
+  constructor(parties: CallParties, room: MediaRoom, mediaEpoch = 0) {
+    this.id = parties.id;
+    this.kioskId = parties.kioskId;
+    this.advisorId = parties.advisorId;
+    this.names = parties.names;
+    this.appointmentId = parties.appointmentId;
+    this.serviceId = parties.serviceId;
+    this.startedAt = parties.startedAt ?? new Date();
+    this.currentRoom = room;
+    this.mediaEpoch = mediaEpoch;
+  }
+
+  /** The media room carrying the call now. */
+  get room(): MediaRoom {
+    return this.currentRoom;
+  }
+
+  /** The call's media moved to `room`: the next media:join must name the new epoch. */
+  moveTo(room: MediaRoom): void {
+    this.currentRoom = room;
+    this.mediaEpoch += 1;
+  }
 
   get ended(): boolean {
     return this.endedAt !== undefined;
@@ -36,6 +81,11 @@ export class Call {
     if (principalId === this.kioskId) return 'kiosk';
     if (principalId === this.advisorId) return 'advisor';
     return undefined;
+  }
+
+  /** The principal id of a party. */
+  idOf(party: CallParty): string {
+    return party === 'kiosk' ? this.kioskId : this.advisorId;
   }
 
   /** The name the given party sees for the other side. */

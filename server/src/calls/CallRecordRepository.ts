@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store';
-import type { Call } from './Call';
+import type { Call, CallIncident } from './Call';
 
 /** Metadata of calls (times, parties, outcome): never media, never content. */
 export class CallRecordRepository {
@@ -63,12 +64,30 @@ export class CallRecordRepository {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Calls the process did not see end (it stopped): closed as such at the next start. */
-  async closeDangling(at: Date): Promise<void> {
+  /** An interruption of the call, once over: cause, start and duration only. */
+  async incident(callId: string, incident: CallIncident): Promise<void> {
     await this.db
+      .insertInto('call_incidents')
+      .values({
+        id: randomUUID(),
+        call_id: callId,
+        cause: incident.cause,
+        started_at: incident.startedAt.toISOString(),
+        duration_ms: incident.durationMs ?? null,
+      })
+      .execute();
+  }
+
+  /**
+   * Calls the process did not see end and that were not restored (it stopped, and their media
+   * could not be brought back): closed as such at the next start.
+   */
+  async closeDangling(at: Date, restoredIds: readonly string[] = []): Promise<void> {
+    let q = this.db
       .updateTable('call_records')
       .set({ ended_at: at.toISOString(), end_reason: 'server_restart', ended_by: 'system' })
-      .where('ended_at', 'is', null)
-      .execute();
+      .where('ended_at', 'is', null);
+    if (restoredIds.length > 0) q = q.where('id', 'not in', [...restoredIds]);
+    await q.execute();
   }
 }

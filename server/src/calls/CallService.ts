@@ -1,18 +1,32 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError, type CallEndReason, type ProducerInfo } from '@visio/shared/protocol';
+import {
+  AppError,
+  type CallEndReason,
+  type MediaRestartReason,
+  type ProducerInfo,
+} from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
 import type { Principal, StaffPrincipal } from '../auth/Principal';
 import { principalId } from '../auth/Principal';
-import { MediaRoom, type TransportListenOptions, type WorkerPool } from '../media';
+import type { MediaRoom, TransportListenOptions, WorkerPool } from '../media';
 import type { WaitingRoom } from '../scheduling/WaitingRoom';
-import { Call, type CallParty } from './Call';
+import { Call, type CallIncident, type CallIncidentCause, type CallParty } from './Call';
 import type { CallRecordRepository } from './CallRecordRepository';
+import type { LiveCallRepository, LiveCallState } from './LiveCallRepository';
+import { RoomKeeper } from './RoomKeeper';
 
 export interface CallServiceEvents {
   callStarted: [{ call: Call }];
   callEnded: [{ call: Call; reason: CallEndReason; endedBy: CallParty | 'system' }];
+  /** The call's media moved to a new room (`call.room`, `call.mediaEpoch`): both rebuild theirs. */
+  mediaRestarted: [{ call: Call; reason: MediaRestartReason }];
+  /** A party lost its last connection; the call ends at `graceEndsAt` unless it is back. */
+  partyAway: [{ call: Call; party: CallParty; awaySince: Date; graceEndsAt: Date }];
+  partyBack: [{ call: Call; party: CallParty }];
+  /** An interruption of the call is over (its duration is known), or the call ended during it. */
+  incidentClosed: [{ call: Call; incident: CallIncident }];
   /** Media events addressed to one principal (`to`) of a call. */
   newProducer: [{ call: Call; to: string; producer: ProducerInfo }];
   producerPaused: [{ call: Call; to: string; producerId: string; paused: boolean }];
@@ -21,6 +35,8 @@ export interface CallServiceEvents {
 
 export interface CallServiceOptions {
   reconnectGraceMs: number;
+  /** How long a call whose room was lost may wait for a live worker before it ends (media_failed). */
+  rehomeWithinMs: number;
   listen: TransportListenOptions;
   /** Whether a kiosk has a live connection (from monitoring's presence). */
   isKioskOnline: (kioskId: string) => boolean;
@@ -30,31 +46,47 @@ export interface CallServiceOptions {
 export interface CallServiceLinks {
   waitingRoom: WaitingRoom;
   records: CallRecordRepository;
+  /** Running calls kept in the store, to be restored after a restart. */
+  live?: LiveCallRepository;
+}
+
+/** A party away from its call: the end of its grace, and the incident it opened (if any). */
+interface Absence {
+  timer: NodeJS.Timeout;
+  incident: CallIncident | undefined;
 }
 
 /**
  * Owns the calls in progress: starts them (creating their media room), routes each party to its
- * own call only, and ends them on hang-up, disconnection beyond the grace period, worker death or
- * shutdown. Emits domain events; the signalling layer turns them into socket messages.
+ * own call only, moves a call to a new room when its room is lost, tells each party when the
+ * other is away or back, and ends calls on hang-up, absence beyond the grace period or shutdown.
+ * Running calls are kept in the store and restored after a restart. Emits domain events; the
+ * signalling layer turns them into socket messages.
  */
 export class CallService extends EventEmitter<CallServiceEvents> {
   private readonly calls = new Map<string, Call>();
   /** principal id → the call it is in (a kiosk or an advisor is in one call at most). */
   private readonly callOfParty = new Map<string, Call>();
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private readonly absences = new Map<string, Absence>();
   /** Parties whose call is being set up, so two concurrent starts cannot both pass the checks. */
   private readonly starting = new Set<string>();
   /** Call records and waiting-room bookkeeping on their way to the store; `stop()` awaits them. */
   private readonly pendingWrites = new Set<Promise<void>>();
+  private readonly rooms: RoomKeeper;
+  /** Set by `drain()`: calls in progress go on, no new one starts. */
+  private draining = false;
+  /** Set by `leaveRunning()`: the calls are the next process's; nothing may end them here. */
+  private leftRunning = false;
 
   constructor(
-    private readonly pool: WorkerPool,
+    pool: WorkerPool,
     private readonly directory: Directory,
     private readonly options: CallServiceOptions,
     private readonly logger: Logger,
     private links?: CallServiceLinks,
   ) {
     super();
+    this.rooms = new RoomKeeper(pool, options.listen, logger);
   }
 
   /** Connects scheduling and call records (built after this service, which they depend on). */
@@ -69,6 +101,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
    */
   async admit(advisor: StaffPrincipal, appointmentId: string): Promise<Call> {
     if (!this.links) throw new AppError('UNAVAILABLE', 'Appointments are not enabled');
+    this.assertAdmitting();
     if (this.callOfParty.has(advisor.staffId))
       throw AppError.withReason('CONFLICT', 'advisor_in_call', 'You are already in a call');
     const row = await this.links.waitingRoom.claim(advisor.staffId, appointmentId);
@@ -96,6 +129,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     kioskId: string,
     context: { appointmentId?: string; serviceId?: string } = {},
   ): Promise<Call> {
+    this.assertAdmitting();
     const kiosk = await this.directory.getKiosk(kioskId);
     if (!kiosk) throw new AppError('NOT_FOUND', 'No such kiosk');
     if (!this.options.isKioskOnline(kioskId))
@@ -110,34 +144,31 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.starting.add(kioskId).add(advisor.staffId);
     try {
       const callId = randomUUID();
-      const room = await MediaRoom.create(
-        callId,
-        [kioskId, advisor.staffId],
-        this.pool,
-        this.options.listen,
-        this.logger,
-      );
+      const room = await this.rooms.open(callId, [kioskId, advisor.staffId]);
       const call = new Call(
-        callId,
-        kioskId,
-        advisor.staffId,
-        { kiosk: kiosk.name, advisor: advisor.name },
+        {
+          id: callId,
+          kioskId,
+          advisorId: advisor.staffId,
+          names: { kiosk: kiosk.name, advisor: advisor.name },
+          appointmentId: context.appointmentId,
+          serviceId: context.serviceId,
+        },
         room,
-        context.appointmentId,
-        context.serviceId,
       );
-      this.calls.set(callId, call);
-      this.callOfParty.set(kioskId, call);
-      this.callOfParty.set(advisor.staffId, call);
-      this.wireRoom(call);
+      this.register(call);
       this.logger.info(
         { callId, kioskId, advisorId: advisor.staffId, workerPid: room.workerPid },
         'call started',
       );
-      const records = this.links?.records;
+      const { records, live } = this.links ?? {};
       if (records)
-        this.track(records.started(call), (err) =>
-          this.logger.error({ err, callId }, 'call record not saved'),
+        this.track(
+          (async () => {
+            await records.started(call);
+            await live?.started(call);
+          })(),
+          (err) => this.logger.error({ err, callId }, 'call record not saved'),
         );
       this.emit('callStarted', { call });
       return call;
@@ -145,6 +176,46 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       this.starting.delete(kioskId);
       this.starting.delete(advisor.staffId);
     }
+  }
+
+  /**
+   * After a restart: the calls the store held as running go on, each in a new room (its epoch + 1;
+   * a `server_restart` incident until both parties have joined it). Both parties are away until
+   * they reconnect, with the usual grace. A call that finds no media worker in time is not
+   * restored (the caller closes it as dangling). Answers the calls restored.
+   */
+  async restore(states: readonly LiveCallState[]): Promise<Call[]> {
+    const restored = await Promise.all(
+      states.map(async (state) => {
+        const { parties } = state;
+        const peers = [parties.kioskId, parties.advisorId];
+        let room: MediaRoom;
+        try {
+          room = await this.rooms.reopen(parties.id, peers, this.options.rehomeWithinMs);
+        } catch (err) {
+          this.logger.error({ err, callId: parties.id }, 'running call not restored');
+          return undefined;
+        }
+        const call = new Call(parties, room, state.mediaEpoch + 1);
+        this.register(call);
+        const incident = this.openIncident(call, 'server_restart');
+        void this.rooms.allJoined(room, peers).then((joined) => {
+          if (joined && !call.ended) this.closeIncident(call, incident);
+        });
+        for (const id of peers) this.startAbsence(call, id, false);
+        const live = this.links?.live;
+        if (live)
+          this.track(live.mediaMoved(call), (err) =>
+            this.logger.error({ err, callId: call.id }, 'call epoch not saved'),
+          );
+        this.logger.info(
+          { callId: call.id, mediaEpoch: call.mediaEpoch, workerPid: room.workerPid },
+          'running call restored',
+        );
+        return call;
+      }),
+    );
+    return restored.filter((call) => call !== undefined);
   }
 
   /**
@@ -170,22 +241,53 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.end(call, 'ended_by_staff', 'system');
   }
 
-  /** A party lost its last connection: its call ends unless it is back within the grace period. */
+  /**
+   * A party lost its last connection: the other party is told (with the end of the grace), and
+   * the call ends unless it is back in time. A kiosk that stays away ends the call; an advisor who
+   * stays away hands the citizen back to the head of the service's queue (advisor_disconnected).
+   */
   partyDisconnected(principalIdValue: string): void {
     const call = this.callOfParty.get(principalIdValue);
-    if (!call || this.graceTimers.has(principalIdValue)) return;
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(principalIdValue);
-      if (!call.ended)
-        this.end(call, 'peer_disconnected', call.partyOf(principalIdValue) ?? 'system');
-    }, this.options.reconnectGraceMs);
-    timer.unref();
-    this.graceTimers.set(principalIdValue, timer);
+    if (call) this.startAbsence(call, principalIdValue, true);
   }
 
+  /** A party of a running call has a connection again (its absence, if any, is over). */
   partyReconnected(principalIdValue: string): void {
-    clearTimeout(this.graceTimers.get(principalIdValue));
-    this.graceTimers.delete(principalIdValue);
+    const absence = this.absences.get(principalIdValue);
+    if (!absence) return;
+    clearTimeout(absence.timer);
+    this.absences.delete(principalIdValue);
+    const call = this.callOfParty.get(principalIdValue);
+    const party = call?.partyOf(principalIdValue);
+    if (!call || !party) return;
+    if (absence.incident) this.closeIncident(call, absence.incident);
+    this.logger.info({ callId: call.id, party }, 'call party back');
+    this.emit('partyBack', { call, party });
+  }
+
+  /**
+   * Deploy: calls in progress go on, no new call starts (UNAVAILABLE, reason `draining`);
+   * waiting citizens keep waiting. `idle()` tells when the last call has ended.
+   */
+  drain(): void {
+    this.draining = true;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Resolves once no call is in progress (at once if none is). */
+  idle(): Promise<void> {
+    if (this.calls.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const onEnded = () => {
+        if (this.calls.size > 0) return;
+        this.off('callEnded', onEnded);
+        resolve();
+      };
+      this.on('callEnded', onEnded);
+    });
   }
 
   endAll(reason: CallEndReason): void {
@@ -201,6 +303,59 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     await Promise.all([...this.pendingWrites]);
   }
 
+  /**
+   * Stops without ending the calls (a drain that ran out of time): their media closes with this
+   * process, but the store keeps them running so that the next start restores them, as after a
+   * crash. Nobody is told: to the parties this is a restart.
+   */
+  async leaveRunning(): Promise<void> {
+    this.draining = true;
+    this.leftRunning = true;
+    for (const call of this.calls.values()) {
+      this.forgetAbsences(call);
+      call.room.removeAllListeners('closed');
+      call.room.close();
+    }
+    this.calls.clear();
+    this.callOfParty.clear();
+    await Promise.all([...this.pendingWrites]);
+  }
+
+  private assertAdmitting(): void {
+    if (this.draining)
+      throw AppError.withReason(
+        'UNAVAILABLE',
+        'draining',
+        'The server is restarting: no new call can start on it now',
+      );
+  }
+
+  private register(call: Call): void {
+    this.calls.set(call.id, call);
+    this.callOfParty.set(call.kioskId, call);
+    this.callOfParty.set(call.advisorId, call);
+    this.wireRoom(call);
+  }
+
+  /** `tell`: whether the other party hears of it and an incident is opened (not on a restore). */
+  private startAbsence(call: Call, id: string, tell: boolean): void {
+    const party = call.partyOf(id);
+    if (!party || this.absences.has(id)) return;
+    const awaySince = new Date();
+    const graceEndsAt = new Date(awaySince.getTime() + this.options.reconnectGraceMs);
+    const timer = setTimeout(() => {
+      this.absences.delete(id);
+      if (call.ended) return;
+      this.end(call, party === 'advisor' ? 'advisor_disconnected' : 'peer_disconnected', party);
+    }, this.options.reconnectGraceMs);
+    timer.unref();
+    const incident = tell ? this.openIncident(call, `${party}_away`, awaySince) : undefined;
+    this.absences.set(id, { timer, incident });
+    if (!tell) return;
+    this.logger.info({ callId: call.id, party }, 'call party away');
+    this.emit('partyAway', { call, party, awaySince, graceEndsAt });
+  }
+
   private end(call: Call, reason: CallEndReason, endedBy: CallParty | 'system'): void {
     if (call.ended) return;
     call.endedAt = new Date();
@@ -209,17 +364,18 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.calls.delete(call.id);
     for (const party of [call.kioskId, call.advisorId]) {
       if (this.callOfParty.get(party) === call) this.callOfParty.delete(party);
-      clearTimeout(this.graceTimers.get(party));
-      this.graceTimers.delete(party);
     }
+    this.forgetAbsences(call);
+    for (const incident of call.incidents) this.closeIncident(call, incident);
     call.room.close();
     const durationMs = call.endedAt.getTime() - call.startedAt.getTime();
     this.logger.info({ callId: call.id, reason, endedBy, durationMs }, 'call ended');
     this.emit('callEnded', { call, reason, endedBy });
     if (this.links) {
-      const { records, waitingRoom } = this.links;
+      const { records, waitingRoom, live } = this.links;
       const write = async () => {
         await records.ended(call);
+        await live?.ended(call.id);
         if (call.appointmentId) await waitingRoom.callEnded(call.appointmentId, reason);
       };
       this.track(write(), (err) =>
@@ -235,6 +391,34 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     void tracked.finally(() => this.pendingWrites.delete(tracked));
   }
 
+  private forgetAbsences(call: Call): void {
+    for (const party of [call.kioskId, call.advisorId]) {
+      clearTimeout(this.absences.get(party)?.timer);
+      this.absences.delete(party);
+    }
+  }
+
+  private openIncident(call: Call, cause: CallIncidentCause, startedAt = new Date()): CallIncident {
+    const incident: CallIncident = { cause, startedAt, durationMs: undefined };
+    call.incidents.push(incident);
+    return incident;
+  }
+
+  private closeIncident(call: Call, incident: CallIncident): void {
+    if (incident.durationMs !== undefined) return;
+    incident.durationMs = Date.now() - incident.startedAt.getTime();
+    this.logger.info(
+      { callId: call.id, cause: incident.cause, durationMs: incident.durationMs },
+      'call incident over',
+    );
+    this.emit('incidentClosed', { call, incident });
+    const records = this.links?.records;
+    if (records)
+      this.track(records.incident(call.id, incident), (err) =>
+        this.logger.error({ err, callId: call.id }, 'call incident not recorded'),
+      );
+  }
+
   private wireRoom(call: Call): void {
     const room = call.room;
     room.on('newProducer', ({ peerId, producer }) =>
@@ -248,7 +432,48 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       this.emit('consumerClosed', { call, to: peerId, consumerId, producerId }),
     );
     room.on('closed', ({ reason }) => {
-      if (reason === 'worker_died') this.end(call, 'media_failed', 'system');
+      // Closed on purpose (the call ended, or moved on already): nothing to do.
+      if (reason !== 'closed' && !call.ended && call.room === room) void this.rehome(call, reason);
     });
+  }
+
+  /**
+   * The call's room was lost under it: a new room on a live worker (waiting a bounded time for
+   * one), a new epoch, both parties told to rebuild their media. The incident lasts until both
+   * have joined the new room. Only when no worker comes back in time does the call end.
+   */
+  private async rehome(call: Call, reason: MediaRestartReason): Promise<void> {
+    const incident = this.openIncident(call, reason);
+    this.logger.warn({ callId: call.id, reason, mediaEpoch: call.mediaEpoch }, 'call media lost');
+    const peers = [call.kioskId, call.advisorId];
+    let room: MediaRoom;
+    try {
+      room = await this.rooms.reopen(call.id, peers, this.options.rehomeWithinMs);
+    } catch (err) {
+      // Stopping meanwhile with the calls left running: the next process brings it back.
+      if (this.leftRunning) return;
+      this.logger.error({ err, callId: call.id, reason }, 'call media not re-homed');
+      this.end(call, 'media_failed', 'system');
+      return;
+    }
+    if (call.ended || this.leftRunning) {
+      room.close();
+      return;
+    }
+    call.moveTo(room);
+    this.wireRoom(call);
+    this.logger.info(
+      { callId: call.id, reason, mediaEpoch: call.mediaEpoch, workerPid: room.workerPid },
+      'call media re-homed',
+    );
+    void this.rooms.allJoined(room, peers).then((joined) => {
+      if (joined && !call.ended) this.closeIncident(call, incident);
+    });
+    const live = this.links?.live;
+    if (live)
+      this.track(live.mediaMoved(call), (err) =>
+        this.logger.error({ err, callId: call.id }, 'call epoch not saved'),
+      );
+    this.emit('mediaRestarted', { call, reason });
   }
 }

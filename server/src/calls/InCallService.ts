@@ -6,6 +6,7 @@ import type { CallDocuments } from '../documents/CallDocuments';
 import type { Call, CallParty } from './Call';
 import type { CallRecordRepository } from './CallRecordRepository';
 import type { CallService } from './CallService';
+import type { LiveCallRepository } from './LiveCallRepository';
 
 export interface InCallEvents {
   chatDraft: [{ call: Call; from: CallParty; text: string }];
@@ -22,7 +23,8 @@ const CHAT_HISTORY = 200;
 /**
  * Everything beside audio and video inside a call: real-time text, documents, the scan request,
  * and the survey afterwards. Only the call's two parties reach any of it (technicians included
- * in the "never": a staff member must be the call's advisor). Chat and documents die with the call.
+ * in the "never": a staff member must be the call's advisor). Chat and documents die with the call;
+ * while it runs they are kept in the store too (`live`), so that a restarted server has them.
  */
 export class InCallService extends EventEmitter<InCallEvents> {
   private readonly chats = new Map<string, ChatMessage[]>();
@@ -31,6 +33,7 @@ export class InCallService extends EventEmitter<InCallEvents> {
     private readonly calls: CallService,
     private readonly documents: CallDocuments,
     private readonly records: CallRecordRepository,
+    private readonly live?: LiveCallRepository,
   ) {
     super();
     calls.on('callEnded', ({ call }) => {
@@ -57,7 +60,20 @@ export class InCallService extends EventEmitter<InCallEvents> {
     if (history.length > CHAT_HISTORY) history.shift();
     this.chats.set(call.id, history);
     this.emit('chatMessage', { call, message });
+    void this.live?.messageSent(call.id, message).catch(() => {
+      // The call goes on; only a restart before the next message would miss this one.
+    });
     return message;
+  }
+
+  /** The call's messages so far, oldest first (a page that reloads or a restored call). */
+  chatHistory(principal: Principal, callId: string): ChatMessage[] {
+    return [...(this.chats.get(this.party(principal, callId).call.id) ?? [])];
+  }
+
+  /** A call restored after a restart gets its chat back. */
+  restoreChat(callId: string, messages: readonly ChatMessage[]): void {
+    this.chats.set(callId, messages.slice(-CHAT_HISTORY));
   }
 
   requestScan(principal: Principal, callId: string): void {
@@ -78,6 +94,9 @@ export class InCallService extends EventEmitter<InCallEvents> {
     const { call, party } = this.party(principal, callId);
     const document = this.documents.add(call.id, party, name, bytes);
     this.emit('documentAdded', { call, document });
+    void this.live?.documentShared(call.id, document).catch(() => {
+      // Its bytes are on disk; only a restart before the store has it would lose the entry.
+    });
     return document;
   }
 

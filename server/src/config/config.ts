@@ -127,6 +127,18 @@ const BaseEnvSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16).optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+
+  // --- Calls that survive faults (README "Failure modes") ---
+  /** Each media worker is asked for its resource usage this often (0 turns the probe off). */
+  MEDIA_WORKER_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** A probe not answered within this counts as a miss. */
+  MEDIA_WORKER_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Misses in a row after which a worker is hung: it is killed and its calls re-homed. */
+  MEDIA_WORKER_PROBE_MISSES: z.coerce.number().int().min(1).max(100).default(2),
+  /** How long a call whose media room was lost may wait for a live worker before it ends. */
+  CALL_REHOME_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** On SIGTERM, running calls may go on this long before the process exits anyway. */
+  DRAIN_TIMEOUT_S: z.coerce.number().int().min(0).max(86_400).default(1_800),
 });
 
 const EnvSchema = BaseEnvSchema.superRefine((env, ctx) => {
@@ -274,6 +286,12 @@ export interface Config {
       retryBaseMs: number;
     };
   };
+  recovery: {
+    /** Absent when MEDIA_WORKER_PROBE_INTERVAL_MS is 0. */
+    workerProbe: { intervalMs: number; timeoutMs: number; misses: number } | undefined;
+    rehomeWithinMs: number;
+    drainTimeoutMs: number;
+  };
 }
 
 /**
@@ -379,6 +397,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         timeoutMs: e.WEBHOOK_TIMEOUT_MS,
         retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       },
+    },
+    recovery: {
+      workerProbe:
+        e.MEDIA_WORKER_PROBE_INTERVAL_MS > 0
+          ? {
+              intervalMs: e.MEDIA_WORKER_PROBE_INTERVAL_MS,
+              timeoutMs: e.MEDIA_WORKER_PROBE_TIMEOUT_MS,
+              misses: e.MEDIA_WORKER_PROBE_MISSES,
+            }
+          : undefined,
+      rehomeWithinMs: e.CALL_REHOME_TIMEOUT_MS,
+      drainTimeoutMs: e.DRAIN_TIMEOUT_S * 1000,
     },
   };
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   AppError,
   MAX_DOCUMENT_BYTES,
@@ -13,11 +15,15 @@ interface StoredDocument {
 }
 
 /**
- * Documents exchanged during calls. They live in memory only, per call, and are dropped the
- * moment the call ends: nothing is written to disk, nothing survives the call or a restart.
+ * Documents exchanged during calls, per call, dropped the moment the call ends. With a directory
+ * (`dir`), each one is also written to `<dir>/<callId>/<documentId>` while its call runs, so that
+ * a call restored after a restart still has them; the call's directory is deleted at its end, and
+ * at start for every call that was not restored. Without one, they live in memory only.
  */
 export class CallDocuments {
   private readonly byCall = new Map<string, Map<string, StoredDocument>>();
+
+  constructor(private readonly dir?: string) {}
 
   add(callId: string, from: DocumentInfo['from'], name: string, bytes: Buffer): DocumentInfo {
     if (bytes.length === 0)
@@ -46,6 +52,11 @@ export class CallDocuments {
       from,
       at: new Date().toISOString(),
     };
+    if (this.dir) {
+      const callDir = this.callDir(callId);
+      fs.mkdirSync(callDir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(path.join(callDir, info.id), bytes, { mode: 0o600 });
+    }
     docs.set(info.id, { info, bytes });
     this.byCall.set(callId, docs);
     return info;
@@ -62,6 +73,32 @@ export class CallDocuments {
     }
   }
 
+  /** A call restored after a restart: its documents are read back from disk (lost ones skipped). */
+  restore(callId: string, infos: readonly DocumentInfo[]): void {
+    if (!this.dir) return;
+    const docs = new Map<string, StoredDocument>();
+    for (const info of infos) {
+      try {
+        docs.set(info.id, {
+          info,
+          bytes: fs.readFileSync(path.join(this.callDir(callId), info.id)),
+        });
+      } catch {
+        // Written to the store but not to disk before the stop: that one is gone.
+      }
+    }
+    if (docs.size > 0) this.byCall.set(callId, docs);
+  }
+
+  /** At start: deletes the files of every call not restored (they ended with the process). */
+  keepOnly(callIds: readonly string[]): void {
+    if (!this.dir || !fs.existsSync(this.dir)) return;
+    const keep = new Set(callIds);
+    for (const entry of fs.readdirSync(this.dir)) {
+      if (!keep.has(entry)) fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
+    }
+  }
+
   get(callId: string, documentId: string): StoredDocument {
     const doc = this.byCall.get(callId)?.get(documentId);
     if (!doc) throw new AppError('NOT_FOUND', 'No such document in this call');
@@ -74,11 +111,17 @@ export class CallDocuments {
 
   /** Deletes every document of the call (its end). Buffers are zeroed before they are released. */
   deleteCall(callId: string): number {
+    if (this.dir) fs.rmSync(this.callDir(callId), { recursive: true, force: true });
     const docs = this.byCall.get(callId);
     if (!docs) return 0;
     for (const d of docs.values()) d.bytes.fill(0);
     this.byCall.delete(callId);
     return docs.size;
+  }
+
+  private callDir(callId: string): string {
+    // Call ids are server-made UUIDs; `basename` keeps any other string inside the directory.
+    return path.join(this.dir!, path.basename(callId));
   }
 
   get totalDocuments(): number {

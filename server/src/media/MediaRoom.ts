@@ -21,7 +21,13 @@ import {
   type PeerAppData,
 } from './MediaRoomObserver';
 import { localFigures, measuredFigures, type RoomFigures } from './RoomFigures';
-import type { WorkerPool } from './WorkerPool';
+import type { WorkerLoss, WorkerPool } from './WorkerPool';
+
+/**
+ * Why a room closed: 'closed' when its owner closed it; otherwise it was lost — its worker died
+ * or was killed as hung, or its router was closed by someone else.
+ */
+export type MediaRoomCloseReason = 'closed' | WorkerLoss | 'router_closed';
 
 export interface TransportListenOptions {
   listenIp: string;
@@ -59,8 +65,8 @@ export interface MediaRoomEvents {
   producerPaused: [{ peerId: string; producerId: string; paused: boolean }];
   /** A consumer of `peerId` closed because its producer went away. */
   consumerClosed: [{ peerId: string; consumerId: string; producerId: string }];
-  /** The room closed; `reason` is 'closed' when asked to, 'worker_died' when its worker died. */
-  closed: [{ reason: 'closed' | 'worker_died' }];
+  /** The room closed: asked to ('closed'), or lost under its call (see MediaRoomCloseReason). */
+  closed: [{ reason: MediaRoomCloseReason }];
 }
 
 /** Upper bounds per peer: one send and one receive transport, microphone + camera + screen. */
@@ -87,9 +93,13 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     private readonly webRtcServer: types.WebRtcServer | undefined,
     private readonly listen: TransportListenOptions,
     private readonly logger: Logger,
+    lossCause: () => WorkerLoss,
   ) {
     super();
-    router.on('workerclose', () => this.closeInternal('worker_died'));
+    router.on('workerclose', () => this.closeInternal(lossCause()));
+    // Fires after `workerclose` on a worker's death (then the room is closed already) and after
+    // our own close; anything else closed the router under the room.
+    router.observer.once('close', () => this.closeInternal('router_closed'));
   }
 
   static async create(
@@ -99,7 +109,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     listen: TransportListenOptions,
     logger: Logger,
   ): Promise<MediaRoom> {
-    const { router, observer, workerPid, webRtcServer } = await pool.createRouter({ roomId: id });
+    const { router, observer, workerPid, webRtcServer, lossCause } = await pool.createRouter({
+      roomId: id,
+    });
     const room = new MediaRoom(
       id,
       router,
@@ -108,6 +120,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       webRtcServer,
       listen,
       logger.child({ roomId: id, workerPid }),
+      lossCause,
     );
     for (const peerId of peerIds) {
       room.peers.set(peerId, {
@@ -412,7 +425,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.closeInternal('closed');
   }
 
-  private closeInternal(reason: 'closed' | 'worker_died'): void {
+  private closeInternal(reason: MediaRoomCloseReason): void {
     if (this._closed) return;
     this._closed = true;
     if (!this.router.closed) this.router.close();
@@ -428,7 +441,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 
   private assertOpen(): void {
-    if (this._closed) throw new AppError('BAD_STATE', 'The call has ended');
+    // The call may go on in another room (call:mediaRestart) or be over (call:ended).
+    if (this._closed)
+      throw AppError.withReason('BAD_STATE', 'media_room_closed', 'This media room is closed');
   }
 
   private peer(peerId: string): MediaPeer {

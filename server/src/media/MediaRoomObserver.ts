@@ -45,8 +45,8 @@ export interface MediaRoomObserverEvents {
   scoreChanged: [{ peerId: string; of: 'producer' | 'consumer'; id: string; score: number }];
   /** A WebRTC transport's ICE settled on (or moved to) this path. */
   transportTuple: [{ peerId: string; transportId: string; tuple: TransportTuple }];
-  /** The room closed: 'closed' when asked to, 'worker_died' when its worker died. */
-  close: [{ reason: 'closed' | 'worker_died' }];
+  /** The room closed: 'closed' when asked to, else why it was lost. */
+  close: [{ reason: 'closed' | 'worker_died' | 'worker_unresponsive' | 'router_closed' }];
 }
 
 /** What MediaRoom writes in the appData of the mediasoup objects it creates, read back here. */

@@ -17,7 +17,17 @@ export interface WorkerPoolOptions {
   logLevel: types.WorkerLogLevel;
   /** First delay before respawning a dead worker; doubles on each consecutive death, up to 30 s. */
   respawnDelayMs?: number;
+  /**
+   * The health probe: every `intervalMs` each worker is asked for its resource usage; a worker
+   * that leaves `misses` probes in a row unanswered within `timeoutMs` is hung and is killed, so
+   * that its death runs the usual path (respawn, its routers closed, their calls re-homed).
+   * Absent: no probe.
+   */
+  probe?: { intervalMs: number; timeoutMs: number; misses: number };
 }
+
+/** Why a worker's routers closed under their rooms. */
+export type WorkerLoss = 'worker_died' | 'worker_unresponsive';
 
 /** One worker process and what it hosts. A slot outlives its worker: a dead worker is respawned in it. */
 interface Slot {
@@ -29,11 +39,18 @@ interface Slot {
   /** Routers being created on it now. */
   placing: number;
   deaths: number;
+  /** When its current worker started (a worker that lived long resets the respawn backoff). */
+  spawnedAt: number;
   respawnTimer: NodeJS.Timeout | undefined;
+  /** Probes in a row its worker left unanswered, and whether one is awaited now. */
+  missedProbes: number;
+  probing: boolean;
 }
 
 export interface WorkerPoolEvents {
-  workerDied: [{ slot: number; pid: number; error: string }];
+  workerDied: [{ slot: number; pid: number; error: string; cause: WorkerLoss }];
+  /** A worker left its health probes unanswered and is being killed. */
+  workerUnresponsive: [{ slot: number; pid: number; missedProbes: number }];
   workerSpawned: [{ slot: number; pid: number }];
 }
 
@@ -43,6 +60,8 @@ export interface PlacedRouter {
   observer: MediaRoomObserver;
   workerPid: number;
   webRtcServer: types.WebRtcServer | undefined;
+  /** Why the router's worker went, asked when the router hears `workerclose`. */
+  lossCause: () => WorkerLoss;
 }
 
 /** One live worker, as plain figures. */
@@ -56,12 +75,16 @@ export interface WorkerUsage extends MediaCounts {
 
 /**
  * One mediasoup worker per core. Routers are placed on the least-loaded live worker; a worker
- * that dies is logged and respawned, and the process never exits because of it (the calls it
- * hosted end through their routers' `workerclose`).
+ * that dies is logged and respawned, and the process never exits because of it (the rooms it
+ * hosted hear it through their routers' `workerclose`, and their calls move elsewhere). A worker
+ * that hangs (alive but deaf) is found by the health probe and killed, which makes it a death.
  */
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private readonly slots: Slot[];
   private closed = false;
+  private probeTimer: NodeJS.Timeout | undefined;
+  /** Pids killed for not answering: their routers' close is told as `worker_unresponsive`. */
+  private readonly hungPids = new Set<number>();
 
   private constructor(
     private readonly options: WorkerPoolOptions,
@@ -75,7 +98,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       routers: new Set(),
       placing: 0,
       deaths: 0,
+      spawnedAt: 0,
       respawnTimer: undefined,
+      missedProbes: 0,
+      probing: false,
     }));
   }
 
@@ -87,6 +113,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       pool.close();
       throw error;
     }
+    pool.startProbe();
     return pool;
   }
 
@@ -155,12 +182,39 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     const routers = slot.routers;
     routers.add(observer);
     router.observer.once('close', () => routers.delete(observer));
-    return { router, observer, workerPid: worker.pid, webRtcServer: slot.webRtcServer };
+    const pid = worker.pid;
+    return {
+      router,
+      observer,
+      workerPid: pid,
+      webRtcServer: slot.webRtcServer,
+      lossCause: () => (this.hungPids.has(pid) ? 'worker_unresponsive' : 'worker_died'),
+    };
+  }
+
+  /**
+   * Resolves true as soon as a worker is live (at once if one is), false after `timeoutMs`
+   * without one or when the pool closes: a room lost with the only worker waits for its respawn.
+   */
+  async waitForLiveWorker(timeoutMs: number): Promise<boolean> {
+    if (this.isReady) return true;
+    if (this.closed) return false;
+    return new Promise((resolve) => {
+      const done = (live: boolean) => {
+        clearTimeout(timer);
+        this.off('workerSpawned', onSpawned);
+        resolve(live);
+      };
+      const onSpawned = () => done(!this.closed);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.on('workerSpawned', onSpawned);
+    });
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.probeTimer);
     for (const slot of this.slots) {
       clearTimeout(slot.respawnTimer);
       slot.worker?.close();
@@ -188,6 +242,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     );
     slot.worker = worker;
     slot.routers = new Set();
+    slot.spawnedAt = Date.now();
+    slot.missedProbes = 0;
     worker.on('died', (error) => this.onDied(slot, worker, error));
     if (this.options.webRtcServerPort !== undefined) {
       const port = this.options.webRtcServerPort + slot.index;
@@ -204,21 +260,80 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     this.emit('workerSpawned', { slot: slot.index, pid: worker.pid });
   }
 
+  /** Probes every worker on a fixed beat; a hung one is killed (see `probe` in the options). */
+  private startProbe(): void {
+    const probe = this.options.probe;
+    if (!probe) return;
+    this.probeTimer = setInterval(() => {
+      for (const slot of this.liveSlots()) this.probeSlot(slot, probe);
+    }, probe.intervalMs);
+    this.probeTimer.unref();
+  }
+
+  private probeSlot(slot: Slot, probe: NonNullable<WorkerPoolOptions['probe']>): void {
+    // One probe at a time per worker: a hung worker counts one miss per timeout, not per beat.
+    if (slot.probing) return;
+    const worker = slot.worker!;
+    slot.probing = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), probe.timeoutMs);
+    });
+    const answered = worker.getResourceUsage().then(
+      () => true,
+      // A worker that died meanwhile is handled by its `died` event, not as a miss.
+      () => worker.closed,
+    );
+    void Promise.race([answered, timedOut]).then((ok) => {
+      clearTimeout(timer);
+      slot.probing = false;
+      if (slot.worker !== worker || worker.closed) return;
+      if (ok) {
+        slot.missedProbes = 0;
+        return;
+      }
+      slot.missedProbes += 1;
+      this.logger.warn(
+        { slot: slot.index, pid: worker.pid, missedProbes: slot.missedProbes },
+        'media worker did not answer its health probe',
+      );
+      if (slot.missedProbes < probe.misses) return;
+      this.emit('workerUnresponsive', {
+        slot: slot.index,
+        pid: worker.pid,
+        missedProbes: slot.missedProbes,
+      });
+      this.hungPids.add(worker.pid);
+      // SIGKILL works on a stopped process too; mediasoup then sees the child exit (`died`).
+      try {
+        process.kill(worker.pid, 'SIGKILL');
+      } catch (err) {
+        this.logger.error({ slot: slot.index, pid: worker.pid, err }, 'hung worker not killed');
+      }
+    });
+  }
+
   private onDied(slot: Slot, worker: types.Worker, error: Error): void {
+    // A worker that ran a good while before dying starts the respawn backoff over.
+    if (slot.spawnedAt && Date.now() - slot.spawnedAt > STABLE_WORKER_MS) slot.deaths = 0;
     slot.deaths += 1;
     slot.worker = undefined;
     slot.webRtcServer = undefined;
     slot.routers = new Set();
+    slot.spawnedAt = 0;
+    const cause: WorkerLoss = this.hungPids.has(worker.pid) ? 'worker_unresponsive' : 'worker_died';
     this.logger.error(
-      { slot: slot.index, pid: worker.pid, err: error.message },
+      { slot: slot.index, pid: worker.pid, err: error.message, cause },
       'media worker died',
     );
-    this.emit('workerDied', { slot: slot.index, pid: worker.pid, error: error.message });
+    this.emit('workerDied', { slot: slot.index, pid: worker.pid, error: error.message, cause });
     if (this.closed) return;
     const base = this.options.respawnDelayMs ?? 500;
     const delay = Math.min(base * 2 ** Math.min(slot.deaths - 1, 6), 30_000);
     slot.respawnTimer = setTimeout(() => {
       slot.respawnTimer = undefined;
+      // Its routers heard why (synchronously, after `died`): the pid is of no more use.
+      this.hungPids.delete(worker.pid);
       if (this.closed) return;
       this.spawn(slot).catch((err: unknown) => {
         this.logger.error(
@@ -231,6 +346,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     slot.respawnTimer.unref();
   }
 }
+
+/** A worker that lived this long before dying was not crash-looping: its backoff starts over. */
+const STABLE_WORKER_MS = 30_000;
 
 /** What a slot hosts or is about to: routers are placed where this is lowest. */
 function load(slot: Slot): number {

@@ -1,5 +1,10 @@
 // What the rest of the server may use of media: plain data in, plain data out.
-export { WorkerPool, type WorkerPoolOptions, type WorkerUsage } from './WorkerPool';
-export { MediaRoom, type TransportListenOptions } from './MediaRoom';
+export {
+  WorkerPool,
+  type WorkerLoss,
+  type WorkerPoolOptions,
+  type WorkerUsage,
+} from './WorkerPool';
+export { MediaRoom, type MediaRoomCloseReason, type TransportListenOptions } from './MediaRoom';
 export type { MediaCounts, MediaRoomObserverEvents, TransportTuple } from './MediaRoomObserver';
 export type { ConsumerFigures, PeerFigures, ProducerFigures, RoomFigures } from './RoomFigures';

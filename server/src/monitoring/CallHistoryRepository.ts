@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store';
 import {
+  CallIncidentSchema,
   QualitySummarySchema,
   type CallHistoryEntry,
+  type CallIncidentEntry,
   type QualitySummary,
   type QualityVerdict,
 } from '@visio/shared/protocol';
@@ -69,6 +71,7 @@ export class CallHistoryRepository {
     if (query.before) q = q.where('c.started_at', '<', new Date(query.before).toISOString());
     if (query.quality) q = q.where('c.quality', 'like', `%"verdict":"${query.quality}"%`);
     const rows = await q.execute();
+    const incidents = await this.incidentsOf(rows.map((r) => r.id));
     return rows.map((r) => ({
       callId: r.id,
       kioskId: r.kiosk_id,
@@ -86,7 +89,28 @@ export class CallHistoryRepository {
       endReason: r.end_reason,
       endedBy: r.ended_by,
       quality: parseQuality(r.quality),
+      incidents: incidents.get(r.id) ?? [],
     }));
+  }
+
+  /** The incidents of these calls, by call, oldest first (one query). */
+  private async incidentsOf(callIds: readonly string[]): Promise<Map<string, CallIncidentEntry[]>> {
+    const byCall = new Map<string, CallIncidentEntry[]>();
+    if (callIds.length === 0) return byCall;
+    const rows = await this.db
+      .selectFrom('call_incidents')
+      .select(['call_id', 'cause', 'started_at', 'duration_ms'])
+      .where('call_id', 'in', [...callIds])
+      .orderBy('started_at')
+      .execute();
+    for (const row of rows) {
+      const cause = CallIncidentSchema.shape.cause.safeParse(row.cause);
+      if (!cause.success) continue;
+      const list = byCall.get(row.call_id) ?? [];
+      list.push({ cause: cause.data, startedAt: row.started_at, durationMs: row.duration_ms });
+      byCall.set(row.call_id, list);
+    }
+    return byCall;
   }
 
   /** A service's name, cached (services are renamed rarely; a stale name only affects display). */

@@ -60,6 +60,12 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     const endedAt = call.endedAt?.getTime() ?? Date.now();
     this.emit('callEnded', { call, reason, summary: tracker.summary(endedAt) });
   };
+  /** A call whose media moved is followed in its new room. */
+  private readonly onMediaRestarted = ({ call }: { call: Call }) => {
+    this.unwatchRoom.get(call.id)?.();
+    this.unwatchRoom.delete(call.id);
+    this.watchRoom(call);
+  };
 
   constructor(
     private readonly calls: CallService,
@@ -73,6 +79,7 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
   start(): void {
     this.calls.on('callStarted', this.onStarted);
     this.calls.on('callEnded', this.onEnded);
+    this.calls.on('mediaRestarted', this.onMediaRestarted);
     for (const call of this.calls.activeCalls) this.watchRoom(call);
     this.timer = setInterval(() => void this.sampleAll(), this.options.intervalMs);
     this.timer.unref();
@@ -82,6 +89,7 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     clearInterval(this.timer);
     this.calls.off('callStarted', this.onStarted);
     this.calls.off('callEnded', this.onEnded);
+    this.calls.off('mediaRestarted', this.onMediaRestarted);
     for (const unwatch of this.unwatchRoom.values()) unwatch();
     this.unwatchRoom.clear();
   }
@@ -174,8 +182,10 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
         this.emit('callSetUp', { call, setupSeconds });
       }
     };
-    call.room.observer.on('consumerFlowing', onFlowing);
-    this.unwatchRoom.set(call.id, () => call.room.observer.off('consumerFlowing', onFlowing));
+    // The room watched now: after a re-home `call.room` is another one.
+    const room = call.room;
+    room.observer.on('consumerFlowing', onFlowing);
+    this.unwatchRoom.set(call.id, () => room.observer.off('consumerFlowing', onFlowing));
   }
 
   private trackerOf(call: Call): CallQualityTracker {

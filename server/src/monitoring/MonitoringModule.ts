@@ -249,6 +249,10 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       this.callsChanged(call, 'active', null);
       void this.webhooks.send('call.started', callIds(call));
     });
+    // A call moved to another worker: the console shows where it runs now.
+    const onMediaRestarted = ({ call }: { call: Call }) => this.callsChanged(call, 'active', null);
+    this.deps.calls.on('mediaRestarted', onMediaRestarted);
+    this.unsubscribe.push(() => this.deps.calls.off('mediaRestarted', onMediaRestarted));
     this.quality.on('callSetUp', ({ call, setupSeconds }) => {
       this.metrics.callSetup.observe(setupSeconds);
       this.callsChanged(call, 'active', null);

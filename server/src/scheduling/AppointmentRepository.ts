@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AppointmentStatus, AppointmentView, Outcome } from '@visio/shared/protocol';
 import {
   CompiledQueries,
@@ -187,7 +187,7 @@ export class AppointmentRepository {
   }
 
   /**
-   * Citizens waiting (checked in), oldest first, of the given services and/or scheduled with the
+   * Citizens waiting (checked in), handed-back ones first, then oldest first, of the given services and/or scheduled with the
    * given advisor. Filtered in SQL: the waiting room asks this on every change.
    */
   async waiting(filter: {
@@ -220,13 +220,15 @@ export class AppointmentRepository {
           eb.or([
             eb('a.kind', '=', 'walk_in'),
             eb('a.advisor_id', 'is', null),
+            eb('a.handed_back_at', 'is not', null),
             eb('a.advisor_id', 'not in', [...open.reservedFor]),
             eb('a.checked_in_at', 'is', null),
             eb('a.checked_in_at', '<=', open.checkedInAtOrBefore),
           ]),
         );
       }
-      return q.orderBy('a.checked_in_at');
+      // Citizens handed back (their advisor vanished mid-call) first, then by check-in time.
+      return q.orderBy(sql`a.handed_back_at is null`).orderBy('a.checked_in_at');
     });
   }
 

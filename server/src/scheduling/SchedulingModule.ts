@@ -69,8 +69,9 @@ export class SchedulingModule {
     );
   }
 
-  start(): Promise<void> {
-    return this.waitingRoom.start();
+  /** `inRestoredCalls`: appointments whose call was restored after a restart (they stay in_call). */
+  start(inRestoredCalls: readonly string[] = []): Promise<void> {
+    return this.waitingRoom.start(inRestoredCalls);
   }
 
   stop(): void {

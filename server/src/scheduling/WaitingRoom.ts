@@ -58,9 +58,14 @@ export class WaitingRoom {
     private readonly logger: Logger,
   ) {}
 
-  /** Recovers after a restart (calls died with the process) and starts the no-show sweeper. */
-  async start(): Promise<void> {
+  /**
+   * Recovers after a restart and starts the no-show sweeper. Appointments in a call that was
+   * restored (`inRestoredCalls`) stay in it; those whose call could not be restored wait again,
+   * keeping their check-in time.
+   */
+  async start(inRestoredCalls: readonly string[] = []): Promise<void> {
     for (const row of await this.appointments.withStatus('in_call')) {
+      if (inRestoredCalls.includes(row.id)) continue;
       await this.move(
         row,
         'requeue',
@@ -154,7 +159,7 @@ export class WaitingRoom {
   /** Whether colleagues of the scheduled advisor may take this waiting citizen now. */
   openToService(row: AppointmentWithNames): boolean {
     if (row.status !== 'checked_in') return false;
-    if (row.kind === 'walk_in' || !row.advisor_id) return true;
+    if (row.kind === 'walk_in' || !row.advisor_id || row.handed_back_at) return true;
     const status = this.advisorStatus(row.advisor_id);
     if (status === 'away' || status === 'offline') return true;
     return (
@@ -309,20 +314,27 @@ export class WaitingRoom {
       await this.move(row, 'requeue', { call_started_at: null }, { kind: 'system' });
   }
 
-  /** A call of this appointment ended: completed after a real call, back to waiting if media failed. */
+  /**
+   * A call of this appointment ended: completed after a real call; back to waiting when the
+   * media failed, the server stopped, or the advisor vanished (then at the head of the queue).
+   */
   async callEnded(appointmentId: string, reason: CallEndReason): Promise<void> {
     const row = await this.appointments.find(appointmentId);
     if (!row || row.status !== 'in_call') return;
     const event: LifecycleEvent =
-      reason === 'media_failed' || reason === 'server_shutdown'
+      reason === 'media_failed' || reason === 'server_shutdown' || reason === 'advisor_disconnected'
         ? 'requeue'
         : reason === 'peer_disconnected'
           ? 'fail'
           : 'complete';
+    // The citizen keeps their check-in time (their waiting time goes on); one whose advisor
+    // vanished is handed back: head of the queue, open to every colleague at once.
     const changes =
-      event === 'requeue'
-        ? { call_started_at: null }
-        : { ended_at: this.clock.now().toISOString() };
+      event !== 'requeue'
+        ? { ended_at: this.clock.now().toISOString() }
+        : reason === 'advisor_disconnected'
+          ? { call_started_at: null, handed_back_at: this.clock.now().toISOString() }
+          : { call_started_at: null };
     await this.move(row, event, changes, { kind: 'system' }, { reason });
   }
 

@@ -28,14 +28,36 @@ export class SchedulingNotifier {
 
   wire(): void {
     this.scheduling.events.on('changed', (change) => {
-      this.onChanged(change).catch((err: unknown) =>
+      const told = this.onChanged(change).catch((err: unknown) =>
         this.log.error({ err, appointmentId: change.appointmentId }, 'notify failed'),
       );
+      this.telling.add(told);
+      void told.finally(() => this.telling.delete(told));
     });
     this.scheduling.events.on('queuesChanged', ({ serviceIds }) => {
       for (const id of serviceIds) this.pendingQueues.add(id);
       this.flushSoon();
     });
+  }
+
+  /** Changes being told (each reads the store before it emits). */
+  private readonly telling = new Set<Promise<void>>();
+
+  /**
+   * Resolves once every change heard so far has been told, queue flushes included: a server
+   * that stops after its last call waits for this, so that agendas and kiosks hear the call's
+   * end before their sockets close.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.telling]);
+    if (this.flushTimer) {
+      clearImmediate(this.flushTimer);
+      this.flushTimer = undefined;
+      this.flushing = this.flushing
+        .then(() => this.flush())
+        .catch((err: unknown) => this.log.error({ err }, 'notify failed'));
+    }
+    await this.flushing;
   }
 
   private readonly pendingQueues = new Set<string>();

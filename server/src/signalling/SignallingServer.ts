@@ -76,6 +76,7 @@ export class SignallingServer {
   private readonly tabs = new CallTabs();
   /** Refused handshakes come from no socket: their warnings are sampled server-wide. */
   private readonly warnings: WarningSampler;
+  private schedulingNotifier: SchedulingNotifier | undefined;
 
   constructor(
     httpServer: HttpServer,
@@ -111,8 +112,15 @@ export class SignallingServer {
     this.setUpKiosk();
     this.setUpStaff();
     this.wireDomainEvents();
-    if (deps.scheduling)
-      new SchedulingNotifier(this.kioskNsp, this.staffNsp, deps.scheduling, this.log).wire();
+    if (deps.scheduling) {
+      this.schedulingNotifier = new SchedulingNotifier(
+        this.kioskNsp,
+        this.staffNsp,
+        deps.scheduling,
+        this.log,
+      );
+      this.schedulingNotifier.wire();
+    }
     if (deps.inCall) wireInCallEvents(deps.inCall, this.kioskNsp, this.staffNsp);
     if (deps.monitoring)
       new MonitoringNotifier(this.kioskNsp, this.staffNsp, deps.monitoring, this.log).wire();
@@ -138,6 +146,11 @@ export class SignallingServer {
   private kioskSockets(kioskId: string): Socket[] {
     const ids = this.kioskNsp.adapter.rooms.get(partyRoom(kioskId)) ?? new Set<string>();
     return [...ids].flatMap((id) => this.kioskNsp.sockets.get(id) ?? []);
+  }
+
+  /** Resolves once what the domain has told so far has been sent on (see SchedulingNotifier). */
+  async settled(): Promise<void> {
+    await this.schedulingNotifier?.settled();
   }
 
   async close(): Promise<void> {
@@ -304,6 +317,11 @@ export class SignallingServer {
     const toAdvisor = (call: Call) => this.staffNsp.to(partyRoom(call.advisorId));
     const toParty = (call: Call, id: string) =>
       id === call.kioskId ? toKiosk(call) : toAdvisor(call);
+    // The advisor's tab that runs the call (other tabs stay out of it), else all their tabs.
+    const toAdvisorCall = (call: Call) => {
+      const tab = this.tabs.tabOf(call.id, call.advisorId);
+      return (tab && this.staffNsp.sockets.get(tab)) || toAdvisor(call);
+    };
     const kioskChanged = async (kioskId: string) => {
       const status = await kioskStatus(kioskId, directory, presence, calls);
       // Kiosk presence is for the fleet's keepers, not every advisor's screen.
@@ -328,6 +346,33 @@ export class SignallingServer {
       emit(toAdvisor(call), callEvents.ended, payload);
       void kioskChanged(call.kioskId);
     });
+    calls.on('mediaRestarted', ({ call, reason }) => {
+      const payload = {
+        callId: call.id,
+        mediaEpoch: call.mediaEpoch,
+        rtpCapabilities: call.room.rtpCapabilities,
+        reason,
+      };
+      emit(toKiosk(call), callEvents.mediaRestart, payload);
+      emit(toAdvisorCall(call), callEvents.mediaRestart, payload);
+    });
+    // The other party hears who is away and until when the call waits for them, or that they are back.
+    const tellPartyStatus = (
+      call: Call,
+      party: 'kiosk' | 'advisor',
+      away?: { awaySince: Date; graceEndsAt: Date },
+    ) =>
+      emit(party === 'kiosk' ? toAdvisorCall(call) : toKiosk(call), callEvents.partyStatus, {
+        callId: call.id,
+        party,
+        state: away ? 'away' : 'back',
+        awaySince: away?.awaySince.toISOString() ?? null,
+        graceEndsAt: away?.graceEndsAt.toISOString() ?? null,
+      });
+    calls.on('partyAway', ({ call, party, awaySince, graceEndsAt }) =>
+      tellPartyStatus(call, party, { awaySince, graceEndsAt }),
+    );
+    calls.on('partyBack', ({ call, party }) => tellPartyStatus(call, party));
     calls.on('newProducer', ({ call, to, producer }) =>
       emit(toParty(call, to), mediaEvents.newProducer, { callId: call.id, ...producer }),
     );

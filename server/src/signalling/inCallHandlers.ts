@@ -28,6 +28,11 @@ function registerCommon<P extends Principal>(
       opts,
     )
     .on(
+      inCallRequests.chatHistory,
+      ({ callId }, { principal }) => ({ messages: inCall.chatHistory(principal, callId) }),
+      opts,
+    )
+    .on(
       inCallRequests.listDocuments,
       ({ callId }, { principal }) => ({ documents: inCall.listDocuments(principal, callId) }),
       opts,

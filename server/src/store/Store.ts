@@ -4,13 +4,18 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
 import { initial } from './migrations/0001_initial';
 import { callSurvey } from './migrations/0003_call_survey';
+import { callRecovery } from './migrations/0004_call_recovery';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
 
 /** Versioned migrations, in order. Never edit a shipped one: add the next. */
 const migrations: MigrationProvider = {
-  getMigrations: async () => ({ '0001_initial': initial, '0003_call_survey': callSurvey }),
+  getMigrations: async () => ({
+    '0001_initial': initial,
+    '0003_call_survey': callSurvey,
+    '0004_call_recovery': callRecovery,
+  }),
 };
 
 export interface StoreOptions {

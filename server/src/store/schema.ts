@@ -89,6 +89,8 @@ export interface AppointmentTable {
   checked_in_at: string | null;
   call_started_at: string | null;
   ended_at: string | null;
+  /** Set when the advisor vanished mid-call: the citizen waits again at the head of the queue. */
+  handed_back_at: string | null;
   outcome: string | null;
   created_by: string | null;
   created_at: string;
@@ -125,6 +127,49 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+/** A call in progress, kept so that a restarted server restores it; deleted when it ends. */
+export interface LiveCallTable {
+  id: string;
+  kiosk_id: string;
+  advisor_id: string;
+  appointment_id: string | null;
+  service_id: string | null;
+  /** Device and staff display names (never a citizen's). */
+  kiosk_name: string;
+  advisor_name: string;
+  started_at: string;
+  media_epoch: number;
+}
+
+/** The real-time text of a call in progress; deleted with the call. */
+export interface LiveCallMessageTable {
+  id: string;
+  call_id: string;
+  from_party: 'kiosk' | 'advisor';
+  text: string;
+  at: string;
+}
+
+/** A document shared in a call in progress (its bytes are on disk); deleted with the call. */
+export interface LiveCallDocumentTable {
+  id: string;
+  call_id: string;
+  name: string;
+  type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size: number;
+  from_party: 'kiosk' | 'advisor';
+  at: string;
+}
+
+/** An interruption of a call: cause and duration only. */
+export interface CallIncidentTable {
+  id: string;
+  call_id: string;
+  cause: string;
+  started_at: string;
+  duration_ms: number | null;
+}
+
 export interface Database {
   services: ServiceTable;
   sites: SiteTable;
@@ -135,6 +180,10 @@ export interface Database {
   staff_sessions: StaffSessionTable;
   appointments: AppointmentTable;
   call_records: CallRecordTable;
+  live_calls: LiveCallTable;
+  live_call_messages: LiveCallMessageTable;
+  live_call_documents: LiveCallDocumentTable;
+  call_incidents: CallIncidentTable;
   audit_log: AuditLogTable;
 }
 

@@ -46,6 +46,12 @@ export const inCallRequests = {
     z.object({ message: ChatMessageSchema }),
     'Commit the typed text as a message (the draft is cleared on both sides).',
   ),
+  chatHistory: defineRequest(
+    'chat:history',
+    z.object({ callId }).strict(),
+    z.object({ messages: z.array(ChatMessageSchema) }),
+    "The call's messages so far, oldest first: after a page reload, a reconnect or a server restart (the last 200).",
+  ),
   requestScan: defineRequest(
     'documents:requestScan',
     z.object({ callId }).strict(),

@@ -187,6 +187,21 @@ export const LiveCallSchema = z.object({
 });
 export type LiveCall = z.infer<typeof LiveCallSchema>;
 
+/** One interruption of a call: what happened and how long it lasted (null: the call ended during it). */
+export const CallIncidentSchema = z.object({
+  cause: z.enum([
+    'worker_died', // its media worker exited; the call moved to a new room
+    'worker_unresponsive', // its media worker stopped answering the health probe and was replaced
+    'router_closed', // its router closed under it; the call moved to a new room
+    'server_restart', // the server restarted and restored the call
+    'kiosk_away', // the kiosk's connection was lost, then back (or the call ended)
+    'advisor_away', // the advisor's connection was lost, then back (or the call ended)
+  ]),
+  startedAt: isoTime,
+  durationMs: z.number().int().nonnegative().nullable(),
+});
+export type CallIncidentEntry = z.infer<typeof CallIncidentSchema>;
+
 export const CallHistoryEntrySchema = z.object({
   callId: IdSchema,
   kioskId: IdSchema,
@@ -203,6 +218,8 @@ export const CallHistoryEntrySchema = z.object({
   endReason: z.string().nullable(),
   endedBy: z.string().nullable(),
   quality: QualitySummarySchema.nullable(),
+  /** Media rooms lost, restarts and parties away during the call, oldest first. */
+  incidents: z.array(CallIncidentSchema),
 });
 export type CallHistoryEntry = z.infer<typeof CallHistoryEntrySchema>;
 

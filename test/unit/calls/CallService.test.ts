@@ -8,7 +8,8 @@ import type { WaitingRoom } from '../../../server/src/scheduling/WaitingRoom';
 import { LOOPBACK_LISTEN, silentLogger as logger, startWorkerPool } from '../../support/workerPool';
 
 // Shutdown of the call service: calls end with `server_shutdown`, and `stop()` returns only once
-// their bookkeeping has reached the store. The media worker is real; the store side is a stand-in
+// their bookkeeping has reached the store; a drain refuses new calls and waits for running ones,
+// and `leaveRunning()` stops without ending any. The media worker is real; the store side is a stand-in
 // whose writes the test finishes by hand, so "not before" is checked without any clock.
 
 const advisor: StaffPrincipal = {
@@ -43,6 +44,7 @@ function callService() {
     directory,
     {
       reconnectGraceMs: 10_000,
+      rehomeWithinMs: 1_000,
       listen: LOOPBACK_LISTEN,
       isKioskOnline: () => true,
     },
@@ -100,5 +102,45 @@ describe('CallService.stop', () => {
     records.ended.mockRejectedValueOnce(new Error('disk full'));
     await calls.startCall(advisor, 'kiosk-1');
     await expect(calls.stop()).resolves.toBeUndefined();
+  });
+});
+
+describe('CallService.drain', () => {
+  it('refuses new calls with UNAVAILABLE draining, lets the running one go on, and is idle when it ends', async () => {
+    const { calls, waitingRoom } = callService();
+    const call = await calls.startCall(advisor, 'kiosk-1');
+    calls.drain();
+    await expect(
+      calls.startCall({ ...advisor, staffId: 'advisor-2' }, 'kiosk-2'),
+    ).rejects.toMatchObject({ code: 'UNAVAILABLE', reason: 'draining' });
+    // Refused before the waiting room is asked: the citizen is not claimed, so keeps waiting.
+    await expect(
+      calls.admit({ ...advisor, staffId: 'advisor-2' }, 'appointment-2'),
+    ).rejects.toMatchObject({ code: 'UNAVAILABLE', reason: 'draining' });
+    expect(waitingRoom.release).not.toHaveBeenCalled();
+    let idle = false;
+    const idling = calls.idle().then(() => (idle = true));
+    await turn();
+    expect(idle).toBe(false);
+    expect(call.room.closed).toBe(false);
+    calls.hangup(
+      { kind: 'staff', staffId: advisor.staffId, name: 'Advisor', roles: ['advisor'] },
+      call.id,
+    );
+    await idling;
+    expect(idle).toBe(true);
+  });
+
+  it('leaves calls running for the next process: no end is told or recorded', async () => {
+    const { calls, records } = callService();
+    const call = await calls.startCall(advisor, 'kiosk-1');
+    const reasons: string[] = [];
+    calls.on('callEnded', ({ reason }) => reasons.push(reason));
+    await calls.leaveRunning();
+    expect(call.room.closed).toBe(true);
+    expect(call.ended).toBe(false);
+    expect(reasons).toEqual([]);
+    expect(records.ended).not.toHaveBeenCalled();
+    expect(calls.activeCalls).toEqual([]);
   });
 });

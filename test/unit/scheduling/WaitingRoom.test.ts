@@ -90,6 +90,7 @@ function waiting(overrides: Partial<AppointmentWithNames> = {}): AppointmentWith
     checked_in_at: new Date(CHECKED_IN_AT).toISOString(),
     call_started_at: null,
     ended_at: null,
+    handed_back_at: null,
     outcome: null,
     created_by: null,
     created_at: new Date(CHECKED_IN_AT).toISOString(),

@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely';
+import type { ChatMessage, DocumentInfo } from '@visio/shared/protocol';
+import type { Database } from '../store';
+import type { Call, CallParties } from './Call';
+
+/** A call that was running when the process stopped, as the store kept it. */
+export interface LiveCallState {
+  parties: CallParties & { startedAt: Date };
+  mediaEpoch: number;
+  messages: ChatMessage[];
+  documents: DocumentInfo[];
+}
+
+/**
+ * Running calls in the store, so that a crash or a restart loses none: written as they happen
+ * (start, media epoch, each message, each document shared), deleted when the call ends. Read
+ * once at start to restore them.
+ */
+export class LiveCallRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async started(call: Call): Promise<void> {
+    await this.db
+      .insertInto('live_calls')
+      .values({
+        id: call.id,
+        kiosk_id: call.kioskId,
+        advisor_id: call.advisorId,
+        appointment_id: call.appointmentId ?? null,
+        service_id: call.serviceId ?? null,
+        kiosk_name: call.names.kiosk,
+        advisor_name: call.names.advisor,
+        started_at: call.startedAt.toISOString(),
+        media_epoch: call.mediaEpoch,
+      })
+      .execute();
+  }
+
+  async mediaMoved(call: Call): Promise<void> {
+    await this.db
+      .updateTable('live_calls')
+      .set({ media_epoch: call.mediaEpoch })
+      .where('id', '=', call.id)
+      .execute();
+  }
+
+  async messageSent(callId: string, message: ChatMessage): Promise<void> {
+    await this.db
+      .insertInto('live_call_messages')
+      .values({
+        id: message.id,
+        call_id: callId,
+        from_party: message.from,
+        text: message.text,
+        at: message.at,
+      })
+      .execute();
+  }
+
+  async documentShared(callId: string, document: DocumentInfo): Promise<void> {
+    await this.db
+      .insertInto('live_call_documents')
+      .values({
+        id: document.id,
+        call_id: callId,
+        name: document.name,
+        type: document.type,
+        size: document.size,
+        from_party: document.from,
+        at: document.at,
+      })
+      .execute();
+  }
+
+  /** The call ended: nothing of its content stays in the store. */
+  async ended(callId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('live_call_messages').where('call_id', '=', callId).execute();
+      await trx.deleteFrom('live_call_documents').where('call_id', '=', callId).execute();
+      await trx.deleteFrom('live_calls').where('id', '=', callId).execute();
+    });
+  }
+
+  /** At start: forgets every running call but those restored (their content with them). */
+  async forgetAllBut(callIds: readonly string[]): Promise<void> {
+    const stale = (await this.db.selectFrom('live_calls').select('id').execute())
+      .map((row) => row.id)
+      .filter((id) => !callIds.includes(id));
+    for (const id of stale) await this.ended(id);
+  }
+
+  /** Every call the store holds as running, with its chat (in order) and documents. */
+  async all(): Promise<LiveCallState[]> {
+    const calls = await this.db.selectFrom('live_calls').selectAll().execute();
+    const states: LiveCallState[] = [];
+    for (const row of calls) {
+      const messages = await this.db
+        .selectFrom('live_call_messages')
+        .selectAll()
+        .where('call_id', '=', row.id)
+        .orderBy('at')
+        .execute();
+      const documents = await this.db
+        .selectFrom('live_call_documents')
+        .selectAll()
+        .where('call_id', '=', row.id)
+        .orderBy('at')
+        .execute();
+      states.push({
+        parties: {
+          id: row.id,
+          kioskId: row.kiosk_id,
+          advisorId: row.advisor_id,
+          names: { kiosk: row.kiosk_name, advisor: row.advisor_name },
+          appointmentId: row.appointment_id ?? undefined,
+          serviceId: row.service_id ?? undefined,
+          startedAt: new Date(row.started_at),
+        },
+        mediaEpoch: row.media_epoch,
+        messages: messages.map((m) => ({ id: m.id, from: m.from_party, text: m.text, at: m.at })),
+        documents: documents.map((d) => ({
+          id: d.id,
+          name: d.name,
+          type: d.type,
+          size: d.size,
+          from: d.from_party,
+          at: d.at,
+        })),
+      });
+    }
+    return states;
+  }
+}
