@@ -4,12 +4,9 @@ import { defineConfig } from 'vitest/config';
 // e2e (real Chromium on the built apps). Integration and e2e run one file at a time: each file
 // owns a server with real media workers, and the machine has two cores.
 //
-// A fourth, faults (test/faults: the server as a child process, the kiosk's Chromium in a network
-// namespace, one fault per file), exists only with VISIO_FAULTS=1 (`npm run test:faults`): most
-// of its tests fail until calls survive faults (issue "Calls that survive faults"), so plain
-// `vitest run` (`npm test`) leaves it out for now. When the recovery lands, drop the condition.
-const FAULT_SUITE = process.env.VISIO_FAULTS === '1';
-
+// A fourth, faults (test/faults): the server as a child process, the kiosk's Chromium in a network
+// namespace (root: iptables), one fault per file, each played once in real Chromium with real
+// media (bench/faults repeats them). It runs after the others (groupOrder), alone.
 export default defineConfig({
   test: {
     projects: [
@@ -37,22 +34,19 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      ...(FAULT_SUITE
-        ? [
-            {
-              extends: true as const,
-              test: {
-                name: 'faults',
-                include: ['test/faults/**/*.test.ts'],
-                fileParallelism: false,
-                // One trial: a call set up (≤ 30 s a step), the fault, up to 30 s for media to
-                // come back, the parties settling, then the clean-up (worker respawn ≤ 40 s).
-                testTimeout: 300_000,
-                hookTimeout: 120_000,
-              },
-            },
-          ]
-        : []),
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          // One trial: a call set up (≤ 30 s a step), the fault, up to 30 s for media to come
+          // back, the parties settling, then the clean-up (worker respawn ≤ 40 s).
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

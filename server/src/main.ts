@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { DEMO_PASSWORD, DemoSeeder, type DemoReport } from './demo/DemoSeeder';
 import { createLogger } from './logging/createLogger';
@@ -69,7 +70,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'draining before exit');
     server
       .drain(config.recovery.drainTimeoutMs)
-      .then((outcome) => server.stop({ leaveCallsRunning: outcome === 'timeout' }))
+      .then(async (outcome) => {
+        // The last call has just ended: its parties still fetch what follows it (the advisor's
+        // agenda, the citizen's survey). Answer them a moment longer before the sockets close.
+        if (outcome === 'idle') await setTimeout(config.recovery.drainLingerMs);
+        await server.stop({ leaveCallsRunning: outcome === 'timeout' });
+      })
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err }, 'shutdown failed');

@@ -6,7 +6,7 @@ import { FAULT_REFERENCE, runTrial, type FaultName } from './faults';
  * One fault, one trial, held to what the issue "Calls that survive faults" asks: after the fault,
  * decoded video frames and received audio packets grow again on both pages, and the kiosk, the
  * advisor's screen and the server agree on the appointment (the call goes on; after a drain, it
- * finished). On today's code most faults end the call, and these tests fail: what the trial saw
+ * finished). When a trial does not recover, what it saw
  * is printed, and is the failure's message.
  */
 export function faultSuite(fault: FaultName): void {

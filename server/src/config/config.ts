@@ -139,6 +139,8 @@ const BaseEnvSchema = z.object({
   CALL_REHOME_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** On SIGTERM, running calls may go on this long before the process exits anyway. */
   DRAIN_TIMEOUT_S: z.coerce.number().int().min(0).max(86_400).default(1_800),
+  /** After a drain's last call has ended, the server still answers this long, then exits. */
+  DRAIN_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 });
 
 const EnvSchema = BaseEnvSchema.superRefine((env, ctx) => {
@@ -291,6 +293,7 @@ export interface Config {
     workerProbe: { intervalMs: number; timeoutMs: number; misses: number } | undefined;
     rehomeWithinMs: number;
     drainTimeoutMs: number;
+    drainLingerMs: number;
   };
 }
 
@@ -409,6 +412,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
       rehomeWithinMs: e.CALL_REHOME_TIMEOUT_MS,
       drainTimeoutMs: e.DRAIN_TIMEOUT_S * 1000,
+      drainLingerMs: e.DRAIN_LINGER_MS,
     },
   };
 }
