@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../test/support/testServer';
 import { launchChromium } from '../../test/e2e/support/browser';
@@ -20,6 +19,7 @@ import { cpuDelta, cpuSnapshot, type CpuSnapshot } from './cpu';
 import { P2pBaseline, type P2pSample } from './p2p';
 import { ServerTrace } from './serverTrace';
 import { SfuCalls, type SfuSample } from './sfu';
+import { packageVersion } from '../packageVersion';
 import { percentile, round, summarise, table, type Summary } from './stats';
 
 const CALLS = positiveInt(process.env.BENCH_CALLS, 20);
@@ -367,28 +367,6 @@ function checkPrerequisites(): void {
       problems.push(`${app}/dist is missing: run npm run build:clients`);
   }
   if (problems.length) throw new Error(`cannot run the benchmark:\n  - ${problems.join('\n  - ')}`);
-}
-
-function packageVersion(name: string): string {
-  try {
-    // Found upwards from the package's entry: a package with an "exports" map (mediasoup 3.27)
-    // does not export its package.json, and some carry nested ones ({"type": ...}) in their dist.
-    const require = createRequire(import.meta.url);
-    for (let dir = path.dirname(require.resolve(name)); dir !== path.dirname(dir);) {
-      const file = path.join(dir, 'package.json');
-      const pkg = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Package) : {};
-      if (pkg.name === name && pkg.version) return pkg.version;
-      dir = path.dirname(dir);
-    }
-  } catch {
-    // not installed: reported as unknown
-  }
-  return 'unknown';
-}
-
-interface Package {
-  name?: string;
-  version?: string;
 }
 
 function positiveInt(raw: string | undefined, fallback: number, allowZero = false): number {

@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
 import { CallRig } from '../../test/faults/CallRig';
 import { CallSetupError } from '../../test/faults/CallSetupError';
 import {
@@ -25,6 +24,7 @@ import {
   type FaultName,
   type TrialResult,
 } from '../../test/faults/faults';
+import { packageVersion } from '../packageVersion';
 import { percentile, round, table } from '../call-setup/stats';
 
 const TRIALS = positiveInt(process.env.FAULT_TRIALS, 20);
@@ -246,11 +246,6 @@ function positiveInt(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got ${value}`);
   return n;
-}
-
-function packageVersion(name: string): string {
-  const require = createRequire(path.resolve('server/package.json'));
-  return (require(`${name}/package.json`) as { version: string }).version;
 }
 
 main().catch((error: unknown) => {
