@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, workerObjectCounts, type TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
-import { bookAppointment } from './support/booking';
+import { admitThroughUi } from './support/admitThroughUi';
 import { inboundMedia, launchChromium, newMachine, pollUntil } from './support/browser';
 
 const ARTIFACTS = path.resolve('test/artifacts/e2e');
@@ -57,11 +57,6 @@ async function videosLeftBound(page: Page): Promise<string[]> {
  * audio, the advisor hangs up, and the server holds nothing of the call afterwards.
  */
 async function callThroughTheUi(t: TestServer, label: string) {
-  const { appointmentId, code } = await bookAppointment(t, {
-    kioskId: t.kiosk.id,
-    advisorId: t.advisor.id,
-    serviceId: t.serviceA,
-  });
   const kioskMachine = await newMachine(browser, { viewport: { width: 1080, height: 1920 } });
   const advisorMachine = await newMachine(browser);
   try {
@@ -69,17 +64,7 @@ async function callThroughTheUi(t: TestServer, label: string) {
     const advisor = new AdvisorPage(advisorMachine.page);
     await recordVideos(kiosk.page);
     await recordVideos(advisor.page);
-    await kiosk.open(t.url, t.kiosk.token);
-    await kiosk.screen('welcome').waitFor();
-    await advisor.open(t.url, t.advisor.token);
-    await advisor.agenda().waitFor();
-
-    await kiosk.checkIn(code);
-    await kiosk.screen('waiting').waitFor();
-    await advisor.admit(appointmentId);
-
-    await kiosk.screen('call').waitFor();
-    await advisor.callView().waitFor();
+    const { appointmentId } = await admitThroughUi(t, kiosk, advisor);
     const enough = (m: { framesDecoded: number; audioPacketsReceived: number }) =>
       m.framesDecoded > 30 && m.audioPacketsReceived > 50;
     const [atKiosk, atAdvisor] = await Promise.all([
