@@ -27,7 +27,7 @@ import {
   type FaultName,
   type TrialResult,
 } from '../../test/faults/faults';
-import { packageVersion } from '../packageVersion';
+import { machineRecord } from '../machineRecord';
 import { percentile, round, table } from '../call-setup/stats';
 
 const TRIALS = positiveInt(process.env.FAULT_TRIALS, 20);
@@ -166,13 +166,7 @@ function writeResults(run: RunState): number {
   const result = {
     name: 'faults',
     date: new Date().toISOString(),
-    cores: run.cores,
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    load_avg_1m_before: round(run.loadBefore, 2),
-    load_avg_1m_after: round(os.loadavg()[0]!, 2),
-    node: process.version,
-    chromium: run.chromium,
-    mediasoup: packageVersion('mediasoup'),
+    ...machineRecord(run),
     run_seconds: runSeconds,
     trials_per_fault: TRIALS,
     recovery_bound_ms: RECOVERY_BOUND_MS,
