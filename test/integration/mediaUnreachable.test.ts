@@ -60,7 +60,13 @@ describe('a call whose media never starts', () => {
 
     const kioskEnded = nextEvent(kiosk, callEvents.ended, 10_000);
     const advisorEnded = nextEvent(advisor, callEvents.ended, 10_000);
-    const waitingAgain = nextEvent(kiosk, kioskSchedulingEvents.waitingStatus, 10_000);
+    // The status told once the call has ended (the one of the admission has no place).
+    const waitingAgain = eventWhere(
+      kiosk,
+      kioskSchedulingEvents.waitingStatus,
+      (s) => s.appointmentId === booked.appointment.id && s.position !== null,
+      10_000,
+    );
     const alert = eventWhere(
       tech,
       staffMonitoringEvents.alertRaised,
