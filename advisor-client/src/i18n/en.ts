@@ -71,6 +71,12 @@ export const en: Catalogue = {
   'call.ended.ended_by_staff': 'A technician ended the call.',
   'call.ended.server_shutdown': 'The server is restarting: the call has ended.',
   'call.ended.failed': 'The video connection failed: the call has ended.',
+  'call.ended.media_unreachable':
+    'The picture and sound never got through: the call has failed. The citizen is back at the head of the queue and a technician has been alerted.',
+  'call.ended.media_unreachable.kiosk':
+    'The picture and sound could not get through to the citizen’s kiosk (its network blocks them): the call has failed. The citizen is back at the head of the queue and a technician has been alerted.',
+  'call.ended.media_unreachable.advisor':
+    'The picture and sound could not get through to your computer: check your network. The call has failed; the citizen is back at the head of the queue for a colleague to take.',
   'call.ended.generic': 'The call has ended.',
 
   'errors.dismiss': 'Dismiss message',

@@ -80,6 +80,7 @@ const ENDED_NOTICE: Record<CallEndReason, MessageKey> = {
   media_failed: 'call.ended.media_failed',
   ended_by_staff: 'call.ended.ended_by_staff',
   server_shutdown: 'call.ended.server_shutdown',
+  media_unreachable: 'call.ended.media_unreachable',
 };
 
 /** What the advisor is told when a call ends, and why the agenda hears it ended. */
@@ -92,7 +93,9 @@ function endOf(end: PartyCallEnd): { notice: MessageKey | null; reason: CallEndR
         notice:
           end.reason === 'hangup' && end.endedBy === 'kiosk'
             ? 'call.ended.kiosk'
-            : ENDED_NOTICE[end.reason],
+            : end.reason === 'media_unreachable' && end.unreachable?.length === 1
+              ? `call.ended.media_unreachable.${end.unreachable[0]!}`
+              : ENDED_NOTICE[end.reason],
         reason: end.reason,
       };
     case 'failure':

@@ -96,8 +96,10 @@ export const en: Catalogue = {
   'waiting.deviceProblem':
     'The camera or the microphone is not working. Please tell the front desk.',
   'waiting.offline': 'Connection trouble: your place is kept, we are restoring the service…',
-  'waiting.requeued':
+  'waiting.requeued.advisor_disconnected':
     'Your advisor was disconnected. You keep your place at the head of the queue: a colleague will take you.',
+  'waiting.requeued.media_unreachable':
+    'The picture and sound could not get through from this kiosk, so the call could not take place. You keep your place at the head of the queue: an advisor will call you again. If it happens again, please ask at the front desk.',
   'waiting.cancel': 'Cancel and leave',
   'waiting.confirm.title': 'Do you really want to leave?',
   'waiting.confirm.body': 'You will leave the waiting room.',
@@ -139,8 +141,10 @@ export const en: Catalogue = {
   'announce.connected': 'You are connected',
   'announce.peerAway': 'Your advisor lost their connection: they are coming back, please stay',
   'announce.peerBack': 'Your advisor is back',
-  'announce.requeued':
+  'announce.requeued.advisor_disconnected':
     'Your advisor was disconnected. You keep your place at the head of the queue.',
+  'announce.requeued.media_unreachable':
+    'The call could not connect. You keep your place at the head of the queue.',
   'announce.waiting': 'You are in the waiting room for {service}',
   'announce.codeRefused': 'Code refused',
 

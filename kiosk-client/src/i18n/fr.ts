@@ -104,8 +104,10 @@ export const fr = {
   'waiting.deviceProblem':
     'La caméra ou le micro ne fonctionne pas. Merci de le signaler à l’accueil.',
   'waiting.offline': 'Connexion perturbée : votre place est gardée, nous rétablissons le service…',
-  'waiting.requeued':
+  'waiting.requeued.advisor_disconnected':
     'Votre conseiller a été déconnecté. Vous gardez votre place en tête de la file : un autre conseiller va vous prendre.',
+  'waiting.requeued.media_unreachable':
+    'L’image et le son n’ont pas pu passer depuis cette borne : l’appel n’a pas pu avoir lieu. Vous gardez votre place en tête de la file : un conseiller va vous rappeler. Si cela se reproduit, adressez-vous à l’accueil.',
   'waiting.cancel': 'Annuler et partir',
   'waiting.confirm.title': 'Voulez-vous vraiment partir ?',
   'waiting.confirm.body': 'Vous quitterez la salle d’attente.',
@@ -147,8 +149,10 @@ export const fr = {
   'announce.connected': 'Vous êtes en communication',
   'announce.peerAway': 'Votre conseiller a perdu la connexion : il revient, restez là',
   'announce.peerBack': 'Votre conseiller est de retour',
-  'announce.requeued':
+  'announce.requeued.advisor_disconnected':
     'Votre conseiller a été déconnecté. Vous gardez votre place en tête de la file.',
+  'announce.requeued.media_unreachable':
+    'L’appel n’a pas pu se connecter. Vous gardez votre place en tête de la file.',
   'announce.waiting': 'Vous êtes en salle d’attente pour {service}',
   'announce.codeRefused': 'Code refusé',
 

@@ -29,6 +29,9 @@ export interface Announcement {
  * `createVisit()`: a field added here later is cleared between two citizens without anyone
  * having to remember it.
  */
+/** Why a citizen waits again at the head of the queue after a call. */
+export type RequeueReason = 'advisor_disconnected' | 'media_unreachable';
+
 export interface Visit {
   readonly language: Language;
   /** The citizen asked the kiosk to read each screen aloud. */
@@ -41,10 +44,11 @@ export interface Visit {
   /** The waiting room as the server last described it. */
   readonly waiting: WaitingStatus | null;
   /**
-   * The citizen is back in the waiting room because their advisor was disconnected mid-call
-   * (they keep the head of the queue): said in the waiting room until the next call starts.
+   * The citizen is back in the waiting room, at the head of the queue, because their advisor was
+   * disconnected mid-call or the call's picture and sound never got through: said in the waiting
+   * room until the next call starts. Null: not requeued.
    */
-  readonly requeued: boolean;
+  readonly requeued: RequeueReason | null;
   /** The call in progress, as `call:started` announced it; it survives a signalling outage. */
   readonly call: CallStarted | null;
   /** Its lifecycle (media, text, documents), once set up. */
@@ -66,7 +70,7 @@ export function createVisit(): Visit {
     codeProblem: null,
     walkInProblem: null,
     waiting: null,
-    requeued: false,
+    requeued: null,
     call: null,
     partyCall: null,
     surveyCallId: null,

@@ -212,13 +212,13 @@ export const visitMachine = setup({
     anotherCall: ({ context, event }) =>
       event.type === 'server.callStarted' && event.call.callId !== context.visit.call?.callId,
     /**
-     * The advisor did not come back within the grace: the citizen is not sent home but back to
-     * the head of their service's queue, for a colleague to take.
+     * The advisor did not come back within the grace, or the call's picture and sound never got
+     * through: the citizen is not sent home but back to the head of their service's queue.
      */
-    advisorDisconnected: ({ event }) =>
+    handedBack: ({ event }) =>
       event.type === 'call.ended' &&
       event.end.by === 'server' &&
-      event.end.reason === 'advisor_disconnected',
+      (event.end.reason === 'advisor_disconnected' || event.end.reason === 'media_unreachable'),
     /** A screen where a citizen who walked away would leave something behind. */
     onWatchedScreen: or([
       stateIn('#visit.step.survey'),
@@ -292,7 +292,7 @@ export const visitMachine = setup({
               withVisit(context, {
                 call: event.call,
                 waiting: null,
-                requeued: false,
+                requeued: null,
                 notice: null,
                 surveyCallId: null,
                 noticeAfterSurvey: null,
@@ -541,16 +541,21 @@ export const visitMachine = setup({
               // the devices stay open so that a colleague's call starts at once (the server
               // follows with the waiting room's status).
               {
-                guard: 'advisorDisconnected',
+                guard: 'handedBack',
                 target: '#visit.step.waiting.screen.room',
                 actions: assign({
-                  visit: ({ context }) =>
-                    withVisit(context, {
+                  visit: ({ context, event }) => {
+                    const reason =
+                      event.end.by === 'server' && event.end.reason === 'media_unreachable'
+                        ? 'media_unreachable'
+                        : 'advisor_disconnected';
+                    return withVisit(context, {
                       call: null,
                       partyCall: null,
-                      requeued: true,
-                      announcement: announcement(context, 'announce.requeued'),
-                    }),
+                      requeued: reason,
+                      announcement: announcement(context, `announce.requeued.${reason}`),
+                    });
+                  },
                 }),
               },
               // Camera, microphone, text and documents go at once; the survey comes next.

@@ -1,4 +1,4 @@
-import type { CallEndReason, MediaRestartReason } from '@visio/shared/protocol';
+import type { CallEndReason, MediaRestartReason, MediaStartFailure } from '@visio/shared/protocol';
 import type { MediaRoom } from '../media';
 
 export type CallParty = 'kiosk' | 'advisor';
@@ -44,6 +44,8 @@ export class Call {
   endedAt: Date | undefined;
   endReason: CallEndReason | undefined;
   endedBy: CallParty | 'system' | undefined;
+  /** Set when the call ended media_unreachable: which paths failed, and how they stood. */
+  mediaFailure: MediaStartFailure | undefined;
   /** Which media room of the call `room` is: 0 at the start (see call:mediaRestart). */
   mediaEpoch: number;
   readonly incidents: CallIncident[] = [];

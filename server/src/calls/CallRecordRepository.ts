@@ -32,6 +32,7 @@ export class CallRecordRepository {
         ended_at: call.endedAt?.toISOString() ?? null,
         end_reason: call.endReason ?? null,
         ended_by: call.endedBy ?? null,
+        media_failure: call.mediaFailure ? JSON.stringify(call.mediaFailure) : null,
       })
       .where('id', '=', call.id)
       .execute();

@@ -5,6 +5,7 @@ import {
   AppError,
   type CallEndReason,
   type MediaRestartReason,
+  type MediaStartFailure,
   type ProducerInfo,
 } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
@@ -263,6 +264,24 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     if (absence.incident) this.closeIncident(call, absence.incident);
     this.logger.info({ callId: call.id, party }, 'call party back');
     this.emit('partyBack', { call, party });
+  }
+
+  /**
+   * The call's media did not flow both ways within the time allowed (MediaStartWatch): a failed
+   * call, not a completed one. Both parties are told which side's network failed; the citizen
+   * goes back to the head of their service's queue (as when an advisor vanishes).
+   */
+  failMediaStart(callId: string, failure: MediaStartFailure): void {
+    const call = this.calls.get(callId);
+    if (!call || call.ended) return;
+    call.mediaFailure = failure;
+    this.logger.warn({ callId, failure }, 'call media never started');
+    this.end(call, 'media_unreachable', 'system');
+  }
+
+  /** Whether a party of a running call has lost its connection (within its grace). */
+  isAway(principalIdValue: string): boolean {
+    return this.absences.has(principalIdValue);
   }
 
   /**

@@ -55,6 +55,11 @@ const BaseEnvSchema = z.object({
 
   /** How long a party of a call may stay disconnected before the call ends. */
   CALL_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /**
+   * A call whose media has not flowed both ways this long after its start fails as
+   * media_unreachable (the citizen goes back to the head of the queue, the console alerts).
+   */
+  MEDIA_START_TIMEOUT_S: z.coerce.number().min(1).max(600).default(20),
   /** Per-socket request budget: sustained rate and burst (a call setup is ~10 requests). */
   SIGNALLING_RATE_PER_SECOND: z.coerce.number().min(1).max(100_000).default(50),
   SIGNALLING_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
@@ -335,6 +340,8 @@ export interface Config {
     offlineAlertGraceMs: number;
     qualitySampleIntervalMs: number;
     qualityUnwatchedIntervalMs: number;
+    /** A call's media must flow both ways within this (MEDIA_START_TIMEOUT_S). */
+    mediaStartTimeoutMs: number;
     healthIntervalMs: number;
     metricsToken: string | undefined;
     /** Where /metrics is served: the public port (PORT) or an internal one; or nowhere. */
@@ -453,6 +460,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       offlineAlertGraceMs: e.KIOSK_OFFLINE_ALERT_GRACE_MS,
       qualitySampleIntervalMs: e.QUALITY_SAMPLE_INTERVAL_MS,
       qualityUnwatchedIntervalMs: e.QUALITY_UNWATCHED_INTERVAL_MS,
+      mediaStartTimeoutMs: Math.round(e.MEDIA_START_TIMEOUT_S * 1000),
       healthIntervalMs: e.HEALTH_INTERVAL_MS,
       metricsToken: e.METRICS_TOKEN,
       metricsListen:

@@ -20,6 +20,7 @@ import {
   type MediaRoomObserverEvents,
   type PeerAppData,
 } from './MediaRoomObserver';
+import { measuredTraffic, type RoomTraffic } from './PeerTraffic';
 import { localFigures, measuredFigures, type RoomFigures } from './RoomFigures';
 import type { WorkerLoss, WorkerPool } from './WorkerPool';
 
@@ -163,6 +164,15 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
    */
   async figures(): Promise<RoomFigures | undefined> {
     return this._closed ? undefined : measuredFigures(this.objects);
+  }
+
+  /**
+   * The packets each peer's browser sent to the server and the server sent to it, with its
+   * transports' states: whether media actually crosses the network. One request per producer
+   * and consumer. Undefined once closed.
+   */
+  async traffic(): Promise<RoomTraffic | undefined> {
+    return this._closed ? undefined : measuredTraffic(this.objects);
   }
 
   /** The figures known without asking the worker (scores, ICE, pause states); no request. */

@@ -8,3 +8,4 @@ export {
 export { MediaRoom, type MediaRoomCloseReason, type TransportListenOptions } from './MediaRoom';
 export type { MediaCounts, MediaRoomObserverEvents, TransportTuple } from './MediaRoomObserver';
 export type { ConsumerFigures, PeerFigures, ProducerFigures, RoomFigures } from './RoomFigures';
+export type { PeerTraffic, RoomTraffic, TransportPath } from './PeerTraffic';

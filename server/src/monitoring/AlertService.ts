@@ -24,7 +24,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   }
 
   /** Raises the alert unless it is already active. Returns the active alert. */
-  raise(type: AlertType, kioskId: string): Alert {
+  raise(type: AlertType, kioskId: string, details: Pick<Alert, 'mediaFailure'> = {}): Alert {
     const key = `${type}:${kioskId}`;
     const existing = this.active.get(key);
     if (existing) return existing;
@@ -34,6 +34,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
       kioskId,
       raisedAt: new Date(this.now()).toISOString(),
       clearedAt: null,
+      ...(details.mediaFailure ? { mediaFailure: details.mediaFailure } : {}),
     };
     this.active.set(key, alert);
     this.emit('raised', alert);

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
 import type { Database } from '../store';
 import {
   CallIncidentSchema,
+  MediaStartFailureSchema,
   QualitySummarySchema,
   type CallHistoryEntry,
   type CallIncidentEntry,
@@ -64,6 +66,7 @@ export class CallHistoryRepository {
         'c.end_reason',
         'c.ended_by',
         'c.quality',
+        'c.media_failure',
       ])
       .orderBy('c.started_at', 'desc')
       .orderBy('c.id')
@@ -88,8 +91,9 @@ export class CallHistoryRepository {
         : null,
       endReason: r.end_reason,
       endedBy: r.ended_by,
-      quality: parseQuality(r.quality),
+      quality: parseJson(r.quality, QualitySummarySchema),
       incidents: incidents.get(r.id) ?? [],
+      mediaFailure: parseJson(r.media_failure, MediaStartFailureSchema),
     }));
   }
 
@@ -127,10 +131,11 @@ export class CallHistoryRepository {
   }
 }
 
-function parseQuality(json: string | null): QualitySummary | null {
+/** A JSON column as its schema reads it; null when absent or not what we wrote. */
+function parseJson<T>(json: string | null, schema: z.ZodType<T>): T | null {
   if (!json) return null;
   try {
-    const parsed = QualitySummarySchema.safeParse(JSON.parse(json));
+    const parsed = schema.safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

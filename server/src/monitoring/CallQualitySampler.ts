@@ -5,7 +5,7 @@ import { principalId, type Principal } from '../auth/Principal';
 import type { Call } from '../calls/Call';
 import type { CallService } from '../calls/CallService';
 import type { RoomFigures } from '../media';
-import { CallQualityTracker } from './CallQualityTracker';
+import { CallQualityTracker, type Party } from './CallQualityTracker';
 import type { CallStatsReport, QualitySample, QualitySummary } from '@visio/shared/protocol';
 
 export interface SamplerOptions {
@@ -41,30 +41,19 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
   private readonly trackers = new Map<string, CallQualityTracker>();
   /** When each call's server figures were last read. */
   private readonly statsReadAt = new Map<string, number>();
-  /** Per call in progress: stops listening to its media room. */
-  private readonly unwatchRoom = new Map<string, () => void>();
   private timer: NodeJS.Timeout | undefined;
   private sampling = false;
 
   private readonly onStarted = ({ call }: { call: Call }) => {
     this.trackerOf(call);
-    this.watchRoom(call);
     this.emit('callStarted', { call });
   };
   private readonly onEnded = ({ call, reason }: { call: Call; reason: CallEndReason }) => {
     const tracker = this.trackers.get(call.id) ?? this.trackerOf(call);
     this.trackers.delete(call.id);
     this.statsReadAt.delete(call.id);
-    this.unwatchRoom.get(call.id)?.();
-    this.unwatchRoom.delete(call.id);
     const endedAt = call.endedAt?.getTime() ?? Date.now();
     this.emit('callEnded', { call, reason, summary: tracker.summary(endedAt) });
-  };
-  /** A call whose media moved is followed in its new room. */
-  private readonly onMediaRestarted = ({ call }: { call: Call }) => {
-    this.unwatchRoom.get(call.id)?.();
-    this.unwatchRoom.delete(call.id);
-    this.watchRoom(call);
   };
 
   constructor(
@@ -79,8 +68,6 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
   start(): void {
     this.calls.on('callStarted', this.onStarted);
     this.calls.on('callEnded', this.onEnded);
-    this.calls.on('mediaRestarted', this.onMediaRestarted);
-    for (const call of this.calls.activeCalls) this.watchRoom(call);
     this.timer = setInterval(() => void this.sampleAll(), this.options.intervalMs);
     this.timer.unref();
   }
@@ -89,9 +76,6 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     clearInterval(this.timer);
     this.calls.off('callStarted', this.onStarted);
     this.calls.off('callEnded', this.onEnded);
-    this.calls.off('mediaRestarted', this.onMediaRestarted);
-    for (const unwatch of this.unwatchRoom.values()) unwatch();
-    this.unwatchRoom.clear();
   }
 
   /**
@@ -170,22 +154,23 @@ export class CallQualitySampler extends EventEmitter<CallQualitySamplerEvents> {
     }
   }
 
-  /** Hears when each party's media starts to flow: both flowing means the call is set up. */
-  private watchRoom(call: Call): void {
-    if (this.unwatchRoom.has(call.id) || call.ended) return;
-    const onFlowing = ({ peerId }: { peerId: string }) => {
-      const party = call.partyOf(peerId);
-      if (!party || call.ended) return;
-      const setupSeconds = this.trackerOf(call).markFlowing(party, Date.now());
-      if (setupSeconds !== undefined) {
-        this.logger.info({ callId: call.id, setupSeconds }, 'call media flowing both ways');
-        this.emit('callSetUp', { call, setupSeconds });
-      }
-    };
-    // The room watched now: after a re-home `call.room` is another one.
-    const room = call.room;
-    room.observer.on('consumerFlowing', onFlowing);
-    this.unwatchRoom.set(call.id, () => room.observer.off('consumerFlowing', onFlowing));
+  /**
+   * The call's media flows both ways (MediaStartWatch decided it from the media received): the
+   * call is set up. Only the first time counts.
+   */
+  mediaFlowing(call: Call): void {
+    if (call.ended) return;
+    const tracker = this.trackerOf(call);
+    tracker.markFlowing('kiosk', Date.now());
+    const setupSeconds = tracker.markFlowing('advisor', Date.now());
+    if (setupSeconds === undefined) return;
+    this.logger.info({ callId: call.id, setupSeconds }, 'call media flowing both ways');
+    this.emit('callSetUp', { call, setupSeconds });
+  }
+
+  /** Whether the party's browser has reported receiving any media of the call. */
+  browserReceived(callId: string, party: Party): boolean {
+    return this.trackers.get(callId)?.browserReceived(party) ?? false;
   }
 
   private trackerOf(call: Call): CallQualityTracker {

@@ -67,6 +67,8 @@ export class CallQualityTracker {
   private readonly values = new Map<string, number[]>();
   private readonly ice: Record<Party, 'udp' | 'tcp' | null> = { kiosk: null, advisor: null };
   private readonly flowing = new Set<Party>();
+  /** Parties whose browser reported receiving media (any packet of either kind). */
+  private readonly received = new Set<Party>();
   private freezesAtLastSample = 0;
   private _setupSeconds: number | null = null;
   private sampleCount = 0;
@@ -96,8 +98,12 @@ export class CallQualityTracker {
     return this.reportsSinceSample > 0;
   }
 
+  browserReceived(party: Party): boolean {
+    return this.received.has(party);
+  }
+
   /**
-   * A party's consumer carries live media. Returns the setup time once both parties receive
+   * A party receives live media. Returns the setup time once both parties receive
    * media (the first time only).
    */
   markFlowing(party: Party, now: number): number | undefined {
@@ -112,6 +118,8 @@ export class CallQualityTracker {
   addReport(party: Party, report: CallStatsReport, now: number, senderVideoLive: boolean): void {
     const before = this.reports.get(party);
     if (report.inbound.video !== null) this.videoWatched = true;
+    if ((report.inbound.audio?.packets ?? 0) > 0 || (report.inbound.video?.packets ?? 0) > 0)
+      this.received.add(party);
     const entry: PartyReports = {
       latest: report,
       receivedAt: now,

@@ -11,6 +11,7 @@ import type { AuditLog, Database } from '../store';
 import { AlertService } from './AlertService';
 import { CallHistoryRepository } from './CallHistoryRepository';
 import { CallQualitySampler } from './CallQualitySampler';
+import { MediaStartWatch } from './MediaStartWatch';
 import { FleetService, type KioskCatalogue } from './FleetService';
 import { HealthMonitor } from './HealthMonitor';
 import type { KioskPresence } from './KioskPresence';
@@ -33,6 +34,8 @@ export interface MonitoringConfig {
   qualitySampleIntervalMs: number;
   /** While no console is open: how often each call's server-side media figures are read. */
   qualityUnwatchedIntervalMs: number;
+  /** A call whose media does not flow both ways within this fails (media_unreachable). */
+  mediaStartTimeoutMs: number;
   healthIntervalMs: number;
   /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
@@ -70,6 +73,12 @@ export const CONSOLE_ROLES: readonly StaffRole[] = ['technician', 'admin'];
 
 /** Samples kept per call for the live charts: five minutes at the default 5 s. */
 const RING_SIZE = 60;
+/**
+ * How often a new call's traffic is read until its media flows: the setup time is known to this
+ * much. A read costs the worker one request per producer and consumer (8 for a call), for the
+ * second or so a call takes to set up.
+ */
+const MEDIA_START_POLL_MS = 250;
 
 /** Everything the console hears about, in one place for the signalling layer to forward. */
 export interface MonitoringEvents {
@@ -93,6 +102,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   readonly alerts: AlertService;
   readonly fleet: FleetService;
   readonly quality: CallQualitySampler;
+  readonly mediaStart: MediaStartWatch;
   readonly health: HealthMonitor;
   readonly metrics: MetricsService;
   readonly webhooks: WebhookSender;
@@ -133,6 +143,12 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       },
       this.logger.child({ part: 'quality' }),
       () => this.watched,
+    );
+    this.mediaStart = new MediaStartWatch(
+      calls,
+      this.quality,
+      { timeoutMs: config.mediaStartTimeoutMs, pollMs: MEDIA_START_POLL_MS },
+      this.logger.child({ part: 'mediaStart' }),
     );
     this.health = new HealthMonitor(
       {
@@ -175,12 +191,14 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   async start(): Promise<void> {
     await this.fleet.start();
     this.quality.start();
+    this.mediaStart.start();
     this.health.start();
   }
 
   /** Stops sampling and timers; waits for the quality summaries of ended calls to be stored. */
   async stop(): Promise<void> {
     this.quality.stop();
+    this.mediaStart.stop();
     this.health.stop();
     this.fleet.stop();
     this.webhooks.close();
@@ -255,9 +273,13 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.unsubscribe.push(() => this.deps.calls.off('mediaRestarted', onMediaRestarted));
     this.quality.on('callSetUp', ({ call, setupSeconds }) => {
       this.metrics.callSetup.observe(setupSeconds);
+      // The kiosk's media reaches the server again: its path works.
+      this.alerts.clear('media_unreachable', call.kioskId);
       this.callsChanged(call, 'active', null);
     });
     this.quality.on('callEnded', ({ call, reason, summary }) => {
+      if (reason === 'media_unreachable')
+        this.alerts.raise('media_unreachable', call.kioskId, { mediaFailure: call.mediaFailure });
       const durationMs = (call.endedAt?.getTime() ?? Date.now()) - call.startedAt.getTime();
       this.metrics.callDuration.observe(durationMs / 1000);
       this.metrics.callsEnded.inc({ reason });

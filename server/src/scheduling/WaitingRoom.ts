@@ -316,23 +316,26 @@ export class WaitingRoom {
 
   /**
    * A call of this appointment ended: completed after a real call; back to waiting when the
-   * media failed, the server stopped, or the advisor vanished (then at the head of the queue).
+   * media failed, the server stopped, the advisor vanished or the call's media never started
+   * (then at the head of the queue).
    */
   async callEnded(appointmentId: string, reason: CallEndReason): Promise<void> {
     const row = await this.appointments.find(appointmentId);
     if (!row || row.status !== 'in_call') return;
+    const handBack = reason === 'advisor_disconnected' || reason === 'media_unreachable';
     const event: LifecycleEvent =
-      reason === 'media_failed' || reason === 'server_shutdown' || reason === 'advisor_disconnected'
+      reason === 'media_failed' || reason === 'server_shutdown' || handBack
         ? 'requeue'
         : reason === 'peer_disconnected'
           ? 'fail'
           : 'complete';
-    // The citizen keeps their check-in time (their waiting time goes on); one whose advisor
-    // vanished is handed back: head of the queue, open to every colleague at once.
+    // The citizen keeps their check-in time (their waiting time goes on); one whose call never
+    // happened through no fault of theirs is handed back: head of the queue, open to every
+    // colleague at once.
     const changes =
       event !== 'requeue'
         ? { ended_at: this.clock.now().toISOString() }
-        : reason === 'advisor_disconnected'
+        : handBack
           ? { call_started_at: null, handed_back_at: this.clock.now().toISOString() }
           : { call_started_at: null };
     await this.move(row, event, changes, { kind: 'system' }, { reason });

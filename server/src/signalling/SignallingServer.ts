@@ -344,7 +344,8 @@ export class SignallingServer {
     });
     calls.on('callEnded', ({ call, reason, endedBy }) => {
       this.tabs.forget(call.id);
-      const payload = { callId: call.id, reason, endedBy };
+      const unreachable = call.mediaFailure?.unreachable;
+      const payload = { callId: call.id, reason, endedBy, ...(unreachable ? { unreachable } : {}) };
       emit(toKiosk(call), callEvents.ended, payload);
       emit(toAdvisor(call), callEvents.ended, payload);
       void kioskChanged(call.kioskId);

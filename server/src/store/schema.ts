@@ -113,6 +113,8 @@ export interface CallRecordTable {
   survey_rating: Generated<number | null>;
   survey_bad_quality: Generated<number | null>;
   survey_at: Generated<string | null>;
+  /** media_unreachable: JSON MediaStartFailure (paths and ICE states), else null. */
+  media_failure: Generated<string | null>;
 }
 
 export interface AuditLogTable {

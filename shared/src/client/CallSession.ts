@@ -11,7 +11,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../protocol';
-import { CallStats, type CallStatsSummary } from './CallStats';
+import { CallStats, type CallStatsSummary, type CallStreams } from './CallStats';
 import { DEFAULT_ICE_RESTART_POLICY, IceRestarter, type IceRestartPolicy } from './IceRestarter';
 import { RemoteMedia, type RemoteMuted } from './RemoteMedia';
 import { isErrorCode, type SignallingClient } from './SignallingClient';
@@ -319,7 +319,23 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         ? transport.getStats().catch(() => null)
         : Promise.resolve(null);
     const [send, recv] = await Promise.all([read(this.sendTransport), read(this.recvTransport)]);
-    return this.stats.summarise(send, recv);
+    return this.stats.summarise(send, recv, this.callStreams());
+  }
+
+  /** The camera and microphone streams, sent and received: the ones the figures are about. */
+  private callStreams(): CallStreams {
+    const sent = (source: DeviceSource) => {
+      const producer = this.producers.get(source);
+      return producer && !producer.closed ? { mid: producer.localId } : null;
+    };
+    const received = (source: DeviceSource) => {
+      const consumer = this.remote.consumerOf(source);
+      return consumer ? { mid: consumer.localId, trackId: consumer.track.id } : null;
+    };
+    return {
+      outbound: { audio: sent('microphone'), video: sent('camera') },
+      inbound: { audio: received('microphone'), video: received('camera') },
+    };
   }
 
   close(): void {

@@ -32,11 +32,41 @@ export interface CallStatsSummary {
 
 type Direction = 'inbound' | 'outbound';
 
+/**
+ * One RTP stream of the call, as the browser's stats name it: the transceiver's `mid` (mediasoup-
+ * client's `localId`) and, for a received stream, the id of the track it feeds.
+ */
+export interface StreamKey {
+  readonly mid: string;
+  readonly trackId?: string;
+}
+
+/**
+ * The streams the figures are read from: the camera and microphone sent, the far side's camera and
+ * microphone received. A transport carries others that are no measure of the call: mediasoup-
+ * client's bandwidth probe (mid `probator`, ssrc 1234: padding, no frame ever decoded, a jitter of
+ * hundreds of milliseconds), which Chromium lists first, and a shared screen. Null: none of that
+ * kind (yet).
+ */
+export interface CallStreams {
+  readonly outbound: Readonly<Record<MediaKind, StreamKey | null>>;
+  readonly inbound: Readonly<Record<MediaKind, StreamKey | null>>;
+}
+
+export const NO_CALL_STREAMS: CallStreams = {
+  outbound: { audio: null, video: null },
+  inbound: { audio: null, video: null },
+};
+
 /** The fields of the WebRTC stats dictionaries we read; all optional as browsers differ. */
 interface RtpStatsLike {
   id: string;
   type: string;
   kind?: string;
+  mid?: string;
+  trackIdentifier?: string;
+  /** remote-inbound-rtp: the outbound-rtp entry it reports on. */
+  localId?: string;
   timestamp: number;
   bytesSent?: number;
   bytesReceived?: number;
@@ -67,18 +97,20 @@ interface ByteSample {
 export class CallStats {
   private previous = new Map<string, ByteSample>();
 
-  summarise(send: RTCStatsReport | null, recv: RTCStatsReport | null): CallStatsSummary {
+  summarise(
+    send: RTCStatsReport | null,
+    recv: RTCStatsReport | null,
+    streams: CallStreams,
+  ): CallStatsSummary {
     const next = new Map<string, ByteSample>();
+    const read = (report: RTCStatsReport | null, direction: Direction, kind: MediaKind) => {
+      const key = streams[direction][kind];
+      return report && key ? this.flow(report, direction, kind, key, next) : null;
+    };
     const summary: CallStatsSummary = {
       timestamp: Date.now(),
-      outbound: {
-        audio: send ? this.flow(send, 'outbound', 'audio', next) : null,
-        video: send ? this.flow(send, 'outbound', 'video', next) : null,
-      },
-      inbound: {
-        audio: recv ? this.flow(recv, 'inbound', 'audio', next) : null,
-        video: recv ? this.flow(recv, 'inbound', 'video', next) : null,
-      },
+      outbound: { audio: read(send, 'outbound', 'audio'), video: read(send, 'outbound', 'video') },
+      inbound: { audio: read(recv, 'inbound', 'audio'), video: read(recv, 'inbound', 'video') },
     };
     this.previous = next;
     return summary;
@@ -88,12 +120,19 @@ export class CallStats {
     report: RTCStatsReport,
     direction: Direction,
     kind: MediaKind,
+    stream: StreamKey,
     next: Map<string, ByteSample>,
   ): MediaFlowStats | null {
     const all = [...report.values()] as RtpStatsLike[];
     const rtpType = direction === 'inbound' ? 'inbound-rtp' : 'outbound-rtp';
-    // Several entries per kind when simulcast layers are sent; the summary adds them up.
-    const rtp = all.filter((s) => s.type === rtpType && s.kind === kind);
+    // Several entries for one mid when simulcast layers are sent; the summary adds them up.
+    const rtp = all.filter(
+      (s) =>
+        s.type === rtpType &&
+        s.kind === kind &&
+        (s.mid === stream.mid ||
+          (stream.trackId !== undefined && s.trackIdentifier === stream.trackId)),
+    );
     if (rtp.length === 0) return null;
 
     let bitsPerSecond = 0;
@@ -112,7 +151,7 @@ export class CallStats {
     const first = rtp[0]!;
     const remote =
       direction === 'outbound'
-        ? all.find((s) => s.type === 'remote-inbound-rtp' && s.kind === kind)
+        ? all.find((s) => s.type === 'remote-inbound-rtp' && rtp.some((o) => o.id === s.localId))
         : undefined;
     const sum = (pick: (s: RtpStatsLike) => number | undefined): number | null => {
       const values = rtp.map(pick).filter((v): v is number => typeof v === 'number');

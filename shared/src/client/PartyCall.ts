@@ -57,6 +57,8 @@ export type PartyCallEnd =
       readonly by: 'server';
       readonly reason: CallEndReason;
       readonly endedBy: CallParty | 'system';
+      /** media_unreachable: the parties whose network never carried the call's media. */
+      readonly unreachable?: readonly CallParty[];
     }
   /** The media could not be set up or came back no more: this side hung up for it. */
   | { readonly by: 'failure' }
@@ -245,8 +247,9 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     this.openMedia(null);
     const mine = (payload: { callId: string }) => payload.callId === this.callId;
     this.cleanups.push(
-      signalling.on(callEvents.ended, ({ callId, reason, endedBy }) => {
-        if (callId === this.callId) this.finish({ by: 'server', reason, endedBy });
+      signalling.on(callEvents.ended, ({ callId, reason, endedBy, unreachable }) => {
+        if (callId === this.callId)
+          this.finish({ by: 'server', reason, endedBy, ...(unreachable ? { unreachable } : {}) });
       }),
       signalling.on(callEvents.mediaRestart, (restart) => {
         if (mine(restart))

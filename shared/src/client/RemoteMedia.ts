@@ -75,6 +75,12 @@ export class RemoteMedia {
     return [...this.producers.values()].flatMap((p) => (p.consumer ? [p.consumer] : []));
   }
 
+  /** The consumer receiving the far side's current camera or microphone, if any. */
+  consumerOf(source: 'camera' | 'microphone'): ms.Consumer | null {
+    const consumer = this.latest(source)?.consumer;
+    return consumer && !consumer.closed ? consumer : null;
+  }
+
   closeAll(): void {
     for (const producer of this.producers.values()) {
       producer.consumer?.close();

@@ -13,6 +13,10 @@ export const CallEndReasonSchema = z.enum([
   // the advisor's connection was lost beyond the grace period: the citizen is not sent home but
   // goes back to the head of their service's queue (a waiting:status follows on the kiosk)
   'advisor_disconnected',
+  // no media flowed both ways within MEDIA_START_TIMEOUT_S of the start (a firewall, a network
+  // that blocks the media ports): a failed call. The citizen goes back to the head of their
+  // service's queue, as for advisor_disconnected; `unreachable` says whose path failed
+  'media_unreachable',
 ]);
 export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
 
@@ -83,8 +87,20 @@ export const callEvents = {
   ),
   ended: defineEvent(
     'call:ended',
-    z.object({ callId: IdSchema, reason: CallEndReasonSchema, endedBy: CallPartySchema }),
-    'The call is over: stop media and leave the call screen.',
+    z.object({
+      callId: IdSchema,
+      reason: CallEndReasonSchema,
+      endedBy: CallPartySchema,
+      /**
+       * media_unreachable only: the parties whose own network never carried the call's media
+       * (empty when the server cannot tell which side it was).
+       */
+      unreachable: z
+        .array(z.enum(['kiosk', 'advisor']))
+        .max(2)
+        .optional(),
+    }),
+    'The call is over: stop media and leave the call screen. `media_unreachable`: no media flowed both ways within MEDIA_START_TIMEOUT_S of the start; a failed call (never completed), the citizen waits again at the head of their service’s queue.',
   ),
   mediaRestart: defineEvent(
     'call:mediaRestart',

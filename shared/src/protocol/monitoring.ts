@@ -72,8 +72,35 @@ export const AlertTypeSchema = z.enum([
   'camera_missing',
   'microphone_missing',
   'permission_denied',
+  // a call of this kiosk ended media_unreachable; cleared when a call of the kiosk carries media
+  'media_unreachable',
 ]);
 export type AlertType = z.infer<typeof AlertTypeSchema>;
+
+/** One party's media path as the server saw it when the call's media had not started. */
+export const MediaPathSchema = z.object({
+  /** ICE and DTLS states of its send and receive transports; null: never created. */
+  send: z.object({ ice: z.string().max(20), dtls: z.string().max(20) }).nullable(),
+  recv: z.object({ ice: z.string().max(20), dtls: z.string().max(20) }).nullable(),
+  /** The protocol of the ICE path it reached (null: none). */
+  protocol: z.enum(['udp', 'tcp']).nullable(),
+  /** RTP packets from its browser, and to it. */
+  packetsReceived: z.number().int().nonnegative(),
+  packetsSent: z.number().int().nonnegative(),
+});
+export type MediaPath = z.infer<typeof MediaPathSchema>;
+
+/** Why a call ended media_unreachable: what flowed, what did not, and whose path failed. */
+export const MediaStartFailureSchema = z.object({
+  waitedSeconds: z.number().nonnegative(),
+  /** The directions in which no media arrived. */
+  missing: z.array(z.enum(['kiosk_to_advisor', 'advisor_to_kiosk'])).max(2),
+  /** The parties whose own network path never carried media (empty: cannot tell). */
+  unreachable: z.array(z.enum(['kiosk', 'advisor'])).max(2),
+  kiosk: MediaPathSchema,
+  advisor: MediaPathSchema,
+});
+export type MediaStartFailure = z.infer<typeof MediaStartFailureSchema>;
 
 export const AlertSchema = z.object({
   id: IdSchema,
@@ -82,6 +109,8 @@ export const AlertSchema = z.object({
   raisedAt: isoTime,
   /** Null while the alert is active. */
   clearedAt: isoTime.nullable(),
+  /** media_unreachable: the call's media paths when it failed. */
+  mediaFailure: MediaStartFailureSchema.optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
@@ -220,6 +249,8 @@ export const CallHistoryEntrySchema = z.object({
   quality: QualitySummarySchema.nullable(),
   /** Media rooms lost, restarts and parties away during the call, oldest first. */
   incidents: z.array(CallIncidentSchema),
+  /** A call that ended media_unreachable: whose path failed, and the ICE states seen. */
+  mediaFailure: MediaStartFailureSchema.nullable(),
 });
 export type CallHistoryEntry = z.infer<typeof CallHistoryEntrySchema>;
 

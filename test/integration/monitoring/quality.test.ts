@@ -152,7 +152,7 @@ describe('call quality', () => {
       endReason: null,
     });
 
-    // Set up once both sides receive media.
+    // Set up once both sides receive media: the set-up messages (consume, resume) are not media.
     const setUp = eventWhere(
       tech,
       staffMonitoringEvents.callsChanged,
@@ -160,7 +160,6 @@ describe('call quality', () => {
     );
     await call.consumeKiosk();
     await call.consumeAdvisor();
-    expect((await setUp).call.setupSeconds).toBeGreaterThanOrEqual(0);
 
     // The server's own figures: every flow exists; idle streams have no score yet.
     const serverOnly = await eventWhere(
@@ -176,6 +175,7 @@ describe('call quality', () => {
       expect(direction.video).toMatchObject({ score: null, freezes: 0 });
     }
     expect(serverOnly.sample.ice).toEqual({ kiosk: null, advisor: null });
+    expect(t.server.monitoring.quality.setupSecondsOf(callId)).toBeNull();
 
     // The browsers report: the kiosk's outbound leg and inbound audio, the advisor's inbound video.
     await kiosk.request(kioskMonitoringRequests.statsReport, {
@@ -219,6 +219,8 @@ describe('call quality', () => {
         },
       }),
     });
+    // Each browser reports packets received: media flows both ways, the call is set up.
+    expect((await setUp).call.setupSeconds).toBeGreaterThanOrEqual(0);
     const merged = await eventWhere(
       tech,
       staffMonitoringEvents.callQuality,

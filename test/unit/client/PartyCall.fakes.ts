@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import {
   CallStats,
+  NO_CALL_STREAMS,
   PartyCall,
   SignallingClient,
   TypedEmitter,
@@ -162,7 +163,7 @@ export class FakeMedia extends TypedEmitter<CallSessionEvents> {
 
   async getStats(): Promise<CallStatsSummary> {
     this.statsRead += 1;
-    return new CallStats().summarise(null, null);
+    return new CallStats().summarise(null, null, NO_CALL_STREAMS);
   }
 
   async setMicrophoneMuted(muted: boolean): Promise<void> {

@@ -359,13 +359,13 @@ describe('a call that survives faults', () => {
     expect(v.screen()).toBe('waiting');
     expect(v.calls[0]!.closed).toBe(true);
     expect(v.ctx().visit).toMatchObject({
-      requeued: true,
+      requeued: 'advisor_disconnected',
       call: null,
       partyCall: null,
       surveyCallId: null,
       language: 'en',
       outputDeviceId: 'handset',
-      announcement: { key: 'announce.requeued' },
+      announcement: { key: 'announce.requeued.advisor_disconnected' },
     });
     // The same citizen: nothing wiped, the devices stay open for the colleague's call.
     expect(v.effects.slice(before.length)).toEqual(['openDevices']);
@@ -375,7 +375,7 @@ describe('a call that survives faults', () => {
     v.send({ type: 'server.waitingStatus', status: place });
     expect(v.screen()).toBe('waiting');
     expect(v.ctx().visit.waiting).toEqual(place);
-    expect(v.ctx().visit.requeued).toBe(true);
+    expect(v.ctx().visit.requeued).toBe('advisor_disconnected');
     // Waiting without touching anything is normal: no "still there?" reset.
     await tick(IDLE_MS + WARNING_S * 1000);
     expect(v.screen()).toBe('waiting');
@@ -383,8 +383,27 @@ describe('a call that survives faults', () => {
     const next = callStarted();
     v.send({ type: 'server.callStarted', call: next });
     expect(v.screen()).toBe('call');
-    expect(v.ctx().visit).toMatchObject({ requeued: false, waiting: null, language: 'en' });
+    expect(v.ctx().visit).toMatchObject({ requeued: null, waiting: null, language: 'en' });
     expect(v.calls.map((c) => c.callId)).toEqual([call.callId, next.callId]);
+  });
+
+  it('takes the citizen back to the head of the queue, told why, when the call’s media never got through', () => {
+    const v = visit();
+    v.send({ type: 'server.callStarted', call: callStarted() });
+    const before = [...v.effects];
+    v.calls[0]!.sendBack({
+      type: 'call.ended',
+      end: { by: 'server', reason: 'media_unreachable', endedBy: 'system', unreachable: ['kiosk'] },
+    });
+    expect(v.screen()).toBe('waiting');
+    expect(v.ctx().visit).toMatchObject({
+      requeued: 'media_unreachable',
+      call: null,
+      surveyCallId: null,
+      announcement: { key: 'announce.requeued.media_unreachable' },
+    });
+    // Never a survey nor a wipe: the call did not happen, the citizen still waits.
+    expect(v.effects.slice(before.length)).toEqual(['openDevices']);
   });
 
   it('keeps a waiting place the server tells before the end of the call', () => {
@@ -410,7 +429,7 @@ describe('a call that survives faults', () => {
         end: { by: 'server', reason, endedBy: 'system' },
       });
       expect(v.screen()).toBe('survey');
-      expect(v.ctx().visit.requeued).toBe(false);
+      expect(v.ctx().visit.requeued).toBeNull();
       expect(v.effects.at(-1)).toBe('releaseDevices');
     }
   });
@@ -550,7 +569,7 @@ describe('the privacy wipe', () => {
       codeProblem: { code: 'NOT_FOUND', reason: 'wrong_code', seq: 1 },
       walkInProblem: { code: 'CONFLICT', reason: 'kiosk_busy', seq: 2 },
       waiting: waitingStatus(),
-      requeued: true,
+      requeued: 'advisor_disconnected',
       call,
       partyCall: { callId: call.callId } as unknown as PartyCall,
       surveyCallId: call.callId,

@@ -186,23 +186,46 @@ describe('CallQualitySampler', () => {
     expect(samples).toHaveLength(3);
   });
 
-  it('marks the call set up once both parties’ media flows, as its room tells', async () => {
+  it('marks the call set up once, when its media flows both ways', () => {
     const setUp: number[] = [];
     sampler.on('callSetUp', ({ setupSeconds }) => setUp.push(setupSeconds));
-    vi.setSystemTime(T0 + 1_500);
-    media.observer.emit('consumerFlowing', { peerId: ADVISOR, consumerId: 'c1' });
-    expect(setUp).toEqual([]);
+    expect(sampler.setupSecondsOf(call.id)).toBeNull();
     vi.setSystemTime(T0 + 2_250);
-    media.observer.emit('consumerFlowing', { peerId: KIOSK, consumerId: 'c2' });
-    media.observer.emit('consumerFlowing', { peerId: KIOSK, consumerId: 'c3' });
+    sampler.mediaFlowing(call);
+    vi.setSystemTime(T0 + 9_000);
+    sampler.mediaFlowing(call);
     expect(setUp).toEqual([2.25]);
     expect(sampler.setupSecondsOf(call.id)).toBe(2.25);
+  });
 
-    Object.assign(call, { ended: true, endedAt: new Date(T0 + 3_000) });
-    calls.activeCalls = [];
-    calls.emit('callEnded', { call, reason: 'hangup' });
-    // The ended call's room is no longer listened to.
-    expect(media.observer.listenerCount('consumerFlowing')).toBe(0);
+  it('knows which browsers reported receiving media of the call', () => {
+    const receiving: CallStatsReport = {
+      timestamp: T0,
+      outbound: { audio: null, video: null },
+      inbound: {
+        audio: {
+          kind: 'audio',
+          bitrateKbps: 30,
+          packets: 12,
+          packetsLost: 0,
+          jitterMs: 3,
+          framesDecoded: null,
+          framesPerSecond: null,
+          frameWidth: null,
+          frameHeight: null,
+          roundTripTimeMs: null,
+        },
+        video: null,
+      },
+    };
+    sampler.report(kioskPrincipal, call.id, {
+      ...receiving,
+      inbound: { audio: null, video: null },
+    });
+    expect(sampler.browserReceived(call.id, 'kiosk')).toBe(false);
+    sampler.report(kioskPrincipal, call.id, receiving);
+    expect(sampler.browserReceived(call.id, 'kiosk')).toBe(true);
+    expect(sampler.browserReceived(call.id, 'advisor')).toBe(false);
   });
 
   it('summarises an unwatched call from the samples it took', async () => {

@@ -21,6 +21,7 @@ describe('monitoring protocol', () => {
           id: 'o1',
           type: 'outbound-rtp',
           kind: 'video',
+          mid: '0',
           timestamp: t,
           bytesSent: bytes,
           packetsSent: 100,
@@ -32,6 +33,7 @@ describe('monitoring protocol', () => {
           id: 'r1',
           type: 'remote-inbound-rtp',
           kind: 'video',
+          localId: 'o1',
           timestamp: t,
           packetsLost: 2,
           jitter: 0.004,
@@ -44,6 +46,7 @@ describe('monitoring protocol', () => {
           id: 'i1',
           type: 'inbound-rtp',
           kind: 'audio',
+          mid: '1',
           timestamp: t,
           bytesReceived: bytes,
           packetsReceived: 500,
@@ -53,8 +56,12 @@ describe('monitoring protocol', () => {
         { id: 'tr', type: 'transport', timestamp: t, selectedCandidatePairId: 'cp' },
         { id: 'cp', type: 'candidate-pair', timestamp: t, currentRoundTripTime: 0.02 },
       ]);
-    stats.summarise(send(0, 0), recv(0, 0));
-    const summary = stats.summarise(send(1000, 125_000), recv(1000, 4_000));
+    const streams = {
+      outbound: { audio: null, video: { mid: '0' } },
+      inbound: { audio: { mid: '1' }, video: null },
+    };
+    stats.summarise(send(0, 0), recv(0, 0), streams);
+    const summary = stats.summarise(send(1000, 125_000), recv(1000, 4_000), streams);
     expect(summary.outbound.video).toMatchObject({ bitrateKbps: 1000, roundTripTimeMs: 50 });
     const parsed = CallStatsSummarySchema.safeParse(summary);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);

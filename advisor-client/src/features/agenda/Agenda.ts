@@ -50,12 +50,14 @@ export interface AgendaHooks {
 
 /**
  * Reasons after which the citizen waits again (no outcome to record: the call did not happen,
- * or a colleague takes it over from the head of the queue after this advisor was disconnected).
+ * or a colleague takes it over from the head of the queue after this advisor was disconnected
+ * or the call's media never got through).
  */
 const REQUEUED: readonly CallEndReason[] = [
   'media_failed',
   'server_shutdown',
   'advisor_disconnected',
+  'media_unreachable',
 ];
 const QUEUE_REFRESH_DEBOUNCE_MS = 150;
 const OUTCOME_RETRY_MS = 600;

@@ -1,4 +1,4 @@
-import type { Alert } from '@visio/shared/protocol';
+import type { Alert, MediaStartFailure } from '@visio/shared/protocol';
 import type { MessageKey } from '../../i18n/translate';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
@@ -38,10 +38,49 @@ export function AlertsSection({ console: c }: { readonly console: TechConsole })
               <span className="hint">
                 {t('console.alert.since', { time: format.dateTime(a.raisedAt) })}
               </span>
+              {a.mediaFailure ? <MediaFailurePaths failure={a.mediaFailure} /> : null}
             </li>
           ))}
         </ul>
       )}
     </ConsoleSection>
+  );
+}
+
+/** Which side's network failed, and how each side's transports stood when the call failed. */
+function MediaFailurePaths({ failure }: { readonly failure: MediaStartFailure }) {
+  const t = useT();
+  const none = t('console.fleet.unknown');
+  const party = (p: 'kiosk' | 'advisor') => t(`console.alert.mediaParty.${p}`);
+  return (
+    <ul
+      className="hint"
+      data-testid="alert-media-paths"
+      data-unreachable={failure.unreachable.join(' ')}
+    >
+      <li>
+        {t('console.alert.mediaUnreachable', {
+          parties:
+            failure.unreachable.length > 0
+              ? failure.unreachable.map(party).join(', ')
+              : t('console.alert.mediaUnknown'),
+        })}
+      </li>
+      {(['kiosk', 'advisor'] as const).map((p) => {
+        const path = failure[p];
+        return (
+          <li key={p}>
+            {t('console.alert.mediaPath', {
+              party: party(p),
+              sendIce: path.send?.ice ?? none,
+              recvIce: path.recv?.ice ?? none,
+              recvDtls: path.recv?.dtls ?? none,
+              received: path.packetsReceived,
+              sent: path.packetsSent,
+            })}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

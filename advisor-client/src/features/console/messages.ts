@@ -17,6 +17,14 @@ export const consoleFr = {
   'console.alert.camera_missing': 'Borne {name} : caméra absente',
   'console.alert.microphone_missing': 'Borne {name} : micro absent',
   'console.alert.permission_denied': 'Borne {name} : accès caméra ou micro refusé',
+  'console.alert.media_unreachable':
+    'Borne {name} : l’image et le son d’un appel ne sont jamais passés (appel échoué, citoyen remis en tête de file)',
+  'console.alert.mediaPath':
+    '{party} : ICE envoi {sendIce}, réception {recvIce} ; DTLS {recvDtls} ; {received} paquets reçus d’elle, {sent} envoyés',
+  'console.alert.mediaParty.kiosk': 'borne',
+  'console.alert.mediaParty.advisor': 'conseiller',
+  'console.alert.mediaUnreachable': 'Chemin en échec : {parties}',
+  'console.alert.mediaUnknown': 'aucun côté identifié',
   'console.alert.since': 'depuis {time}',
   'console.alert.cleared': 'Alerte terminée : {text}',
 
@@ -146,6 +154,14 @@ export const consoleEn: Catalogue<Keys> = {
   'console.alert.camera_missing': 'Kiosk {name}: camera missing',
   'console.alert.microphone_missing': 'Kiosk {name}: microphone missing',
   'console.alert.permission_denied': 'Kiosk {name}: camera or microphone permission denied',
+  'console.alert.media_unreachable':
+    'Kiosk {name}: a call’s picture and sound never got through (failed call, citizen back at the head of the queue)',
+  'console.alert.mediaPath':
+    '{party}: ICE send {sendIce}, receive {recvIce}; DTLS {recvDtls}; {received} packets received from it, {sent} sent to it',
+  'console.alert.mediaParty.kiosk': 'kiosk',
+  'console.alert.mediaParty.advisor': 'advisor',
+  'console.alert.mediaUnreachable': 'Failed path: {parties}',
+  'console.alert.mediaUnknown': 'no side identified',
   'console.alert.since': 'since {time}',
   'console.alert.cleared': 'Alert over: {text}',
 

@@ -42,8 +42,8 @@ export function WaitingScreen() {
       <div className="waiting__status">
         <h1>{t('waiting.title')}</h1>
         {requeued ? (
-          <p className="notice" data-testid="waiting-requeued">
-            {t('waiting.requeued')}
+          <p className="notice" data-testid="waiting-requeued" data-reason={requeued}>
+            {t(`waiting.requeued.${requeued}`)}
           </p>
         ) : null}
         {waiting ? (
