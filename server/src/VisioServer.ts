@@ -86,6 +86,13 @@ export class VisioServer {
       logger,
     );
     const presence = new KioskPresence();
+    const callListen = {
+      listenIp: media.listenIp,
+      announcedIp: media.announcedIp,
+      enableUdp: media.enableUdp,
+      enableTcp: media.enableTcp,
+      initialAvailableOutgoingBitrate: media.initialAvailableOutgoingBitrate,
+    };
     const records = new CallRecordRepository(store.db);
     const live = new LiveCallRepository(store.db);
     const calls: CallService = new CallService(
@@ -94,13 +101,7 @@ export class VisioServer {
       {
         reconnectGraceMs: config.calls.reconnectGraceMs,
         rehomeWithinMs: config.recovery.rehomeWithinMs,
-        listen: {
-          listenIp: media.listenIp,
-          announcedIp: media.announcedIp,
-          enableUdp: media.enableUdp,
-          enableTcp: media.enableTcp,
-          initialAvailableOutgoingBitrate: media.initialAvailableOutgoingBitrate,
-        },
+        listen: callListen,
         isKioskOnline: (kioskId) => presence.isOnline(kioskId),
       },
       logger.child({ module: 'calls' }),
@@ -146,6 +147,7 @@ export class VisioServer {
       config: config.monitoring,
       logger,
       pool,
+      listen: callListen,
       calls,
       presence,
       kiosks: auth.directory,

@@ -8,3 +8,9 @@ export {
 export { MediaRoom, type MediaRoomCloseReason, type TransportListenOptions } from './MediaRoom';
 export type { MediaCounts, MediaRoomObserverEvents, TransportTuple } from './MediaRoomObserver';
 export type { ConsumerFigures, PeerFigures, ProducerFigures, RoomFigures } from './RoomFigures';
+export {
+  LinkProbe,
+  type PathTally,
+  type ProbeStreamParameters,
+  type ProbeTransportParameters,
+} from './LinkProbe';
