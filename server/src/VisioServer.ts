@@ -144,11 +144,14 @@ export class VisioServer {
       inCall.restoreChat(state.parties.id, state.messages);
       documents.restore(state.parties.id, state.documents);
     }
+    const relay = config.relay && new TurnCredentials(config.relay);
     const monitoring = new MonitoringModule({
       config: config.monitoring,
       logger,
       pool,
       listen: callListen,
+      // The link test's TURN path goes through the same relay, with the kiosk's own credentials.
+      relayFor: relay && ((kioskId: string) => relay.iceServersFor(kioskId)),
       calls,
       presence,
       kiosks: auth.directory,
@@ -200,7 +203,7 @@ export class VisioServer {
       inCall,
       staffSessions: auth.sessions,
       monitoring,
-      relay: config.relay && new TurnCredentials(config.relay),
+      relay,
     });
     auth.enrolment.on('deviceTokenInvalidated', ({ kioskId }) =>
       signalling.disconnectKiosk(kioskId),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import {
   AppError,
   gradeLink,
+  type IceServer,
   isWorseGrade,
   type LinkGrade,
   type LinkPath,
@@ -50,7 +51,7 @@ export interface LinkTestDeps {
   repository: LinkTestRepository;
   isInCall: (kioskId: string) => boolean;
   /** The TURN relay a kiosk may use (ICE servers, relay-only); undefined: no relay configured. */
-  relayFor?: ((kioskId: string) => Record<string, unknown>[] | undefined) | undefined;
+  relayFor?: ((kioskId: string) => IceServer[]) | undefined;
   logger: Logger;
   now?: () => number;
 }

@@ -20,6 +20,7 @@ import { MetricsService } from './MetricsService';
 import type {
   Alert,
   HealthSnapshot,
+  IceServer,
   KioskCommand,
   LinkGrade,
   LinkTestResult,
@@ -72,7 +73,7 @@ export interface MonitoringDeps {
   /** How media transports listen: the link tests' probes listen the same way as calls. */
   listen: TransportListenOptions;
   /** The TURN relay a kiosk may use (ICE servers); absent or undefined: no relay. */
-  relayFor?: ((kioskId: string) => Record<string, unknown>[] | undefined) | undefined;
+  relayFor?: ((kioskId: string) => IceServer[]) | undefined;
   /** Open signalling sockets (the signalling server is built after this module). */
   connectedSockets: () => number;
 }

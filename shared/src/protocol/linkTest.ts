@@ -3,6 +3,7 @@ import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
 import { LinkGradeSchema, LinkLimitSchema, LinkPathSchema } from './linkGrade';
 import { DtlsParametersSchema } from './media';
+import { IceServersSchema } from './relay';
 
 // The pre-call link test (docs/link-test.md): during the device check the kiosk opens one
 // short-lived probe transport per path (UDP, ICE-TCP, TURN relay), each with an unreliable SCTP
@@ -45,7 +46,7 @@ export const LinkProbePathSchema = z.object({
   dtlsParameters: fromServer,
   sctpParameters: fromServer,
   /** For the `turn` path: the relay to go through, relay-only. Null for the direct paths. */
-  iceServers: z.array(fromServer).nullable(),
+  iceServers: IceServersSchema.nullable(),
 });
 export type LinkProbePath = z.infer<typeof LinkProbePathSchema>;
 
