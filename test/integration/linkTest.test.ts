@@ -68,12 +68,7 @@ describe('link test', () => {
     expect((await workerObjectCounts(t.server)).routers).toBe(before + 1);
 
     // Nothing connected: no path, graded impossible.
-    const { result } = await kiosk.request(kioskLinkTestRequests.finish, {
-      testId: started.testId,
-      measuredPath: null,
-      rttMs: noRtt,
-      lossSent: 0,
-    });
+    const { result } = await finishUnreached(kiosk, started.testId);
     expect(result).toMatchObject({
       grade: 'impossible',
       limits: ['no_path'],
@@ -82,16 +77,10 @@ describe('link test', () => {
       throughputKbps: null,
     });
     expect((await workerObjectCounts(t.server)).routers).toBe(before);
-    expect(
-      await refusal(
-        kiosk.request(kioskLinkTestRequests.finish, {
-          testId: started.testId,
-          measuredPath: null,
-          rttMs: noRtt,
-          lossSent: 0,
-        }),
-      ),
-    ).toMatchObject({ code: 'NOT_FOUND', reason: 'link_test_closed' });
+    expect(await refusal(finishUnreached(kiosk, started.testId))).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'link_test_closed',
+    });
   });
 
   test('stores each run: the console gets it live, in the fleet and in the kiosk history, with a link_degraded alert for an impossible link', async ({
@@ -103,12 +92,7 @@ describe('link test', () => {
     const told = eventWhere(tech, staffLinkTestEvents.result, (p) => p.result.kioskId === id);
     const alerted = eventWhere(tech, staffMonitoringEvents.alertRaised, (a) => a.kioskId === id);
     const { testId } = await kiosk.request(kioskLinkTestRequests.start, {});
-    const { result } = await kiosk.request(kioskLinkTestRequests.finish, {
-      testId,
-      measuredPath: null,
-      rttMs: noRtt,
-      lossSent: 0,
-    });
+    const { result } = await finishUnreached(kiosk, testId);
     expect(await told).toEqual({ result, degraded: true });
     expect(await alerted).toMatchObject({ type: 'link_degraded', kioskId: id });
     const { results } = await tech.request(staffLinkTestRequests.history, { kioskId: id });
@@ -128,12 +112,7 @@ describe('link test', () => {
     const before = await advisor.request(staffSchedulingRequests.queue, {});
     expect(before.entries.find((e) => e.id === waiting.appointmentId)?.linkGrade).toBeNull();
     const { testId } = await kiosk.request(kioskLinkTestRequests.start, {});
-    await kiosk.request(kioskLinkTestRequests.finish, {
-      testId,
-      measuredPath: null,
-      rttMs: noRtt,
-      lossSent: 0,
-    });
+    await finishUnreached(kiosk, testId);
     await eventually(async () => {
       const { entries } = await advisor.request(staffSchedulingRequests.queue, {});
       return entries.find((e) => e.id === waiting.appointmentId)?.linkGrade === 'impossible';
@@ -166,12 +145,7 @@ describe('link test', () => {
       code: 'UNAVAILABLE',
       reason: 'link_test_busy',
     });
-    await a!.kiosk.request(kioskLinkTestRequests.finish, {
-      testId: first.testId,
-      measuredPath: null,
-      rttMs: noRtt,
-      lossSent: 0,
-    });
+    await finishUnreached(a!.kiosk, first.testId);
     const third = await c!.kiosk.request(kioskLinkTestRequests.start, {});
     expect(third.paths.map((p) => p.path)).toEqual(['udp', 'tcp']);
     await finishUnreached(b!.kiosk, second.testId);
@@ -224,16 +198,7 @@ describe('link test', () => {
       async () => (await workerObjectCounts(t.server)).routers === before,
       'the deadline to close the probe',
     );
-    expect(
-      await refusal(
-        kiosk.request(kioskLinkTestRequests.finish, {
-          testId,
-          measuredPath: null,
-          rttMs: noRtt,
-          lossSent: 0,
-        }),
-      ),
-    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refusal(finishUnreached(kiosk, testId))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await tech.request(staffLinkTestRequests.history, { kioskId: id })).toEqual({
       results: [],
     });
@@ -316,14 +281,9 @@ describe('link test', () => {
     });
     expect(badReport).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     // The test is still usable after all that.
-    await expect(
-      kiosk.request(kioskLinkTestRequests.finish, {
-        testId,
-        measuredPath: null,
-        rttMs: noRtt,
-        lossSent: 0,
-      }),
-    ).resolves.toMatchObject({ result: { grade: 'impossible' } });
+    await expect(finishUnreached(kiosk, testId)).resolves.toMatchObject({
+      result: { grade: 'impossible' },
+    });
   });
 
   test('only console staff read a kiosk history', async ({ t, client }) => {
