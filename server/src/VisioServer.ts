@@ -87,6 +87,13 @@ export class VisioServer {
       logger,
     );
     const presence = new KioskPresence();
+    const callListen = {
+      listenIp: media.listenIp,
+      announcedIp: media.announcedIp,
+      enableUdp: media.enableUdp,
+      enableTcp: media.enableTcp,
+      initialAvailableOutgoingBitrate: media.initialAvailableOutgoingBitrate,
+    };
     const records = new CallRecordRepository(store.db);
     const live = new LiveCallRepository(store.db);
     const calls: CallService = new CallService(
@@ -95,13 +102,7 @@ export class VisioServer {
       {
         reconnectGraceMs: config.calls.reconnectGraceMs,
         rehomeWithinMs: config.recovery.rehomeWithinMs,
-        listen: {
-          listenIp: media.listenIp,
-          announcedIp: media.announcedIp,
-          enableUdp: media.enableUdp,
-          enableTcp: media.enableTcp,
-          initialAvailableOutgoingBitrate: media.initialAvailableOutgoingBitrate,
-        },
+        listen: callListen,
         isKioskOnline: (kioskId) => presence.isOnline(kioskId),
       },
       logger.child({ module: 'calls' }),
@@ -143,10 +144,14 @@ export class VisioServer {
       inCall.restoreChat(state.parties.id, state.messages);
       documents.restore(state.parties.id, state.documents);
     }
+    const relay = config.relay && new TurnCredentials(config.relay);
     const monitoring = new MonitoringModule({
       config: config.monitoring,
       logger,
       pool,
+      listen: callListen,
+      // The link test's TURN path goes through the same relay, with the kiosk's own credentials.
+      relayFor: relay && ((kioskId: string) => relay.iceServersFor(kioskId)),
       calls,
       presence,
       kiosks: auth.directory,
@@ -198,7 +203,7 @@ export class VisioServer {
       inCall,
       staffSessions: auth.sessions,
       monitoring,
-      relay: config.relay && new TurnCredentials(config.relay),
+      relay,
     });
     auth.enrolment.on('deviceTokenInvalidated', ({ kioskId }) =>
       signalling.disconnectKiosk(kioskId),

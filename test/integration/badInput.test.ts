@@ -113,6 +113,21 @@ function validShaped(def: AnyRequestDef): unknown {
     'calls:end': { callId, reason: 'frozen video' },
     'kiosk:reload': { kioskId: id, reason: 'frozen screen' },
     'kiosk:setOutOfService': { kioskId: id, outOfService: true, reason: 'screen cracked' },
+    'linkTest:start': {},
+    'linkTest:connect': { testId: id, path: 'udp', dtlsParameters: FAKE_DTLS },
+    'linkTest:produceData': {
+      testId: id,
+      path: 'udp',
+      sctpStreamParameters: { streamId: 0, ordered: false, maxRetransmits: 0 },
+      label: 'probe',
+    },
+    'linkTest:finish': {
+      testId: id,
+      measuredPath: 'udp',
+      rttMs: { udp: 10, tcp: null, turn: null },
+      lossSent: 50,
+    },
+    'linkTest:history': { kioskId: id, limit: 20 },
   };
   if (!(def.name in samples)) throw new Error(`No sample for ${def.name}: add one`);
   expect(def.request.safeParse(samples[def.name]).success).toBe(true);

@@ -1,6 +1,7 @@
 import { agendaEn } from '../features/agenda/messages';
 import { callDeskEn } from '../features/call/messages';
 import { consoleEn } from '../features/console/messages';
+import { linkTestEn } from '../features/linkTest/messages';
 import { bookingEn } from '../features/booking/messages';
 import { kiosksEn } from '../features/kiosks/messages';
 import { loginEn } from '../features/login/messages';
@@ -112,4 +113,5 @@ export const en: Catalogue = {
   ...kiosksEn,
   ...callDeskEn,
   ...consoleEn,
+  ...linkTestEn,
 };

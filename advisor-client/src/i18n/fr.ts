@@ -3,6 +3,7 @@ import type { Catalogue as SharedCatalogue } from '@visio/shared/i18n';
 import { agendaFr } from '../features/agenda/messages';
 import { callDeskFr } from '../features/call/messages';
 import { consoleFr } from '../features/console/messages';
+import { linkTestFr } from '../features/linkTest/messages';
 import { bookingFr } from '../features/booking/messages';
 import { kiosksFr } from '../features/kiosks/messages';
 import { loginFr } from '../features/login/messages';
@@ -120,6 +121,7 @@ export const fr = {
   ...kiosksFr,
   ...callDeskFr,
   ...consoleFr,
+  ...linkTestFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

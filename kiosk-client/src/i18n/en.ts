@@ -175,6 +175,14 @@ export const en: Catalogue = {
   'deviceCheck.output': 'Hear through',
   'deviceCheck.loudspeaker': 'Loudspeaker',
   'deviceCheck.handset': 'Handset or headset {n}',
+  'deviceCheck.link': 'Internet connection',
+  'deviceCheck.link.running': 'We are checking the kiosk’s connection. This takes a few seconds.',
+  'deviceCheck.link.good': 'The connection is good: your advisor will see and hear you well.',
+  'deviceCheck.link.fair': 'The connection is fine: the picture may be a little less sharp.',
+  'deviceCheck.link.audio_only':
+    'The connection is weak: your advisor will hear you well, but the picture may stop. You can also write to them.',
+  'deviceCheck.link.impossible':
+    'The connection is not working right now. You can continue. If the call does not start, ask the reception desk for help.',
   'deviceCheck.continue': 'Continue to the waiting room',
   'call.volume': 'Volume',
   'call.confirm.title': 'Do you really want to hang up?',

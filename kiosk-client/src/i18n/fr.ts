@@ -184,6 +184,16 @@ export const fr = {
   'deviceCheck.output': 'Entendre par',
   'deviceCheck.loudspeaker': 'Haut-parleur',
   'deviceCheck.handset': 'Combiné ou casque {n}',
+  'deviceCheck.link': 'Connexion internet',
+  'deviceCheck.link.running':
+    'Nous vérifions la connexion de la borne. Cela prend quelques secondes.',
+  'deviceCheck.link.good':
+    'La connexion est bonne : votre conseiller vous verra et vous entendra bien.',
+  'deviceCheck.link.fair': "La connexion est correcte : l'image sera peut-être un peu moins nette.",
+  'deviceCheck.link.audio_only':
+    "La connexion est faible : votre conseiller vous entendra bien, mais l'image pourra s'arrêter. Vous pourrez aussi lui écrire.",
+  'deviceCheck.link.impossible':
+    "La connexion ne marche pas pour le moment. Vous pouvez continuer. Si l'appel ne démarre pas, demandez de l'aide à l'accueil.",
   'deviceCheck.continue': "Continuer vers la salle d'attente",
   'call.volume': 'Volume',
   'call.confirm.title': 'Voulez-vous vraiment raccrocher ?',

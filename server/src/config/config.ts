@@ -114,6 +114,12 @@ const BaseEnvSchema = z.object({
    * often instead, for its stored summary and /metrics; browser reports are still sampled.
    */
   QUALITY_UNWATCHED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** A kiosk may start a pre-call link test at most this often (it is a burst of traffic). */
+  LINK_TEST_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** Link tests the server runs at once; more are refused (UNAVAILABLE link_test_busy). */
+  LINK_TEST_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).default(4),
+  /** A link test still open this long after it started is closed, finished or not. */
+  LINK_TEST_DEADLINE_MS: z.coerce.number().int().min(1_000).max(60_000).default(15_000),
   /** Server health measurement period (pushed to technicians). */
   HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   /**
@@ -346,6 +352,7 @@ export interface Config {
     metricsToken: string | undefined;
     /** Where /metrics is served: the public port (PORT) or an internal one; or nowhere. */
     metricsListen: 'public' | { host: string; port: number } | 'off';
+    linkTest: { minIntervalMs: number; maxConcurrent: number; deadlineMs: number };
     webhooks: {
       urls: string[];
       secret: string | undefined;
@@ -469,6 +476,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : production && !e.METRICS_TOKEN
             ? 'off'
             : 'public',
+      linkTest: {
+        minIntervalMs: e.LINK_TEST_MIN_INTERVAL_MS,
+        maxConcurrent: e.LINK_TEST_MAX_CONCURRENT,
+        deadlineMs: e.LINK_TEST_DEADLINE_MS,
+      },
       webhooks: {
         urls: e.WEBHOOK_URLS ?? [],
         secret: e.WEBHOOK_SECRET,

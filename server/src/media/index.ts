@@ -9,3 +9,9 @@ export { MediaRoom, type MediaRoomCloseReason, type TransportListenOptions } fro
 export type { MediaCounts, MediaRoomObserverEvents, TransportTuple } from './MediaRoomObserver';
 export type { ConsumerFigures, PeerFigures, ProducerFigures, RoomFigures } from './RoomFigures';
 export type { PeerTraffic, RoomTraffic, TransportPath } from './PeerTraffic';
+export {
+  LinkProbe,
+  type PathTally,
+  type ProbeStreamParameters,
+  type ProbeTransportParameters,
+} from './LinkProbe';

@@ -4,7 +4,12 @@ import type { Logger } from 'pino';
 import type { KioskSummary } from '@visio/shared/protocol';
 import type { AlertService } from './AlertService';
 import type { KioskPresence } from './KioskPresence';
-import type { KioskFleetStatus, KioskHeartbeat, KioskHeartbeatView } from '@visio/shared/protocol';
+import type {
+  KioskFleetStatus,
+  KioskHeartbeat,
+  KioskHeartbeatView,
+  LinkTestResult,
+} from '@visio/shared/protocol';
 
 /** Where kiosks, their sites and states come from (the store-backed directory). */
 export interface KioskCatalogue {
@@ -35,6 +40,7 @@ interface KioskState {
   online: boolean;
   offlineSince: number;
   offlineCause: OfflineCause;
+  linkTest: LinkTestResult | null;
 }
 
 export interface FleetServiceEvents {
@@ -159,6 +165,12 @@ export class FleetService extends EventEmitter<FleetServiceEvents> {
     return this.status(kioskId);
   }
 
+  /** The kiosk's last link test (at start, from the store; then each one graded). */
+  linkTested(kioskId: string, result: LinkTestResult): void {
+    this.state(kioskId).linkTest = result;
+    this.touch(kioskId);
+  }
+
   /** Something shown in the kiosk's status changed (e.g. it entered or left a call). */
   touch(kioskId: string): void {
     if (this.summaries.has(kioskId)) this.evaluate(kioskId, true);
@@ -224,6 +236,7 @@ export class FleetService extends EventEmitter<FleetServiceEvents> {
       lastSeenAt: state.lastSeenAt === undefined ? null : new Date(state.lastSeenAt).toISOString(),
       heartbeat: state.heartbeat,
       alerts: this.alerts.activeOf(kioskId),
+      linkTest: state.linkTest,
     };
   }
 
@@ -238,6 +251,7 @@ export class FleetService extends EventEmitter<FleetServiceEvents> {
         online: false,
         offlineSince: this.now(),
         offlineCause: 'never_seen',
+        linkTest: null,
       };
       this.states.set(kioskId, state);
     }

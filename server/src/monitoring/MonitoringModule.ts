@@ -5,7 +5,7 @@ import type { StaffRole } from '@visio/shared/protocol';
 import type { KioskEnrolment } from '../auth/KioskEnrolment';
 import type { Call } from '../calls/Call';
 import type { CallService } from '../calls/CallService';
-import type { WorkerPool } from '../media';
+import type { TransportListenOptions, WorkerPool } from '../media';
 import type { AppointmentChange, SchedulingEvents } from '../scheduling/SchedulingEvents';
 import type { AuditLog, Database } from '../store';
 import { AlertService } from './AlertService';
@@ -14,12 +14,17 @@ import { CallQualitySampler } from './CallQualitySampler';
 import { MediaStartWatch } from './MediaStartWatch';
 import { FleetService, type KioskCatalogue } from './FleetService';
 import { HealthMonitor } from './HealthMonitor';
+import { LinkTestRepository } from './LinkTestRepository';
+import { LINK_TEST_PLAN, LinkTestService } from './LinkTestService';
 import type { KioskPresence } from './KioskPresence';
 import { MetricsService } from './MetricsService';
 import type {
   Alert,
   HealthSnapshot,
+  IceServer,
   KioskCommand,
+  LinkGrade,
+  LinkTestResult,
   KioskFleetStatus,
   LiveCall,
   QualitySample,
@@ -39,6 +44,8 @@ export interface MonitoringConfig {
   healthIntervalMs: number;
   /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** Pre-call link tests: how often a kiosk may start one, how many run at once. */
+  linkTest: { minIntervalMs: number; maxConcurrent: number; deadlineMs: number };
   webhooks: {
     urls: string[];
     secret: string | undefined;
@@ -62,8 +69,14 @@ export interface MonitoringDeps {
     | {
         events: SchedulingEvents;
         appointments: { find(id: string): Promise<{ status: string } | undefined> };
+        /** The advisor sees the grade of the link test run for the citizen waiting at a kiosk. */
+        waitingRoom: { recordLinkGrade(kioskId: string, grade: LinkGrade): Promise<void> };
       }
     | undefined;
+  /** How media transports listen: the link tests' probes listen the same way as calls. */
+  listen: TransportListenOptions;
+  /** The TURN relay a kiosk may use (ICE servers); absent or undefined: no relay. */
+  relayFor?: ((kioskId: string) => IceServer[]) | undefined;
   /** Open signalling sockets (the signalling server is built after this module). */
   connectedSockets: () => number;
 }
@@ -91,6 +104,7 @@ export interface MonitoringEvents {
   ];
   healthChanged: [HealthSnapshot];
   kioskCommand: [{ kioskId: string; command: KioskCommand }];
+  linkTestResult: [{ result: LinkTestResult; degraded: boolean }];
 }
 
 /**
@@ -108,6 +122,8 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   readonly webhooks: WebhookSender;
   readonly actions: TechnicianActions;
   readonly history: CallHistoryRepository;
+  readonly linkTests: LinkTestService;
+  readonly linkTestResults: LinkTestRepository;
   readonly config: MonitoringConfig;
   private readonly logger: Logger;
   private readonly pendingWrites = new Set<Promise<unknown>>();
@@ -185,11 +201,29 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       this.logger.child({ part: 'actions' }),
     );
     this.history = new CallHistoryRepository(deps.db);
+    this.linkTestResults = new LinkTestRepository(deps.db);
+    this.linkTests = new LinkTestService(
+      {
+        minIntervalMs: config.linkTest.minIntervalMs,
+        maxConcurrent: config.linkTest.maxConcurrent,
+        listen: deps.listen,
+        plan: { ...LINK_TEST_PLAN, deadlineMs: config.linkTest.deadlineMs },
+      },
+      {
+        pool,
+        repository: this.linkTestResults,
+        isInCall: (kioskId) => calls.activeCallOf(kioskId) !== undefined,
+        relayFor: deps.relayFor,
+        logger: this.logger.child({ part: 'linkTest' }),
+      },
+    );
     this.wire();
   }
 
   async start(): Promise<void> {
     await this.fleet.start();
+    for (const result of await this.linkTestResults.latestPerKiosk())
+      this.fleet.linkTested(result.kioskId, result);
     this.quality.start();
     this.mediaStart.start();
     this.health.start();
@@ -201,6 +235,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.mediaStart.stop();
     this.health.stop();
     this.fleet.stop();
+    this.linkTests.close();
     this.webhooks.close();
     for (const off of this.unsubscribe.splice(0)) off();
     await Promise.allSettled([...this.pendingWrites]);
@@ -262,7 +297,16 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.quality.on('sample', ({ call, sample }) =>
       this.emit('callQuality', { callId: call.id, sample }),
     );
+    this.linkTests.on('result', ({ result, degraded }) => {
+      this.alerts.set('link_degraded', result.kioskId, degraded);
+      this.fleet.linkTested(result.kioskId, result);
+      this.emit('linkTestResult', { result, degraded });
+      if (scheduling)
+        this.track(scheduling.waitingRoom.recordLinkGrade(result.kioskId, result.grade));
+    });
     this.quality.on('callStarted', ({ call }) => {
+      // A link test would compete with the call for the kiosk's line.
+      this.linkTests.stop(call.kioskId);
       this.fleet.touch(call.kioskId);
       this.callsChanged(call, 'active', null);
       void this.webhooks.send('call.started', callIds(call));

@@ -53,6 +53,7 @@ export function toView(row: AppointmentWithNames, openToService: boolean): Appoi
     checkedInAt: row.checked_in_at,
     outcome: row.outcome as Outcome | null,
     openToService,
+    linkGrade: row.link_grade,
   };
 }
 

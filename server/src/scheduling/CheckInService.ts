@@ -131,7 +131,8 @@ export class CheckInService {
     const updated = await this.waitingRoom.move(
       match,
       'check_in',
-      { checked_in_at: now.toISOString() },
+      // A grade measured for an earlier check-in of this appointment is not this one's.
+      { checked_in_at: now.toISOString(), link_grade: null },
       { kind: 'kiosk', id: kioskId },
     );
     if (!updated)

@@ -3,6 +3,7 @@ import {
   AppError,
   type AdvisorStatus,
   type AppointmentView,
+  type LinkGrade,
   type CallEndReason,
   type Outcome,
   type WaitingStatus,
@@ -383,6 +384,19 @@ export class WaitingRoom {
 
   kioskConnected(kioskId: string): void {
     this.clearTimer(`kiosk:${kioskId}`);
+  }
+
+  /**
+   * The kiosk graded its link for the citizen waiting there (the device check comes after check-in):
+   * the advisor sees it on the arrival. Nobody waiting (the test ran before check-in, or after the
+   * call began): nothing to tell.
+   */
+  async recordLinkGrade(kioskId: string, grade: LinkGrade): Promise<void> {
+    const row = await this.appointments.activeAtKiosk(kioskId);
+    if (row?.status !== 'checked_in') return;
+    await this.appointments.update(row.id, { link_grade: grade });
+    this.emitChanged({ ...row, link_grade: grade });
+    this.events.emit('queuesChanged', { serviceIds: [row.service_id] });
   }
 
   /** A citizen just joined a walk-in queue (check-ins announce themselves through `move`). */

@@ -21,6 +21,7 @@ import { emit } from './emit';
 import type { InCallService } from '../calls/InCallService';
 import { registerKioskInCall, registerStaffInCall, wireInCallEvents } from './inCallHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
+import { registerKioskLinkTest, registerStaffLinkTest } from './linkTestHandlers';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
 import {
   joinConsoleRoom,
@@ -178,7 +179,10 @@ export class SignallingServer {
     const scheduling = this.deps.scheduling;
     if (scheduling) registerKioskScheduling(router, scheduling);
     if (this.deps.inCall) registerKioskInCall(router, this.deps.inCall);
-    if (this.deps.monitoring) registerKioskMonitoring(router, this.deps.monitoring);
+    if (this.deps.monitoring) {
+      registerKioskMonitoring(router, this.deps.monitoring);
+      registerKioskLinkTest(router, this.deps.monitoring);
+    }
 
     this.kioskNsp.use((socket, next) => {
       authenticateSocket(socket, (token) => directory.authenticateKiosk(token), { cookie: false })
@@ -232,7 +236,10 @@ export class SignallingServer {
     if (scheduling)
       registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);
     if (this.deps.inCall) registerStaffInCall(router, this.deps.inCall);
-    if (this.deps.monitoring) registerStaffMonitoring(router, this.deps.monitoring);
+    if (this.deps.monitoring) {
+      registerStaffMonitoring(router, this.deps.monitoring);
+      registerStaffLinkTest(router, this.deps.monitoring);
+    }
 
     this.staffNsp.use((socket, next) => {
       // The session id is kept with the socket so that logging out closes the sockets it opened.

@@ -5,6 +5,7 @@ import { CONSOLE_ROLES, type MonitoringModule } from '../monitoring/MonitoringMo
 import {
   kioskMonitoringEvents,
   kioskMonitoringRequests,
+  staffLinkTestEvents,
   staffMonitoringEvents,
   staffMonitoringRequests,
 } from '@visio/shared/protocol';
@@ -127,6 +128,7 @@ export class MonitoringNotifier {
       if (m.watched) emit(consoleRoom(), e.callQuality, payload);
     });
     m.on('callsChanged', (payload) => emit(consoleRoom(), e.callsChanged, payload));
+    m.on('linkTestResult', (payload) => emit(consoleRoom(), staffLinkTestEvents.result, payload));
     m.on('healthChanged', (snapshot) => {
       if (m.watched) emit(consoleRoom(), e.healthChanged, snapshot);
     });

@@ -6,6 +6,7 @@ import { initial } from './migrations/0001_initial';
 import { callSurvey } from './migrations/0003_call_survey';
 import { callRecovery } from './migrations/0004_call_recovery';
 import { mediaStartFailure } from './migrations/0005_media_start_failure';
+import { linkTests } from './migrations/0006_link_tests';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -17,6 +18,7 @@ const migrations: MigrationProvider = {
     '0003_call_survey': callSurvey,
     '0004_call_recovery': callRecovery,
     '0005_media_start_failure': mediaStartFailure,
+    '0006_link_tests': linkTests,
   }),
 };
 

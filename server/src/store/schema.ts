@@ -91,6 +91,8 @@ export interface AppointmentTable {
   ended_at: string | null;
   /** Set when the advisor vanished mid-call: the citizen waits again at the head of the queue. */
   handed_back_at: string | null;
+  /** The grade of the link test run for this citizen at the kiosk (`LinkGrade`); null before. */
+  link_grade: 'good' | 'fair' | 'audio_only' | 'impossible' | null;
   outcome: string | null;
   created_by: string | null;
   created_at: string;
@@ -172,6 +174,24 @@ export interface CallIncidentTable {
   duration_ms: number | null;
 }
 
+/** One pre-call link test of a kiosk: figures of its line, nothing of the citizen. */
+export interface LinkTestTable {
+  id: string;
+  kiosk_id: string;
+  at: string;
+  grade: 'good' | 'fair' | 'audio_only' | 'impossible';
+  /** JSON array of `LinkLimit`. */
+  limits: string;
+  /** Booleans as 0/1; `turn` null when no relay was offered. */
+  udp: number;
+  tcp: number;
+  turn: number | null;
+  measured_path: 'udp' | 'tcp' | 'turn' | null;
+  rtt_ms: number | null;
+  loss_pct: number | null;
+  throughput_kbps: number | null;
+}
+
 export interface Database {
   services: ServiceTable;
   sites: SiteTable;
@@ -187,6 +207,7 @@ export interface Database {
   live_call_documents: LiveCallDocumentTable;
   call_incidents: CallIncidentTable;
   audit_log: AuditLogTable;
+  link_tests: LinkTestTable;
 }
 
 export type ServiceRow = Selectable<ServiceTable>;

@@ -12,3 +12,4 @@ export * from './SignallingClient';
 export * from './SignallingSocket';
 export * from './Store';
 export * from './TypedEmitter';
+export * from './LinkTester';

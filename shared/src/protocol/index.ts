@@ -12,3 +12,5 @@ export * from './booking';
 export * from './rest';
 export * from './incall';
 export * from './monitoring';
+export * from './linkGrade';
+export * from './linkTest';

@@ -3,6 +3,7 @@ import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
 import { MediaKindSchema } from './media';
 import { KioskEnrolmentStateSchema } from './rest/auth';
+import { LinkTestResultSchema } from './linkTest';
 
 // The technician console and the kiosks' health reports: fleet presence and alerts, live call
 // quality, server health and the technician's actions. Technicians see metadata and figures only:
@@ -74,6 +75,8 @@ export const AlertTypeSchema = z.enum([
   'permission_denied',
   // a call of this kiosk ended media_unreachable; cleared when a call of the kiosk carries media
   'media_unreachable',
+  // The kiosk's last link test graded worse, or reached fewer paths, than its previous runs.
+  'link_degraded',
 ]);
 export type AlertType = z.infer<typeof AlertTypeSchema>;
 
@@ -130,6 +133,8 @@ export const KioskFleetStatusSchema = z.object({
   lastSeenAt: isoTime.nullable(),
   heartbeat: KioskHeartbeatViewSchema.nullable(),
   alerts: z.array(AlertSchema),
+  /** The kiosk's last pre-call link test; null if it never ran one. */
+  linkTest: LinkTestResultSchema.nullable(),
 });
 export type KioskFleetStatus = z.infer<typeof KioskFleetStatusSchema>;
 

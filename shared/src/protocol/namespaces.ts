@@ -15,6 +15,7 @@ import {
   staffSchedulingRequests,
 } from './scheduling';
 import { kioskDirectoryEvents, kioskDirectoryRequests, sessionRequests } from './session';
+import { kioskLinkTestRequests, staffLinkTestEvents, staffLinkTestRequests } from './linkTest';
 
 export interface NamespaceDef {
   readonly path: '/kiosk' | '/staff';
@@ -40,6 +41,7 @@ export const kioskNamespace: NamespaceDef = {
     inCallRequests.listDocuments,
     inCallRequests.submitSurvey,
     ...Object.values(kioskMonitoringRequests),
+    ...Object.values(kioskLinkTestRequests),
   ],
   events: [
     ...Object.values(kioskSchedulingEvents),
@@ -72,6 +74,7 @@ export const staffNamespace: NamespaceDef = {
     inCallRequests.listDocuments,
     inCallRequests.requestScan,
     ...Object.values(staffMonitoringRequests),
+    ...Object.values(staffLinkTestRequests),
   ],
   events: [
     kioskDirectoryEvents.changed,
@@ -85,6 +88,7 @@ export const staffNamespace: NamespaceDef = {
     inCallEvents.chatMessage,
     inCallEvents.documentAdded,
     ...Object.values(staffMonitoringEvents),
+    ...Object.values(staffLinkTestEvents),
   ],
 };
 

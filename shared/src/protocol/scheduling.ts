@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
+import { LinkGradeSchema } from './linkGrade';
 
 // Appointments, check-in, waiting room and matching, as both apps see them.
 
@@ -38,6 +39,8 @@ export const AppointmentViewSchema = z.object({
   outcome: OutcomeSchema.nullable(),
   /** Whether advisors other than the scheduled one may take this citizen now (grace elapsed or away). */
   openToService: z.boolean(),
+  /** The grade of the link test the kiosk ran for this citizen (device check); null before it. */
+  linkGrade: LinkGradeSchema.nullable(),
 });
 export type AppointmentView = z.infer<typeof AppointmentViewSchema>;
 

@@ -28,6 +28,7 @@ function appointmentInCall(kioskId: string): AppointmentView {
     checkedInAt: new Date().toISOString(),
     outcome: null,
     openToService: false,
+    linkGrade: null,
   };
 }
 

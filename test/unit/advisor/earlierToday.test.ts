@@ -21,6 +21,7 @@ function appointment(
     checkedInAt: null,
     outcome,
     openToService: false,
+    linkGrade: null,
   };
 }
 

@@ -91,6 +91,7 @@ function waiting(overrides: Partial<AppointmentWithNames> = {}): AppointmentWith
     call_started_at: null,
     ended_at: null,
     handed_back_at: null,
+    link_grade: null,
     outcome: null,
     created_by: null,
     created_at: new Date(CHECKED_IN_AT).toISOString(),

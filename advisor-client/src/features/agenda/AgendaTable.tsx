@@ -12,6 +12,7 @@ import { useStaffState } from '../../session/StaffSessionContext';
 import type { Agenda } from './Agenda';
 import { needsOutcome, splitEarlier } from './earlierToday';
 import { StatusBadge } from './StatusBadge';
+import { LinkGradeBadge } from '../linkTest/LinkGradeBadge';
 
 /** Whether this advisor may take the citizen now (their own, or opened to the service). */
 export function admissible(appointment: AppointmentView, staffId: string): boolean {
@@ -152,6 +153,11 @@ function AgendaRow({
       <td>
         {a.kiosk.name}
         <div className="muted small">{a.kiosk.siteName}</div>
+        {a.linkGrade ? (
+          <div>
+            <LinkGradeBadge grade={a.linkGrade} testId={`agenda-link-${a.id}`} />
+          </div>
+        ) : null}
       </td>
       <td>
         <StatusBadge status={a.status} />

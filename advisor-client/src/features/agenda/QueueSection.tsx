@@ -5,6 +5,7 @@ import { formatClock, useNow } from '../../primitives/useNow';
 import { useStore } from '@visio/shared/ui';
 import { useStaffState } from '../../session/StaffSessionContext';
 import type { Agenda } from './Agenda';
+import { LinkGradeBadge } from '../linkTest/LinkGradeBadge';
 
 /**
  * Citizens of this advisor's services whom they may take now: walk-ins, and colleagues'
@@ -56,6 +57,9 @@ export function QueueSection({ agenda }: { readonly agenda: Agenda }) {
                     {t('agenda.kioskAt', { kiosk: entry.kiosk.name, site: entry.kiosk.siteName })}
                   </div>
                   <div className="muted">{t('queue.waited', { time: waited })}</div>
+                  {entry.linkGrade ? (
+                    <LinkGradeBadge grade={entry.linkGrade} testId={`queue-link-${entry.id}`} />
+                  ) : null}
                 </div>
                 <Button
                   testId={`take-${entry.id}`}

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import type { KioskFleetStatus } from '@visio/shared/protocol';
 import type { Translate } from '../../i18n/translate';
 import { useFormat } from '../../i18n/useFormat';
@@ -6,6 +6,8 @@ import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { DataTable } from '../../primitives/DataTable';
 import { useStore } from '@visio/shared/ui';
+import { KioskLinkHistory } from '../linkTest/KioskLinkHistory';
+import { LinkGradeBadge } from '../linkTest/LinkGradeBadge';
 import { ConsoleSection } from './ConsoleSection';
 import type { ConsoleAction, TechConsole } from './TechConsole';
 
@@ -40,6 +42,11 @@ export function FleetSection({
   const fleet = useStore(c.store, (s) => s.fleet);
   const [site, setSite] = useState('');
   const [status, setStatus] = useState<StatusFilter>('all');
+  const [linkHistoryOf, setLinkHistoryOf] = useState<KioskFleetStatus | null>(null);
+  const loadLinkHistory = useCallback(
+    () => (linkHistoryOf ? c.linkTestHistory(linkHistoryOf.kioskId) : Promise.resolve([])),
+    [c, linkHistoryOf],
+  );
   const sites = [...new Map(fleet.map((k) => [k.siteId, k.siteName])).entries()].sort((a, b) =>
     a[1].localeCompare(b[1]),
   );
@@ -94,6 +101,7 @@ export function FleetSection({
           t('console.fleet.col.devices'),
           t('console.fleet.col.speaker'),
           t('console.fleet.col.network'),
+          t('linkTest.col'),
           t('console.fleet.col.browser'),
           t('console.fleet.col.actions'),
         ]}
@@ -140,6 +148,18 @@ export function FleetSection({
                   ? `${hb.network.effectiveType ?? none}, ${hb.network.serverRttMs === null ? none : `${Math.round(hb.network.serverRttMs)} ms`}`
                   : none}
               </td>
+              <td data-testid={`fleet-link-${k.kioskId}`}>
+                {k.linkTest ? <LinkGradeBadge grade={k.linkTest.grade} /> : t('linkTest.none')}
+                <br />
+                <Button
+                  variant="secondary"
+                  testId={`action-link-history-${k.kioskId}`}
+                  aria-label={t('linkTest.showFor', { name: k.name })}
+                  onClick={() => setLinkHistoryOf(k)}
+                >
+                  {t('linkTest.show')}
+                </Button>
+              </td>
               <td>{hb ? browserOf(hb.userAgent) : none}</td>
               <td className="console__actions">
                 <Button
@@ -173,6 +193,13 @@ export function FleetSection({
           );
         })}
       </DataTable>
+      {linkHistoryOf ? (
+        <KioskLinkHistory
+          kioskName={linkHistoryOf.name}
+          load={loadLinkHistory}
+          onClose={() => setLinkHistoryOf(null)}
+        />
+      ) : null}
     </ConsoleSection>
   );
 }

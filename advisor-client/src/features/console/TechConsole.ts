@@ -1,6 +1,7 @@
 import type { SignallingClient } from '@visio/shared/client';
 import {
   AppError,
+  staffLinkTestRequests,
   staffMonitoringEvents,
   staffMonitoringRequests,
   type Alert,
@@ -9,6 +10,7 @@ import {
   type HealthSnapshot,
   type Id,
   type KioskFleetStatus,
+  type LinkTestResult,
   type LiveCall,
   type QualitySample,
   type QualityVerdict,
@@ -224,6 +226,15 @@ export class TechConsole {
     } catch {
       // Kept as it was.
     }
+  }
+
+  /** A kiosk's last link tests, newest first (for its history view). */
+  async linkTestHistory(kioskId: Id): Promise<readonly LinkTestResult[]> {
+    const { results } = await this.signalling.request(staffLinkTestRequests.history, {
+      kioskId,
+      limit: 20,
+    });
+    return results;
   }
 
   private kioskName(kioskId: Id): string {

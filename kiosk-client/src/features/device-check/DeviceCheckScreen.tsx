@@ -9,6 +9,7 @@ import {
   useVisit,
   useVisitSend,
 } from '../../session/KioskSessionContext';
+import { LinkCheck } from './LinkCheck';
 import { listAudioOutputs, playSpeakerTone, type AudioOutput } from './speakerTone';
 import { useMicLevel } from './useMicLevel';
 
@@ -135,6 +136,7 @@ export function DeviceCheckScreen() {
             ))}
           </div>
         </section>
+        <LinkCheck />
         <Button
           className="device-check__continue"
           testId="device-check-continue"
