@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely'
 import { initial } from './migrations/0001_initial';
 import { callSurvey } from './migrations/0003_call_survey';
 import { callRecovery } from './migrations/0004_call_recovery';
+import { signOrLipReading } from './migrations/0005_sign_or_lip_reading';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -15,6 +16,7 @@ const migrations: MigrationProvider = {
     '0001_initial': initial,
     '0003_call_survey': callSurvey,
     '0004_call_recovery': callRecovery,
+    '0005_sign_or_lip_reading': signOrLipReading,
   }),
 };
 
