@@ -677,13 +677,16 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   private async startDegradation(producer: ms.Producer): Promise<void> {
     const sender = producer.rtpSender;
-    if (sender) {
-      const parameters = sender.getParameters();
-      // Lip-reading and sign language need motion more than detail (EN 301 549 6.5).
-      parameters.degradationPreference = 'maintain-framerate';
-      await sender.setParameters(parameters).catch((error: unknown) => {
-        console.warn('degradationPreference not applied', error);
-      });
+    try {
+      if (sender) {
+        const parameters = sender.getParameters();
+        // Lip-reading and sign language need motion more than detail (EN 301 549 6.5).
+        parameters.degradationPreference = 'maintain-framerate';
+        await sender.setParameters(parameters);
+      }
+    } catch (error) {
+      // A browser that refuses it still has contentHint 'motion'; the policy runs regardless.
+      console.warn('degradationPreference not applied', error);
     }
     this.degradation.start();
   }
@@ -703,11 +706,16 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const producer = this.producers.get('camera');
     if (!producer || producer.closed || this.closed) return;
     const sender = producer.rtpSender;
-    if (sender) {
-      const parameters = sender.getParameters();
-      const [first, ...rest] = parameters.encodings;
-      parameters.encodings = [{ ...first, ...this.cameraEncoding(target) }, ...rest];
-      await sender.setParameters(parameters);
+    try {
+      if (sender) {
+        const parameters = sender.getParameters();
+        const [first, ...rest] = parameters.encodings;
+        parameters.encodings = [{ ...first, ...this.cameraEncoding(target) }, ...rest];
+        await sender.setParameters(parameters);
+      }
+    } catch (error) {
+      // The encoder keeps its previous settings; the far side must still hear of a held camera.
+      console.warn('camera encoding not applied', error);
     }
     const held = this.linkHolds('camera');
     if (this.producerHeld === held) return;

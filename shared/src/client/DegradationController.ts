@@ -85,8 +85,9 @@ export class DegradationController {
       if (sameTarget(next, this.applied)) return;
       const modeChanged = next.mode !== this.applied.mode;
       this.applied = next;
+      // Told whatever the apply does: the mode is the policy's, and the next samples rely on it.
+      if (modeChanged) this.onMode(next.mode);
       await this.link.apply(next);
-      if (modeChanged && !this.closed) this.onMode(next.mode);
     } catch (error) {
       // A failed read or apply: the next sample tries again.
       console.warn('degradation sample failed', error);
