@@ -50,6 +50,7 @@ function validShaped(def: AnyRequestDef): unknown {
     'session:whoami': {},
     'kiosks:list': {},
     'call:hangup': { callId },
+    'call:setMediaMode': { callId, mode: 'audio_text' },
     'media:join': {
       callId,
       rtpCapabilities: {
@@ -182,7 +183,7 @@ describe.each([
 describe('objects of other calls, or of none', () => {
   test.each(
     kioskNamespace.requests
-      .filter((d) => /^(media|chat|documents|survey):/.test(d.name) || d.name === 'call:hangup')
+      .filter((d) => /^(media|chat|documents|survey|call):/.test(d.name))
       .map((d) => [d.name, d] as const),
   )('kiosk %s on a call it is not in → NOT_FOUND', async (_name, def) => {
     expect(errorCode(await rawRequest(kiosk, def.name, validShaped(def)))).toBe('NOT_FOUND');
@@ -190,7 +191,7 @@ describe('objects of other calls, or of none', () => {
 
   test.each(
     staffNamespace.requests
-      .filter((d) => /^(media|chat|documents|survey):/.test(d.name) || d.name === 'call:hangup')
+      .filter((d) => /^(media|chat|documents|survey|call):/.test(d.name))
       .map((d) => [d.name, d] as const),
   )("advisor %s on someone else's call → NOT_FOUND", async (_name, def) => {
     const payload = { ...(validShaped(def) as object), callId: bystanders.callId };

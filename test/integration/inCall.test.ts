@@ -1,11 +1,15 @@
 import type { SignallingClient } from '@visio/shared/client';
 import {
+  callEvents,
   callRequests,
   inCallEvents,
+  staffMonitoringEvents,
+  staffMonitoringRequests,
   inCallRequests,
   MAX_DOCUMENT_BYTES,
 } from '@visio/shared/protocol';
 import { describe, expect, test } from '../support/integrationTest';
+import { eventWhere } from '../support/appointments';
 import { nextEvent, recordEvents } from '../support/socketClient';
 import { startDirectCall, type TestServer } from '../support/testServer';
 
@@ -89,6 +93,57 @@ describe('real-time text', () => {
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(
       kiosk.request(inCallRequests.chatSend, { callId, text: '' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await advisor.request(callRequests.hangup, { callId });
+  });
+});
+
+describe('the lines’ media modes (audio + real-time text)', () => {
+  test('tells the other party only, shows it on the live call, and says a repeat once', async ({
+    t,
+    client,
+  }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
+    const tech = await client('/staff', t.technician.token);
+    const kioskSeen = recordEvents(kiosk.socket);
+    const atAdvisor = nextEvent(advisor, callEvents.mediaMode);
+    const atConsole = eventWhere(
+      tech,
+      staffMonitoringEvents.callsChanged,
+      (e) => e.call.mediaModes.kiosk === 'audio_text',
+    );
+    await kiosk.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    expect(await atAdvisor).toEqual({ callId, party: 'kiosk', mode: 'audio_text' });
+    expect((await atConsole).call.mediaModes).toEqual({ kiosk: 'audio_text', advisor: 'video' });
+
+    const advisorSeen = recordEvents(advisor.socket);
+    await kiosk.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    const { calls } = await tech.request(staffMonitoringRequests.callsLive, {});
+    expect(calls.find((c) => c.callId === callId)?.mediaModes.kiosk).toBe('audio_text');
+
+    const atKiosk = nextEvent(kiosk, callEvents.mediaMode);
+    await advisor.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    expect(await atKiosk).toEqual({ callId, party: 'advisor', mode: 'audio_text' });
+    // Nobody hears their own change back, nor a repeat.
+    expect(kioskSeen.filter((name) => name === 'call:mediaMode')).toHaveLength(1);
+    expect(advisorSeen).not.toContain('call:mediaMode');
+    await advisor.request(callRequests.hangup, { callId });
+  });
+
+  test('is a party’s own: a technician cannot set it, and a bad mode is refused', async ({
+    t,
+    client,
+  }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
+    const tech = await client('/staff', t.technician.token);
+    await expect(
+      tech.request(callRequests.setMediaMode, { callId, mode: 'audio_text' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      kiosk.request(callRequests.setMediaMode, {
+        callId,
+        mode: 'audio_only' as unknown as 'audio_text',
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await advisor.request(callRequests.hangup, { callId });
   });

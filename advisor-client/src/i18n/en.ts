@@ -55,6 +55,9 @@ export const en: Catalogue = {
   'call.remoteCameraOff': 'The kiosk camera is off',
   'call.remoteMicOff': 'The kiosk microphone is muted',
   'call.waitingVideo': 'Waiting for the kiosk video…',
+  'call.audioText':
+    'Weak connection: video is paused both ways. Sound and real-time text go on; video comes back by itself when the line recovers.',
+  'call.audioText.overlay': 'Video paused: weak connection',
   'call.soundBlocked': 'Turn sound on',
   'call.state.connecting': 'Connecting',
   'call.state.connected': 'Connected',
@@ -104,6 +107,8 @@ export const en: Catalogue = {
   'announce.connected': 'Connected',
   'announce.peerAway': 'The citizen’s kiosk lost its connection',
   'announce.peerBack': 'The citizen’s kiosk is back',
+  'announce.audioText': 'Weak connection: video paused, sound and real-time text go on',
+  'announce.videoBack': 'Video is back',
   'announce.citizenArrived': '{ref} has arrived at kiosk {kiosk} ({service})',
   'announce.walkInArrived': 'A walk-in citizen is waiting at kiosk {kiosk} ({service})',
   'announce.outcomeRecorded': 'Outcome saved',

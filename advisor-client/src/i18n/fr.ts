@@ -58,6 +58,9 @@ const baseFr = {
   'call.remoteCameraOff': 'La caméra de la borne est coupée',
   'call.remoteMicOff': 'Le micro de la borne est coupé',
   'call.waitingVideo': 'En attente de la vidéo de la borne…',
+  'call.audioText':
+    'Connexion faible : la vidéo est en pause dans les deux sens. Le son et le texte en temps réel continuent ; la vidéo reviendra d’elle-même quand la ligne se rétablira.',
+  'call.audioText.overlay': 'Vidéo en pause : connexion faible',
   'call.soundBlocked': 'Activer le son',
   'call.state.connecting': 'Connexion en cours',
   'call.state.connected': 'Connecté',
@@ -107,6 +110,9 @@ const baseFr = {
   'announce.connected': 'Connecté',
   'announce.peerAway': 'La borne de l’usager a perdu la connexion',
   'announce.peerBack': 'La borne de l’usager est de retour',
+  'announce.audioText':
+    'Connexion faible : vidéo en pause, le son et le texte en temps réel continuent',
+  'announce.videoBack': 'La vidéo est revenue',
   'announce.citizenArrived': '{ref} est arrivé(e) à la borne {kiosk} ({service})',
   'announce.walkInArrived': 'Un usager sans rendez-vous attend à la borne {kiosk} ({service})',
   'announce.outcomeRecorded': 'Issue enregistrée',

@@ -297,6 +297,16 @@ export class StaffSession {
     }
   }
 
+  /** The appointment a call serves, as the agenda or the queue knows it (null: not known here). */
+  private appointmentOf(started: CallStarted): AppointmentView | null {
+    const id = started.appointmentId;
+    const state = this.agenda?.store.get();
+    if (!id || !state) return null;
+    return (
+      state.appointments.find((a) => a.id === id) ?? state.queue.find((a) => a.id === id) ?? null
+    );
+  }
+
   private onArrival(appointment: AppointmentView): void {
     const t = this.options.translate;
     const params = {
@@ -326,6 +336,8 @@ export class StaffSession {
       statsSampleMs: QUALITY_SAMPLE_MS,
       // The camera stays open between calls: the media starts at once when it still runs.
       localMedia: () => this.liveLocalStream() ?? this.openDevices(),
+      // Our camera too must stay lip-readable for a citizen who lip-reads or signs.
+      keepLipReadable: this.appointmentOf(started)?.signOrLipReading ?? false,
     });
     const call = new AdvisorCall(party, {
       announce: (key) => this.announce(key),

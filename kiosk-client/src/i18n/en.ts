@@ -117,6 +117,9 @@ export const en: Catalogue = {
   'call.remoteCameraOff': '{name} turned their camera off',
   'call.remoteMicOff': '{name} muted their microphone',
   'call.waitingVideo': 'Video is on its way…',
+  'call.audioText':
+    'The connection is too weak for video. Video is paused: you can keep talking, and write below. It comes back by itself.',
+  'call.audioText.overlay': 'Video paused: the connection is too weak',
   'call.soundBlocked': 'Touch here to hear your advisor',
   'call.signallingLost': 'Connection trouble, we are restoring the service…',
   'call.state.connecting': 'Connecting…',
@@ -141,6 +144,9 @@ export const en: Catalogue = {
   'announce.connected': 'You are connected',
   'announce.peerAway': 'Your advisor lost their connection: they are coming back, please stay',
   'announce.peerBack': 'Your advisor is back',
+  'announce.audioText':
+    'The connection is too weak for video: video is paused, you can keep talking and writing',
+  'announce.videoBack': 'The video is back',
   'announce.requeued.advisor_disconnected':
     'Your advisor was disconnected. You keep your place at the head of the queue.',
   'announce.requeued.media_unreachable':

@@ -125,6 +125,9 @@ export const fr = {
   'call.remoteCameraOff': '{name} a coupé sa caméra',
   'call.remoteMicOff': '{name} a coupé son micro',
   'call.waitingVideo': 'La vidéo arrive…',
+  'call.audioText':
+    'La connexion est trop faible pour la vidéo. L’image est en pause : vous pouvez continuer à parler, et écrire ci-dessous. Elle reviendra toute seule.',
+  'call.audioText.overlay': 'Image en pause : la connexion est trop faible',
   'call.soundBlocked': 'Touchez ici pour entendre votre conseiller',
   'call.signallingLost': 'Connexion perturbée, nous rétablissons le service…',
   'call.state.connecting': 'Connexion en cours…',
@@ -149,6 +152,9 @@ export const fr = {
   'announce.connected': 'Vous êtes en communication',
   'announce.peerAway': 'Votre conseiller a perdu la connexion : il revient, restez là',
   'announce.peerBack': 'Votre conseiller est de retour',
+  'announce.audioText':
+    'La connexion est trop faible pour la vidéo : l’image est en pause, vous pouvez continuer à parler et à écrire',
+  'announce.videoBack': 'L’image est revenue',
   'announce.requeued.advisor_disconnected':
     'Votre conseiller a été déconnecté. Vous gardez votre place en tête de la file.',
   'announce.requeued.media_unreachable':

@@ -1,4 +1,9 @@
-import type { CallEndReason, MediaRestartReason, MediaStartFailure } from '@visio/shared/protocol';
+import type {
+  CallEndReason,
+  MediaMode,
+  MediaRestartReason,
+  MediaStartFailure,
+} from '@visio/shared/protocol';
 import type { MediaRoom } from '../media';
 
 export type CallParty = 'kiosk' | 'advisor';
@@ -49,6 +54,11 @@ export class Call {
   /** Which media room of the call `room` is: 0 at the start (see call:mediaRestart). */
   mediaEpoch: number;
   readonly incidents: CallIncident[] = [];
+  /**
+   * What each party's line carries, as its degradation policy last said (call:setMediaMode). It
+   * survives a move to a new room: the line is the same.
+   */
+  readonly mediaModes: Record<CallParty, MediaMode> = { kiosk: 'video', advisor: 'video' };
   private currentRoom: MediaRoom;
 
   constructor(parties: CallParties, room: MediaRoom, mediaEpoch = 0) {

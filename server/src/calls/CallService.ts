@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import {
   AppError,
   type CallEndReason,
+  type MediaMode,
   type MediaRestartReason,
   type MediaStartFailure,
   type ProducerInfo,
@@ -26,6 +27,8 @@ export interface CallServiceEvents {
   /** A party lost its last connection; the call ends at `graceEndsAt` unless it is back. */
   partyAway: [{ call: Call; party: CallParty; awaySince: Date; graceEndsAt: Date }];
   partyBack: [{ call: Call; party: CallParty }];
+  /** A party's line switched between video and audio + real-time text (its degradation policy). */
+  mediaModeChanged: [{ call: Call; party: CallParty; mode: MediaMode }];
   /** An interruption of the call is over (its duration is known), or the call ended during it. */
   incidentClosed: [{ call: Call; incident: CallIncident }];
   /** Media events addressed to one principal (`to`) of a call. */
@@ -233,6 +236,19 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   hangup(principal: Principal, callId: string): void {
     const call = this.callFor(principal, callId);
     this.end(call, 'hangup', call.partyOf(principalId(principal)) ?? 'system');
+  }
+
+  /**
+   * A party's degradation policy switched its line to audio + real-time text, or back to video: the
+   * other party is told (it pauses its own camera too) and the console sees it. A repeat is a no-op.
+   */
+  setMediaMode(principal: Principal, callId: string, mode: MediaMode): void {
+    const call = this.callFor(principal, callId);
+    const party = call.partyOf(principalId(principal))!;
+    if (call.mediaModes[party] === mode) return;
+    call.mediaModes[party] = mode;
+    this.logger.info({ callId: call.id, party, mode }, 'call media mode changed');
+    this.emit('mediaModeChanged', { call, party, mode });
   }
 
   /** Ends a call on behalf of staff with authority over it (technician, admin). */

@@ -274,6 +274,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       durationSeconds: Math.max(0, Math.round((end - call.startedAt.getTime()) / 1000)),
       setupSeconds: this.quality.setupSecondsOf(call.id),
       workerPid: call.room.workerPid,
+      mediaModes: { ...call.mediaModes },
       latest: this.quality.latestOf(call.id),
     };
   }
@@ -315,6 +316,10 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     const onMediaRestarted = ({ call }: { call: Call }) => this.callsChanged(call, 'active', null);
     this.deps.calls.on('mediaRestarted', onMediaRestarted);
     this.unsubscribe.push(() => this.deps.calls.off('mediaRestarted', onMediaRestarted));
+    // A line switched to audio + text (or back): the console shows it on the call.
+    const onMediaMode = ({ call }: { call: Call }) => this.callsChanged(call, 'active', null);
+    this.deps.calls.on('mediaModeChanged', onMediaMode);
+    this.unsubscribe.push(() => this.deps.calls.off('mediaModeChanged', onMediaMode));
     this.quality.on('callSetUp', ({ call, setupSeconds }) => {
       this.metrics.callSetup.observe(setupSeconds);
       // The kiosk's media reaches the server again: its path works.

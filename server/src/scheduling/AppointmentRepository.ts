@@ -50,6 +50,7 @@ export function toView(row: AppointmentWithNames, openToService: boolean): Appoi
     startsAt: row.starts_at,
     durationMin: row.duration_min,
     citizenRef: row.citizen_ref,
+    signOrLipReading: row.sign_or_lip_reading === 1,
     checkedInAt: row.checked_in_at,
     outcome: row.outcome as Outcome | null,
     openToService,

@@ -72,6 +72,7 @@ export class BookingService {
           duration_min: input.durationMin,
           check_in_code_hash: this.codes.hash(id, code),
           citizen_ref: input.citizenRef,
+          sign_or_lip_reading: input.signOrLipReading ? 1 : 0,
           status: 'scheduled',
           checked_in_at: null,
           call_started_at: null,

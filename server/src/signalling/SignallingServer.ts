@@ -174,6 +174,10 @@ export class SignallingServer {
       .on(callRequests.hangup, ({ callId }, { principal }) => {
         calls.hangup(principal, callId);
         return {};
+      })
+      .on(callRequests.setMediaMode, ({ callId, mode }, { principal }) => {
+        calls.setMediaMode(principal, callId, mode);
+        return {};
       });
     registerMediaHandlers(router, calls, this.deps.relay);
     const scheduling = this.deps.scheduling;
@@ -229,7 +233,15 @@ export class SignallingServer {
       .on(callRequests.hangup, ({ callId }, { principal }) => {
         calls.hangup(principal, callId);
         return {};
-      });
+      })
+      .on(
+        callRequests.setMediaMode,
+        ({ callId, mode }, { principal }) => {
+          calls.setMediaMode(principal, callId, mode);
+          return {};
+        },
+        { roles: ['advisor'] },
+      );
     // Only advisors take part in calls: other roles never reach the media of any call.
     registerMediaHandlers(router, calls, this.deps.relay, ['advisor']);
     const scheduling = this.deps.scheduling;
@@ -384,6 +396,13 @@ export class SignallingServer {
       tellPartyStatus(call, party, { awaySince, graceEndsAt }),
     );
     calls.on('partyBack', ({ call, party }) => tellPartyStatus(call, party));
+    calls.on('mediaModeChanged', ({ call, party, mode }) =>
+      emit(party === 'kiosk' ? toAdvisorCall(call) : toKiosk(call), callEvents.mediaMode, {
+        callId: call.id,
+        party,
+        mode,
+      }),
+    );
     calls.on('newProducer', ({ call, to, producer }) =>
       emit(toParty(call, to), mediaEvents.newProducer, { callId: call.id, ...producer }),
     );

@@ -7,6 +7,7 @@ import { callSurvey } from './migrations/0003_call_survey';
 import { callRecovery } from './migrations/0004_call_recovery';
 import { mediaStartFailure } from './migrations/0005_media_start_failure';
 import { linkTests } from './migrations/0006_link_tests';
+import { signOrLipReading } from './migrations/0007_sign_or_lip_reading';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -19,6 +20,7 @@ const migrations: MigrationProvider = {
     '0004_call_recovery': callRecovery,
     '0005_media_start_failure': mediaStartFailure,
     '0006_link_tests': linkTests,
+    '0007_sign_or_lip_reading': signOrLipReading,
   }),
 };
 

@@ -85,6 +85,8 @@ export interface AppointmentTable {
   check_in_code_hash: string | null;
   /** A minimal citizen reference (e.g. a file number); never a life story. */
   citizen_ref: string;
+  /** 1: the citizen lip-reads or signs; the call's video keeps 20 fps at QVGA (0/1). */
+  sign_or_lip_reading: Generated<number>;
   status: AppointmentStatus;
   checked_in_at: string | null;
   call_started_at: string | null;

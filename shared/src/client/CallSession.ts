@@ -7,12 +7,21 @@ import {
   type AnyRequestDef,
   type IceServers,
   type Id,
+  type MediaMode,
   type MediaSource,
   type ProducerInfo,
   type RequestOf,
   type ResponseOf,
 } from '../protocol';
 import { CallStats, type CallStatsSummary, type CallStreams } from './CallStats';
+import { DegradationController } from './DegradationController';
+import {
+  LIP_READING_FLOOR_RUNG,
+  VIDEO_LADDER,
+  rungEncoding,
+  type DegradationPolicyOptions,
+  type VideoTarget,
+} from './DegradationPolicy';
 import { DEFAULT_ICE_RESTART_POLICY, IceRestarter, type IceRestartPolicy } from './IceRestarter';
 import { RemoteMedia, type RemoteMuted } from './RemoteMedia';
 import { isErrorCode, type SignallingClient } from './SignallingClient';
@@ -37,6 +46,8 @@ export interface CallSessionEvents extends Record<string, unknown> {
   localMuted: LocalMuted;
   /** Something went wrong that the user may need to hear about; the session carries on. */
   error: AppError;
+  /** This side's line switched to audio + real-time text (its camera paused), or back to video. */
+  mediaMode: MediaMode;
 }
 
 export interface CallSessionOptions {
@@ -54,6 +65,16 @@ export interface CallSessionOptions {
   readonly routerRtpCapabilities?: unknown;
   /** The media room this session joins (call:started / call:mediaRestart `mediaEpoch`). */
   readonly mediaEpoch: number;
+  /**
+   * The camera keeps 20 fps at QVGA or gives way to audio + text (the citizen's camera, and any
+   * camera in a call flagged for lip-reading or sign language); otherwise its frame rate may fall
+   * further first. Default true.
+   */
+  readonly keepLipReadable?: boolean;
+  /** The other party's line is in audio + text already: the camera starts held. */
+  readonly peerAudioText?: boolean;
+  /** Overrides of the degradation policy's thresholds and hold times (tests, benchmarks). */
+  readonly degradation?: Partial<DegradationPolicyOptions>;
 }
 
 /** What the user can mute, and what a device can take away (unplugged, driver reset). */
@@ -61,15 +82,32 @@ export type DeviceSource = 'microphone' | 'camera';
 type MutableSource = DeviceSource;
 type SendSource = MediaSource;
 
-/** One video layer is plenty for a face at 640x480 on a 1:1 call. */
-const CAMERA_ENCODINGS: ms.RtpEncodingParameters[] = [{ maxBitrate: 1_000_000, maxFramerate: 30 }];
+/**
+ * One video layer is plenty for a face on a 1:1 call: the degradation policy moves it down the
+ * ladder (resolution first, then frame rate) by `setParameters`, which a single layer makes cheap;
+ * the SFU has nothing to choose between (docs/degradation.md: why not simulcast).
+ */
 const CAMERA_CODEC_OPTIONS: ms.ProducerCodecOptions = { videoGoogleStartBitrate: 600 };
+/**
+ * Audio first: the browser gives a 'high' priority stream its bitrate before video's, and marks
+ * its packets for expedited forwarding where the network honours DSCP.
+ */
+const MICROPHONE_ENCODINGS: ms.RtpEncodingParameters[] = [
+  { priority: 'high', networkPriority: 'high' },
+];
 /** Text and documents: sharpness before motion, a few frames per second are enough. */
 const SCREEN_ENCODINGS: ms.RtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
+/**
+ * Opus for speech on a poor line: in-band FEC (a lost packet is rebuilt from the next one), DTX
+ * (silence costs almost nothing), 20 ms packets, at most 32 kbit/s (wideband speech needs no more;
+ * the degradation policy keeps room for it, headers included, before video gets any).
+ */
 const MICROPHONE_CODEC_OPTIONS: ms.ProducerCodecOptions = {
   opusStereo: false,
   opusFec: true,
   opusDtx: true,
+  opusPtime: 20,
+  opusMaxAverageBitrate: 32_000,
 };
 
 /**
@@ -116,6 +154,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private publishedStream: MediaStream;
   private publishedMuted: RemoteMuted;
   private publishedScreen: MediaStream | null = null;
+  private readonly degradation: DegradationController;
+  /** Whether the far side was last told the camera is held for the line. */
+  private producerHeld = false;
+  /** The other party's line is in audio + text: the camera is held (its line must not get video). */
+  private peerAudioText: boolean;
 
   constructor(options: CallSessionOptions) {
     super();
@@ -131,6 +174,20 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     };
     this.publishedStream = this.remote.currentStream().stream;
     this.publishedMuted = this.remote.currentMuted().muted;
+    this.peerAudioText = options.peerAudioText ?? false;
+    const floorRung =
+      options.keepLipReadable === false ? VIDEO_LADDER.length - 1 : LIP_READING_FLOOR_RUNG;
+    this.degradation = new DegradationController(
+      {
+        readSendStats: () => this.readSendStats(),
+        apply: (target) => this.applyCameraTarget(target),
+        sendsOtherwise: () => this.cameraSendsOtherwise(),
+      },
+      (mode) => {
+        if (!this.closed) this.emit('mediaMode', mode);
+      },
+      { ...options.degradation, floorRung },
+    );
   }
 
   get state(): CallSessionState {
@@ -171,6 +228,21 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** Why the session failed (its state is then 'failed'); null while it has not. */
   get failedWith(): AppError | null {
     return this.failure;
+  }
+
+  /** What this side's line carries now, as its degradation policy decided. */
+  get mediaMode(): MediaMode {
+    return this.degradation.mode;
+  }
+
+  /**
+   * The other party's line switched to audio + text (true) or back to video: this camera is held
+   * meanwhile (the far side is told it is paused) so the weak line receives no video either.
+   */
+  async setPeerAudioText(on: boolean): Promise<void> {
+    if (this.closed || this.peerAudioText === on) return;
+    this.peerAudioText = on;
+    await this.applyCameraTarget(this.degradation.target);
   }
 
   /** The screen track being shared (owned by the caller), so a rebuilt session can share it again. */
@@ -241,7 +313,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.missing.delete(source);
     if (wasMissing && !this.muted[source]) {
       producer.resume();
-      await this.tellServerPaused(producer, false);
+      if (!this.linkHolds(source)) await this.tellServerPaused(producer, false);
     }
   }
 
@@ -317,6 +389,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.closed = true;
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     for (const restarter of this.restarters.splice(0)) restarter.close();
+    this.degradation.close();
     for (const producer of this.producers.values()) producer.close();
     this.producers.clear();
     this.screenTrack = null;
@@ -499,11 +572,19 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const codec = device.sendRtpCapabilities.codecs?.find(
       (c) => c.mimeType.toLowerCase() === (isVideo ? 'video/vp8' : 'audio/opus'),
     );
+    // A face that talks or signs: the encoder keeps motion (frame rate) over detail.
+    if (source === 'camera') track.contentHint = 'motion';
+    const encodings =
+      source === 'camera'
+        ? [this.cameraEncoding(this.degradation.target)]
+        : isScreen
+          ? SCREEN_ENCODINGS
+          : MICROPHONE_ENCODINGS;
     try {
       const producer = await transport.produce({
         track,
         ...(codec ? { codec } : {}),
-        ...(isVideo ? { encodings: isScreen ? SCREEN_ENCODINGS : CAMERA_ENCODINGS } : {}),
+        encodings,
         codecOptions: isVideo ? CAMERA_CODEC_OPTIONS : MICROPHONE_CODEC_OPTIONS,
         stopTracks: false,
         disableTrackOnPause: true,
@@ -531,10 +612,14 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         return;
       }
       this.producers.set(source, producer);
+      if (source === 'camera') await this.startDegradation(producer);
       // The user may have toggled while the producer was being created.
       const wanted = this.muted[source];
       if (wanted) producer.pause();
-      if (wanted !== pausedAtStart) await this.tellServerPaused(producer, wanted);
+      const held = this.linkHolds(source);
+      if (source === 'camera') this.producerHeld = held;
+      if (wanted !== pausedAtStart || (held && !pausedAtStart))
+        await this.tellServerPaused(producer, wanted || held);
     } catch (error) {
       if (!this.closed) this.emit('error', toAppError(error));
     }
@@ -550,7 +635,84 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (!producer || producer.closed || this.missing.has(source)) return;
     if (paused) producer.pause();
     else producer.resume();
+    // Held for the line: the far side already sees it paused, and keeps seeing it so.
+    if (this.linkHolds(source)) return;
     await this.tellServerPaused(producer, paused);
+  }
+
+  // ---- degradation ---------------------------------------------------------------------
+
+  /** Whether the line holds this source (the camera, while either line is in audio + text). */
+  private linkHolds(source: SendSource): boolean {
+    return (
+      source === 'camera' && (this.degradation.target.mode === 'audio_text' || this.peerAudioText)
+    );
+  }
+
+  /** The camera sends apart from the policy: on, present, and not held for the other line. */
+  private cameraSendsOtherwise(): boolean {
+    const producer = this.producers.get('camera');
+    return (
+      !!producer &&
+      !producer.closed &&
+      !this.muted.camera &&
+      !this.missing.has('camera') &&
+      !this.peerAudioText
+    );
+  }
+
+  private cameraEncoding(target: VideoTarget): ms.RtpEncodingParameters {
+    return { ...rungEncoding(target.rung), active: target.send && !this.peerAudioText };
+  }
+
+  private async startDegradation(producer: ms.Producer): Promise<void> {
+    const sender = producer.rtpSender;
+    try {
+      if (sender) {
+        const parameters = sender.getParameters();
+        // Lip-reading and sign language need motion more than detail (EN 301 549 6.5).
+        parameters.degradationPreference = 'maintain-framerate';
+        await sender.setParameters(parameters);
+      }
+    } catch (error) {
+      // A browser that refuses it still has contentHint 'motion'; the policy runs regardless.
+      console.warn('degradationPreference not applied', error);
+    }
+    this.degradation.start();
+  }
+
+  private async readSendStats(): Promise<RTCStatsReport | null> {
+    const transport = this.sendTransport;
+    if (!transport || transport.closed) return null;
+    return transport.getStats();
+  }
+
+  /**
+   * Puts a target on the camera: its encoding (sent or not) on the sender, and whether the far
+   * side sees it paused. The far side's view is paused whenever either line is in audio + text;
+   * a probe sends to the server only (the server keeps the far side's consumer paused).
+   */
+  private async applyCameraTarget(target: VideoTarget): Promise<void> {
+    const producer = this.producers.get('camera');
+    if (!producer || producer.closed || this.closed) return;
+    const sender = producer.rtpSender;
+    try {
+      if (sender) {
+        const parameters = sender.getParameters();
+        const [first, ...rest] = parameters.encodings;
+        parameters.encodings = [{ ...first, ...this.cameraEncoding(target) }, ...rest];
+        await sender.setParameters(parameters);
+      }
+    } catch (error) {
+      // The encoder keeps its previous settings; the far side must still hear of a held camera.
+      console.warn('camera encoding not applied', error);
+    }
+    const held = this.linkHolds('camera');
+    if (this.producerHeld === held) return;
+    this.producerHeld = held;
+    // Muted or missing: the far side sees it paused already, and the user's wish decides the rest.
+    if (this.muted.camera || this.missing.has('camera')) return;
+    await this.tellServerPaused(producer, held);
   }
 
   private async tellServerPaused(producer: ms.Producer, paused: boolean): Promise<void> {

@@ -7,6 +7,7 @@ import {
   staffMonitoringRequests,
   type CallEndReason,
   type CallStarted,
+  type MediaMode,
   type MediaRestartReason,
   type PartyStatus,
 } from '../protocol';
@@ -77,7 +78,9 @@ export type CallAnnouncementKey =
   | 'announce.micMuted'
   | 'announce.micOn'
   | 'announce.cameraOff'
-  | 'announce.cameraOn';
+  | 'announce.cameraOn'
+  | 'announce.audioText'
+  | 'announce.videoBack';
 
 export interface CallAnnouncement {
   readonly key: CallAnnouncementKey;
@@ -108,6 +111,11 @@ export interface PartyCallSnapshot {
   readonly reconnecting: ReconnectCause | null;
   /** The other party, while its connection is lost. */
   readonly peerAway: PeerAway | null;
+  /**
+   * What each line carries (its degradation policy): while either is 'audio_text', video is paused
+   * both ways and the call goes on with voice and real-time text.
+   */
+  readonly mediaModes: { readonly own: MediaMode; readonly peer: MediaMode };
   readonly end: PartyCallEnd | null;
 }
 
@@ -127,6 +135,11 @@ export interface PartyCallOptions {
   readonly statsSampleMs?: number;
   /** The media engine (tests replace it: there is no WebRTC outside a browser). */
   readonly createMedia?: (options: CallSessionOptions) => CallSession;
+  /**
+   * This camera keeps 20 fps at QVGA or gives way to audio + text (the citizen's, and any camera in
+   * a call flagged for lip-reading or sign language). Default true.
+   */
+  readonly keepLipReadable?: boolean;
 }
 
 /** The server's monitoring wants a report about every 5 s from each party. */
@@ -201,6 +214,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       mediaEpoch: options.call.mediaEpoch,
       reconnecting: null,
       peerAway: null,
+      mediaModes: { own: 'video', peer: 'video' },
       end: null,
     });
     this.desk = new InCallDesk({
@@ -264,6 +278,9 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       }),
       signalling.on(callEvents.partyStatus, (status) => {
         if (mine(status)) this.onPartyStatus(status);
+      }),
+      signalling.on(callEvents.mediaMode, (changed) => {
+        if (mine(changed)) this.onPeerMediaMode(changed.mode);
       }),
     );
     const onConnect = () => void this.checkStillOn();
@@ -362,10 +379,17 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       routerRtpCapabilities: this.rtpCapabilities,
       mediaEpoch: this.mediaEpoch,
       ...(carried ? { initialMuted: carried.muted } : {}),
+      keepLipReadable: this.options.keepLipReadable ?? true,
+      peerAudioText: this.store.get().mediaModes.peer === 'audio_text',
     });
     media.on('state', (state) => {
       if (media === this.media) this.onMediaState(media, state);
     });
+    media.on('mediaMode', (mode) => {
+      if (media === this.media) this.onOwnMediaMode(mode);
+    });
+    // A new media starts on video and finds the line again; the other party hears it.
+    if (this.store.get().mediaModes.own !== 'video') this.onOwnMediaMode('video');
     const recovering = this.store.get().reconnecting !== null;
     this.store.set({ media, state: recovering ? 'reconnecting' : 'connecting' });
     if (this.statsTimer === undefined) this.startStats();
@@ -375,6 +399,36 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     // share stopped (screenSharing false) and the app tells the user.
     if (screen && screen.readyState === 'live')
       media.startScreenShare(screen).catch((error: unknown) => this.mediaProblem(error));
+  }
+
+  /** This line's policy switched modes: the other party is told through the server. */
+  private onOwnMediaMode(mode: MediaMode): void {
+    const modes = this.store.get().mediaModes;
+    if (this.isEnded || modes.own === mode) return;
+    this.store.set({ mediaModes: { ...modes, own: mode } });
+    if (modes.peer === 'video')
+      this.announce({ key: mode === 'audio_text' ? 'announce.audioText' : 'announce.videoBack' });
+    this.tellMediaMode(mode);
+  }
+
+  private onPeerMediaMode(mode: MediaMode): void {
+    const modes = this.store.get().mediaModes;
+    if (this.isEnded || modes.peer === mode) return;
+    this.store.set({ mediaModes: { ...modes, peer: mode } });
+    if (modes.own === 'video')
+      this.announce({ key: mode === 'audio_text' ? 'announce.audioText' : 'announce.videoBack' });
+    this.media?.setPeerAudioText(mode === 'audio_text').catch((error: unknown) => {
+      this.mediaProblem(error);
+    });
+  }
+
+  private tellMediaMode(mode: MediaMode): void {
+    this.options.signalling
+      .request(callRequests.setMediaMode, { callId: this.callId, mode })
+      .catch((error: unknown) => {
+        // The far side keeps its own view until the next change; the call goes on regardless.
+        if (!this.isEnded) console.warn('media mode not told', error);
+      });
   }
 
   /** Closes the current media (if any) and starts another: `cause` says why, for the UI. */
@@ -492,6 +546,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       if (!away) return;
       this.store.set({ peerAway: null });
       this.announce({ key: 'announce.peerBack' });
+      // A reloaded page of theirs no longer knows that this line is in audio + text.
+      if (this.store.get().mediaModes.own === 'audio_text') this.tellMediaMode('audio_text');
       return;
     }
     const since = status.awaySince === null ? Date.now() : Date.parse(status.awaySince);

@@ -16,6 +16,11 @@ export const CreateAppointmentSchema = z
     durationMin: z.number().int().min(10).max(120),
     /** A minimal reference (file number, initials): never a life story. */
     citizenRef: displayNameSchema(64),
+    /**
+     * The citizen lip-reads or signs: both cameras keep 20 fps at QVGA or give way to audio +
+     * real-time text (docs/degradation.md). Default false.
+     */
+    signOrLipReading: z.boolean().optional(),
   })
   .strict();
 export type CreateAppointment = z.infer<typeof CreateAppointmentSchema>;

@@ -22,12 +22,26 @@ export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
 
 export const CallPartySchema = z.enum(['kiosk', 'advisor', 'system']);
 
+/**
+ * What a party's line carries: audio and video, or audio and real-time text only (its line is too
+ * weak for video: its camera is paused, and the other party pauses its own so the weak line
+ * receives no video either). docs/degradation.md gives the thresholds.
+ */
+export const MediaModeSchema = z.enum(['video', 'audio_text']);
+export type MediaMode = z.infer<typeof MediaModeSchema>;
+
 export const callRequests = {
   hangup: defineRequest(
     'call:hangup',
     z.object({ callId: IdSchema }).strict(),
     z.object({}),
     'Either party: end the call. Both sides receive call:ended.',
+  ),
+  setMediaMode: defineRequest(
+    'call:setMediaMode',
+    z.object({ callId: IdSchema, mode: MediaModeSchema }).strict(),
+    z.object({}),
+    'Either party: its degradation policy switched its line to audio + real-time text, or back to video. The other party receives call:mediaMode; the technician console shows it on the live call.',
   ),
 } as const;
 
@@ -79,6 +93,14 @@ export const PartyStatusSchema = z.object({
 });
 export type PartyStatus = z.infer<typeof PartyStatusSchema>;
 
+export const CallMediaModeSchema = z.object({
+  callId: IdSchema,
+  /** The party whose line changed (never the receiver itself). */
+  party: z.enum(['kiosk', 'advisor']),
+  mode: MediaModeSchema,
+});
+export type CallMediaMode = z.infer<typeof CallMediaModeSchema>;
+
 export const callEvents = {
   started: defineEvent(
     'call:started',
@@ -111,5 +133,10 @@ export const callEvents = {
     'call:partyStatus',
     PartyStatusSchema,
     'The other party lost its connection (away, with the end of its grace period) or came back.',
+  ),
+  mediaMode: defineEvent(
+    'call:mediaMode',
+    CallMediaModeSchema,
+    "The other party's line switched to audio + real-time text (pause your camera too, say so), or back to video.",
   ),
 } as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
+import { MediaModeSchema } from './calls';
 import { MediaKindSchema } from './media';
 import { KioskEnrolmentStateSchema } from './rest/auth';
 import { LinkTestResultSchema } from './linkTest';
@@ -217,6 +218,8 @@ export const LiveCallSchema = z.object({
   /** From the start of the call until both sides receive media; null until then. */
   setupSeconds: z.number().nullable(),
   workerPid: z.number().int(),
+  /** What each party's line carries: video, or audio + real-time text (its degradation policy). */
+  mediaModes: z.object({ kiosk: MediaModeSchema, advisor: MediaModeSchema }),
   latest: QualitySampleSchema.nullable(),
 });
 export type LiveCall = z.infer<typeof LiveCallSchema>;

@@ -35,6 +35,8 @@ export const AppointmentViewSchema = z.object({
   startsAt: isoTime,
   durationMin: z.number().int(),
   citizenRef: z.string(),
+  /** The citizen lip-reads or signs: the call's video keeps 20 fps at QVGA (booking option). */
+  signOrLipReading: z.boolean(),
   checkedInAt: isoTime.nullable(),
   outcome: OutcomeSchema.nullable(),
   /** Whether advisors other than the scheduled one may take this citizen now (grace elapsed or away). */

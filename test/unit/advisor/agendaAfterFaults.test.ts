@@ -25,6 +25,7 @@ function appointmentInCall(kioskId: string): AppointmentView {
     startsAt: new Date().toISOString(),
     durationMin: 30,
     citizenRef: 'ref-1',
+    signOrLipReading: false,
     checkedInAt: new Date().toISOString(),
     outcome: null,
     openToService: false,

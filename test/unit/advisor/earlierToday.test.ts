@@ -18,6 +18,7 @@ function appointment(
     startsAt: `2026-11-27T${String(hour).padStart(2, '0')}:00:00+01:00`,
     durationMin: 30,
     citizenRef: `ref-${hour}`,
+    signOrLipReading: false,
     checkedInAt: null,
     outcome,
     openToService: false,

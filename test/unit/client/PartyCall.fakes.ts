@@ -18,7 +18,7 @@ import {
   type PartyCallOptions,
   type PartyCallProblem,
 } from '@visio/shared/client';
-import { AppError, type CallStarted, type ErrorCode } from '@visio/shared/protocol';
+import { AppError, type CallStarted, type ErrorCode, type MediaMode } from '@visio/shared/protocol';
 
 type Listener = (...args: unknown[]) => void;
 type Answer =
@@ -102,6 +102,8 @@ export class FakeMedia extends TypedEmitter<CallSessionEvents> {
   readonly replaced: { source: DeviceSource; track: MediaStreamTrack | null }[] = [];
   /** The screen being shared, as startScreenShare() left it. */
   screen: MediaStreamTrack | null = null;
+  /** What setPeerAudioText() was told, in order. */
+  readonly peerAudioText: boolean[] = [];
 
   constructor(options: CallSessionOptions) {
     super();
@@ -174,6 +176,15 @@ export class FakeMedia extends TypedEmitter<CallSessionEvents> {
   async setCameraOff(off: boolean): Promise<void> {
     if (this.failToggles) throw new Error('toggle refused');
     this.muted = { ...this.muted, camera: off };
+  }
+
+  async setPeerAudioText(on: boolean): Promise<void> {
+    this.peerAudioText.push(on);
+  }
+
+  /** What the real session emits when its degradation policy switches its line's mode. */
+  switchesTo(mode: MediaMode): void {
+    this.emit('mediaMode', mode);
   }
 
   /** What the real session emits as its transports come and go. */

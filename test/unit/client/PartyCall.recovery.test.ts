@@ -342,3 +342,73 @@ describe('PartyCall devices', () => {
     ]);
   });
 });
+
+describe('PartyCall and the lines’ media modes (audio + text)', () => {
+  it('tells the server when its own line switches, and says so unless video was paused already', async () => {
+    const { call, keys } = partyCall();
+    latest().becomes('connected');
+    latest().switchesTo('audio_text');
+    await settle();
+    expect(server.sent('call:setMediaMode')).toEqual([{ callId: call.callId, mode: 'audio_text' }]);
+    expect(call.store.get().mediaModes).toEqual({ own: 'audio_text', peer: 'video' });
+    // The other line gives way too meanwhile: video stays paused, nothing new to say.
+    server.emit('call:mediaMode', { callId: call.callId, party: 'advisor', mode: 'audio_text' });
+    latest().switchesTo('video');
+    await settle();
+    expect(call.store.get().mediaModes).toEqual({ own: 'video', peer: 'audio_text' });
+    server.emit('call:mediaMode', { callId: call.callId, party: 'advisor', mode: 'video' });
+    expect(keys().slice(2)).toEqual(['announce.audioText', 'announce.videoBack']);
+    expect(server.sent('call:setMediaMode').map((r) => r.mode)).toEqual(['audio_text', 'video']);
+  });
+
+  it('holds its camera while the other line is in audio + text, for this call only', () => {
+    const { call, keys } = partyCall();
+    server.emit('call:mediaMode', { callId: randomUUID(), party: 'advisor', mode: 'audio_text' });
+    expect(latest().peerAudioText).toEqual([]);
+    server.emit('call:mediaMode', { callId: call.callId, party: 'advisor', mode: 'audio_text' });
+    server.emit('call:mediaMode', { callId: call.callId, party: 'advisor', mode: 'audio_text' });
+    server.emit('call:mediaMode', { callId: call.callId, party: 'advisor', mode: 'video' });
+    expect(latest().peerAudioText).toEqual([true, false]);
+    expect(keys().slice(1)).toEqual(['announce.audioText', 'announce.videoBack']);
+  });
+
+  it('starts a rebuilt media with the other line’s mode, and tells the server its own line starts on video again', async () => {
+    const { call } = partyCall();
+    const first = latest();
+    first.becomes('connected');
+    first.switchesTo('audio_text');
+    server.emit('call:mediaMode', { callId: call.callId, party: 'advisor', mode: 'audio_text' });
+    await settle();
+    server.emit('call:mediaRestart', {
+      callId: call.callId,
+      mediaEpoch: 1,
+      rtpCapabilities: NEW_ROOM,
+      reason: 'worker_died',
+    });
+    await settle();
+    expect(latest()).not.toBe(first);
+    expect(latest().options).toMatchObject({ peerAudioText: true, keepLipReadable: true });
+    expect(call.store.get().mediaModes).toEqual({ own: 'video', peer: 'audio_text' });
+    expect(server.sent('call:setMediaMode').map((r) => r.mode)).toEqual(['audio_text', 'video']);
+  });
+
+  it('tells a party that comes back that this line is still in audio + text', async () => {
+    const { call } = partyCall();
+    latest().switchesTo('audio_text');
+    const status = (state: 'away' | 'back') =>
+      server.emit('call:partyStatus', {
+        callId: call.callId,
+        party: 'advisor',
+        state,
+        awaySince: state === 'away' ? '2026-03-02T10:00:00.000Z' : null,
+        graceEndsAt: null,
+      });
+    status('away');
+    status('back');
+    await settle();
+    expect(server.sent('call:setMediaMode').map((r) => r.mode)).toEqual([
+      'audio_text',
+      'audio_text',
+    ]);
+  });
+});

@@ -86,6 +86,7 @@ function waiting(overrides: Partial<AppointmentWithNames> = {}): AppointmentWith
     duration_min: 30,
     check_in_code_hash: 'x',
     citizen_ref: 'ref',
+    sign_or_lip_reading: 0,
     status: 'checked_in',
     checked_in_at: new Date(CHECKED_IN_AT).toISOString(),
     call_started_at: null,

@@ -149,7 +149,14 @@ function AgendaRow({
       <td>
         <ServiceSwatch colour={a.service.colour} /> {a.service.name}
       </td>
-      <th scope="row">{ref}</th>
+      <th scope="row">
+        {ref}
+        {a.signOrLipReading ? (
+          <div className="small" data-testid={`sign-or-lip-reading-${a.id}`}>
+            {t('agenda.signOrLipReading')}
+          </div>
+        ) : null}
+      </th>
       <td>
         {a.kiosk.name}
         <div className="muted small">{a.kiosk.siteName}</div>

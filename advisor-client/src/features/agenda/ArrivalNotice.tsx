@@ -25,6 +25,7 @@ export function ArrivalNotice({ agenda }: { readonly agenda: Agenda }) {
           ? t('arrival.walkIn', { kiosk: arrival.kiosk.name, service: arrival.service.name })
           : t('arrival.text', { ref, kiosk: arrival.kiosk.name, service: arrival.service.name })}
       </p>
+      {arrival.signOrLipReading ? <p className="small">{t('agenda.signOrLipReading')}</p> : null}
       <div className="arrival__actions">
         {admissible(arrival, staffId) ? (
           <Button

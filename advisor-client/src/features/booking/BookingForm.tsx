@@ -15,6 +15,7 @@ interface FormValues {
   time: string;
   duration: string;
   citizenRef: string;
+  signOrLipReading: boolean;
 }
 
 /** The next quarter of an hour from now: a sensible default start. */
@@ -63,6 +64,7 @@ export function BookingForm({
       time: timeOf(start, deskZone),
       duration: '30',
       citizenRef: '',
+      signOrLipReading: false,
     };
   });
   const { advisors, kiosks } = choicesFor(reference, values.serviceId);
@@ -129,6 +131,7 @@ export function BookingForm({
       startsAt: startsAt.toISOString(),
       durationMin: duration,
       citizenRef: values.citizenRef.trim(),
+      signOrLipReading: values.signOrLipReading,
     });
   };
 
@@ -262,6 +265,21 @@ export function BookingForm({
           />
           <p id={`${ids}-refHint`} className="hint">
             {t('booking.form.refHint')}
+          </p>
+        </div>
+        <div className="form__row form__wide">
+          <label>
+            <input
+              type="checkbox"
+              data-testid="booking-sign-or-lip-reading"
+              aria-describedby={`${ids}-signHint`}
+              checked={values.signOrLipReading}
+              onChange={(e) => set({ signOrLipReading: e.target.checked })}
+            />{' '}
+            {t('booking.form.signOrLipReading')}
+          </label>
+          <p id={`${ids}-signHint`} className="hint">
+            {t('booking.form.signOrLipReadingHint')}
           </p>
         </div>
         {problem ? (

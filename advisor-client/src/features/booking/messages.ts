@@ -12,6 +12,9 @@ export const bookingFr = {
   'booking.form.refHint':
     'Un numéro de dossier ou des initiales : aucune donnée personnelle (ni nom complet, ni motif).',
   'booking.form.zoneHint': 'Heure du lieu de la borne ({zone})',
+  'booking.form.signOrLipReading': 'L’usager lit sur les lèvres ou signe',
+  'booking.form.signOrLipReadingHint':
+    'La vidéo gardera au moins 20 images par seconde ; sur une ligne trop faible, l’appel passe au son et au texte.',
   'booking.form.choose': '— Choisir —',
   'booking.form.chooseServiceFirst': '— Choisissez d’abord un service —',
   'booking.form.noAdvisor': 'Aucun conseiller ne traite ce service',
@@ -102,6 +105,9 @@ export const bookingEn: { readonly [K in keyof typeof bookingFr]: string } = {
   'booking.form.refHint':
     'A file number or initials: no personal details (no full name, no reason for the visit).',
   'booking.form.zoneHint': 'Time at the kiosk’s site ({zone})',
+  'booking.form.signOrLipReading': 'The citizen lip-reads or signs',
+  'booking.form.signOrLipReadingHint':
+    'Video keeps at least 20 frames per second; on a line too weak for that, the call goes on with sound and text.',
   'booking.form.choose': '— Choose —',
   'booking.form.chooseServiceFirst': '— Choose a service first —',
   'booking.form.noAdvisor': 'No advisor handles this service',

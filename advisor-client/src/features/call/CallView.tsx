@@ -50,12 +50,15 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
   const remoteHasVideo = (remoteStream?.getVideoTracks().length ?? 0) > 0;
   const micMuted = snapshot?.localMuted.microphone ?? false;
   const cameraOff = snapshot?.localMuted.camera ?? false;
+  const modes = callState?.mediaModes;
+  const audioText = modes?.own === 'audio_text' || modes?.peer === 'audio_text';
 
   return (
     <section
       className="call"
       data-testid="advisor-call"
       data-state={state}
+      data-media-mode={audioText ? 'audio_text' : 'video'}
       data-call-id={call.call.callId}
       aria-labelledby="call-heading"
     >
@@ -80,6 +83,11 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
           words={(seconds) => t('call.peerAway', { seconds })}
         />
       ) : null}
+      {audioText ? (
+        <p className="banner banner--info" data-testid="audio-text-notice">
+          {t('call.audioText')}
+        </p>
+      ) : null}
       <QualityBar call={call} />
       <div className="call__body">
         <div className="call__media">
@@ -91,7 +99,10 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
               onAutoplayBlocked={onAutoplayBlocked}
               testId="remote-video"
             />
-            {!remoteHasVideo || snapshot?.remoteMuted.video ? (
+            {audioText ? (
+              // Never a frozen picture: the kiosk's video is paused, and we say why.
+              <p className="stage__overlay">{t('call.audioText.overlay')}</p>
+            ) : !remoteHasVideo || snapshot?.remoteMuted.video ? (
               <p className="stage__overlay">
                 {remoteHasVideo ? t('call.remoteCameraOff') : t('call.waitingVideo')}
               </p>

@@ -67,11 +67,15 @@ function LiveCallCard({
   const verdict = latest?.verdict ?? null;
   const none = t('console.fleet.unknown');
   const name = `${call.kioskName} / ${call.advisorName}`;
+  const weakLines = (['kiosk', 'advisor'] as const).filter(
+    (party) => call.mediaModes[party] === 'audio_text',
+  );
   return (
     <article
       className={`live-call live-call--${verdict ?? 'none'}`}
       data-testid={`live-call-${call.callId}`}
       data-verdict={verdict ?? ''}
+      data-media-mode={weakLines.length > 0 ? 'audio_text' : 'video'}
       aria-label={name}
     >
       <header className="live-call__head">
@@ -98,6 +102,11 @@ function LiveCallCard({
           })}
           {call.setupSeconds !== null
             ? ` · ${t('console.calls.setup', { seconds: call.setupSeconds.toFixed(2) })}`
+            : ''}
+          {weakLines.length > 0
+            ? ` · ${t('console.calls.audioText', {
+                party: weakLines.map((party) => t(`console.party.${party}`)).join(', '),
+              })}`
             : ''}
         </p>
         <Button

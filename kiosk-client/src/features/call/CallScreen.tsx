@@ -53,9 +53,16 @@ export function CallScreen() {
   const remoteHasVideo = (remoteStream?.getVideoTracks().length ?? 0) > 0;
   const micMuted = snapshot?.localMuted.microphone ?? false;
   const cameraOff = snapshot?.localMuted.camera ?? false;
+  const modes = callState?.mediaModes;
+  const audioText = modes?.own === 'audio_text' || modes?.peer === 'audio_text';
 
   return (
-    <main className="screen screen--call" data-testid="kiosk-screen-call" data-state={state}>
+    <main
+      className="screen screen--call"
+      data-testid="kiosk-screen-call"
+      data-state={state}
+      data-media-mode={audioText ? 'audio_text' : 'video'}
+    >
       <h1 className="call-title">{t('call.title', { name })}</h1>
       <div className="stage">
         <VideoView
@@ -67,7 +74,10 @@ export function CallScreen() {
           sinkId={outputDeviceId}
           testId="remote-video"
         />
-        {!remoteHasVideo || snapshot?.remoteMuted.video ? (
+        {audioText ? (
+          // Never a frozen picture: the advisor's video is paused too, and we say why.
+          <p className="stage__overlay">{t('call.audioText.overlay')}</p>
+        ) : !remoteHasVideo || snapshot?.remoteMuted.video ? (
           <p className="stage__overlay">
             {remoteHasVideo ? t('call.remoteCameraOff', { name }) : t('call.waitingVideo')}
           </p>
@@ -85,6 +95,11 @@ export function CallScreen() {
             />
           ) : null}
           {!online ? <p className="banner">{t('call.signallingLost')}</p> : null}
+          {audioText ? (
+            <p className="banner banner--info" data-testid="audio-text-notice">
+              {t('call.audioText')}
+            </p>
+          ) : null}
           {camera !== 'ok' || microphone !== 'ok' ? (
             <p
               className="banner"

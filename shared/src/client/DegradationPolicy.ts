@@ -1,0 +1,248 @@
+import type { MediaMode } from '../protocol';
+
+/**
+ * One step of the camera's ladder: what the encoder may send, and the video budget (kbit/s left
+ * for video once audio is served) it needs to stay on it (`holdKbps`) or to climb onto it
+ * (`enterKbps`, higher: the gap is the hysteresis).
+ */
+export interface VideoRung {
+  readonly height: number;
+  readonly maxFramerate: number;
+  readonly maxBitrateKbps: number;
+  readonly holdKbps: number;
+  readonly enterKbps: number;
+}
+
+/** The capture the ladder scales down from (`DEFAULT_MEDIA_CONSTRAINTS`: 640x480). */
+export const CAPTURE_HEIGHT = 480;
+
+/**
+ * Resolution gives way first, holding the frame rate; then the frame rate, never below QVGA.
+ * Rungs 0–3 keep ≥ 20 fps at ≥ QVGA (EN 301 549 6.5: what lip-reading and sign language need);
+ * rungs 4–5 are below that and only used by a camera that need not meet it.
+ * Bitrates: what VP8 needs for a talking head at that size and rate, with margin; the budget
+ * thresholds are about half of `maxBitrateKbps` (the encoder still gives a usable picture at half
+ * its ceiling). docs/degradation.md gives the reasoning and the measurements.
+ */
+export const VIDEO_LADDER: readonly VideoRung[] = [
+  { height: 480, maxFramerate: 25, maxBitrateKbps: 900, holdKbps: 420, enterKbps: 560 },
+  { height: 360, maxFramerate: 25, maxBitrateKbps: 500, holdKbps: 240, enterKbps: 320 },
+  { height: 240, maxFramerate: 25, maxBitrateKbps: 300, holdKbps: 140, enterKbps: 190 },
+  { height: 240, maxFramerate: 20, maxBitrateKbps: 200, holdKbps: 85, enterKbps: 120 },
+  { height: 240, maxFramerate: 15, maxBitrateKbps: 150, holdKbps: 65, enterKbps: 90 },
+  { height: 240, maxFramerate: 10, maxBitrateKbps: 100, holdKbps: 45, enterKbps: 65 },
+];
+
+/** The last rung that keeps 20 fps at QVGA. */
+export const LIP_READING_FLOOR_RUNG = 3;
+
+export interface DegradationPolicyOptions {
+  /**
+   * The lowest rung video may use before the call switches to audio + text: LIP_READING_FLOOR_RUNG
+   * for the citizen's camera and in calls flagged for lip-reading or sign language (below 20 fps
+   * at QVGA, video no longer carries speech), the ladder's last rung otherwise.
+   */
+  readonly floorRung: number;
+  /** Kbit/s kept for audio (Opus at ~32 kbit/s plus RTP/SRTP/UDP/IP headers at 50 packets/s). */
+  readonly audioReserveKbps: number;
+  /** How long the budget must stay below a rung's `holdKbps` before the ladder steps down. */
+  readonly downHoldMs: number;
+  /** How long the budget must stay below the floor's `holdKbps` before audio + text. */
+  readonly audioTextHoldMs: number;
+  /** How long the budget must stay above the next rung's `enterKbps` before the ladder climbs. */
+  readonly upHoldMs: number;
+  /** In audio + text, how long after entering it, or after the last probe, the next probe starts. */
+  readonly probeIntervalMs: number;
+  /** How long a probe may take before it counts as failed. */
+  readonly probeWindowMs: number;
+  /** How long a probe must see the floor's `enterKbps` before video comes back. */
+  readonly probeConfirmMs: number;
+}
+
+export const DEFAULT_DEGRADATION_OPTIONS: DegradationPolicyOptions = {
+  floorRung: LIP_READING_FLOOR_RUNG,
+  audioReserveKbps: 64,
+  downHoldMs: 2_000,
+  audioTextHoldMs: 2_500,
+  upHoldMs: 4_000,
+  probeIntervalMs: 6_000,
+  probeWindowMs: 2_500,
+  probeConfirmMs: 1_000,
+};
+
+/** What the sender's own stats say about its uplink, sampled periodically. */
+export interface LinkSample {
+  /** Milliseconds on a monotonic clock. */
+  readonly atMs: number;
+  /**
+   * The selected candidate pair's `availableOutgoingBitrate` (the browser's bandwidth estimate,
+   * audio included), kbit/s; null when the browser does not say (yet).
+   */
+  readonly availableKbps: number | null;
+}
+
+/** What the camera should do now. */
+export interface VideoTarget {
+  readonly mode: MediaMode;
+  /**
+   * Whether the camera sends to the server: always in 'video'; in 'audio_text' only while a probe
+   * measures whether the line came back (the server keeps the far side's consumer paused then).
+   */
+  readonly send: boolean;
+  /** Index in VIDEO_LADDER; in 'audio_text' the floor rung a probe sends at. */
+  readonly rung: number;
+}
+
+/**
+ * Decides, from periodic figures of the sender's own link, what its camera sends: a rung of
+ * VIDEO_LADDER, or audio + real-time text with video paused. Down fast (a few seconds below a
+ * threshold, skipping rungs when the line collapsed), up slowly (one rung at a time, after a longer
+ * hold above a higher threshold), so a line that wavers around a threshold does not flap.
+ *
+ * In audio + text nothing measures the line: an encoder that sends only audio is app-limited, and
+ * the browser's estimate stays near what it sends. So every `probeIntervalMs` it probes: the
+ * camera sends at the floor rung to the server only (the far side keeps its "audio + text" notice);
+ * the browser's own probing (it probes when a stream's allocation grows) lifts the estimate within
+ * about a second if the line allows it. Video comes back when the estimate holds the floor's
+ * `enterKbps` for `probeConfirmMs`; otherwise the probe stops after `probeWindowMs`.
+ *
+ * Pure: no timers, no browser; the caller feeds it samples and applies its targets.
+ */
+export class DegradationPolicy {
+  private readonly options: DegradationPolicyOptions;
+  private mode: MediaMode = 'video';
+  private rung = 0;
+  /** Since when the budget has been below the current rung's hold threshold. */
+  private belowRungSince: number | null = null;
+  /** Since when the budget has been below the floor's hold threshold. */
+  private belowFloorSince: number | null = null;
+  /** Since when the budget has been above the next rung's enter threshold. */
+  private aboveNextSince: number | null = null;
+  /** In audio + text: when the next probe starts, when the running one started (null: none). */
+  private nextProbeAt = 0;
+  private probeStartedAt: number | null = null;
+  private probeGoodSince: number | null = null;
+
+  constructor(options: Partial<DegradationPolicyOptions> = {}) {
+    this.options = { ...DEFAULT_DEGRADATION_OPTIONS, ...options };
+    const last = VIDEO_LADDER.length - 1;
+    if (!(this.options.floorRung >= 0 && this.options.floorRung <= last))
+      throw new RangeError(`floorRung must be within 0..${last}`);
+  }
+
+  get target(): VideoTarget {
+    return {
+      mode: this.mode,
+      send: this.mode === 'video' || this.probeStartedAt !== null,
+      rung: this.rung,
+    };
+  }
+
+  /** Feeds one sample; returns the target after it (the same object shape, maybe unchanged). */
+  sample(sample: LinkSample): VideoTarget {
+    if (this.mode === 'video') this.inVideo(sample);
+    else this.inAudioText(sample);
+    return this.target;
+  }
+
+  private inVideo({ atMs: now, availableKbps }: LinkSample): void {
+    if (availableKbps === null) return;
+    const budget = availableKbps - this.options.audioReserveKbps;
+    const { floorRung } = this.options;
+
+    if (budget < VIDEO_LADDER[floorRung]!.holdKbps) this.belowFloorSince ??= now;
+    else this.belowFloorSince = null;
+    if (
+      this.belowFloorSince !== null &&
+      now - this.belowFloorSince >= this.options.audioTextHoldMs
+    ) {
+      this.enterAudioText(now);
+      return;
+    }
+
+    if (budget < VIDEO_LADDER[this.rung]!.holdKbps) {
+      this.belowRungSince ??= now;
+      this.aboveNextSince = null;
+      if (now - this.belowRungSince >= this.options.downHoldMs) {
+        // Straight to the rung the budget holds (the line may have collapsed), the floor at worst.
+        this.moveTo(Math.min(this.fittingRung(budget), floorRung));
+      }
+      return;
+    }
+    this.belowRungSince = null;
+
+    const next = this.rung - 1;
+    if (next >= 0 && budget >= VIDEO_LADDER[next]!.enterKbps) {
+      this.aboveNextSince ??= now;
+      if (now - this.aboveNextSince >= this.options.upHoldMs) this.moveTo(next);
+    } else this.aboveNextSince = null;
+  }
+
+  private inAudioText({ atMs: now, availableKbps }: LinkSample): void {
+    const { probeIntervalMs, probeWindowMs, probeConfirmMs, floorRung } = this.options;
+    if (this.probeStartedAt === null) {
+      if (now >= this.nextProbeAt) {
+        this.probeStartedAt = now;
+        this.probeGoodSince = null;
+      }
+      return;
+    }
+    const budget = availableKbps === null ? null : availableKbps - this.options.audioReserveKbps;
+    // The first figures of a probe still describe the audio-only line before it.
+    if (budget !== null && budget >= VIDEO_LADDER[floorRung]!.enterKbps) {
+      this.probeGoodSince ??= now;
+      if (now - this.probeGoodSince >= probeConfirmMs) {
+        this.mode = 'video';
+        this.rung = floorRung;
+        this.probeStartedAt = null;
+        this.resetHolds();
+        return;
+      }
+    } else this.probeGoodSince = null;
+    if (now - this.probeStartedAt >= probeWindowMs) {
+      this.probeStartedAt = null;
+      this.nextProbeAt = now + probeIntervalMs;
+    }
+  }
+
+  private enterAudioText(now: number): void {
+    this.mode = 'audio_text';
+    this.rung = this.options.floorRung;
+    this.probeStartedAt = null;
+    this.nextProbeAt = now + this.options.probeIntervalMs;
+    this.resetHolds();
+  }
+
+  /** A step of the ladder; the floor's own timer runs on (a collapse is not slowed by steps). */
+  private moveTo(rung: number): void {
+    this.rung = rung;
+    this.belowRungSince = null;
+    this.aboveNextSince = null;
+  }
+
+  private resetHolds(): void {
+    this.belowRungSince = null;
+    this.belowFloorSince = null;
+    this.aboveNextSince = null;
+  }
+
+  /** The best rung whose hold threshold the budget meets (the last rung if none). */
+  private fittingRung(budget: number): number {
+    const index = VIDEO_LADDER.findIndex((rung) => budget >= rung.holdKbps);
+    return index < 0 ? VIDEO_LADDER.length - 1 : index;
+  }
+}
+
+/** The encoding an RTCRtpSender gets for a rung (the applier passes it to setParameters). */
+export function rungEncoding(rung: number): {
+  maxBitrate: number;
+  maxFramerate: number;
+  scaleResolutionDownBy: number;
+} {
+  const step = VIDEO_LADDER[rung] ?? VIDEO_LADDER[VIDEO_LADDER.length - 1]!;
+  return {
+    maxBitrate: step.maxBitrateKbps * 1000,
+    maxFramerate: step.maxFramerate,
+    scaleResolutionDownBy: CAPTURE_HEIGHT / step.height,
+  };
+}

@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallRig, type RigCall } from '../faults/CallRig';
+import { inboundMedia, pollUntil } from './support/browser';
+
+// The degradation policy in real Chromium on a real line: the kiosk's browser sits in a network
+// namespace (CallRig, as the fault suite uses), the line is capped with tc's token bucket in both
+// directions, then the cap is lifted. What a user would check: the notice on both screens, no
+// picture while the line is too weak, voice and real-time text going on, and the picture back.
+
+const run = promisify(execFile);
+
+/** Far below what the lip-reading floor needs (QVGA at 20 fps takes ~85 kbit/s beside audio). */
+const VERY_LOW_KBIT = 100;
+/** Bounds for what the policy needs seconds for; generous, so a busy machine cannot fail them. */
+const ENGAGE_WITHIN_MS = 40_000;
+const RECOVER_WITHIN_MS = 60_000;
+
+let rig: CallRig;
+let call: RigCall | undefined;
+
+beforeAll(async () => {
+  rig = await CallRig.open();
+});
+
+afterAll(async () => {
+  await rig?.endTrial(call).catch(() => undefined);
+  await rig?.close();
+});
+
+/** Caps the kiosk's line both ways: its uplink in the namespace, its downlink on the host's end. */
+async function capLine(kbit: number): Promise<void> {
+  const tbf = ['root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '4kb', 'latency', '300ms'];
+  await rig.network.exec('tc', ['qdisc', 'replace', 'dev', rig.network.namespaceInterface, ...tbf]);
+  await run('tc', ['qdisc', 'replace', 'dev', rig.network.hostInterface, ...tbf]);
+}
+
+async function liftCap(): Promise<void> {
+  await rig.network.exec('tc', ['qdisc', 'del', 'dev', rig.network.namespaceInterface, 'root']);
+  await run('tc', ['qdisc', 'del', 'dev', rig.network.hostInterface, 'root']);
+}
+
+/** The mode a call screen shows (`data-media-mode`), and whether its notice is on screen. */
+async function shownMode(page: Page, screenTestId: string) {
+  const mode = await page.getByTestId(screenTestId).getAttribute('data-media-mode');
+  const notice = await page.getByTestId('audio-text-notice').isVisible();
+  return { mode, notice };
+}
+
+/** The Opus parameters the page's peer connections negotiated and the browser reports using. */
+function opusSeen(page: Page) {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    const fmtp: string[] = [];
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type === 'codec' && s.mimeType === 'audio/opus')
+          fmtp.push(String(s.sdpFmtpLine ?? ''));
+      });
+    }
+    const sdp = pcs.map((pc) => pc.remoteDescription?.sdp ?? '').join('\n');
+    return { fmtp, sdpOpus: sdp.split('\n').filter((l) => /^a=fmtp:\d+ .*useinbandfec/.test(l)) };
+  });
+}
+
+describe('the degradation policy on a capped line', () => {
+  it('switches to audio + real-time text at a very low cap, and brings video back when it is lifted', async () => {
+    call = await rig.startCall();
+    const { kiosk, advisor } = call;
+
+    // Audio first: Opus with in-band FEC and DTX, as the browsers themselves report it.
+    for (const page of [kiosk.page, advisor.page]) {
+      const opus = await opusSeen(page);
+      expect(opus.fmtp.length).toBeGreaterThan(0);
+      for (const line of opus.fmtp) expect(line).toMatch(/useinbandfec=1/);
+      expect(opus.fmtp.some((line) => /usedtx=1/.test(line))).toBe(true);
+      expect(opus.sdpOpus.some((line) => /usedtx=1/.test(line))).toBe(true);
+    }
+    expect(await shownMode(kiosk.page, 'kiosk-screen-call')).toEqual({
+      mode: 'video',
+      notice: false,
+    });
+
+    await capLine(VERY_LOW_KBIT);
+    const engaged = (s: { mode: string | null; notice: boolean }) =>
+      s.mode === 'audio_text' && s.notice;
+    const [atKiosk, atAdvisor] = await Promise.all([
+      pollUntil(() => shownMode(kiosk.page, 'kiosk-screen-call'), engaged, ENGAGE_WITHIN_MS),
+      pollUntil(() => shownMode(advisor.page, 'advisor-call'), engaged, ENGAGE_WITHIN_MS),
+    ]);
+    expect(atKiosk).toEqual({ mode: 'audio_text', notice: true });
+    expect(atAdvisor).toEqual({ mode: 'audio_text', notice: true });
+    // Plain words on both screens; no frozen picture: the overlay stands where the video was.
+    await expect(kiosk.page.getByTestId('audio-text-notice').textContent()).resolves.toMatch(
+      /too weak for video|trop faible pour la vidéo/,
+    );
+    await expect(advisor.page.getByTestId('audio-text-notice').textContent()).resolves.toMatch(
+      /video is paused both ways|vidéo est en pause dans les deux sens/,
+    );
+    const live = await pollUntil(
+      () => rig.liveCalls(),
+      (calls) => calls?.find((c) => rig.isOurs(c))?.mediaModes.kiosk === 'audio_text',
+      ENGAGE_WITHIN_MS,
+    );
+    expect(live?.find((c) => rig.isOurs(c))?.mediaModes.kiosk).toBe('audio_text');
+
+    // Voice goes on both ways, and so does real-time text.
+    const before = await Promise.all([inboundMedia(kiosk.page), inboundMedia(advisor.page)]);
+    const after = await Promise.all(
+      [kiosk.page, advisor.page].map((page, i) =>
+        pollUntil(
+          () => inboundMedia(page),
+          (m) => m.audioPacketsReceived > before[i]!.audioPacketsReceived + 100,
+          ENGAGE_WITHIN_MS,
+        ),
+      ),
+    );
+    after.forEach((m, i) =>
+      expect(m.audioPacketsReceived).toBeGreaterThan(before[i]!.audioPacketsReceived + 100),
+    );
+    await advisor.typeChat('Je vous entends bien');
+    await expect
+      .poll(() => kiosk.page.getByTestId('chat-log').textContent(), { timeout: ENGAGE_WITHIN_MS })
+      .toContain('Je vous entends bien');
+    // The advisor decodes no new kiosk picture over the next 100 audio packets (2 s of speech):
+    // the video is paused, not frozen on a stalled stream.
+    const held = await inboundMedia(advisor.page);
+    const stillHeld = await pollUntil(
+      () => inboundMedia(advisor.page),
+      (m) => m.audioPacketsReceived >= held.audioPacketsReceived + 100,
+      ENGAGE_WITHIN_MS,
+    );
+    expect(stillHeld.audioPacketsReceived).toBeGreaterThanOrEqual(held.audioPacketsReceived + 100);
+    expect(stillHeld.framesDecoded - held.framesDecoded).toBeLessThanOrEqual(1);
+    expect(await shownMode(advisor.page, 'advisor-call')).toMatchObject({ mode: 'audio_text' });
+
+    await liftCap();
+    const back = (s: { mode: string | null; notice: boolean }) => s.mode === 'video' && !s.notice;
+    const [kioskBack, advisorBack] = await Promise.all([
+      pollUntil(() => shownMode(kiosk.page, 'kiosk-screen-call'), back, RECOVER_WITHIN_MS),
+      pollUntil(() => shownMode(advisor.page, 'advisor-call'), back, RECOVER_WITHIN_MS),
+    ]);
+    expect(kioskBack).toEqual({ mode: 'video', notice: false });
+    expect(advisorBack).toEqual({ mode: 'video', notice: false });
+    // The picture is back both ways: new frames decoded on each side.
+    const resumedFrom = await Promise.all([inboundMedia(kiosk.page), inboundMedia(advisor.page)]);
+    const resumed = await Promise.all(
+      [kiosk.page, advisor.page].map((page, i) =>
+        pollUntil(
+          () => inboundMedia(page),
+          (m) => m.framesDecoded >= resumedFrom[i]!.framesDecoded + 30,
+          RECOVER_WITHIN_MS,
+        ),
+      ),
+    );
+    resumed.forEach((m, i) =>
+      expect(m.framesDecoded).toBeGreaterThanOrEqual(resumedFrom[i]!.framesDecoded + 30),
+    );
+  });
+});

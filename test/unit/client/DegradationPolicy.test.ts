@@ -1,0 +1,288 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_DEGRADATION_OPTIONS,
+  DegradationPolicy,
+  LIP_READING_FLOOR_RUNG,
+  VIDEO_LADDER,
+  rungEncoding,
+  type VideoTarget,
+} from '@visio/shared/client';
+
+// The policy is pure: each test feeds it a sequence of link figures (kbit/s the browser estimates
+// for its uplink, audio included) at the controller's pace, and reads the targets it gives.
+
+const STEP_MS = 500;
+const { probeIntervalMs, probeWindowMs, probeConfirmMs, audioTextHoldMs, downHoldMs, upHoldMs } =
+  DEFAULT_DEGRADATION_OPTIONS;
+
+interface Run {
+  policy: DegradationPolicy;
+  now: number;
+  /** Every target after every sample, with the time it was given. */
+  log: { at: number; target: VideoTarget }[];
+}
+
+function start(options: ConstructorParameters<typeof DegradationPolicy>[0] = {}): Run {
+  return { policy: new DegradationPolicy(options), now: 0, log: [] };
+}
+
+/** Feeds `kbps` every STEP_MS for `ms`; returns the last target. */
+function feed(run: Run, kbps: number | null, ms: number): VideoTarget {
+  let target = run.policy.target;
+  for (let t = 0; t < ms; t += STEP_MS) {
+    run.now += STEP_MS;
+    target = run.policy.sample({ atMs: run.now, availableKbps: kbps });
+    run.log.push({ at: run.now, target });
+  }
+  return target;
+}
+
+/** The samples at which the target changed (mode, rung or sending). */
+function changes(run: Run): { at: number; target: VideoTarget }[] {
+  return run.log.filter((entry, i) => {
+    const before = i === 0 ? null : run.log[i - 1]!.target;
+    return (
+      !before ||
+      before.mode !== entry.target.mode ||
+      before.rung !== entry.target.rung ||
+      before.send !== entry.target.send
+    );
+  });
+}
+
+/** When the mode first became `mode` after `from` ms, or null. */
+function firstMode(run: Run, mode: 'video' | 'audio_text', from = 0): number | null {
+  return run.log.find((e) => e.at > from && e.target.mode === mode)?.at ?? null;
+}
+
+describe('the video ladder', () => {
+  it('gives way on resolution first at the same frame rate, then on frame rate at QVGA', () => {
+    for (let i = 1; i < VIDEO_LADDER.length; i++) {
+      const [above, below] = [VIDEO_LADDER[i - 1]!, VIDEO_LADDER[i]!];
+      const resolutionStep = below.height < above.height;
+      if (resolutionStep) expect(below.maxFramerate).toBe(above.maxFramerate);
+      else {
+        expect(below.height).toBe(240);
+        expect(below.maxFramerate).toBeLessThan(above.maxFramerate);
+      }
+      // Each rung needs less than the one above it, both to hold and to enter.
+      expect(below.holdKbps).toBeLessThan(above.holdKbps);
+      expect(below.enterKbps).toBeLessThan(above.enterKbps);
+    }
+    for (const rung of VIDEO_LADDER) {
+      expect(rung.enterKbps).toBeGreaterThan(rung.holdKbps);
+      expect(rung.height).toBeGreaterThanOrEqual(240);
+    }
+  });
+
+  it('keeps 20 fps at QVGA down to the lip-reading floor, and not below it', () => {
+    const floor = VIDEO_LADDER[LIP_READING_FLOOR_RUNG]!;
+    expect(floor).toMatchObject({ height: 240, maxFramerate: 20 });
+    for (const rung of VIDEO_LADDER.slice(0, LIP_READING_FLOOR_RUNG + 1))
+      expect(rung.maxFramerate).toBeGreaterThanOrEqual(20);
+    expect(VIDEO_LADDER[LIP_READING_FLOOR_RUNG + 1]!.maxFramerate).toBeLessThan(20);
+  });
+
+  it('turns a rung into an encoding scaled from the 640x480 capture', () => {
+    expect(rungEncoding(0)).toEqual({
+      maxBitrate: 900_000,
+      maxFramerate: 25,
+      scaleResolutionDownBy: 1,
+    });
+    expect(rungEncoding(LIP_READING_FLOOR_RUNG)).toEqual({
+      maxBitrate: 200_000,
+      maxFramerate: 20,
+      scaleResolutionDownBy: 2,
+    });
+  });
+});
+
+describe('DegradationPolicy going down', () => {
+  it('stays on the top rung on a good line, whatever the noise of the estimate', () => {
+    const run = start();
+    for (const kbps of [2000, 1500, 900, 2500, 700, 1200]) feed(run, kbps, 10_000);
+    expect(changes(run)).toHaveLength(1);
+    expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0 });
+  });
+
+  it('lowers the resolution only after the budget stayed below the rung for the hold time', () => {
+    const run = start();
+    feed(run, 2000, 5_000);
+    // 400 kbit/s: 336 for video, below rung 0's 420, enough for rung 1 (360p at 25 fps).
+    // The hold counts from the first low figure.
+    const before = feed(run, 400, downHoldMs);
+    expect(before.rung).toBe(0);
+    const after = feed(run, 400, STEP_MS);
+    expect(after).toEqual({ mode: 'video', send: true, rung: 1 });
+    expect(VIDEO_LADDER[1]).toMatchObject({ height: 360, maxFramerate: 25 });
+  });
+
+  it('goes straight to the rung that fits when the line collapses, not one rung at a time', () => {
+    const run = start();
+    feed(run, 2000, 5_000);
+    // 200 kbit/s: 136 for video, which holds rung 3 (QVGA 20 fps) only.
+    const target = feed(run, 200, downHoldMs + STEP_MS);
+    expect(target.rung).toBe(3);
+    expect(changes(run).map((c) => c.target.rung)).toEqual([0, 3]);
+  });
+
+  it('switches a lip-readable camera to audio + text within the hold time of a collapse', () => {
+    const run = start();
+    feed(run, 2000, 5_000);
+    const collapseAt = run.now;
+    feed(run, 100, 8_000);
+    const engaged = firstMode(run, 'audio_text');
+    expect(engaged).not.toBeNull();
+    expect(engaged! - collapseAt).toBeLessThanOrEqual(audioTextHoldMs + STEP_MS);
+    expect(run.policy.target).toMatchObject({ mode: 'audio_text', send: false });
+  });
+
+  it('lets a camera that need not be lip-readable lower its frame rate further first', () => {
+    // 120 kbit/s: 56 for video — below the lip-reading floor (85), above 10 fps QVGA's 45.
+    const lipReadable = start();
+    feed(lipReadable, 2000, 5_000);
+    feed(lipReadable, 120, 10_000);
+    expect(lipReadable.policy.target.mode).toBe('audio_text');
+
+    const any = start({ floorRung: VIDEO_LADDER.length - 1 });
+    feed(any, 2000, 5_000);
+    const target = feed(any, 120, 10_000);
+    expect(target).toEqual({ mode: 'video', send: true, rung: 5 });
+    expect(VIDEO_LADDER[5]).toMatchObject({ height: 240, maxFramerate: 10 });
+  });
+
+  it('ignores samples without an estimate', () => {
+    const run = start();
+    feed(run, 100, 1_000);
+    feed(run, null, 20_000);
+    expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0 });
+  });
+
+  it('refuses a floor outside the ladder', () => {
+    expect(() => new DegradationPolicy({ floorRung: VIDEO_LADDER.length })).toThrow(RangeError);
+    expect(() => new DegradationPolicy({ floorRung: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('DegradationPolicy coming back', () => {
+  it('climbs one rung at a time, each after holding the next rung’s higher threshold', () => {
+    const run = start();
+    feed(run, 200, 5_000);
+    expect(run.policy.target.rung).toBe(3);
+    const recoveredAt = run.now;
+    // 150 kbit/s for video: above rung 3's hold but below rung 2's enter (190): no climb.
+    feed(run, 214, 20_000);
+    expect(run.policy.target.rung).toBe(3);
+    feed(run, 2000, 30_000);
+    const climbs = changes(run).filter((c) => c.at > recoveredAt);
+    expect(climbs.map((c) => c.target.rung)).toEqual([2, 1, 0]);
+    for (let i = 1; i < climbs.length; i++)
+      expect(climbs[i]!.at - climbs[i - 1]!.at).toBeGreaterThanOrEqual(upHoldMs);
+  });
+
+  it('probes from audio + text every interval, the far side never seeing the probe', () => {
+    const run = start();
+    feed(run, 100, 5_000);
+    const engagedAt = firstMode(run, 'audio_text')!;
+    // The line stays weak: audio alone gives an estimate near what it sends.
+    feed(run, 60, 30_000);
+    const probes = changes(run).filter((c) => c.at > engagedAt && c.target.send);
+    expect(probes.length).toBeGreaterThanOrEqual(3);
+    expect(probes[0]!.at - engagedAt).toBeGreaterThanOrEqual(probeIntervalMs);
+    for (const probe of probes) {
+      expect(probe.target).toEqual({
+        mode: 'audio_text',
+        send: true,
+        rung: LIP_READING_FLOOR_RUNG,
+      });
+    }
+    for (let i = 1; i < probes.length; i++)
+      expect(probes[i]!.at - probes[i - 1]!.at).toBeGreaterThanOrEqual(
+        probeIntervalMs + probeWindowMs,
+      );
+    // Each probe ends by itself after its window.
+    const stops = changes(run).filter((c) => c.at > engagedAt && !c.target.send);
+    expect(stops.length).toBeGreaterThanOrEqual(probes.length - 1);
+    expect(run.log.every((e) => e.at <= engagedAt || e.target.mode === 'audio_text')).toBe(true);
+  });
+
+  it('brings video back at the floor rung once a probe sees the line hold, within 10 s', () => {
+    // Whenever in the probe cycle the line comes back, video is back well within 10 s.
+    let worst = 0;
+    for (let phase = 0; phase < probeIntervalMs + probeWindowMs; phase += STEP_MS) {
+      const run = start();
+      feed(run, 100, 5_000);
+      feed(run, 60, 20_000 + phase);
+      const lineBackAt = run.now;
+      // Audio alone until a probe sends video: the estimate rises only while the probe runs.
+      for (let t = 0; t < 20_000 && run.policy.target.mode === 'audio_text'; t += STEP_MS)
+        feed(run, run.policy.target.send ? 2000 : 60, STEP_MS);
+      const back = firstMode(run, 'video', lineBackAt);
+      expect(back).not.toBeNull();
+      expect(run.policy.target).toEqual({
+        mode: 'video',
+        send: true,
+        rung: LIP_READING_FLOOR_RUNG,
+      });
+      worst = Math.max(worst, back! - lineBackAt);
+    }
+    expect(worst).toBeLessThanOrEqual(probeIntervalMs + probeWindowMs + STEP_MS);
+    expect(worst).toBeLessThan(10_000);
+  });
+
+  it('does not come back on a single good figure during a probe', () => {
+    const run = start();
+    feed(run, 100, 5_000);
+    feed(run, 60, probeIntervalMs);
+    expect(run.policy.target.send).toBe(true);
+    // One good sample, then weak again: shorter than probeConfirmMs.
+    feed(run, 2000, STEP_MS);
+    feed(run, 60, probeWindowMs);
+    expect(run.policy.target).toMatchObject({ mode: 'audio_text', send: false });
+    expect(probeConfirmMs).toBeGreaterThan(STEP_MS);
+  });
+});
+
+describe('DegradationPolicy on a flapping line', () => {
+  it('does not react to a line that drops out for less than the hold time', () => {
+    const run = start();
+    for (let i = 0; i < 60; i++) {
+      feed(run, 2000, 1_500);
+      feed(run, 80, 1_500);
+    }
+    expect(changes(run)).toHaveLength(1);
+  });
+
+  it('settles on the lower rung when the line wavers across a rung’s thresholds', () => {
+    const run = start();
+    // 350 and 500 kbit/s in turn: 286 and 436 for video. Rung 0 holds at 420 but needs 560 to enter.
+    for (let i = 0; i < 20; i++) {
+      feed(run, 350, 3_000);
+      feed(run, 500, 3_000);
+    }
+    expect(changes(run).map((c) => c.target.rung)).toEqual([0, 1]);
+  });
+
+  it('keeps every audio + text period and every video period long, whatever the line does', () => {
+    const run = start();
+    // A line that is good for 4 s, then dead for 4 s, for four minutes.
+    for (let i = 0; i < 30; i++) {
+      feed(run, 2000, 4_000);
+      feed(run, 60, 4_000);
+    }
+    const modeChanges = changes(run).filter(
+      (c, i, all) => i === 0 || c.target.mode !== all[i - 1]!.target.mode,
+    );
+    for (let i = 1; i < modeChanges.length; i++) {
+      const lasted = modeChanges[i]!.at - modeChanges[i - 1]!.at;
+      // Video holds at least the audio + text hold; audio + text at least one probe interval.
+      const min = modeChanges[i - 1]!.target.mode === 'video' ? audioTextHoldMs : probeIntervalMs;
+      expect(lasted).toBeGreaterThanOrEqual(min);
+    }
+    // At most one switch each way per probe cycle: no flapping.
+    const minutes = run.now / 60_000;
+    expect(modeChanges.length / minutes).toBeLessThanOrEqual(
+      (2 * 60_000) / (probeIntervalMs + audioTextHoldMs),
+    );
+  });
+});
