@@ -77,20 +77,31 @@ export class CallRig {
     private readonly advisorBrowser: Browser,
   ) {}
 
-  static async open(): Promise<CallRig> {
-    const network = await NetworkNamespace.create();
+  /**
+   * `network`: a namespace the caller made (and may have started more on, such as a TURN relay);
+   * the rig takes it over and destroys it on close. `serverEnv` adds configuration; `kioskArgs`
+   * add flags to the kiosk's Chromium.
+   */
+  static async open(
+    options: {
+      network?: NetworkNamespace;
+      serverEnv?: Record<string, string>;
+      kioskArgs?: readonly string[];
+    } = {},
+  ): Promise<CallRig> {
+    const network = options.network ?? (await NetworkNamespace.create());
     let server: ServerProcess | undefined;
     const browsers: Browser[] = [];
     try {
       server = await ServerProcess.start({
         host: network.hostAddress,
-        env: { MEDIA_WORKERS: String(MEDIA_WORKERS) },
+        env: { MEDIA_WORKERS: String(MEDIA_WORKERS), ...options.serverEnv },
       });
       const secureOrigin = `--unsafely-treat-insecure-origin-as-secure=${server.url}`;
       browsers.push(
         await launchChromium({
           executablePath: network.chromiumWrapper(CHROMIUM),
-          args: [secureOrigin],
+          args: [secureOrigin, ...(options.kioskArgs ?? [])],
         }),
       );
       browsers.push(await launchChromium({ args: [secureOrigin] }));
