@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config';
 // A fourth, faults (test/faults): the server as a child process, the kiosk's Chromium in a network
 // namespace (root: iptables), one fault per file, each played once in real Chromium with real
 // media (bench/faults repeats them). It runs after the others (groupOrder), alone.
+//
+// A fifth, firewall (test/firewall): the same stage plus a TURN relay (coturn), the kiosk behind
+// an iptables firewall of its own (open, no UDP, only TCP 443 and the web port). Last, alone.
 export default defineConfig({
   test: {
     projects: [
@@ -44,6 +47,19 @@ export default defineConfig({
           // One trial: a call set up (≤ 30 s a step), the fault, up to 30 s for media to come
           // back, the parties settling, then the clean-up (worker respawn ≤ 40 s).
           testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'firewall',
+          include: ['test/firewall/**/*.test.ts'],
+          fileParallelism: false,
+          // Alone, after the faults: it holds port 443 of its namespace's host address and
+          // runs two browsers.
+          sequence: { groupOrder: 2 },
+          testTimeout: 180_000,
           hookTimeout: 120_000,
         },
       },

@@ -77,22 +77,37 @@ export class CallRig {
     private readonly advisorBrowser: Browser,
   ) {}
 
-  /** `browserArgs` go to both Chromiums after the usual flags (e.g. a faster fake camera). */
-  static async open(options: { browserArgs?: readonly string[] } = {}): Promise<CallRig> {
-    const network = await NetworkNamespace.create();
+  /**
+   * `network`: a namespace the caller made (and may have started more on, such as a TURN relay);
+   * the rig takes it over and destroys it on close. `serverEnv` adds configuration;
+   * `browserArgs` go to both Chromiums after the usual flags (e.g. a faster fake camera), and
+   * `kioskArgs` to the kiosk's only.
+   */
+  static async open(
+    options: {
+      network?: NetworkNamespace;
+      serverEnv?: Record<string, string>;
+      browserArgs?: readonly string[];
+      kioskArgs?: readonly string[];
+    } = {},
+  ): Promise<CallRig> {
+    const network = options.network ?? (await NetworkNamespace.create());
     let server: ServerProcess | undefined;
     const browsers: Browser[] = [];
     try {
       server = await ServerProcess.start({
         host: network.hostAddress,
-        env: { MEDIA_WORKERS: String(MEDIA_WORKERS) },
+        env: { MEDIA_WORKERS: String(MEDIA_WORKERS), ...options.serverEnv },
       });
       const args = [
         `--unsafely-treat-insecure-origin-as-secure=${server.url}`,
         ...(options.browserArgs ?? []),
       ];
       browsers.push(
-        await launchChromium({ executablePath: network.chromiumWrapper(CHROMIUM), args }),
+        await launchChromium({
+          executablePath: network.chromiumWrapper(CHROMIUM),
+          args: [...args, ...(options.kioskArgs ?? [])],
+        }),
       );
       browsers.push(await launchChromium({ args }));
       return new CallRig(network, server, browsers[0]!, browsers[1]!);

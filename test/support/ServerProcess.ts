@@ -199,7 +199,7 @@ export class ServerProcess {
 }
 
 /** A TCP port free right now on `host` (the server binds it a moment later, and again at each restart). */
-function freePort(host: string): Promise<number> {
+export function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
