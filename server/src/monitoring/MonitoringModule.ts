@@ -10,6 +10,7 @@ import type { AppointmentChange, SchedulingEvents } from '../scheduling/Scheduli
 import type { AuditLog, Database } from '../store';
 import { AlertService } from './AlertService';
 import { CallHistoryRepository } from './CallHistoryRepository';
+import { CallMediaWatch } from './CallMediaWatch';
 import { CallQualitySampler } from './CallQualitySampler';
 import { FleetService, type KioskCatalogue } from './FleetService';
 import { HealthMonitor } from './HealthMonitor';
@@ -93,6 +94,8 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   readonly alerts: AlertService;
   readonly fleet: FleetService;
   readonly quality: CallQualitySampler;
+  /** Each live call's media state (flowing, reconnecting, moving to a new room…). */
+  readonly callMedia: CallMediaWatch;
   readonly health: HealthMonitor;
   readonly metrics: MetricsService;
   readonly webhooks: WebhookSender;
@@ -134,6 +137,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       this.logger.child({ part: 'quality' }),
       () => this.watched,
     );
+    this.callMedia = new CallMediaWatch(calls);
     this.health = new HealthMonitor(
       {
         pool,
@@ -175,12 +179,14 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   async start(): Promise<void> {
     await this.fleet.start();
     this.quality.start();
+    this.callMedia.start();
     this.health.start();
   }
 
   /** Stops sampling and timers; waits for the quality summaries of ended calls to be stored. */
   async stop(): Promise<void> {
     this.quality.stop();
+    this.callMedia.stop();
     this.health.stop();
     this.fleet.stop();
     this.webhooks.close();
@@ -221,6 +227,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       durationSeconds: Math.max(0, Math.round((end - call.startedAt.getTime()) / 1000)),
       setupSeconds: this.quality.setupSecondsOf(call.id),
       workerPid: call.room.workerPid,
+      media: this.callMedia.viewOf(call),
       latest: this.quality.latestOf(call.id),
     };
   }
@@ -249,10 +256,11 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       this.callsChanged(call, 'active', null);
       void this.webhooks.send('call.started', callIds(call));
     });
-    // A call moved to another worker: the console shows where it runs now.
-    const onMediaRestarted = ({ call }: { call: Call }) => this.callsChanged(call, 'active', null);
-    this.deps.calls.on('mediaRestarted', onMediaRestarted);
-    this.unsubscribe.push(() => this.deps.calls.off('mediaRestarted', onMediaRestarted));
+    // Media flowing, lost, moved (to another worker: the console shows where it runs now), a
+    // party away or back, a device lost: the console's record of the call follows at once.
+    this.callMedia.on('changed', ({ call }) => {
+      if (!call.ended) this.callsChanged(call, 'active', null);
+    });
     this.quality.on('callSetUp', ({ call, setupSeconds }) => {
       this.metrics.callSetup.observe(setupSeconds);
       this.callsChanged(call, 'active', null);

@@ -85,11 +85,12 @@ export function registerMediaHandlers<P extends Principal>(
     )
     .on(
       mediaRequests.setProducerPaused,
-      async ({ callId, producerId, paused }, { principal }) => {
+      async ({ callId, producerId, paused, reason }, { principal }) => {
         await roomOf(principal, callId).setProducerPaused(
           principalId(principal),
           producerId,
           paused,
+          reason,
         );
         return {};
       },
