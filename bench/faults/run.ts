@@ -7,8 +7,11 @@
  *   bash scripts/with-env.sh node --import tsx bench/faults/run.ts
  *
  * Env: FAULT_TRIALS (default 20); FAULTS=worker_kill,kiosk_reload (default: all seven).
- * Needs root (network namespace, iptables). Writes bench/results/faults.json.
+ * Needs root (network namespace, iptables). Writes bench/results/faults.json; a run of some faults
+ * replaces theirs there and keeps the others', each fault saying when and on which commit it was
+ * measured.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +63,14 @@ interface FaultFigures {
   target_p95_ms: number;
   meets_target: boolean;
   ms: number[];
+  /** When, on what and beside how much other load this fault was measured. */
+  measured: { date: string; commit: string; load_avg_1m: number; trials_per_fault: number };
+}
+
+/** The faults of an earlier run that this one does not measure again, with their trials. */
+interface KeptResults {
+  figures: Partial<Record<FaultName, FaultFigures>>;
+  trials: unknown[];
 }
 
 async function main(): Promise<void> {
@@ -69,8 +80,10 @@ async function main(): Promise<void> {
   console.log(
     `faults: ${SELECTED.join(', ')}; ${TRIALS} trials each; ${cores} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${loadBefore.toFixed(1)}`,
   );
+  const kept = keptResults();
   const run: RunState = {
-    figures: {},
+    figures: { ...kept.figures },
+    kept: kept.trials,
     trials: [],
     setupErrors: [],
     chromium: 'unknown',
@@ -100,13 +113,21 @@ async function main(): Promise<void> {
     } finally {
       await rig.close();
     }
-    run.figures[fault] = summarise(fault, results, errors);
+    run.figures[fault] = {
+      ...summarise(fault, results, errors),
+      measured: {
+        date: new Date().toISOString(),
+        commit: commitMeasured(),
+        load_avg_1m: round(os.loadavg()[0]!, 2),
+        trials_per_fault: TRIALS,
+      },
+    };
     // Written after every fault, so that a run stopped midway keeps what it measured.
     writeResults(run);
   }
 
   const runSeconds = writeResults(run);
-  const rows = SELECTED.map((fault) => {
+  const rows = FAULT_NAMES.filter((fault) => run.figures[fault]).map((fault) => {
     const f = run.figures[fault]!;
     return [
       fault,
@@ -118,16 +139,19 @@ async function main(): Promise<void> {
       f.states_agree,
       f.admitted_after_sigterm ?? '-',
       `${f.meets_target ? 'met' : 'MISSED'} (p95 ≤ ${f.target_p95_ms})`,
+      SELECTED.includes(fault) ? 'this run' : `kept (${f.measured?.commit ?? 'earlier'})`,
     ];
   });
   console.log(
-    `\n${table(['fault', 'trials', 'recovered', 'lost', 'p50 ms', 'p95 ms', 'agree', 'admitted', 'target'], rows)}`,
+    `\n${table(['fault', 'trials', 'recovered', 'lost', 'p50 ms', 'p95 ms', 'agree', 'admitted', 'target', 'measured'], rows)}`,
   );
   console.log(`\n${runSeconds} s; written ${path.relative(process.cwd(), RESULTS)}`);
 }
 
 interface RunState {
   figures: Partial<Record<FaultName, FaultFigures>>;
+  /** Trials of the faults kept from an earlier run (see `keptResults`). */
+  kept: unknown[];
   trials: (TrialResult & { trial: number })[];
   setupErrors: string[];
   chromium: string;
@@ -152,25 +176,30 @@ function writeResults(run: RunState): number {
     run_seconds: runSeconds,
     trials_per_fault: TRIALS,
     recovery_bound_ms: RECOVERY_BOUND_MS,
-    faults: run.figures,
+    faults: Object.fromEntries(
+      FAULT_NAMES.filter((fault) => run.figures[fault]).map((f) => [f, run.figures[f]]),
+    ),
     setup_errors: run.setupErrors,
-    trials: run.trials.map((t) => ({
-      fault: t.fault,
-      trial: t.trial,
-      outcome: t.outcome,
-      ms: t.ms,
-      lost_by: t.lostBy,
-      states: {
-        kiosk: t.states.kiosk.shows,
-        advisor: t.states.advisor.shows,
-        server: t.states.server.shows,
-        agree: t.states.agree,
-      },
-      ...(t.admittedAfterSigterm === undefined
-        ? {}
-        : { admitted_after_sigterm: t.admittedAfterSigterm }),
-      notes: t.notes,
-    })),
+    trials: [
+      ...run.kept,
+      ...run.trials.map((t) => ({
+        fault: t.fault,
+        trial: t.trial,
+        outcome: t.outcome,
+        ms: t.ms,
+        lost_by: t.lostBy,
+        states: {
+          kiosk: t.states.kiosk.shows,
+          advisor: t.states.advisor.shows,
+          server: t.states.server.shows,
+          agree: t.states.agree,
+        },
+        ...(t.admittedAfterSigterm === undefined
+          ? {}
+          : { admitted_after_sigterm: t.admittedAfterSigterm }),
+        notes: t.notes,
+      })),
+    ],
   };
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   fs.writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
@@ -201,7 +230,11 @@ async function attempt(
   }
 }
 
-function summarise(fault: FaultName, results: TrialResult[], setupErrors: number): FaultFigures {
+function summarise(
+  fault: FaultName,
+  results: TrialResult[],
+  setupErrors: number,
+): Omit<FaultFigures, 'measured'> {
   const ms = results.flatMap((r) => (r.ms === null ? [] : [r.ms]));
   const recovered = results.filter((r) => r.outcome === 'recovered').length;
   const p95 = ms.length > 0 ? round(percentile(ms, 95)) : null;
@@ -230,6 +263,37 @@ function summarise(fault: FaultName, results: TrialResult[], setupErrors: number
       admitted === 0,
     ms,
   };
+}
+
+/**
+ * When only some faults run, the others' figures and trials in the results file stay, so that one
+ * fault can be measured again (after a change that concerns it) without rerunning the seven.
+ */
+function keptResults(): KeptResults {
+  if (SELECTED.length === FAULT_NAMES.length || !fs.existsSync(RESULTS))
+    return { figures: {}, trials: [] };
+  const earlier = JSON.parse(fs.readFileSync(RESULTS, 'utf8')) as {
+    faults?: Partial<Record<FaultName, FaultFigures>>;
+    trials?: { fault: FaultName }[];
+  };
+  const keep = (fault: FaultName) => !SELECTED.includes(fault);
+  return {
+    figures: Object.fromEntries(
+      Object.entries(earlier.faults ?? {}).filter(([fault]) => keep(fault as FaultName)),
+    ),
+    trials: (earlier.trials ?? []).filter((t) => keep(t.fault)),
+  };
+}
+
+/** The commit measured, marked when the working tree differs from it. */
+function commitMeasured(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? '+changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function selectedFaults(value: string | undefined): FaultName[] {

@@ -19,7 +19,8 @@ export interface WorkerPoolOptions {
   respawnDelayMs?: number;
   /**
    * The health probe: every `intervalMs` each worker is asked for its resource usage; a worker
-   * that leaves `misses` probes in a row unanswered within `timeoutMs` is hung and is killed, so
+   * that leaves `misses` probes in a row unanswered within `timeoutMs` (a missed probe is followed
+   * at once by the next, so that takes `misses` × `timeoutMs`) is hung and is killed, so
    * that its death runs the usual path (respawn, its routers closed, their calls re-homed).
    * Absent: no probe.
    */
@@ -297,7 +298,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         { slot: slot.index, pid: worker.pid, missedProbes: slot.missedProbes },
         'media worker did not answer its health probe',
       );
-      if (slot.missedProbes < probe.misses) return;
+      // A miss is probed again at once rather than at the next beat: a hung worker is found
+      // after `misses` timeouts in a row, not misses × (timeout + beat).
+      if (slot.missedProbes < probe.misses) return this.probeSlot(slot, probe);
       this.emit('workerUnresponsive', {
         slot: slot.index,
         pid: worker.pid,
