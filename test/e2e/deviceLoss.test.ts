@@ -32,30 +32,38 @@ afterAll(async () => {
  * page stops itself does not fire it, so the test fires it as the browser would).
  */
 async function unplugCamera(page: Page, refusals: number): Promise<string[]> {
-  return page.evaluate((count) => {
-    const devices = navigator.mediaDevices;
-    const open = devices.getUserMedia.bind(devices);
-    let left = count;
-    devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
-      if (constraints?.video && left > 0) {
-        left -= 1;
-        throw new DOMException('Requested device not found', 'NotFoundError');
-      }
-      return open(constraints);
-    };
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-    const sent = pcs.flatMap((pc) => pc.getSenders().map((sender) => sender.track));
-    const shown = [...document.querySelectorAll('video')].flatMap((video) =>
-      video.srcObject instanceof MediaStream ? video.srcObject.getTracks() : [],
-    );
-    const cameras = [...new Set([...sent, ...shown])].filter(
-      (track): track is MediaStreamTrack =>
-        track !== null && track.kind === 'video' && track.readyState === 'live',
-    );
-    for (const track of cameras) track.stop();
-    for (const track of cameras) track.dispatchEvent(new Event('ended'));
-    return cameras.map((track) => track.id);
-  }, refusals);
+  return unplug(page, 'video', refusals);
+}
+
+/** As `unplugCamera`, for the device of either kind. */
+async function unplug(page: Page, kind: 'audio' | 'video', refusals: number): Promise<string[]> {
+  return page.evaluate(
+    ({ count, kind }) => {
+      const devices = navigator.mediaDevices;
+      const open = devices.getUserMedia.bind(devices);
+      let left = count;
+      devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+        if (constraints?.[kind] && left > 0) {
+          left -= 1;
+          throw new DOMException('Requested device not found', 'NotFoundError');
+        }
+        return open(constraints);
+      };
+      const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+      const sent = pcs.flatMap((pc) => pc.getSenders().map((sender) => sender.track));
+      const shown = [...document.querySelectorAll('video')].flatMap((video) =>
+        video.srcObject instanceof MediaStream ? video.srcObject.getTracks() : [],
+      );
+      const cameras = [...new Set([...sent, ...shown])].filter(
+        (track): track is MediaStreamTrack =>
+          track !== null && track.kind === kind && track.readyState === 'live',
+      );
+      for (const track of cameras) track.stop();
+      for (const track of cameras) track.dispatchEvent(new Event('ended'));
+      return cameras.map((track) => track.id);
+    },
+    { count: refusals, kind },
+  );
 }
 
 /** The ids of the live video tracks the page sends. */
@@ -88,11 +96,26 @@ describe('the kiosk camera lost mid-call', () => {
       const before = await sentVideoTracks(kiosk.page);
       expect(before).toHaveLength(1);
 
-      // Unplugged, and still missing at the next two tries (about 0.5 s): then plugged back.
-      const ended = await unplugCamera(kiosk.page, 2);
+      const callId = await advisor.page.getByTestId('advisor-call').getAttribute('data-call-id');
+      const callMedia = tech.page.getByTestId(`call-media-${callId}`);
+      await tech.page.locator(`[data-testid=call-media-${callId}][data-state=flowing]`).waitFor();
+
+      // Unplugged, and still missing at the next three tries (about 1.5 s): then plugged back.
+      const ended = await unplugCamera(kiosk.page, 3);
       expect(ended).toContain(before[0]);
       // The citizen is told, and the technician sees the camera missing at once.
       await kiosk.byId('device-lost').waitFor();
+      // The advisor is told the citizen's camera is unavailable, not that the citizen turned it off.
+      const cameraState = advisor.page.locator(
+        '[data-testid=remote-camera-state][data-reason=device_lost]',
+      );
+      await cameraState.waitFor({ timeout: 5_000 });
+      expect(await cameraState.textContent()).toMatch(/indisponible \(reconnexion en cours…\)/);
+      // The console's live call shows the kiosk camera being opened again; the call goes on.
+      await tech.page
+        .locator(`[data-testid=call-media-${callId}][data-devices="kiosk.camera.recovering"]`)
+        .waitFor({ timeout: 5_000 });
+      expect(await callMedia.textContent()).toMatch(/Borne : Caméra indisponible, réouverture/);
       await row('missing').waitFor({ timeout: 5_000 });
       await tech.page.getByTestId(`alert-camera_missing-${t.kiosk.id}`).waitFor();
 
@@ -107,11 +130,66 @@ describe('the kiosk camera lost mid-call', () => {
       const resumed = await mediaFlowsFrom(advisor.page, { frames: 30, audioPackets: 0 });
       expect(resumed.frames).toBeGreaterThanOrEqual(30);
       await kiosk.byId('device-lost').waitFor({ state: 'detached' });
+      await cameraState.waitFor({ state: 'detached' });
+      await tech.page
+        .locator(`[data-testid=call-media-${callId}][data-devices=""][data-state=flowing]`)
+        .waitFor({ timeout: 5_000 });
       await row('present').waitFor({ timeout: 5_000 });
       await tech.page
         .getByTestId(`alert-camera_missing-${t.kiosk.id}`)
         .waitFor({ state: 'detached' });
       await kiosk.page.screenshot({ path: path.join(ARTIFACTS, 'device-camera-back.png') });
+      expect(await kiosk.screen('call').isVisible()).toBe(true);
+      await advisor.hangUp();
+      await kiosk.screen('survey').waitFor();
+    } finally {
+      await kioskMachine.context.close();
+      await advisorMachine.context.close();
+      await techMachine.context.close();
+    }
+  });
+});
+
+describe('the kiosk microphone lost for good', () => {
+  it('the call goes on: the citizen is told to write, the advisor that the microphone is unavailable, the console shows it missing', async () => {
+    const kioskMachine = await newMachine(browser, { viewport: { width: 1080, height: 1920 } });
+    const advisorMachine = await newMachine(browser);
+    const techMachine = await newMachine(browser, { viewport: { width: 1400, height: 1000 } });
+    try {
+      const kiosk = new KioskPage(kioskMachine.page);
+      const advisor = new AdvisorPage(advisorMachine.page);
+      const tech = new AdvisorPage(techMachine.page);
+      await tech.open(t.url, t.technician.token);
+      await tech.goTo('console');
+      await admitThroughUi(t, kiosk, advisor);
+      await mediaFlowsFrom(advisor.page);
+      const callId = await advisor.page.getByTestId('advisor-call').getAttribute('data-call-id');
+
+      // Unplugged, and never found again by any of the kiosk's tries (about 7.5 s of them).
+      const ended = await unplug(kiosk.page, 'audio', 100);
+      expect(ended.length).toBeGreaterThan(0);
+      // While the kiosk tries: unavailable, being reconnected.
+      await advisor.page
+        .locator('[data-testid=remote-mic-state][data-reason=device_lost]')
+        .waitFor({ timeout: 5_000 });
+      // Given up: the citizen writes, the advisor knows why they hear nothing.
+      await kiosk.page
+        .locator('[data-testid=device-lost][data-microphone=lost]')
+        .waitFor({ timeout: 15_000 });
+      const micState = advisor.page.locator(
+        '[data-testid=remote-mic-state][data-reason=device_missing]',
+      );
+      await micState.waitFor({ timeout: 5_000 });
+      expect(await micState.textContent()).toMatch(/indisponible : il peut vous écrire/);
+      await tech.page
+        .locator(
+          `[data-testid=call-media-${callId}][data-devices="kiosk.microphone.missing"][data-state=flowing]`,
+        )
+        .waitFor({ timeout: 5_000 });
+
+      // The call goes on: the advisor still decodes the citizen's picture.
+      const still = await mediaFlowsFrom(advisor.page, { frames: 30, audioPackets: 0 });
+      expect(still.frames).toBeGreaterThanOrEqual(30);
       expect(await kiosk.screen('call').isVisible()).toBe(true);
       await advisor.hangUp();
       await kiosk.screen('survey').waitFor();
