@@ -50,7 +50,8 @@ BUILD_PKGS=(
   meson ninja-build pkg-config g++ make python3
   libuv1-dev libssl-dev libabsl-dev
 )
-TEST_PKGS=(chromium fonts-dejavu-core iptables iproute2)
+# coturn + openssl: the firewall tests run their own TURN relay with a certificate they make.
+TEST_PKGS=(chromium fonts-dejavu-core iptables iproute2 coturn openssl)
 CHROMIUM=/usr/bin/chromium
 
 # --- a. System packages ---------------------------------------------------------------------------

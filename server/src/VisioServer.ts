@@ -19,6 +19,7 @@ import { KioskPresence } from './monitoring/KioskPresence';
 import { MonitoringModule } from './monitoring/MonitoringModule';
 import type { Clock } from './scheduling/BookingService';
 import { SchedulingModule } from './scheduling/SchedulingModule';
+import { TurnCredentials } from './relay/TurnCredentials';
 import { SignallingServer } from './signalling/SignallingServer';
 import { AuditLog, Store } from './store';
 
@@ -197,6 +198,7 @@ export class VisioServer {
       inCall,
       staffSessions: auth.sessions,
       monitoring,
+      relay: config.relay && new TurnCredentials(config.relay),
     });
     auth.enrolment.on('deviceTokenInvalidated', ({ kioskId }) =>
       signalling.disconnectKiosk(kioskId),

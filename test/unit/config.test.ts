@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@visio/server';
 
 const base = { MEDIASOUP_WORKER_BIN: '/opt/worker' };
+const TURN_SECRET = '4f9b2c7d1e8a6f3b5c0d9e2a7f4b1c8d';
+const turn = { TURN_URLS: 'turns:turn.example.org:443?transport=tcp', TURN_SECRET };
 
 describe('loadConfig', () => {
   it('applies defaults', () => {
@@ -73,6 +75,75 @@ describe('loadConfig', () => {
   ])('refuses %s, naming the variable', (_name, env, variable) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(variable));
+  });
+
+  it('has no TURN relay unless TURN_URLS is set', () => {
+    expect(loadConfig(base).relay).toBeUndefined();
+  });
+
+  it('reads the TURN relay: its URLs, secret and credential lifetime', () => {
+    const relay = loadConfig({
+      ...base,
+      TURN_URLS:
+        'turn:turn.example.org:3478?transport=udp, turn:turn.example.org:3478?transport=tcp,turns:turn.example.org:443?transport=tcp,turn:[2001:db8::1]:3478,turn:192.0.2.7',
+      TURN_SECRET: TURN_SECRET,
+    }).relay;
+    expect(relay).toEqual({
+      urls: [
+        'turn:turn.example.org:3478?transport=udp',
+        'turn:turn.example.org:3478?transport=tcp',
+        'turns:turn.example.org:443?transport=tcp',
+        'turn:[2001:db8::1]:3478',
+        'turn:192.0.2.7',
+      ],
+      secret: TURN_SECRET,
+      credentialTtlS: 600,
+    });
+    expect(
+      loadConfig({ ...base, ...turn, TURN_CREDENTIAL_TTL_S: '3600' }).relay?.credentialTtlS,
+    ).toBe(3600);
+  });
+
+  it.each([
+    ['an http URL', 'https://turn.example.org'],
+    ['a stun URL', 'stun:turn.example.org:3478'],
+    ['a port out of range', 'turn:turn.example.org:70000'],
+    ['port zero', 'turn:turn.example.org:0'],
+    ['an unknown transport', 'turn:turn.example.org:3478?transport=sctp'],
+    ['TURN over DTLS, which Chromium does not speak', 'turns:turn.example.org:443?transport=udp'],
+    ['a host with a path', 'turn:turn.example.org/relay'],
+    ['user info in the URL', 'turn:user:pass@turn.example.org'],
+    ['a bad IPv6 literal', 'turn:[2001:db8::zz]:3478'],
+    ['an empty host', 'turn::3478'],
+  ])('refuses TURN_URLS with %s', (_name, url) => {
+    expect(() => loadConfig({ ...base, ...turn, TURN_URLS: url })).toThrow(/TURN_URLS/);
+  });
+
+  it.each([
+    ['TURN_URLS without TURN_SECRET', { TURN_SECRET: undefined }, 'TURN_SECRET'],
+    ['a short TURN_SECRET', { TURN_SECRET: 'too-short-secret' }, 'TURN_SECRET'],
+    [
+      'a credential lifetime under a minute',
+      { TURN_CREDENTIAL_TTL_S: '30' },
+      'TURN_CREDENTIAL_TTL_S',
+    ],
+    [
+      'a credential lifetime over a day',
+      { TURN_CREDENTIAL_TTL_S: '90000' },
+      'TURN_CREDENTIAL_TTL_S',
+    ],
+  ])('refuses %s', (_name, env, variable) => {
+    expect(() => loadConfig({ ...base, ...turn, ...env })).toThrow(new RegExp(variable));
+  });
+
+  it('never shows TURN_SECRET in its errors', () => {
+    const secret = 'x'.repeat(31);
+    expect(() => loadConfig({ ...base, ...turn, TURN_SECRET: secret })).toThrow(ConfigError);
+    try {
+      loadConfig({ ...base, ...turn, TURN_SECRET: secret });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+    }
   });
 
   it('explains a missing worker binary', () => {

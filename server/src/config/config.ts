@@ -7,6 +7,13 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(1).max(65535);
+/** A comma-separated list; blanks around items and empty items are dropped. */
+const commaSeparated = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
 /** 0 asks the OS for a free port (tests, benchmarks). */
 const listenPort = z.coerce.number().int().min(0).max(65535);
 
@@ -113,30 +120,50 @@ const BaseEnvSchema = z.object({
   METRICS_PORT: listenPort.optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** Comma-separated http(s) URLs receiving call.started, call.ended, kiosk.offline. Off if unset. */
-  WEBHOOK_URLS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((u) => u.trim())
-        .filter((u) => u.length > 0),
-    )
-    .pipe(z.array(z.url({ protocol: /^https?$/ })).max(10))
-    .optional(),
+  WEBHOOK_URLS: commaSeparated.pipe(z.array(z.url({ protocol: /^https?$/ })).max(10)).optional(),
   /** HMAC-SHA256 key of the X-Visio-Signature header; required with WEBHOOK_URLS. */
   WEBHOOK_SECRET: z.string().min(16).optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
 
+  // --- Reaching every kiosk (README "Reaching every kiosk / firewall") ---
+  /**
+   * Comma-separated TURN relay URLs handed to browsers with each call, e.g.
+   * `turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp`.
+   * Unset: no relay (browsers reach the media ports directly or not at all).
+   */
+  TURN_URLS: commaSeparated
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .refine(
+              isTurnUrl,
+              'must be turn:host[:port][?transport=udp|tcp] or turns:host[:port][?transport=tcp] (RFC 7065)',
+            ),
+        )
+        .min(1)
+        .max(8),
+    )
+    .optional(),
+  /** coturn's `static-auth-secret`: the key of the TURN REST credentials. Required with TURN_URLS. */
+  TURN_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (openssl rand -hex 32)')
+    .optional(),
+  /** How long a relay credential handed out with a call stays valid (a new one comes with every media join). */
+  TURN_CREDENTIAL_TTL_S: z.coerce.number().int().min(60).max(86_400).default(600),
+
   // --- Calls that survive faults (README "Failure modes") ---
   /** Each media worker is asked for its resource usage this often (0 turns the probe off). */
-  MEDIA_WORKER_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  MEDIA_WORKER_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   /**
    * A probe not answered within this counts as a miss. A healthy worker answers in well under a
    * millisecond at the median and under 100 ms at worst on a saturated 2-core host (measured: p99
-   * 24 ms, max 74 ms at load average 15), so 600 ms leaves a wide margin.
+   * 24 ms, max 74 ms at load average 15), so 500 ms leaves a wide margin.
    */
-  MEDIA_WORKER_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(600),
+  MEDIA_WORKER_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** Misses in a row after which a worker is hung: it is killed and its calls re-homed. */
   MEDIA_WORKER_PROBE_MISSES: z.coerce.number().int().min(1).max(100).default(2),
   /** How long a call whose media room was lost may wait for a live worker before it ends. */
@@ -170,6 +197,13 @@ const EnvSchema = BaseEnvSchema.superRefine((env, ctx) => {
       message: 'is required when WEBHOOK_URLS is set (receivers check the signature with it)',
     });
   }
+  if (env.TURN_URLS && !env.TURN_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TURN_SECRET'],
+      message: "is required when TURN_URLS is set (coturn's static-auth-secret)",
+    });
+  }
   if (env.KIOSK_HEARTBEAT_TIMEOUT_MS <= env.KIOSK_HEARTBEAT_INTERVAL_MS) {
     ctx.addIssue({
       code: 'custom',
@@ -191,6 +225,26 @@ const EnvSchema = BaseEnvSchema.superRefine((env, ctx) => {
 });
 
 export type Env = z.input<typeof EnvSchema>;
+
+/**
+ * RFC 7065's turn/turns URI as browsers accept it: a host name, an IPv4 address or a bracketed
+ * IPv6 address, an optional port, an optional transport. TURN over DTLS (turns + udp) is refused:
+ * Chromium does not speak it, so such a URL would silently give no relay.
+ */
+function isTurnUrl(url: string): boolean {
+  const match =
+    /^(turns?):(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/.exec(
+      url,
+    );
+  if (!match) return false;
+  const [, scheme, host, , portText, transport] = match;
+  if (
+    host!.startsWith('[') ? !z.ipv6().safeParse(host!.slice(1, -1)).success : host!.includes('..')
+  )
+    return false;
+  if (portText !== undefined && (Number(portText) < 1 || Number(portText) > 65535)) return false;
+  return !(scheme === 'turns' && transport === 'udp');
+}
 
 /**
  * A random 32-byte key written in hex shows (almost surely) at least 10 different digits and no
@@ -292,6 +346,8 @@ export interface Config {
       retryBaseMs: number;
     };
   };
+  /** The TURN relay handed to browsers with each call; absent = no relay. */
+  relay: TurnRelayConfig | undefined;
   recovery: {
     /** Absent when MEDIA_WORKER_PROBE_INTERVAL_MS is 0. */
     workerProbe: { intervalMs: number; timeoutMs: number; misses: number } | undefined;
@@ -299,6 +355,13 @@ export interface Config {
     drainTimeoutMs: number;
     drainLingerMs: number;
   };
+}
+
+export interface TurnRelayConfig {
+  urls: string[];
+  /** coturn's static-auth-secret; never logged. */
+  secret: string;
+  credentialTtlS: number;
 }
 
 /**
@@ -405,6 +468,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       },
     },
+    relay:
+      e.TURN_URLS && e.TURN_SECRET
+        ? { urls: e.TURN_URLS, secret: e.TURN_SECRET, credentialTtlS: e.TURN_CREDENTIAL_TTL_S }
+        : undefined,
     recovery: {
       workerProbe:
         e.MEDIA_WORKER_PROBE_INTERVAL_MS > 0

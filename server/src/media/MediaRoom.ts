@@ -428,7 +428,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   async restartIce(
     peerId: string,
     transportId: string,
-  ): Promise<ResponseOf<typeof mediaRequests.restartIce>> {
+  ): Promise<Omit<ResponseOf<typeof mediaRequests.restartIce>, 'iceServers'>> {
     const { transport } = this.transport(peerId, transportId);
     return { iceParameters: await transport.restartIce() };
   }

@@ -37,6 +37,7 @@ import { authenticateSocket } from './authenticateSocket';
 import { handshakeOriginAllowed } from './handshakeOrigin';
 import { WarningSampler } from './WarningSampler';
 import type { HandshakeOrigins } from '../config/config';
+import type { TurnCredentials } from '../relay/TurnCredentials';
 
 export interface SignallingDeps {
   directory: Directory;
@@ -57,6 +58,8 @@ export interface SignallingDeps {
   inCall?: InCallService | undefined;
   /** Fleet, alerts, call quality, health and the technician's actions. */
   monitoring?: MonitoringModule | undefined;
+  /** Hands each party TURN credentials with every media join; absent = no relay. */
+  relay?: TurnCredentials | undefined;
 }
 
 /** socket.io's own frame limit; larger frames close the connection. Our per-request limit is lower. */
@@ -171,7 +174,7 @@ export class SignallingServer {
         calls.hangup(principal, callId);
         return {};
       });
-    registerMediaHandlers(router, calls);
+    registerMediaHandlers(router, calls, this.deps.relay);
     const scheduling = this.deps.scheduling;
     if (scheduling) registerKioskScheduling(router, scheduling);
     if (this.deps.inCall) registerKioskInCall(router, this.deps.inCall);
@@ -224,7 +227,7 @@ export class SignallingServer {
         return {};
       });
     // Only advisors take part in calls: other roles never reach the media of any call.
-    registerMediaHandlers(router, calls, ['advisor']);
+    registerMediaHandlers(router, calls, this.deps.relay, ['advisor']);
     const scheduling = this.deps.scheduling;
     if (scheduling)
       registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);

@@ -1,20 +1,25 @@
 import { AppError, mediaRequests, type StaffRole } from '@visio/shared/protocol';
 import { principalId, type Principal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
+import type { TurnCredentials } from '../relay/TurnCredentials';
 import type { RequestRouter } from './RequestRouter';
 
 /**
  * The media requests, the same on both namespaces: each resolves the caller's own call (any other
  * call is NOT_FOUND) and forwards to its media room under the caller's identity.
  * The zod schemas have checked shape and bounds; the media room checks the semantics.
+ * Joins and ICE restarts also hand the caller the TURN relay with a credential minted then, so
+ * transports built or restarted late in a call never carry an expired one.
  */
 export function registerMediaHandlers<P extends Principal>(
   router: RequestRouter<P>,
   calls: CallService,
+  relay: TurnCredentials | undefined,
   roles?: readonly StaffRole[],
 ): void {
   const opts = roles ? { roles } : {};
   const roomOf = (principal: P, callId: string) => calls.callFor(principal, callId).room;
+  const iceServersFor = (principal: P) => relay?.iceServersFor(principalId(principal)) ?? [];
 
   router
     .on(
@@ -34,7 +39,10 @@ export function registerMediaHandlers<P extends Principal>(
             'stale_media_epoch',
             'This media room was replaced; join the one announced last',
           );
-        return { producers: call.room.join(principalId(principal), rtpCapabilities) };
+        return {
+          producers: call.room.join(principalId(principal), rtpCapabilities),
+          iceServers: iceServersFor(principal),
+        };
       },
       opts,
     )
@@ -106,8 +114,10 @@ export function registerMediaHandlers<P extends Principal>(
     )
     .on(
       mediaRequests.restartIce,
-      ({ callId, transportId }, { principal }) =>
-        roomOf(principal, callId).restartIce(principalId(principal), transportId),
+      async ({ callId, transportId }, { principal }) => ({
+        ...(await roomOf(principal, callId).restartIce(principalId(principal), transportId)),
+        iceServers: iceServersFor(principal),
+      }),
       opts,
     );
 }

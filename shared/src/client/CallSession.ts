@@ -4,6 +4,7 @@ import {
   mediaEvents,
   mediaRequests,
   type AnyRequestDef,
+  type IceServers,
   type Id,
   type MediaSource,
   type PauseReason,
@@ -379,10 +380,14 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     });
     const sendAnswer = this.request(mediaRequests.createTransport, { callId, direction: 'send' });
     const recvAnswer = this.request(mediaRequests.createTransport, { callId, direction: 'recv' });
+    // The join answers first (requests are handled in order), so waiting for its relay costs
+    // the send direction nothing.
     await Promise.all([
-      sendAnswer.then((sendInfo) => this.startSending(device, sendInfo)),
-      Promise.all([joined, recvAnswer]).then(([{ producers }, recvInfo]) =>
-        this.startReceiving(device, producers, recvInfo),
+      Promise.all([joined, sendAnswer]).then(([{ iceServers }, sendInfo]) =>
+        this.startSending(device, transportOptions(sendInfo, iceServers)),
+      ),
+      Promise.all([joined, recvAnswer]).then(([{ producers, iceServers }, recvInfo]) =>
+        this.startReceiving(device, producers, transportOptions(recvInfo, iceServers)),
       ),
     ]);
     if (this.closed) return;
@@ -390,14 +395,14 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.updateState();
   }
 
-  private async startSending(device: ms.Device, sendInfo: TransportInfo): Promise<void> {
+  private async startSending(device: ms.Device, options: ms.TransportOptions): Promise<void> {
     if (this.closed) return;
     const callId = this.callId;
-    this.sendTransport = this.wireTransport(device.createSendTransport(transportOptions(sendInfo)));
+    this.sendTransport = this.wireTransport(device.createSendTransport(options));
     this.sendTransport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       this.request(mediaRequests.produce, {
         callId,
-        transportId: sendInfo.transportId,
+        transportId: options.id,
         kind,
         rtpParameters: rtpParameters as RequestOf<typeof mediaRequests.produce>['rtpParameters'],
         source: appData.source as SendSource,
@@ -417,11 +422,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private async startReceiving(
     device: ms.Device,
     producers: ProducerInfo[],
-    recvInfo: TransportInfo,
+    options: ms.TransportOptions,
   ): Promise<void> {
     if (this.closed) return;
     for (const info of producers) this.announce(info);
-    this.recvTransport = this.wireTransport(device.createRecvTransport(transportOptions(recvInfo)));
+    this.recvTransport = this.wireTransport(device.createRecvTransport(options));
     // Receive first (video before audio): the far side's picture is what the user waits for.
     const pending = this.pendingProducers.splice(0);
     pending.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'video' ? -1 : 1));
@@ -468,8 +473,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         // parameters were applied; skip this attempt instead (retryNow() runs on reconnect).
         if (!this.signalling.socket.connected) throw new AppError('UNAVAILABLE', 'offline');
         let iceParameters: unknown;
+        let iceServers: IceServers;
         try {
-          ({ iceParameters } = await this.request(mediaRequests.restartIce, {
+          ({ iceParameters, iceServers } = await this.request(mediaRequests.restartIce, {
             callId: this.callId,
             transportId: transport.id,
           }));
@@ -479,6 +485,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
           throw error;
         }
         if (!transport.closed) {
+          // Relay candidates gathered by the restart authenticate with the credential minted now.
+          await transport.updateIceServers({ iceServers });
           await transport.restartIce({ iceParameters: iceParameters as ms.IceParameters });
         }
       },
@@ -705,12 +713,19 @@ interface TransportInfo {
   dtlsParameters: unknown;
 }
 
-function transportOptions(info: TransportInfo): ms.TransportOptions {
+/**
+ * The SFU's own candidates, plus the TURN relay if the server has one. Policy "all" keeps relay a
+ * fallback: ICE ranks relay candidates below host ones (RFC 8445 type preference), so an open
+ * network or one that lets ICE-TCP through never selects the relay.
+ */
+function transportOptions(info: TransportInfo, iceServers: IceServers): ms.TransportOptions {
   return {
     id: info.transportId,
     iceParameters: info.iceParameters as ms.IceParameters,
     iceCandidates: info.iceCandidates as ms.IceCandidate[],
     dtlsParameters: info.dtlsParameters as ms.DtlsParameters,
+    iceServers,
+    iceTransportPolicy: 'all',
   };
 }
 

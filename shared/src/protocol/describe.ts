@@ -39,6 +39,19 @@ export function describeProtocol(): string {
     ...ERROR_CODES.map((c) => `- \`${c}\``),
     '',
   ];
+  out.push(
+    '## TURN relay',
+    '',
+    'When the server has a relay (`TURN_URLS`), the answers to `media:join` and `media:restartIce`',
+    'carry `iceServers`: the relay URLs with one credential minted for the caller at that moment',
+    '(TURN REST scheme, as coturn checks it with `use-auth-secret`: username',
+    '`<expiry unix seconds>:<kiosk or staff id>`, credential base64(HMAC-SHA1(TURN_SECRET, username)),',
+    'valid `TURN_CREDENTIAL_TTL_S`). Every transport build follows a join (call start, media restart,',
+    'rejoin, page reload) and an ICE restart brings its own, so a credential is never older than the',
+    'transport it serves. Clients pass them to their transports with `iceTransportPolicy: "all"`: the',
+    'relay is a fallback ICE picks only when no direct pair works. Without a relay, `iceServers` is `[]`.',
+    '',
+  );
   out.push('## Namespaces', '');
   for (const nsp of namespaces) {
     out.push(`### \`${nsp.path}\``, '', `Authentication: ${nsp.auth}.`, '');

@@ -3,6 +3,7 @@ export * from './envelope';
 export * from './ids';
 export * from './names';
 export * from './media';
+export * from './relay';
 export * from './calls';
 export * from './session';
 export * from './namespaces';

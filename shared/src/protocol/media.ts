@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
+import { IceServersSchema } from './relay';
 
 // Structural schemas for the mediasoup objects exchanged during signalling. They check shape and
 // bound every array and string; mediasoup validates the semantics again on the server. Unknown
@@ -129,8 +130,8 @@ export const mediaRequests = {
         mediaEpoch: z.number().int().min(0),
       })
       .strict(),
-    z.object({ producers: z.array(ProducerInfoSchema) }),
-    "Declare the device RTP capabilities for this call and (re)join its media room, starting this participant over; answers the far side producers already live. Later producers arrive as media:newProducer. A mediaEpoch other than the current room's is refused with CONFLICT (reason stale_media_epoch).",
+    z.object({ producers: z.array(ProducerInfoSchema), iceServers: IceServersSchema }),
+    "Declare the device RTP capabilities for this call and (re)join its media room, starting this participant over; answers the far side producers already live, and the TURN relay with a fresh credential for the transports built next (every call start, media restart, rejoin and reload goes through a join, so a credential is never older than this join). Later producers arrive as media:newProducer. A mediaEpoch other than the current room's is refused with CONFLICT (reason stale_media_epoch).",
   ),
   routerCapabilities: defineRequest(
     'media:routerCapabilities',
@@ -212,8 +213,8 @@ export const mediaRequests = {
   restartIce: defineRequest(
     'media:restartIce',
     z.object({ callId, transportId: IdSchema }).strict(),
-    z.object({ iceParameters: fromServer }),
-    'New ICE parameters for a transport whose connection was lost.',
+    z.object({ iceParameters: fromServer, iceServers: IceServersSchema }),
+    'New ICE parameters for a transport whose connection was lost, and a fresh relay credential: the restart may gather new relay candidates long after the join.',
   ),
 } as const;
 
