@@ -7,6 +7,7 @@ import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { admitThroughUi } from './support/admitThroughUi';
 import { launchChromium, mediaFlowsFrom, newMachine, pollUntil } from './support/browser';
+import { unplugCamera } from './support/unplugDevice';
 
 // "Devices fail too": the kiosk's camera goes mid-call (unplugged, driver reset). The kiosk opens
 // it again by itself and the advisor sees the citizen again; the technician console is told at once.
@@ -24,39 +25,6 @@ afterAll(async () => {
   await t?.stop();
   await browser?.close();
 });
-
-/**
- * The camera is unplugged: for the next `refusals` tries the browser finds no camera (as
- * getUserMedia answers for a device that is gone), and every live camera track of the page ends
- * as Chromium ends them when their device goes: stopped, and `ended` fired on each (a track the
- * page stops itself does not fire it, so the test fires it as the browser would).
- */
-async function unplugCamera(page: Page, refusals: number): Promise<string[]> {
-  return page.evaluate((count) => {
-    const devices = navigator.mediaDevices;
-    const open = devices.getUserMedia.bind(devices);
-    let left = count;
-    devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
-      if (constraints?.video && left > 0) {
-        left -= 1;
-        throw new DOMException('Requested device not found', 'NotFoundError');
-      }
-      return open(constraints);
-    };
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-    const sent = pcs.flatMap((pc) => pc.getSenders().map((sender) => sender.track));
-    const shown = [...document.querySelectorAll('video')].flatMap((video) =>
-      video.srcObject instanceof MediaStream ? video.srcObject.getTracks() : [],
-    );
-    const cameras = [...new Set([...sent, ...shown])].filter(
-      (track): track is MediaStreamTrack =>
-        track !== null && track.kind === 'video' && track.readyState === 'live',
-    );
-    for (const track of cameras) track.stop();
-    for (const track of cameras) track.dispatchEvent(new Event('ended'));
-    return cameras.map((track) => track.id);
-  }, refusals);
-}
 
 /** The ids of the live video tracks the page sends. */
 function sentVideoTracks(page: Page): Promise<string[]> {
@@ -88,11 +56,26 @@ describe('the kiosk camera lost mid-call', () => {
       const before = await sentVideoTracks(kiosk.page);
       expect(before).toHaveLength(1);
 
-      // Unplugged, and still missing at the next two tries (about 0.5 s): then plugged back.
-      const ended = await unplugCamera(kiosk.page, 2);
+      const callId = await advisor.page.getByTestId('advisor-call').getAttribute('data-call-id');
+      const callMedia = tech.page.getByTestId(`call-media-${callId}`);
+      await tech.page.locator(`[data-testid=call-media-${callId}][data-state=flowing]`).waitFor();
+
+      // Unplugged, and still missing at the next three tries (about 1.5 s): then plugged back.
+      const ended = await unplugCamera(kiosk.page, 3);
       expect(ended).toContain(before[0]);
       // The citizen is told, and the technician sees the camera missing at once.
       await kiosk.byId('device-lost').waitFor();
+      // The advisor is told the citizen's camera is unavailable, not that the citizen turned it off.
+      const cameraState = advisor.page.locator(
+        '[data-testid=remote-camera-state][data-reason=device_lost]',
+      );
+      await cameraState.waitFor({ timeout: 5_000 });
+      expect(await cameraState.textContent()).toMatch(/indisponible \(reconnexion en cours…\)/);
+      // The console's live call shows the kiosk camera being opened again; the call goes on.
+      await tech.page
+        .locator(`[data-testid=call-media-${callId}][data-devices="kiosk.camera.recovering"]`)
+        .waitFor({ timeout: 5_000 });
+      expect(await callMedia.textContent()).toMatch(/Borne : Caméra indisponible, réouverture/);
       await row('missing').waitFor({ timeout: 5_000 });
       await tech.page.getByTestId(`alert-camera_missing-${t.kiosk.id}`).waitFor();
 
@@ -107,6 +90,10 @@ describe('the kiosk camera lost mid-call', () => {
       const resumed = await mediaFlowsFrom(advisor.page, { frames: 30, audioPackets: 0 });
       expect(resumed.frames).toBeGreaterThanOrEqual(30);
       await kiosk.byId('device-lost').waitFor({ state: 'detached' });
+      await cameraState.waitFor({ state: 'detached' });
+      await tech.page
+        .locator(`[data-testid=call-media-${callId}][data-devices=""][data-state=flowing]`)
+        .waitFor({ timeout: 5_000 });
       await row('present').waitFor({ timeout: 5_000 });
       await tech.page
         .getByTestId(`alert-camera_missing-${t.kiosk.id}`)

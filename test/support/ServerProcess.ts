@@ -21,6 +21,8 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /** How long a start may take until `/readyz` answers 200. */
   readyTimeoutMs?: number;
+  /** Keep everything every process wrote (`output()`), not only the end for error messages. */
+  recordOutput?: boolean;
 }
 
 /**
@@ -45,6 +47,8 @@ export class ServerProcess {
   private child: ChildProcess | undefined;
   private exit: Promise<ServerExit> | undefined;
   private output = '';
+  /** Everything written, when asked to record it. */
+  private recorded: string[] | undefined;
   private closed = false;
 
   private constructor(
@@ -69,6 +73,7 @@ export class ServerProcess {
       options.env ?? {},
       options.readyTimeoutMs ?? 60_000,
     );
+    if (options.recordOutput) server.recorded = [];
     try {
       await server.launch();
     } catch (error) {
@@ -119,7 +124,9 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_KEPT);
+      const text = chunk.toString('utf8');
+      this.output = (this.output + text).slice(-OUTPUT_KEPT);
+      this.recorded?.push(text);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
@@ -177,6 +184,12 @@ export class ServerProcess {
     this.closed = true;
     await this.stop();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Everything the server processes wrote so far (stdout and stderr), if recorded. */
+  recordedOutput(): string {
+    if (!this.recorded) throw new Error('started without recordOutput');
+    return this.recorded.join('');
   }
 
   /** The end of what the server processes wrote, for error messages. */

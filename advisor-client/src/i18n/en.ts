@@ -54,6 +54,11 @@ export const en: Catalogue = {
   'call.hangup': 'Hang up',
   'call.remoteCameraOff': 'The kiosk camera is off',
   'call.remoteMicOff': 'The kiosk microphone is muted',
+  'call.remoteCameraLost': "The citizen's camera is unavailable (re-connecting it…)",
+  'call.remoteCameraMissing': "The citizen's camera is unavailable: the call goes on by voice",
+  'call.remoteMicLost': "The citizen's microphone is unavailable (re-connecting it…)",
+  'call.remoteMicMissing':
+    "The citizen's microphone is unavailable: they can write to you in the chat",
   'call.waitingVideo': 'Waiting for the kiosk video…',
   'call.audioText':
     'Weak connection: video is paused both ways. Sound and real-time text go on; video comes back by itself when the line recovers.',

@@ -57,6 +57,11 @@ const baseFr = {
   'call.hangup': 'Raccrocher',
   'call.remoteCameraOff': 'La caméra de la borne est coupée',
   'call.remoteMicOff': 'Le micro de la borne est coupé',
+  'call.remoteCameraLost': 'La caméra de l’usager est indisponible (reconnexion en cours…)',
+  'call.remoteCameraMissing': 'La caméra de l’usager est indisponible : l’appel continue à la voix',
+  'call.remoteMicLost': 'Le micro de l’usager est indisponible (reconnexion en cours…)',
+  'call.remoteMicMissing':
+    'Le micro de l’usager est indisponible : il peut vous écrire dans la messagerie',
   'call.waitingVideo': 'En attente de la vidéo de la borne…',
   'call.audioText':
     'Connexion faible : la vidéo est en pause dans les deux sens. Le son et le texte en temps réel continuent ; la vidéo reviendra d’elle-même quand la ligne se rétablira.',

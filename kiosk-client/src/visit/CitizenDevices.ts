@@ -21,6 +21,8 @@ export interface CitizenDevicesState {
 }
 
 export interface CitizenDevicesEvents extends Record<string, unknown> {
+  /** A device stopped (its track ended): it is being opened again. */
+  trackLost: { readonly source: DeviceSource };
   /** A device came back (its new track, now in `stream`) or is gone for good (null). */
   trackChanged: { readonly source: DeviceSource; readonly track: MediaStreamTrack | null };
 }
@@ -107,6 +109,7 @@ export class CitizenDevices extends TypedEmitter<CitizenDevicesEvents> {
       (this.store.get().stream?.getTracks().includes(ended) ?? false);
     if (!source || !stillOurs() || this.store.get()[source] === 'recovering') return;
     this.store.set({ [source]: 'recovering' });
+    this.emit('trackLost', { source });
     const constraints: MediaStreamConstraints =
       source === 'camera'
         ? { video: DEFAULT_MEDIA_CONSTRAINTS.video ?? true }

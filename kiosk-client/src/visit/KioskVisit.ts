@@ -128,7 +128,9 @@ export class KioskVisit {
       party.on('announce', (announcement) => sendBack({ type: 'call.announce', announcement })),
       party.on('ended', (end) => sendBack({ type: 'call.ended', end })),
       party.on('problem', ({ what, error }) => console.warn(`call ${what} failed`, error)),
-      // A camera or microphone that came back (or is gone for good) mid-call: send what there is.
+      // A camera or microphone that stopped mid-call: the advisor hears it is unavailable (not
+      // off), then it comes back or is gone for good: send what there is.
+      this.devices.on('trackLost', ({ source }) => party.deviceLost(source)),
       this.devices.on('trackChanged', ({ source, track }) => party.replaceTrack(source, track)),
     ];
     sendBack({ type: 'call.ready', partyCall: party });

@@ -7,6 +7,8 @@ import {
   type MediaMode,
   type MediaRestartReason,
   type MediaStartFailure,
+  type MediaSource,
+  type PauseReason,
   type ProducerInfo,
 } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
@@ -22,6 +24,8 @@ import { RoomKeeper } from './RoomKeeper';
 export interface CallServiceEvents {
   callStarted: [{ call: Call }];
   callEnded: [{ call: Call; reason: CallEndReason; endedBy: CallParty | 'system' }];
+  /** The call's room was lost: a new one is being found (`mediaRestarted` follows, or the end). */
+  mediaLost: [{ call: Call; reason: MediaRestartReason }];
   /** The call's media moved to a new room (`call.room`, `call.mediaEpoch`): both rebuild theirs. */
   mediaRestarted: [{ call: Call; reason: MediaRestartReason }];
   /** A party lost its last connection; the call ends at `graceEndsAt` unless it is back. */
@@ -33,7 +37,11 @@ export interface CallServiceEvents {
   incidentClosed: [{ call: Call; incident: CallIncident }];
   /** Media events addressed to one principal (`to`) of a call. */
   newProducer: [{ call: Call; to: string; producer: ProducerInfo }];
-  producerPaused: [{ call: Call; to: string; producerId: string; paused: boolean }];
+  producerPaused: [
+    { call: Call; to: string; producerId: string; paused: boolean; reason: PauseReason | null },
+  ];
+  /** A party's camera or microphone paused (`reason`: by them, or its device lost) or resumed. */
+  sourcePaused: [{ call: Call; party: CallParty; source: MediaSource; reason: PauseReason | null }];
   consumerClosed: [{ call: Call; to: string; consumerId: string; producerId: string }];
 }
 
@@ -460,9 +468,13 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       this.emit('newProducer', { call, to: call.otherPeer(peerId), producer }),
     );
     // producerPaused is raised on the consumer side: `peerId` is the one to tell.
-    room.on('producerPaused', ({ peerId, producerId, paused }) =>
-      this.emit('producerPaused', { call, to: peerId, producerId, paused }),
+    room.on('producerPaused', ({ peerId, producerId, paused, reason }) =>
+      this.emit('producerPaused', { call, to: peerId, producerId, paused, reason }),
     );
+    room.on('sourcePaused', ({ peerId, source, reason }) => {
+      const party = call.partyOf(peerId);
+      if (party) this.emit('sourcePaused', { call, party, source, reason });
+    });
     room.on('consumerClosed', ({ peerId, consumerId, producerId }) =>
       this.emit('consumerClosed', { call, to: peerId, consumerId, producerId }),
     );
@@ -480,6 +492,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   private async rehome(call: Call, reason: MediaRestartReason): Promise<void> {
     const incident = this.openIncident(call, reason);
     this.logger.warn({ callId: call.id, reason, mediaEpoch: call.mediaEpoch }, 'call media lost');
+    this.emit('mediaLost', { call, reason });
     const peers = [call.kioskId, call.advisorId];
     let room: MediaRoom;
     try {

@@ -8,6 +8,7 @@ import {
   type MediaKind,
   type mediaRequests,
   type MediaSource,
+  type PauseReason,
   type ProducerInfo,
   type ResponseOf,
   type RtpCapabilitiesSchema,
@@ -46,6 +47,13 @@ type RtpCapabilities = z.output<typeof RtpCapabilitiesSchema>;
 type RtpParameters = z.output<typeof RtpParametersSchema>;
 type DtlsParameters = z.output<typeof DtlsParametersSchema>;
 
+interface SentProducer {
+  readonly producer: types.Producer;
+  readonly source: MediaSource;
+  /** Why it is paused (null while it is not): told to the far side with each change. */
+  pauseReason: PauseReason | null;
+}
+
 interface MediaPeer {
   readonly id: string;
   rtpCapabilities: types.RtpCapabilities | undefined;
@@ -53,7 +61,7 @@ interface MediaPeer {
     string,
     { transport: types.WebRtcTransport; direction: Direction; connected: boolean }
   >;
-  readonly producers: Map<string, { producer: types.Producer; source: MediaSource }>;
+  readonly producers: Map<string, SentProducer>;
   readonly consumers: Map<
     string,
     { consumer: types.Consumer; source: MediaSource; transport: types.WebRtcTransport }
@@ -63,7 +71,12 @@ interface MediaPeer {
 export interface MediaRoomEvents {
   /** A peer started sending; the other peers should consume it. */
   newProducer: [{ peerId: string; producer: ProducerInfo }];
-  producerPaused: [{ peerId: string; producerId: string; paused: boolean }];
+  /** A producer `peerId` consumes paused or resumed (with why it is paused). */
+  producerPaused: [
+    { peerId: string; producerId: string; paused: boolean; reason: PauseReason | null },
+  ];
+  /** A peer's own camera or microphone paused (`reason`) or resumed (null). */
+  sourcePaused: [{ peerId: string; source: MediaSource; reason: PauseReason | null }];
   /** A consumer of `peerId` closed because its producer went away. */
   consumerClosed: [{ peerId: string; consumerId: string; producerId: string }];
   /** The room closed: asked to ('closed'), or lost under its call (see MediaRoomCloseReason). */
@@ -203,9 +216,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.objects.emit('peerJoined', { peerId });
     return [...this.peers.values()]
       .filter((p) => p.id !== peerId)
-      .flatMap((p) =>
-        [...p.producers.values()].map(({ producer, source }) => producerInfo(producer, source)),
-      );
+      .flatMap((p) => [...p.producers.values()].map(producerInfo));
   }
 
   async createTransport(
@@ -307,9 +318,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       }),
     );
     this.assertOpen();
-    peer.producers.set(producer.id, { producer, source });
+    const sent: SentProducer = { producer, source, pauseReason: paused ? 'user' : null };
+    peer.producers.set(producer.id, sent);
     producer.observer.once('close', () => peer.producers.delete(producer.id));
-    this.emit('newProducer', { peerId, producer: producerInfo(producer, source) });
+    this.emit('newProducer', { peerId, producer: producerInfo(sent) });
     return { producerId: producer.id };
   }
 
@@ -348,12 +360,6 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       consumer.close();
       this.emit('consumerClosed', { peerId, consumerId: consumer.id, producerId });
     });
-    consumer.on('producerpause', () =>
-      this.emit('producerPaused', { peerId, producerId, paused: true }),
-    );
-    consumer.on('producerresume', () =>
-      this.emit('producerPaused', { peerId, producerId, paused: false }),
-    );
     return {
       consumerId: consumer.id,
       producerId,
@@ -398,11 +404,29 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     transport.on('dtlsstatechange', onState);
   }
 
-  async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
+  /**
+   * Pauses or resumes one of the peer's producers, and tells each peer consuming it why. A paused
+   * producer paused again with another reason (a device being re-opened that gave up) is told
+   * again: mediasoup itself says nothing then, so the room tells, not the consumers' events.
+   */
+  async setProducerPaused(
+    peerId: string,
+    producerId: string,
+    paused: boolean,
+    reason: PauseReason = 'user',
+  ): Promise<void> {
     const entry = this.peer(peerId).producers.get(producerId);
     if (!entry) throw new AppError('NOT_FOUND', 'No such producer in this call');
+    const pauseReason = paused ? reason : null;
     if (paused) await entry.producer.pause();
     else await entry.producer.resume();
+    if (entry.pauseReason === pauseReason || entry.producer.closed) return;
+    entry.pauseReason = pauseReason;
+    this.emit('sourcePaused', { peerId, source: entry.source, reason: pauseReason });
+    for (const other of this.peers.values()) {
+      if ([...other.consumers.values()].some(({ consumer }) => consumer.producerId === producerId))
+        this.emit('producerPaused', { peerId: other.id, producerId, paused, reason: pauseReason });
+    }
   }
 
   closeProducer(peerId: string, producerId: string): void {
@@ -470,8 +494,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 }
 
-function producerInfo(producer: types.Producer, source: MediaSource): ProducerInfo {
-  return { producerId: producer.id, kind: producer.kind, source, paused: producer.paused };
+function producerInfo({ producer, source, pauseReason }: SentProducer): ProducerInfo {
+  return {
+    producerId: producer.id,
+    kind: producer.kind,
+    source,
+    paused: producer.paused,
+    pauseReason: producer.paused ? (pauseReason ?? 'user') : null,
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { AppointmentChange, SchedulingEvents } from '../scheduling/Scheduli
 import type { AuditLog, Database } from '../store';
 import { AlertService } from './AlertService';
 import { CallHistoryRepository } from './CallHistoryRepository';
+import { CallMediaWatch } from './CallMediaWatch';
 import { CallQualitySampler } from './CallQualitySampler';
 import { MediaStartWatch } from './MediaStartWatch';
 import { FleetService, type KioskCatalogue } from './FleetService';
@@ -117,6 +118,8 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   readonly fleet: FleetService;
   readonly quality: CallQualitySampler;
   readonly mediaStart: MediaStartWatch;
+  /** Each live call's media state (flowing, reconnecting, moving to a new room…). */
+  readonly callMedia: CallMediaWatch;
   readonly health: HealthMonitor;
   readonly metrics: MetricsService;
   readonly webhooks: WebhookSender;
@@ -166,6 +169,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       { timeoutMs: config.mediaStartTimeoutMs, pollMs: MEDIA_START_POLL_MS },
       this.logger.child({ part: 'mediaStart' }),
     );
+    this.callMedia = new CallMediaWatch(calls);
     this.health = new HealthMonitor(
       {
         pool,
@@ -226,6 +230,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       this.fleet.linkTested(result.kioskId, result);
     this.quality.start();
     this.mediaStart.start();
+    this.callMedia.start();
     this.health.start();
   }
 
@@ -233,6 +238,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   async stop(): Promise<void> {
     this.quality.stop();
     this.mediaStart.stop();
+    this.callMedia.stop();
     this.health.stop();
     this.fleet.stop();
     this.linkTests.close();
@@ -275,6 +281,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       setupSeconds: this.quality.setupSecondsOf(call.id),
       workerPid: call.room.workerPid,
       mediaModes: { ...call.mediaModes },
+      media: this.callMedia.viewOf(call),
       latest: this.quality.latestOf(call.id),
     };
   }
@@ -312,10 +319,11 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       this.callsChanged(call, 'active', null);
       void this.webhooks.send('call.started', callIds(call));
     });
-    // A call moved to another worker: the console shows where it runs now.
-    const onMediaRestarted = ({ call }: { call: Call }) => this.callsChanged(call, 'active', null);
-    this.deps.calls.on('mediaRestarted', onMediaRestarted);
-    this.unsubscribe.push(() => this.deps.calls.off('mediaRestarted', onMediaRestarted));
+    // Media flowing, lost, moved (to another worker: the console shows where it runs now), a
+    // party away or back, a device lost: the console's record of the call follows at once.
+    this.callMedia.on('changed', ({ call }) => {
+      if (!call.ended) this.callsChanged(call, 'active', null);
+    });
     // A line switched to audio + text (or back): the console shows it on the call.
     const onMediaMode = ({ call }: { call: Call }) => this.callsChanged(call, 'active', null);
     this.deps.calls.on('mediaModeChanged', onMediaMode);

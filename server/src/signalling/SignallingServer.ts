@@ -406,8 +406,13 @@ export class SignallingServer {
     calls.on('newProducer', ({ call, to, producer }) =>
       emit(toParty(call, to), mediaEvents.newProducer, { callId: call.id, ...producer }),
     );
-    calls.on('producerPaused', ({ call, to, producerId, paused }) =>
-      emit(toParty(call, to), mediaEvents.producerPaused, { callId: call.id, producerId, paused }),
+    calls.on('producerPaused', ({ call, to, producerId, paused, reason }) =>
+      emit(toParty(call, to), mediaEvents.producerPaused, {
+        callId: call.id,
+        producerId,
+        paused,
+        reason,
+      }),
     );
     calls.on('consumerClosed', ({ call, to, consumerId, producerId }) =>
       emit(toParty(call, to), mediaEvents.consumerClosed, {

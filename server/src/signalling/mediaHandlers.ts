@@ -93,11 +93,12 @@ export function registerMediaHandlers<P extends Principal>(
     )
     .on(
       mediaRequests.setProducerPaused,
-      async ({ callId, producerId, paused }, { principal }) => {
+      async ({ callId, producerId, paused, reason }, { principal }) => {
         await roomOf(principal, callId).setProducerPaused(
           principalId(principal),
           producerId,
           paused,
+          reason,
         );
         return {};
       },

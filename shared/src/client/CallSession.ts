@@ -9,6 +9,7 @@ import {
   type Id,
   type MediaMode,
   type MediaSource,
+  type PauseReason,
   type ProducerInfo,
   type RequestOf,
   type ResponseOf,
@@ -281,6 +282,20 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
    * and the far side is told the source is paused, so it shows the camera as off rather than a
    * frozen picture). The user's own mute or camera-off wish is kept either way.
    */
+  /**
+   * The device behind a source stopped (its track ended) and is being opened again: nothing is
+   * sent meanwhile, and the far side is told why (`device_lost`), so that it says "unavailable"
+   * rather than "off". `replaceTrack` follows with the device back, or with none.
+   */
+  async deviceLost(source: DeviceSource): Promise<void> {
+    if (this.closed) return;
+    const producer = this.producers.get(source);
+    if (!producer || producer.closed || this.missing.has(source)) return;
+    this.missing.add(source);
+    producer.pause();
+    if (!this.muted[source]) await this.tellServerPaused(producer, true, 'device_lost');
+  }
+
   async replaceTrack(source: DeviceSource, track: MediaStreamTrack | null): Promise<void> {
     if (this.closed) throw new AppError('BAD_STATE', 'The call session is closed');
     const producer = this.producers.get(source);
@@ -307,7 +322,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (!clone) {
       this.missing.add(source);
       producer.pause();
-      if (!this.muted[source]) await this.tellServerPaused(producer, true);
+      if (!this.muted[source]) await this.tellServerPaused(producer, true, 'device_missing');
       return;
     }
     this.missing.delete(source);
@@ -494,7 +509,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       }),
       this.signalling.on(mediaEvents.producerPaused, (payload) => {
         if (!mine(payload)) return;
-        this.remote.setPaused(payload.producerId, payload.paused);
+        this.remote.setPaused(payload.producerId, payload.paused, payload.reason);
         this.publishRemote();
       }),
       this.signalling.on(mediaEvents.consumerClosed, (payload) => {
@@ -715,11 +730,16 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     await this.tellServerPaused(producer, held);
   }
 
-  private async tellServerPaused(producer: ms.Producer, paused: boolean): Promise<void> {
+  private async tellServerPaused(
+    producer: ms.Producer,
+    paused: boolean,
+    reason?: PauseReason,
+  ): Promise<void> {
     await this.request(mediaRequests.setProducerPaused, {
       callId: this.callId,
       producerId: producer.id,
       paused,
+      ...(reason ? { reason } : {}),
     });
   }
 

@@ -323,6 +323,13 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     media.setCameraOff(off).catch((error: unknown) => this.mediaProblem(error));
   }
 
+  /** A device stopped and is being opened again: the far side hears it is unavailable. */
+  deviceLost(source: DeviceSource): void {
+    const media = this.media;
+    if (!media || media.isClosed) return;
+    media.deviceLost(source).catch((error: unknown) => this.mediaProblem(error));
+  }
+
   /**
    * A device came back (`track`: re-acquired, from the app's own stream) or is gone for good
    * (`null`: the far side sees it off). A media rebuilt later takes the app's stream as it is then.

@@ -1,10 +1,13 @@
 import type { types as ms } from 'mediasoup-client';
-import type { MediaKind, MediaSource, ProducerInfo } from '../protocol';
+import type { MediaKind, MediaSource, PauseReason, ProducerInfo } from '../protocol';
 
-/** Whether the far side has paused (muted) its microphone / turned its camera off. */
+/** Whether the far side has paused (muted) its microphone / turned its camera off, and why. */
 export interface RemoteMuted {
   readonly audio: boolean;
   readonly video: boolean;
+  /** Why each is paused (null while it is not): a device lost is not the person's choice. */
+  readonly audioReason: PauseReason | null;
+  readonly videoReason: PauseReason | null;
 }
 
 interface RemoteProducer {
@@ -12,6 +15,7 @@ interface RemoteProducer {
   readonly kind: MediaKind;
   readonly source: MediaSource;
   paused: boolean;
+  pauseReason: PauseReason | null;
   consumer: ms.Consumer | null;
   /** Its consumer was closed by the server (the producer went away): never consume it again. */
   gone: boolean;
@@ -25,7 +29,7 @@ interface RemoteProducer {
 export class RemoteMedia {
   private readonly producers = new Map<string, RemoteProducer>();
   private stream = new MediaStream();
-  private muted: RemoteMuted = { audio: false, video: false };
+  private muted: RemoteMuted = { audio: false, video: false, audioReason: null, videoReason: null };
   private screen: MediaStream | null = null;
 
   /** True the first time a producer is seen: the caller should consume it. */
@@ -36,6 +40,7 @@ export class RemoteMedia {
       kind: info.kind,
       source: info.source,
       paused: info.paused,
+      pauseReason: info.paused ? (info.pauseReason ?? 'user') : null,
       consumer: null,
       gone: false,
     });
@@ -53,13 +58,17 @@ export class RemoteMedia {
     const producer = this.producers.get(producerId);
     if (!producer || producer.gone) return false;
     producer.consumer = consumer;
+    // The reason told last still holds if it is paused; a pause not told yet is taken as a choice.
+    if (producerPaused !== producer.paused) producer.pauseReason = producerPaused ? 'user' : null;
     producer.paused = producerPaused;
     return true;
   }
 
-  setPaused(producerId: string, paused: boolean): void {
+  setPaused(producerId: string, paused: boolean, reason: PauseReason | null = null): void {
     const producer = this.producers.get(producerId);
-    if (producer) producer.paused = paused;
+    if (!producer) return;
+    producer.paused = paused;
+    producer.pauseReason = paused ? (reason ?? 'user') : null;
   }
 
   /** The server closed the consumer of this producer: drop its track. */
@@ -106,8 +115,14 @@ export class RemoteMedia {
     const next: RemoteMuted = {
       audio: this.isPaused('microphone'),
       video: this.isPaused('camera'),
+      audioReason: this.pauseReasonOf('microphone'),
+      videoReason: this.pauseReasonOf('camera'),
     };
-    const changed = next.audio !== this.muted.audio || next.video !== this.muted.video;
+    const changed =
+      next.audio !== this.muted.audio ||
+      next.video !== this.muted.video ||
+      next.audioReason !== this.muted.audioReason ||
+      next.videoReason !== this.muted.videoReason;
     if (changed) this.muted = next;
     return { muted: this.muted, changed };
   }
@@ -136,6 +151,11 @@ export class RemoteMedia {
 
   private isPaused(source: MediaSource): boolean {
     return this.latest(source)?.paused ?? false;
+  }
+
+  private pauseReasonOf(source: MediaSource): PauseReason | null {
+    const producer = this.latest(source);
+    return producer?.paused ? producer.pauseReason : null;
   }
 
   /** The newest live producer of a source (a re-published camera replaces the old one). */

@@ -98,11 +98,22 @@ export const DtlsParametersSchema = z.looseObject({
 // The server's answers are produced by mediasoup itself; clients only check the envelope.
 const fromServer = z.looseObject({});
 
+/**
+ * Why a camera or microphone sends nothing: the person turned it off (`user`), its device stopped
+ * mid-call and is being opened again (`device_lost`), or that gave up and the call goes on without
+ * it (`device_missing`). The far side words them differently: "camera off" is a choice, the others
+ * are not.
+ */
+export const PauseReasonSchema = z.enum(['user', 'device_lost', 'device_missing']);
+export type PauseReason = z.infer<typeof PauseReasonSchema>;
+
 export const ProducerInfoSchema = z.object({
   producerId: IdSchema,
   kind: MediaKindSchema,
   source: MediaSourceSchema,
   paused: z.boolean(),
+  /** Why it is paused; null while it is not. */
+  pauseReason: PauseReasonSchema.nullable(),
 });
 export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
 
@@ -181,9 +192,17 @@ export const mediaRequests = {
   ),
   setProducerPaused: defineRequest(
     'media:setProducerPaused',
-    z.object({ callId, producerId: IdSchema, paused: z.boolean() }).strict(),
+    z
+      .object({
+        callId,
+        producerId: IdSchema,
+        paused: z.boolean(),
+        /** Why it pauses (default `user`); ignored when resuming. */
+        reason: PauseReasonSchema.optional(),
+      })
+      .strict(),
     z.object({}),
-    'Mute or unmute (camera off/on) one own producer; the far side is told with media:producerPaused.',
+    'Mute or unmute (camera off/on) one own producer, or say its device is lost (`reason`); the far side is told with media:producerPaused, the console sees device losses in its live call.',
   ),
   closeProducer: defineRequest(
     'media:closeProducer',
@@ -207,8 +226,14 @@ export const mediaEvents = {
   ),
   producerPaused: defineEvent(
     'media:producerPaused',
-    z.object({ callId, producerId: IdSchema, paused: z.boolean() }),
-    'The far side muted or unmuted a track.',
+    z.object({
+      callId,
+      producerId: IdSchema,
+      paused: z.boolean(),
+      /** Why it is paused; null when it resumes. */
+      reason: PauseReasonSchema.nullable(),
+    }),
+    'The far side muted or unmuted a track, or lost its device (`reason`).',
   ),
   consumerClosed: defineEvent(
     'media:consumerClosed',

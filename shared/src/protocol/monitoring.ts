@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
-import { MediaModeSchema } from './calls';
+import { MediaModeSchema, MediaRestartReasonSchema } from './calls';
 import { MediaKindSchema } from './media';
 import { KioskEnrolmentStateSchema } from './rest/auth';
 import { LinkTestResultSchema } from './linkTest';
@@ -204,6 +204,48 @@ export const QualitySummarySchema = z.object({
 });
 export type QualitySummary = z.infer<typeof QualitySummarySchema>;
 
+/** A party of a call, by its role: the console never names a person here. */
+export const CallRoleSchema = z.enum(['kiosk', 'advisor']);
+export type CallRole = z.infer<typeof CallRoleSchema>;
+
+/**
+ * Where a live call's media stands, as the server sees it:
+ * - `connecting`: the call started and media does not flow both ways yet;
+ * - `flowing`: each party receives the other's media;
+ * - `reconnecting`: a party's connection is lost (see `away`), or its media is being set up again;
+ * - `rehoming`: the call's media room was lost (`cause`) and the call moves to a new one, until
+ *   media flows both ways there.
+ */
+export const CallMediaStateSchema = z.enum(['connecting', 'flowing', 'reconnecting', 'rehoming']);
+export type CallMediaState = z.infer<typeof CallMediaStateSchema>;
+
+export const LiveCallMediaSchema = z.object({
+  state: CallMediaStateSchema,
+  /** When the call entered this state. */
+  since: isoTime,
+  /** While rehoming: why its room was lost; null otherwise. */
+  cause: MediaRestartReasonSchema.nullable(),
+  /** Which media room of the call carries it (call:mediaRestart's `mediaEpoch`). */
+  epoch: z.number().int().min(0),
+  /** Parties whose connection is lost, since when, and when the call stops waiting for them. */
+  away: z.array(z.object({ role: CallRoleSchema, since: isoTime, graceEndsAt: isoTime })),
+  /**
+   * Cameras and microphones that send nothing though nobody turned them off: their device
+   * stopped and is being opened again (`recovering`), or that gave up (`missing`).
+   */
+  devices: z.array(
+    z.object({
+      role: CallRoleSchema,
+      source: z.enum(['camera', 'microphone']),
+      state: z.enum(['recovering', 'missing']),
+      since: isoTime,
+    }),
+  ),
+  /** Interruptions so far (each in the call history with its duration once the call ends). */
+  incidents: z.number().int().nonnegative(),
+});
+export type LiveCallMedia = z.infer<typeof LiveCallMediaSchema>;
+
 export const LiveCallSchema = z.object({
   callId: IdSchema,
   kioskId: IdSchema,
@@ -220,6 +262,7 @@ export const LiveCallSchema = z.object({
   workerPid: z.number().int(),
   /** What each party's line carries: video, or audio + real-time text (its degradation policy). */
   mediaModes: z.object({ kiosk: MediaModeSchema, advisor: MediaModeSchema }),
+  media: LiveCallMediaSchema,
   latest: QualitySampleSchema.nullable(),
 });
 export type LiveCall = z.infer<typeof LiveCallSchema>;

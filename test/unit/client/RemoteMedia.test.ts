@@ -41,6 +41,7 @@ function producer(source: MediaSource, paused = false): ProducerInfo {
     kind: source === 'microphone' ? 'audio' : 'video',
     source,
     paused,
+    pauseReason: paused ? 'user' : null,
   };
 }
 
@@ -155,17 +156,44 @@ describe('what the far side muted', () => {
     await received(remote, micInfo);
     await received(remote, cameraInfo);
     expect(remote.currentMuted()).toEqual({
-      muted: { audio: false, video: true },
+      muted: { audio: false, video: true, audioReason: null, videoReason: 'user' },
       changed: true,
     });
     expect(remote.currentMuted().changed).toBe(false);
 
-    remote.setPaused(micInfo.producerId, true);
-    remote.setPaused(cameraInfo.producerId, false);
+    remote.setPaused(micInfo.producerId, true, 'user');
+    remote.setPaused(cameraInfo.producerId, false, null);
     expect(remote.currentMuted()).toEqual({
-      muted: { audio: true, video: false },
+      muted: { audio: true, video: false, audioReason: 'user', videoReason: null },
       changed: true,
     });
+  });
+
+  it('tells a device lost, then given up, from a camera turned off, and forgets it on resume', async () => {
+    const cameraInfo = producer('camera');
+    await received(remote, cameraInfo);
+    remote.setPaused(cameraInfo.producerId, true, 'device_lost');
+    expect(remote.currentMuted()).toMatchObject({
+      muted: { video: true, videoReason: 'device_lost' },
+      changed: true,
+    });
+    // Still paused, but now for good: a change of its own.
+    remote.setPaused(cameraInfo.producerId, true, 'device_missing');
+    expect(remote.currentMuted()).toMatchObject({
+      muted: { video: true, videoReason: 'device_missing' },
+      changed: true,
+    });
+    remote.setPaused(cameraInfo.producerId, false, null);
+    expect(remote.currentMuted()).toMatchObject({
+      muted: { video: false, videoReason: null },
+      changed: true,
+    });
+  });
+
+  it('keeps the reason a producer was announced paused with', async () => {
+    const camera = { ...producer('camera', true), pauseReason: 'device_lost' as const };
+    await received(remote, camera);
+    expect(remote.currentMuted().muted.videoReason).toBe('device_lost');
   });
 
   it('takes the pause the server reported when the consumer was made', async () => {
@@ -178,7 +206,7 @@ describe('what the far side muted', () => {
   it('does not count a screen share as the camera', async () => {
     await received(remote, producer('screen', true));
     expect(remote.currentMuted()).toEqual({
-      muted: { audio: false, video: false },
+      muted: { audio: false, video: false, audioReason: null, videoReason: null },
       changed: false,
     });
   });

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PauseReason } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Icon } from '../../primitives/Icon';
@@ -19,6 +20,18 @@ import {
   PeerAwayBanner,
   useStore,
 } from '@visio/shared/ui';
+
+/** A camera the citizen turned off is their choice; one whose device failed is not. */
+const REMOTE_CAMERA_WORDS = {
+  user: 'call.remoteCameraOff',
+  device_lost: 'call.remoteCameraLost',
+  device_missing: 'call.remoteCameraMissing',
+} as const satisfies Record<PauseReason, string>;
+const REMOTE_MIC_WORDS = {
+  user: 'call.remoteMicOff',
+  device_lost: 'call.remoteMicLost',
+  device_missing: 'call.remoteMicMissing',
+} as const satisfies Record<PauseReason, string>;
 
 /** The call: the citizen large, the advisor small, and the call controls. */
 export function CallView() {
@@ -103,12 +116,24 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
               // Never a frozen picture: the kiosk's video is paused, and we say why.
               <p className="stage__overlay">{t('call.audioText.overlay')}</p>
             ) : !remoteHasVideo || snapshot?.remoteMuted.video ? (
-              <p className="stage__overlay">
-                {remoteHasVideo ? t('call.remoteCameraOff') : t('call.waitingVideo')}
+              <p
+                className="stage__overlay"
+                data-testid="remote-camera-state"
+                data-reason={remoteHasVideo ? (snapshot?.remoteMuted.videoReason ?? '') : ''}
+              >
+                {remoteHasVideo
+                  ? t(REMOTE_CAMERA_WORDS[snapshot?.remoteMuted.videoReason ?? 'user'])
+                  : t('call.waitingVideo')}
               </p>
             ) : null}
             {snapshot?.remoteMuted.audio ? (
-              <p className="stage__badge">{t('call.remoteMicOff')}</p>
+              <p
+                className="stage__badge"
+                data-testid="remote-mic-state"
+                data-reason={snapshot.remoteMuted.audioReason ?? ''}
+              >
+                {t(REMOTE_MIC_WORDS[snapshot.remoteMuted.audioReason ?? 'user'])}
+              </p>
             ) : null}
             {soundBlocked ? (
               <Button

@@ -21,6 +21,14 @@ export function ConsolePage() {
         onAlertRaised: (alert, name) => session.announce(alertKey(alert), { name }),
         onAlertCleared: (alert, name) =>
           session.announce('console.alert.cleared', { text: t(alertKey(alert), { name }) }),
+        // Troubles and the way back from them, once each: the start of a call is not news.
+        onCallMediaChanged: (call, before) => {
+          const { state } = call.media;
+          if (state === 'connecting' || (state === 'flowing' && before === 'connecting')) return;
+          session.announce(`console.media.announce.${state}`, {
+            name: `${call.kioskName} / ${call.advisorName}`,
+          });
+        },
         onActionDone: (action, delivered) =>
           session.announce(delivered ? 'console.action.done' : 'console.action.notDelivered', {
             what: actionLabel(t, action),

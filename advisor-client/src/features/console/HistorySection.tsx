@@ -49,6 +49,7 @@ export function HistorySection({ console: c }: { readonly console: TechConsole }
           t('console.history.col.duration'),
           t('console.history.col.end'),
           t('console.history.col.quality'),
+          t('console.history.col.incidents'),
         ]}
       >
         {history.map((h) => (
@@ -70,6 +71,21 @@ export function HistorySection({ console: c }: { readonly console: TechConsole }
                   : 'console.verdict.none',
               )}
               {h.quality?.reasons.length ? ` (${h.quality.reasons.join(', ')})` : ''}
+            </td>
+            <td data-testid={`history-incidents-${h.callId}`} data-count={h.incidents.length}>
+              {h.incidents.length === 0
+                ? none
+                : h.incidents
+                    .map((i) => {
+                      const what = t(`console.history.incident.${i.cause}`);
+                      return i.durationMs === null
+                        ? t('console.history.incident.open', { what })
+                        : t('console.history.incident.duration', {
+                            what,
+                            seconds: (i.durationMs / 1000).toFixed(1),
+                          });
+                    })
+                    .join(', ')}
             </td>
           </tr>
         ))}

@@ -5,6 +5,7 @@ import { Button } from '../../primitives/Button';
 import { DataTable } from '../../primitives/DataTable';
 import { Sparkline } from '../../primitives/Sparkline';
 import { useStore } from '@visio/shared/ui';
+import { CallMediaStatus } from './CallMediaStatus';
 import { formatDuration } from './duration';
 import { ConsoleSection } from './ConsoleSection';
 import type { ConsoleAction, TechConsole } from './TechConsole';
@@ -109,6 +110,7 @@ function LiveCallCard({
               })}`
             : ''}
         </p>
+        <CallMediaStatus callId={call.callId} media={call.media} now={now} />
         <Button
           variant="danger"
           testId={`action-end-${call.callId}`}

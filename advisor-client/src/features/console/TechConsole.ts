@@ -10,6 +10,7 @@ import {
   type HealthSnapshot,
   type Id,
   type KioskFleetStatus,
+  type CallMediaState,
   type LinkTestResult,
   type LiveCall,
   type QualitySample,
@@ -48,6 +49,8 @@ export interface TechConsoleCallbacks {
   readonly onAlertRaised: (alert: Alert, kioskName: string) => void;
   readonly onAlertCleared: (alert: Alert, kioskName: string) => void;
   readonly onActionDone: (action: ConsoleAction, delivered: boolean) => void;
+  /** A live call's media changed state (`before`: its previous one). */
+  readonly onCallMediaChanged: (call: LiveCall, before: CallMediaState) => void;
 }
 
 /**
@@ -100,9 +103,11 @@ export class TechConsole {
           });
           void this.loadHistory();
         } else {
-          const known = this.store.get().calls.some((c) => c.callId === callId);
+          const known = this.store.get().calls.find((c) => c.callId === callId);
           this.store.set((st) => ({ calls: upsert(st.calls, call, (c) => c.callId) }));
           if (!known) void this.loadSamples(callId);
+          else if (known.media.state !== call.media.state)
+            this.callbacks.onCallMediaChanged(call, known.media.state);
         }
       }),
       s.on(staffMonitoringEvents.callQuality, ({ callId, sample }) =>
