@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/testServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { bookAppointment } from './support/booking';
 import { blocking, describeViolations, runAxe } from './support/axe';
-import { launchChromium, newMachine, pollUntil } from './support/browser';
+import { newMachine, pollUntil } from './support/browser';
+import { openE2eStage } from './support/e2eStage';
 
 const SCREENS = path.resolve('test/artifacts/screens');
 /** A 2x2 PNG, to exchange a document in the call. */
@@ -20,13 +21,12 @@ const PNG = Buffer.from(
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  browser = await launchChromium();
-  t = await startTestServer({ QUALITY_SAMPLE_INTERVAL_MS: '1000', HEALTH_INTERVAL_MS: '1000' });
-});
-afterAll(async () => {
-  await t?.stop();
-  await browser?.close();
+  const stage = await openE2eStage({
+    env: { QUALITY_SAMPLE_INTERVAL_MS: '1000', HEALTH_INTERVAL_MS: '1000' },
+    screenshots: SCREENS,
+  });
+  ({ browser, t } = stage);
+  return stage.close;
 });
 
 /** axe-core on the page as it is (after a screenshot): no serious or critical violation. */

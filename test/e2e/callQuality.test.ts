@@ -1,20 +1,18 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/testServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { admitThroughUi } from './support/admitThroughUi';
-import { launchChromium, mediaFlowsFrom, newMachine, pollUntil } from './support/browser';
+import { mediaFlowsFrom, newMachine, pollUntil } from './support/browser';
+import { openE2eStage } from './support/e2eStage';
 
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
-  browser = await launchChromium();
-  t = await startTestServer({ QUALITY_SAMPLE_INTERVAL_MS: '1000' });
-});
-afterAll(async () => {
-  await t?.stop();
-  await browser?.close();
+  const stage = await openE2eStage({ env: { QUALITY_SAMPLE_INTERVAL_MS: '1000' } });
+  ({ browser, t } = stage);
+  return stage.close;
 });
 
 const FLOWS = ['kiosk_to_advisor', 'advisor_to_kiosk'] as const;

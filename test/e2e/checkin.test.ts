@@ -1,25 +1,21 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/testServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { bookAppointment } from './support/booking';
-import { inboundMedia, launchChromium, newMachine, pollUntil } from './support/browser';
+import { inboundMedia, newMachine, pollUntil } from './support/browser';
+import { openE2eStage } from './support/e2eStage';
 
 const ARTIFACTS = path.resolve('test/artifacts/e2e');
 
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+  const stage = await openE2eStage({ screenshots: ARTIFACTS });
+  ({ browser, t } = stage);
+  return stage.close;
 });
 
 /** Creates a kiosk as a technician would, returning its enrolment link. */

@@ -1,25 +1,24 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/testServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { bookAppointment } from './support/booking';
-import { launchChromium, newMachine, pollUntil } from './support/browser';
+import { newMachine, pollUntil } from './support/browser';
+import { openE2eStage } from './support/e2eStage';
 
 const ARTIFACTS = path.resolve('test/artifacts/e2e');
 
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-  t = await startTestServer({ QUALITY_SAMPLE_INTERVAL_MS: '1000', HEALTH_INTERVAL_MS: '1000' });
-});
-afterAll(async () => {
-  await t?.stop();
-  await browser?.close();
+  const stage = await openE2eStage({
+    env: { QUALITY_SAMPLE_INTERVAL_MS: '1000', HEALTH_INTERVAL_MS: '1000' },
+    screenshots: ARTIFACTS,
+  });
+  ({ browser, t } = stage);
+  return stage.close;
 });
 
 /** Check-in at the kiosk, past the device check when the kiosk shows one. */

@@ -1,12 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/testServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { admitThroughUi } from './support/admitThroughUi';
-import { launchChromium, mediaFlowsFrom, newMachine, pollUntil } from './support/browser';
+import { mediaFlowsFrom, newMachine, pollUntil } from './support/browser';
+import { openE2eStage } from './support/e2eStage';
 import { unplugCamera } from './support/unplugDevice';
 
 // "Devices fail too": the kiosk's camera goes mid-call (unplugged, driver reset). The kiosk opens
@@ -17,13 +17,9 @@ const ARTIFACTS = path.resolve('test/artifacts/e2e');
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.stop();
-  await browser?.close();
+  const stage = await openE2eStage({ screenshots: ARTIFACTS });
+  ({ browser, t } = stage);
+  return stage.close;
 });
 
 /** The ids of the live video tracks the page sends. */

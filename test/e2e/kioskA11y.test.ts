@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   callRequests,
   staffMonitoringRequests,
@@ -9,11 +8,12 @@ import {
 } from '@visio/shared/protocol';
 import { api } from '../support/appointments';
 import { connectClient } from '../support/socketClient';
-import { startTestServer, type TestServer } from '../support/testServer';
+import type { TestServer } from '../support/testServer';
 import { KioskPage, type KioskScreenName } from './pages/KioskPage';
 import { blocking, describeViolations, runAxe } from './support/axe';
 import { bookAppointment } from './support/booking';
-import { launchChromium, newMachine } from './support/browser';
+import { newMachine } from './support/browser';
+import { openE2eStage } from './support/e2eStage';
 
 const SCREENS = path.resolve('test/artifacts/screens');
 const ORIENTATIONS = {
@@ -97,13 +97,9 @@ async function audit(page: Page, name: string, orientation: string): Promise<str
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
-  fs.mkdirSync(SCREENS, { recursive: true });
-  browser = await launchChromium();
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+  const stage = await openE2eStage({ screenshots: SCREENS });
+  ({ browser, t } = stage);
+  return stage.close;
 });
 
 describe.each(Object.entries(ORIENTATIONS))(

@@ -1,15 +1,15 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SignallingClient } from '@visio/shared/client';
 import { inCallEvents, inCallRequests, type PayloadOf } from '@visio/shared/protocol';
 import { connectClient } from '../support/socketClient';
-import { startTestServer, type TestServer } from '../support/testServer';
+import type { TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { bookAppointment } from './support/booking';
-import { inboundMedia, launchChromium, newMachine, pollUntil } from './support/browser';
+import { inboundMedia, newMachine, pollUntil } from './support/browser';
+import { openE2eStage } from './support/e2eStage';
 
 const ARTIFACTS = path.resolve('test/artifacts/e2e');
 const DEVICE_TOKEN_KEY = 'visio-public.kiosk.deviceToken';
@@ -22,13 +22,9 @@ const PDF = Buffer.from(
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+  const stage = await openE2eStage({ screenshots: ARTIFACTS });
+  ({ browser, t } = stage);
+  return stage.close;
 });
 
 /** Everything one socket receives of an event kind, in order. */

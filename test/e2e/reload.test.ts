@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, workerObjectCounts, type TestServer } from '../support/testServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { workerObjectCounts, type TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { admitThroughUi } from './support/admitThroughUi';
-import { launchChromium, mediaFlowsFrom, newMachine, pollUntil } from './support/browser';
+import { mediaFlowsFrom, newMachine, pollUntil } from './support/browser';
+import { openE2eStage } from './support/e2eStage';
 
 // "Parties come back by themselves": a page reloaded mid-call (a stray touch, a watchdog, the
 // advisor's F5) lands back in the same call, media flowing again both ways, with what the call
@@ -25,13 +26,9 @@ const NOTES = 'Dossier 42 : pièce manquante';
 let browser: Browser;
 let t: TestServer;
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.stop();
-  await browser?.close();
+  const stage = await openE2eStage({ screenshots: ARTIFACTS });
+  ({ browser, t } = stage);
+  return stage.close;
 });
 
 /** The call id the kiosk's call engine runs, read from the page's diagnostic handle. */
