@@ -25,6 +25,8 @@ import type { SignallingClient } from './SignallingClient';
 import { Store } from './Store';
 import { TypedEmitter } from './TypedEmitter';
 
+/** After a failed attempt to tell the other party this line's mode, the next one. */
+const MEDIA_MODE_RETRY_MS = 1_000;
 /**
  * Where one call stands for this party: waiting for its camera and microphone, then the media's
  * own state, until it ends (for good: a PartyCall is never reused). A call that loses its media
@@ -433,8 +435,13 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     this.options.signalling
       .request(callRequests.setMediaMode, { callId: this.callId, mode })
       .catch((error: unknown) => {
-        // The far side keeps its own view until the next change; the call goes on regardless.
-        if (!this.isEnded) console.warn('media mode not told', error);
+        if (this.isEnded) return;
+        console.warn('media mode not told', error);
+        // A weak line is when the request is most likely to fail (a timeout, a socket that
+        // reconnects): while the mode stands, say it again, or the far side never learns it.
+        setTimeout(() => {
+          if (!this.isEnded && this.store.get().mediaModes.own === mode) this.tellMediaMode(mode);
+        }, MEDIA_MODE_RETRY_MS);
       });
   }
 
