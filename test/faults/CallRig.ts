@@ -4,12 +4,16 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { z } from 'zod';
 import type { SignallingClient } from '@visio/shared/client';
 import {
+  AlertSchema,
   AppError,
+  CallHistoryEntrySchema,
   HealthSnapshotSchema,
   LiveCallSchema,
   kioskSchedulingRequests,
   staffMonitoringRequests,
   staffSchedulingRequests,
+  type Alert,
+  type CallHistoryEntry,
   type HealthSnapshot,
   type LiveCall,
 } from '@visio/shared/protocol';
@@ -39,6 +43,8 @@ const STEP_TIMEOUT_MS = 30_000;
 /** After a fault the pool respawns dead workers with a back-off that grows up to 30 s. */
 const FULL_STRENGTH_TIMEOUT_MS = 40_000;
 const LIVE_CALLS = z.object({ calls: z.array(LiveCallSchema) });
+const ALERTS = z.object({ active: z.array(AlertSchema), history: z.array(AlertSchema) });
+const CALL_HISTORY = z.object({ calls: z.array(CallHistoryEntrySchema) });
 
 /** One call of a trial: its appointment, the two pages, and where the server put its media. */
 export interface RigCall {
@@ -129,6 +135,29 @@ export class CallRig {
 
   /** Books, checks in at the kiosk, admits from the agenda; resolves once media flows both ways. */
   async startCall(): Promise<RigCall> {
+    const call = await this.admitCall();
+    try {
+      const flowing = (m: { framesDecoded: number; audioPacketsReceived: number }) =>
+        m.framesDecoded > 30 && m.audioPacketsReceived > 50;
+      const media = await Promise.all(
+        [call.kiosk.page, call.advisor.page].map((page) =>
+          pollUntil(() => inboundMedia(page), flowing, STEP_TIMEOUT_MS),
+        ),
+      );
+      if (!media.every(flowing))
+        throw new Error(`the call's media did not flow both ways: ${JSON.stringify(media)}`);
+      return call;
+    } catch (error) {
+      for (const context of call.contexts) await context.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Books, checks in at the kiosk, admits from the agenda; resolves once both parties show their
+   * call screen and the server lists the call, whether or not its media ever flows.
+   */
+  async admitCall(): Promise<RigCall> {
     const f = this.fixtures;
     const { appointmentId, code } = await bookAppointment(
       { url: this.server.url, scheduler: f.scheduler },
@@ -152,15 +181,6 @@ export class CallRig {
       await advisor.admit(appointmentId);
       await kiosk.screen('call').waitFor();
       await advisor.callView().waitFor();
-      const flowing = (m: { framesDecoded: number; audioPacketsReceived: number }) =>
-        m.framesDecoded > 30 && m.audioPacketsReceived > 50;
-      const media = await Promise.all(
-        [kiosk.page, advisor.page].map((page) =>
-          pollUntil(() => inboundMedia(page), flowing, STEP_TIMEOUT_MS),
-        ),
-      );
-      if (!media.every(flowing))
-        throw new Error(`the call's media did not flow both ways: ${JSON.stringify(media)}`);
       const live = (await this.liveCalls())?.find((c) => this.isOurs(c));
       if (!live) throw new Error('the server lists no live call for the kiosk and the advisor');
       return {
@@ -180,6 +200,17 @@ export class CallRig {
   /** The server's live calls (technician API), or null when the server does not answer. */
   async liveCalls(): Promise<LiveCall[] | null> {
     return (await this.getJson('/api/monitoring/calls/live', LIVE_CALLS))?.calls ?? null;
+  }
+
+  /** The console's alerts, active ones first (technician API), or null when the server does not answer. */
+  async alerts(): Promise<Alert[] | null> {
+    const alerts = await this.getJson('/api/monitoring/alerts', ALERTS);
+    return alerts && [...alerts.active, ...alerts.history];
+  }
+
+  /** The calls' history, newest first (technician API), or null when the server does not answer. */
+  async callHistory(): Promise<CallHistoryEntry[] | null> {
+    return (await this.getJson('/api/monitoring/calls/history', CALL_HISTORY))?.calls ?? null;
   }
 
   /** The server's health (technician API), or null when the server does not answer. */

@@ -22,12 +22,24 @@ export interface PathReading {
    * to. (getStats lists only the local candidates still paired, so not an unused relay's.)
    */
   offeredRelays: string[][];
+  /** Each live peer connection's ICE connection state (`checking`, `connected`, `failed`…). */
+  iceStates: string[];
+  /** The candidate pairs whose connectivity checks succeeded, over all live peer connections. */
+  succeededPairs: number;
 }
 
-/** What the page's live peer connections selected, and what they could have chosen from. */
+/**
+ * What the page's live peer connections selected, what they could have chosen from, and how far
+ * their connectivity checks got.
+ */
 export function readSelectedPaths(page: Page): Promise<PathReading> {
   return page.evaluate(async () => {
-    const reading = { selected: [] as SelectedPath[], offeredRelays: [] as string[][] };
+    const reading = {
+      selected: [] as SelectedPath[],
+      offeredRelays: [] as string[][],
+      iceStates: [] as string[],
+      succeededPairs: 0,
+    };
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
       if (pc.connectionState === 'closed') continue;
       reading.offeredRelays.push(
@@ -35,8 +47,10 @@ export function readSelectedPaths(page: Page): Promise<PathReading> {
           typeof server.urls === 'string' ? [server.urls] : server.urls,
         ),
       );
+      reading.iceStates.push(pc.iceConnectionState);
       const stats = await pc.getStats();
       stats.forEach((s: Record<string, unknown>) => {
+        if (s.type === 'candidate-pair' && s.state === 'succeeded') reading.succeededPairs += 1;
         if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
         const pair = stats.get(String(s.selectedCandidatePairId)) as Record<string, unknown>;
         const local = stats.get(String(pair.localCandidateId)) as Record<string, unknown>;

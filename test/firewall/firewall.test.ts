@@ -4,9 +4,8 @@ import { CallRig, type RigCall } from '../faults/CallRig';
 import { NetworkNamespace } from '../support/NetworkNamespace';
 import { TurnServerProcess } from '../support/TurnServerProcess';
 import { readSelectedPaths, type PathReading } from './SelectedPath';
+import { SiteFirewall } from './SiteFirewall';
 
-/** The namespace's firewall: a chain on its OUTPUT that each case fills and the next flushes. */
-const FIREWALL = 'VISIO_SITE_FIREWALL';
 const TURN_PORT = 3478;
 const TURNS_PORT = 443;
 
@@ -21,6 +20,7 @@ const TURNS_PORT = 443;
 describe('a kiosk behind a firewall', () => {
   let coturn: TurnServerProcess | undefined;
   let rig: CallRig | undefined;
+  let firewall: SiteFirewall | undefined;
   let call: RigCall | undefined;
   let relayUrls: () => string[] = () => [];
 
@@ -36,8 +36,7 @@ describe('a kiosk behind a firewall', () => {
         tlsPort: TURNS_PORT,
         allowedPeerIps: [host],
       });
-      await network.iptables('-N', FIREWALL);
-      await network.iptables('-A', 'OUTPUT', '-j', FIREWALL);
+      firewall = await SiteFirewall.install(network);
     } catch (error) {
       await coturn?.close();
       await network.destroy();
@@ -62,7 +61,7 @@ describe('a kiosk behind a firewall', () => {
   });
 
   afterEach(async () => {
-    await rig?.network.iptables('-F', FIREWALL);
+    await firewall?.open();
     await rig?.endTrial(call);
     call = undefined;
   });
@@ -99,7 +98,7 @@ describe('a kiosk behind a firewall', () => {
   });
 
   it('(b) all UDP dropped: ICE-TCP to the SFU, or TURN over TCP', async () => {
-    await rig!.network.iptables('-A', FIREWALL, '-p', 'udp', '-j', 'DROP');
+    await firewall!.dropUdp();
     const paths = await callThroughFirewall();
     // Both are TCP from the browser, and both are seen: Chromium nominates the first pair that
     // works, so one transport may settle on the relay's TCP pair before the direct one.
@@ -120,23 +119,7 @@ describe('a kiosk behind a firewall', () => {
 
   it('(c) only the web port and TCP 443 open: TURN over TLS on 443', async () => {
     const { network, server } = rig!;
-    const allow = (port: number) =>
-      network.iptables(
-        '-A',
-        FIREWALL,
-        '-p',
-        'tcp',
-        '-d',
-        network.hostAddress,
-        '--dport',
-        String(port),
-        '-j',
-        'ACCEPT',
-      );
-    await network.iptables('-A', FIREWALL, '-o', 'lo', '-j', 'ACCEPT');
-    await allow(server.port);
-    await allow(TURNS_PORT);
-    await network.iptables('-A', FIREWALL, '-j', 'DROP');
+    await firewall!.onlyTcpTo([server.port, TURNS_PORT]);
     const paths = await callThroughFirewall();
     for (const path of paths.selected)
       expect(path).toMatchObject({
