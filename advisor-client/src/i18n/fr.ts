@@ -84,11 +84,11 @@ const baseFr = {
   'call.ended.server_shutdown': 'Le serveur redémarre : l’appel est terminé.',
   'call.ended.failed': 'La connexion vidéo a échoué : l’appel est terminé.',
   'call.ended.media_unreachable':
-    'L’image et le son ne sont jamais passés : l’appel a échoué. Le citoyen est remis en tête de la file et un technicien a été alerté.',
+    'L’image et le son ne sont jamais passés : l’appel a échoué. L’usager est remis en tête de la file et un technicien a été alerté.',
   'call.ended.media_unreachable.kiosk':
-    'L’image et le son n’ont pas pu atteindre la borne du citoyen (son réseau les bloque) : l’appel a échoué. Le citoyen est remis en tête de la file et un technicien a été alerté.',
+    'L’image et le son n’ont pas pu atteindre la borne de l’usager (son réseau les bloque) : l’appel a échoué. L’usager est remis en tête de la file et un technicien a été alerté.',
   'call.ended.media_unreachable.advisor':
-    'L’image et le son n’ont pas pu atteindre votre ordinateur : vérifiez votre réseau. L’appel a échoué ; le citoyen est remis en tête de la file pour un collègue.',
+    'L’image et le son n’ont pas pu atteindre votre ordinateur : vérifiez votre réseau. L’appel a échoué ; l’usager est remis en tête de la file pour un collègue.',
   'call.ended.generic': 'L’appel est terminé.',
 
   'errors.dismiss': 'Fermer le message',

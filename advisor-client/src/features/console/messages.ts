@@ -18,7 +18,7 @@ export const consoleFr = {
   'console.alert.microphone_missing': 'Borne {name} : micro absent',
   'console.alert.permission_denied': 'Borne {name} : accès caméra ou micro refusé',
   'console.alert.media_unreachable':
-    'Borne {name} : l’image et le son d’un appel ne sont jamais passés (appel échoué, citoyen remis en tête de file)',
+    'Borne {name} : l’image et le son d’un appel ne sont jamais passés (appel échoué, usager remis en tête de file)',
   'console.alert.mediaPath':
     '{party} : ICE envoi {sendIce}, réception {recvIce} ; DTLS {recvDtls} ; {received} paquets reçus d’elle, {sent} envoyés',
   'console.alert.mediaParty.kiosk': 'borne',
