@@ -183,16 +183,16 @@ export class DegradationPolicy {
       this.returnedAt = null;
       this.probeBackoff = 1;
     }
-    // Only this side's own uplink decides audio + text: its probe can measure the line again.
-    // The far side's downlink moves the ladder (down to the floor at worst) and caps the bitrate.
-    const uplink = availableKbps - audioReserveKbps;
-    const downlink =
+    // The ladder and audio + text are this side's own uplink's: its probe can measure that line
+    // again. The far side's downlink only caps the bitrate (see followCap).
+    const budget = availableKbps - audioReserveKbps;
+    this.followCap(
       peerDownlinkKbps === null || peerDownlinkKbps === undefined
         ? Number.POSITIVE_INFINITY
-        : peerDownlinkKbps - audioReserveKbps;
-    const budget = Math.min(uplink, downlink);
+        : peerDownlinkKbps - audioReserveKbps,
+    );
 
-    if (uplink < VIDEO_LADDER[floorRung]!.holdKbps) this.belowFloorSince ??= now;
+    if (budget < VIDEO_LADDER[floorRung]!.holdKbps) this.belowFloorSince ??= now;
     else this.belowFloorSince = null;
     if (
       this.belowFloorSince !== null &&
@@ -202,7 +202,6 @@ export class DegradationPolicy {
       return;
     }
 
-    this.followCap(downlink);
     if (budget < VIDEO_LADDER[this.rung]!.holdKbps) {
       this.aboveNextSince = null;
       if (this.rung === floorRung) return;
@@ -272,8 +271,12 @@ export class DegradationPolicy {
   /**
    * Keeps the bitrate within the far side's downlink budget when that is below the rung's
    * ceiling; moves only when the budget moved by CAP_STEP, so the encoder is not reset for noise.
-   * Sending up to the cap lets the server's estimate grow (congestion control raises it up to
-   * about 1.5 times what it carries), so a cap follows a downlink that recovers.
+   *
+   * The cap does not move the ladder. A rung chosen for a figure that only reflects what the sender
+   * sends would lock the line low: congestion control raises the server's estimate only to about
+   * 1.5 times what the transport carries, so it grows only while the sender fills its cap. The
+   * rung's resolution and frame rate stay the uplink's, and the encoder, told to keep its frame
+   * rate (`degradationPreference`), lowers its resolution by itself when the cap is tight.
    */
   private followCap(downlinkBudget: number): void {
     const ceiling = VIDEO_LADDER[this.rung]!.maxBitrateKbps;

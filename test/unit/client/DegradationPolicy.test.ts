@@ -326,20 +326,24 @@ describe('DegradationPolicy and the far side’s downlink', () => {
     return target;
   }
 
-  it('steps down to what the far side can receive, to the floor at worst, never to audio + text', () => {
+  it('keeps the camera within what the far side can receive, without moving its ladder or mode', () => {
     const run = start();
     feedDownlink(run, null, 5_000);
-    // 400 kbit/s to the far side: 336 for video, rung 1's.
-    expect(feedDownlink(run, 400, downHoldMs + STEP_MS)).toMatchObject({ rung: 1 });
-    // 100 kbit/s: below the floor's hold; the uplink is fine, so video stays, at the floor.
-    const target = feedDownlink(run, 100, 30_000);
-    expect(target).toEqual({
+    // 400 kbit/s to the far side: 336 for video, under rung 0's 900 kbit/s ceiling.
+    expect(feedDownlink(run, 400, STEP_MS)).toEqual({
       mode: 'video',
       send: true,
-      rung: LIP_READING_FLOOR_RUNG,
+      rung: 0,
+      capKbps: 336,
+    });
+    // 100 kbit/s: the cap goes to its floor; the uplink is fine, so the rung and the mode stay.
+    expect(feedDownlink(run, 100, 30_000)).toEqual({
+      mode: 'video',
+      send: true,
+      rung: 0,
       capKbps: MIN_CAP_KBPS,
     });
-    expect(run.log.every((e) => e.target.mode === 'video')).toBe(true);
+    expect(changes(run).every((c) => c.target.mode === 'video' && c.target.rung === 0)).toBe(true);
   });
 
   it('caps the bitrate to the far side’s budget below the rung’s ceiling, in steps, not for noise', () => {
@@ -357,17 +361,24 @@ describe('DegradationPolicy and the far side’s downlink', () => {
     expect(feedDownlink(run, null, STEP_MS).capKbps).toBeNull();
   });
 
-  it('climbs back one rung at a time as the far side’s estimate grows', () => {
+  it('lets the cap rise with the far side’s estimate, and lifts it', () => {
     const run = start();
-    feedDownlink(run, 150, 10_000);
-    expect(run.policy.target.rung).toBe(LIP_READING_FLOOR_RUNG);
-    const from = run.now;
-    feedDownlink(run, 2000, 20_000);
-    const climbs = changes(run).filter(
-      (c) => c.at > from && c.target.rung !== LIP_READING_FLOOR_RUNG,
-    );
-    expect(climbs.map((c) => c.target.rung)).toEqual([2, 1, 0]);
-    expect(run.policy.target.capKbps).toBeNull();
+    const caps = [150, 250, 400, 650, 1000].map((kbps) => feedDownlink(run, kbps, 2_000).capKbps);
+    expect(caps).toEqual([86, 186, 336, 586, null]);
+  });
+
+  it('caps the rung the uplink chose, whichever it is', () => {
+    const run = start();
+    // The uplink on rung 2 (300 kbit/s ceiling): a downlink budget of 236 caps it, 336 does not.
+    for (let t = 0; t < 5_000; t += STEP_MS) {
+      run.now += STEP_MS;
+      run.policy.sample({ atMs: run.now, availableKbps: 280, peerDownlinkKbps: 300 });
+    }
+    expect(run.policy.target).toMatchObject({ rung: 2, capKbps: 236 });
+    run.now += STEP_MS;
+    expect(
+      run.policy.sample({ atMs: run.now, availableKbps: 280, peerDownlinkKbps: 400 }),
+    ).toMatchObject({ rung: 2, capKbps: null });
   });
 });
 
