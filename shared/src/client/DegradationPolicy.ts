@@ -65,7 +65,10 @@ export interface DegradationPolicyOptions {
   readonly returnProveMs: number;
 }
 
-/** The most the probe interval grows after returns that did not hold (4 s → 32 s). */
+/**
+ * The most the probe interval (4 s → 32 s) and the wait before a climb (3 s → 24 s) grow after
+ * returns or climbs that did not hold.
+ */
 export const MAX_PROBE_BACKOFF = 8;
 /** The lowest video bitrate a cap for the far side's downlink asks of the encoder. */
 export const MIN_CAP_KBPS = 40;
@@ -152,6 +155,9 @@ export class DegradationPolicy {
   /** The probe interval's multiplier, doubled by each return that did not hold. */
   private probeBackoff = 1;
   private capKbps: number | null = null;
+  /** When the ladder last climbed (null once that climb has held), and the up-hold's multiplier. */
+  private climbedAt: number | null = null;
+  private climbBackoff = 1;
 
   constructor(options: Partial<DegradationPolicyOptions> = {}) {
     this.options = { ...DEFAULT_DEGRADATION_OPTIONS, ...options };
@@ -183,14 +189,21 @@ export class DegradationPolicy {
       this.returnedAt = null;
       this.probeBackoff = 1;
     }
-    // The ladder and audio + text are this side's own uplink's: its probe can measure that line
-    // again. The far side's downlink only caps the bitrate (see followCap).
+    if (this.climbedAt !== null && now - this.climbedAt >= returnProveMs) {
+      this.climbedAt = null;
+      this.climbBackoff = 1;
+    }
+    // Audio + text and climbs are this side's own uplink's: its probe can measure that line again.
+    // The far side's downlink caps the bitrate and steps the ladder down (to the floor at worst);
+    // it does not hold climbs back, because its figure rises only while the sender fills the line
+    // (see followCap): a climb is what lets it rise, and a climb it cannot carry is undone.
     const budget = availableKbps - audioReserveKbps;
-    this.followCap(
+    const downlink =
       peerDownlinkKbps === null || peerDownlinkKbps === undefined
         ? Number.POSITIVE_INFINITY
-        : peerDownlinkKbps - audioReserveKbps,
-    );
+        : peerDownlinkKbps - audioReserveKbps;
+    this.followCap(downlink);
+    const holdBudget = Math.min(budget, downlink);
 
     if (budget < VIDEO_LADDER[floorRung]!.holdKbps) this.belowFloorSince ??= now;
     else this.belowFloorSince = null;
@@ -202,13 +215,13 @@ export class DegradationPolicy {
       return;
     }
 
-    if (budget < VIDEO_LADDER[this.rung]!.holdKbps) {
+    if (holdBudget < VIDEO_LADDER[this.rung]!.holdKbps) {
       this.aboveNextSince = null;
       if (this.rung === floorRung) return;
       this.belowRungSince ??= now;
       if (now - this.belowRungSince >= this.options.downHoldMs) {
         // Straight to the rung the budget holds (the line may have collapsed), the floor at worst.
-        this.moveTo(Math.min(this.fittingRung(budget), floorRung));
+        this.moveTo(Math.min(this.fittingRung(holdBudget), floorRung), now);
       }
       return;
     }
@@ -217,7 +230,8 @@ export class DegradationPolicy {
     const next = this.rung - 1;
     if (next >= 0 && budget >= VIDEO_LADDER[next]!.enterKbps) {
       this.aboveNextSince ??= now;
-      if (now - this.aboveNextSince >= this.options.upHoldMs) this.moveTo(next);
+      if (now - this.aboveNextSince >= this.options.upHoldMs * this.climbBackoff)
+        this.moveTo(next, now);
     } else this.aboveNextSince = null;
   }
 
@@ -272,11 +286,11 @@ export class DegradationPolicy {
    * Keeps the bitrate within the far side's downlink budget when that is below the rung's
    * ceiling; moves only when the budget moved by CAP_STEP, so the encoder is not reset for noise.
    *
-   * The cap does not move the ladder. A rung chosen for a figure that only reflects what the sender
-   * sends would lock the line low: congestion control raises the server's estimate only to about
-   * 1.5 times what the transport carries, so it grows only while the sender fills its cap. The
-   * rung's resolution and frame rate stay the uplink's, and the encoder, told to keep its frame
-   * rate (`degradationPreference`), lowers its resolution by itself when the cap is tight.
+   * Congestion control raises the server's estimate only to about 1.5 times what the transport
+   * carries, so the figure grows only while the sender fills its cap: a sender that climbs onto a
+   * rung it cannot fill would see the figure stay low. Hence climbs follow the uplink alone, and a
+   * climb the downlink cannot carry is undone by the next step down (with a longer wait before
+   * the next climb), while a climb it can carry fills the cap and lifts the figure with it.
    */
   private followCap(downlinkBudget: number): void {
     const ceiling = VIDEO_LADDER[this.rung]!.maxBitrateKbps;
@@ -289,8 +303,18 @@ export class DegradationPolicy {
       this.capKbps = wanted;
   }
 
-  /** A step of the ladder; the floor's own timer runs on (a collapse is not slowed by steps). */
-  private moveTo(rung: number): void {
+  /**
+   * A step of the ladder; the floor's own timer runs on (a collapse is not slowed by steps).
+   * A step down within `returnProveMs` of a climb means the climb did not hold: the next climb
+   * waits twice as long (up to MAX_PROBE_BACKOFF times), so a line at a rung's edge does not
+   * flap between two rungs; a climb that holds brings the wait back to `upHoldMs`.
+   */
+  private moveTo(rung: number, now: number): void {
+    if (rung < this.rung) this.climbedAt = now;
+    else if (this.climbedAt !== null && now - this.climbedAt < this.options.returnProveMs) {
+      this.climbBackoff = Math.min(this.climbBackoff * 2, MAX_PROBE_BACKOFF);
+      this.climbedAt = null;
+    }
     this.rung = rung;
     this.belowRungSince = null;
     this.aboveNextSince = null;

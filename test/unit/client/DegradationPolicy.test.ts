@@ -326,24 +326,81 @@ describe('DegradationPolicy and the far side’s downlink', () => {
     return target;
   }
 
-  it('keeps the camera within what the far side can receive, without moving its ladder or mode', () => {
+  it('steps down to what the far side can receive, to the floor at worst, never to audio + text', () => {
     const run = start();
     feedDownlink(run, null, 5_000);
-    // 400 kbit/s to the far side: 336 for video, under rung 0's 900 kbit/s ceiling.
-    expect(feedDownlink(run, 400, STEP_MS)).toEqual({
+    // 400 kbit/s to the far side: 336 for video, which rung 1 (360p) holds, capped to it.
+    expect(feedDownlink(run, 400, downHoldMs + STEP_MS)).toEqual({
       mode: 'video',
       send: true,
-      rung: 0,
+      rung: 1,
       capKbps: 336,
     });
-    // 100 kbit/s: the cap goes to its floor; the uplink is fine, so the rung and the mode stay.
-    expect(feedDownlink(run, 100, 30_000)).toEqual({
-      mode: 'video',
-      send: true,
-      rung: 0,
-      capKbps: MIN_CAP_KBPS,
-    });
-    expect(changes(run).every((c) => c.target.mode === 'video' && c.target.rung === 0)).toBe(true);
+    // 100 kbit/s: below the floor's hold. The uplink is fine, so video stays, at the floor at
+    // worst (climbs the uplink allows are tried, and undone).
+    const from = run.now;
+    feedDownlink(run, 100, 30_000);
+    const after = run.log.filter((e) => e.at > from + downHoldMs);
+    expect(after.every((e) => e.target.mode === 'video')).toBe(true);
+    expect(after.every((e) => e.target.rung <= LIP_READING_FLOOR_RUNG)).toBe(true);
+    expect(after.some((e) => e.target.rung === LIP_READING_FLOOR_RUNG)).toBe(true);
+    expect(after.at(-1)!.target.capKbps).toBe(MIN_CAP_KBPS);
+  });
+
+  it('waits twice as long before each climb that the far side’s line did not hold', () => {
+    const run = start();
+    // 380 kbit/s to the far side: rung 1 holds (316 for video), rung 0 (hold 420) does not; the
+    // uplink would allow rung 0 all along.
+    feedDownlink(run, 380, 240_000);
+    const climbs = changes(run).filter((c, i) => i > 0 && c.target.rung === 0);
+    expect(climbs.length).toBeGreaterThanOrEqual(5);
+    // Between two climbs: 2.5 s on rung 0 before the step down, 0.5 s to start the next hold,
+    // then the hold (3 s, doubled after each climb undone, up to 8 times).
+    const holds = climbs.slice(1).map((c, i) => (c.at - climbs[i]!.at - 3_000) / upHoldMs);
+    expect(holds.slice(0, 4)).toEqual([2, 4, 8, MAX_PROBE_BACKOFF]);
+  });
+
+  it('climbs back as far as a freed downlink allows, though its figure only follows what is sent', () => {
+    // A model of the server's estimate: it grows by at most 4 % per sample, to 1.5 times what the
+    // transport carries (the camera's video, its content's need at most, plus audio), and never
+    // above what the line carries. The camera's content needs less than rung 1's ceiling there.
+    const CONTENT_KBPS = [650, 215, 160, 120, 90, 60];
+    const run = start();
+    let estimate = 332;
+    const freed = (lineKbps: number, ms: number) => {
+      for (let t = 0; t < ms; t += STEP_MS) {
+        const target = run.policy.target;
+        const sent = Math.min(
+          rungEncoding(target.rung, target.capKbps).maxBitrate / 1000,
+          CONTENT_KBPS[target.rung]!,
+        );
+        estimate = Math.min(
+          lineKbps,
+          Math.max(estimate, Math.min(estimate * 1.04, 1.5 * (sent + 32))),
+        );
+        run.now += STEP_MS;
+        run.log.push({
+          at: run.now,
+          target: run.policy.sample({
+            atMs: run.now,
+            availableKbps: 2000,
+            peerDownlinkKbps: estimate,
+          }),
+        });
+      }
+    };
+    // The downlink capped at 400 kbit/s: the camera stays mostly on 360p, always within the cap.
+    freed(400, 30_000);
+    const capped = run.log.filter((e) => e.at > 10_000);
+    expect(capped.filter((e) => e.target.rung === 1).length).toBeGreaterThan(capped.length / 2);
+    expect(capped.every((e) => e.target.capKbps !== null && e.target.capKbps <= 336)).toBe(true);
+    // Freed: the figure rises as the camera fills its cap on rung 0, and the cap goes.
+    const freedAt = run.now;
+    freed(5_000, 60_000);
+    const uncapped = run.log.find((e) => e.at > freedAt && e.target.capKbps === null);
+    expect(uncapped?.target.rung).toBe(0);
+    expect(uncapped!.at - freedAt).toBeLessThan(30_000);
+    expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0, capKbps: null });
   });
 
   it('caps the bitrate to the far side’s budget below the rung’s ceiling, in steps, not for noise', () => {
@@ -363,8 +420,9 @@ describe('DegradationPolicy and the far side’s downlink', () => {
 
   it('lets the cap rise with the far side’s estimate, and lifts it', () => {
     const run = start();
-    const caps = [150, 250, 400, 650, 1000].map((kbps) => feedDownlink(run, kbps, 2_000).capKbps);
-    expect(caps).toEqual([86, 186, 336, 586, null]);
+    const caps = [600, 700, 850, 1000].map((kbps) => feedDownlink(run, kbps, 2_000).capKbps);
+    expect(caps).toEqual([536, 636, 786, null]);
+    expect(run.policy.target.rung).toBe(0);
   });
 
   it('caps the rung the uplink chose, whichever it is', () => {
