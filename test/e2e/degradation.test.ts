@@ -37,6 +37,27 @@ async function capLine(kbit: number): Promise<void> {
   await run('tc', ['qdisc', 'replace', 'dev', rig.network.hostInterface, ...tbf]);
 }
 
+/** Caps only what the kiosk receives: the host's end of the pair (its uplink stays open). */
+async function capDownlink(kbit: number): Promise<void> {
+  const tbf = ['root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '4kb', 'latency', '300ms'];
+  await run('tc', ['qdisc', 'replace', 'dev', rig.network.hostInterface, ...tbf]);
+}
+
+/** The camera's encoding ceiling (`maxBitrate`, bit/s) on the page's video senders. */
+function cameraMaxBitrate(page: Page): Promise<number | null> {
+  return page.evaluate(() => {
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      for (const sender of pc.getSenders()) {
+        if (sender.track?.kind !== 'video') continue;
+        const max = sender.getParameters().encodings[0]?.maxBitrate;
+        if (typeof max === 'number') return max;
+      }
+    }
+    return null;
+  });
+}
+
 async function liftCap(): Promise<void> {
   await rig.network.exec('tc', ['qdisc', 'del', 'dev', rig.network.namespaceInterface, 'root']);
   await run('tc', ['qdisc', 'del', 'dev', rig.network.hostInterface, 'root']);
@@ -160,5 +181,42 @@ describe('the degradation policy on a capped line', () => {
     resumed.forEach((m, i) =>
       expect(m.framesDecoded).toBeGreaterThanOrEqual(resumedFrom[i]!.framesDecoded + 30),
     );
+  });
+
+  it('keeps the advisor’s video within a kiosk’s weak downlink, and lets it grow back', async () => {
+    const { kiosk, advisor } = call!;
+    // Before: the advisor's camera sent up to 900 kbit/s into this downlink, and the kiosk
+    // decoded 0-0.4 fps of it (bench/results/network-before.json, "reverse" at 500 kbit/s).
+    const DOWNLINK_KBIT = 400;
+    await capDownlink(DOWNLINK_KBIT);
+    const fitted = await pollUntil(
+      () => cameraMaxBitrate(advisor.page),
+      (max) => max !== null && max < DOWNLINK_KBIT * 1000,
+      ENGAGE_WITHIN_MS,
+    );
+    expect(fitted).toBeLessThan(DOWNLINK_KBIT * 1000);
+    // The citizen keeps seeing the advisor: 100 new frames decoded within 30 s (over 3 fps on
+    // average, against about 10 frames before), and the call stays in video: the kiosk's uplink
+    // is fine, and a far downlink never switches a call to audio + text.
+    const from = await inboundMedia(kiosk.page);
+    const seen = await pollUntil(
+      () => inboundMedia(kiosk.page),
+      (m) => m.framesDecoded >= from.framesDecoded + 100,
+      30_000,
+    );
+    expect(seen.framesDecoded).toBeGreaterThanOrEqual(from.framesDecoded + 100);
+    expect(await shownMode(kiosk.page, 'kiosk-screen-call')).toEqual({
+      mode: 'video',
+      notice: false,
+    });
+
+    // The cap lifted, the ceiling climbs back above what the capped line allowed.
+    await run('tc', ['qdisc', 'del', 'dev', rig.network.hostInterface, 'root']);
+    const grown = await pollUntil(
+      () => cameraMaxBitrate(advisor.page),
+      (max) => max !== null && max > DOWNLINK_KBIT * 1000,
+      RECOVER_WITHIN_MS,
+    );
+    expect(grown).toBeGreaterThan(DOWNLINK_KBIT * 1000);
   });
 });

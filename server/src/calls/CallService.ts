@@ -43,6 +43,8 @@ export interface CallServiceEvents {
   /** A party's camera or microphone paused (`reason`: by them, or its device lost) or resumed. */
   sourcePaused: [{ call: Call; party: CallParty; source: MediaSource; reason: PauseReason | null }];
   consumerClosed: [{ call: Call; to: string; consumerId: string; producerId: string }];
+  /** What the server can send to the other party than `to`, kbit/s: `to` fits its video to it. */
+  peerDownlink: [{ call: Call; to: string; kbps: number }];
 }
 
 export interface CallServiceOptions {
@@ -477,6 +479,9 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     });
     room.on('consumerClosed', ({ peerId, consumerId, producerId }) =>
       this.emit('consumerClosed', { call, to: peerId, consumerId, producerId }),
+    );
+    room.on('downlinkEstimate', ({ peerId, kbps }) =>
+      this.emit('peerDownlink', { call, to: call.otherPeer(peerId), kbps }),
     );
     room.on('closed', ({ reason }) => {
       // Closed on purpose (the call ended, or moved on already): nothing to do.

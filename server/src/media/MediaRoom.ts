@@ -79,6 +79,12 @@ export interface MediaRoomEvents {
   sourcePaused: [{ peerId: string; source: MediaSource; reason: PauseReason | null }];
   /** A consumer of `peerId` closed because its producer went away. */
   consumerClosed: [{ peerId: string; consumerId: string; producerId: string }];
+  /**
+   * What the server estimates it can send to `peerId` (its receive transport's congestion
+   * control, from transport-wide feedback), kbit/s, audio included: about once a second, and at
+   * once when it falls by a quarter.
+   */
+  downlinkEstimate: [{ peerId: string; kbps: number }];
   /** The room closed: asked to ('closed'), or lost under its call (see MediaRoomCloseReason). */
   closed: [{ reason: MediaRoomCloseReason }];
 }
@@ -255,12 +261,29 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       if (state === 'failed' || state === 'closed')
         this.logger.warn({ peerId, transportId: transport.id, state }, 'DTLS state');
     });
+    if (direction === 'recv') await this.followDownlink(peerId, transport);
     return {
       transportId: transport.id,
       iceParameters: transport.iceParameters,
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters,
     };
+  }
+
+  /**
+   * The browser's own estimate covers only what it sends; what it can receive is known here, where
+   * its media leaves: mediasoup's send-side estimate of the receive transport (it exists once a
+   * video consumer is on it). Told to the room's owner so the far side's sender can fit its video
+   * to it.
+   */
+  private async followDownlink(peerId: string, transport: types.WebRtcTransport): Promise<void> {
+    transport.on('trace', (trace) => {
+      if (trace.type !== 'bwe' || trace.direction !== 'out') return;
+      const bitrate = (trace.info as { availableBitrate?: unknown }).availableBitrate;
+      if (typeof bitrate === 'number' && Number.isFinite(bitrate) && bitrate > 0)
+        this.emit('downlinkEstimate', { peerId, kbps: Math.round(bitrate / 1000) });
+    });
+    await transport.enableTraceEvent(['bwe']);
   }
 
   async connectTransport(

@@ -421,6 +421,9 @@ export class SignallingServer {
         producerId,
       }),
     );
+    calls.on('peerDownlink', ({ call, to, kbps }) =>
+      emit(toParty(call, to), mediaEvents.peerDownlink, { callId: call.id, kbps }),
+    );
     presence.on('changed', ({ kioskId }) => void kioskChanged(kioskId));
   }
 }

@@ -517,6 +517,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         this.remote.remove(payload.producerId);
         this.publishRemote();
       }),
+      this.signalling.on(mediaEvents.peerDownlink, (payload) => {
+        if (mine(payload)) this.degradation.setPeerDownlink(payload.kbps);
+      }),
     );
   }
 
@@ -677,7 +680,10 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private cameraEncoding(target: VideoTarget): ms.RtpEncodingParameters {
-    return { ...rungEncoding(target.rung), active: target.send && !this.peerAudioText };
+    return {
+      ...rungEncoding(target.rung, target.capKbps),
+      active: target.send && !this.peerAudioText,
+    };
   }
 
   private async startDegradation(producer: ms.Producer): Promise<void> {

@@ -25,6 +25,11 @@ export interface CameraLink {
 
 /** How often the sender's link is sampled: 2 samples a second keep the hold times meaningful. */
 export const LINK_SAMPLE_MS = 500;
+/**
+ * How long the server's figure of the far side's downlink stands (it comes about once a second):
+ * older, it no longer describes the line (the far side left, or its camera is off).
+ */
+export const PEER_DOWNLINK_FRESH_MS = 5_000;
 
 /**
  * Runs a DegradationPolicy on a camera: samples the send transport's bandwidth estimate every
@@ -40,6 +45,7 @@ export class DegradationController {
   /** One sample at a time: a slow getStats() must not pile samples up. */
   private busy = false;
   private closed = false;
+  private peerDownlink: { kbps: number; atMs: number } | null = null;
 
   constructor(
     link: CameraLink,
@@ -66,6 +72,11 @@ export class DegradationController {
     this.timer = setInterval(() => void this.tick(), LINK_SAMPLE_MS);
   }
 
+  /** The server's latest estimate of what it can send to the far side (`media:peerDownlink`). */
+  setPeerDownlink(kbps: number): void {
+    this.peerDownlink = { kbps, atMs: performance.now() };
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
@@ -78,9 +89,12 @@ export class DegradationController {
     try {
       const report = await this.link.readSendStats();
       if (this.closed || !this.link.sendsOtherwise()) return;
+      const now = performance.now();
+      const peer = this.peerDownlink;
       const next = this.policy.sample({
-        atMs: performance.now(),
+        atMs: now,
         availableKbps: report ? availableOutgoingKbps(report) : null,
+        peerDownlinkKbps: peer && now - peer.atMs <= PEER_DOWNLINK_FRESH_MS ? peer.kbps : null,
       });
       if (sameTarget(next, this.applied)) return;
       const modeChanged = next.mode !== this.applied.mode;
@@ -98,7 +112,7 @@ export class DegradationController {
 }
 
 function sameTarget(a: VideoTarget, b: VideoTarget): boolean {
-  return a.mode === b.mode && a.send === b.send && a.rung === b.rung;
+  return a.mode === b.mode && a.send === b.send && a.rung === b.rung && a.capKbps === b.capKbps;
 }
 
 /**

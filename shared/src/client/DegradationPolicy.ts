@@ -57,17 +57,34 @@ export interface DegradationPolicyOptions {
   readonly probeWindowMs: number;
   /** How long a probe must see the floor's `enterKbps` before video comes back. */
   readonly probeConfirmMs: number;
+  /**
+   * How long video must last after coming back for the return to count as held: a line that falls
+   * back to audio + text sooner doubles the wait before the next probe (up to
+   * MAX_PROBE_BACKOFF times), so a line that carries a probe but not a call does not flap.
+   */
+  readonly returnProveMs: number;
 }
+
+/**
+ * The most the probe interval (4 s → 32 s) and the wait before a climb (3 s → 24 s) grow after
+ * returns or climbs that did not hold.
+ */
+export const MAX_PROBE_BACKOFF = 8;
+/** The lowest video bitrate a cap for the far side's downlink asks of the encoder. */
+export const MIN_CAP_KBPS = 40;
+/** How far the far side's downlink budget must move before the cap follows it (no churn). */
+const CAP_STEP = 0.15;
 
 export const DEFAULT_DEGRADATION_OPTIONS: DegradationPolicyOptions = {
   floorRung: LIP_READING_FLOOR_RUNG,
   audioReserveKbps: 64,
   downHoldMs: 2_000,
   audioTextHoldMs: 2_500,
-  upHoldMs: 4_000,
-  probeIntervalMs: 6_000,
+  upHoldMs: 3_000,
+  probeIntervalMs: 4_000,
   probeWindowMs: 2_500,
   probeConfirmMs: 1_000,
+  returnProveMs: 20_000,
 };
 
 /** What the sender's own stats say about its uplink, sampled periodically. */
@@ -79,6 +96,12 @@ export interface LinkSample {
    * audio included), kbit/s; null when the browser does not say (yet).
    */
   readonly availableKbps: number | null;
+  /**
+   * What the server estimates it can send to the far side (`media:peerDownlink`), kbit/s, audio
+   * included; null or absent when unknown or stale. The far side's receiving line, which neither
+   * browser's own estimate sees.
+   */
+  readonly peerDownlinkKbps?: number | null;
 }
 
 /** What the camera should do now. */
@@ -91,6 +114,11 @@ export interface VideoTarget {
   readonly send: boolean;
   /** Index in VIDEO_LADDER; in 'audio_text' the floor rung a probe sends at. */
   readonly rung: number;
+  /**
+   * A lower bitrate ceiling than the rung's, kbit/s, when the far side's downlink cannot take the
+   * rung's; null otherwise.
+   */
+  readonly capKbps: number | null;
 }
 
 /**
@@ -122,6 +150,14 @@ export class DegradationPolicy {
   private nextProbeAt = 0;
   private probeStartedAt: number | null = null;
   private probeGoodSince: number | null = null;
+  /** When video last came back from audio + text (null once that return has held). */
+  private returnedAt: number | null = null;
+  /** The probe interval's multiplier, doubled by each return that did not hold. */
+  private probeBackoff = 1;
+  private capKbps: number | null = null;
+  /** When the ladder last climbed (null once that climb has held), and the up-hold's multiplier. */
+  private climbedAt: number | null = null;
+  private climbBackoff = 1;
 
   constructor(options: Partial<DegradationPolicyOptions> = {}) {
     this.options = { ...DEFAULT_DEGRADATION_OPTIONS, ...options };
@@ -135,6 +171,7 @@ export class DegradationPolicy {
       mode: this.mode,
       send: this.mode === 'video' || this.probeStartedAt !== null,
       rung: this.rung,
+      capKbps: this.mode === 'video' ? this.capKbps : null,
     };
   }
 
@@ -145,10 +182,28 @@ export class DegradationPolicy {
     return this.target;
   }
 
-  private inVideo({ atMs: now, availableKbps }: LinkSample): void {
+  private inVideo({ atMs: now, availableKbps, peerDownlinkKbps }: LinkSample): void {
     if (availableKbps === null) return;
-    const budget = availableKbps - this.options.audioReserveKbps;
-    const { floorRung } = this.options;
+    const { floorRung, audioReserveKbps, returnProveMs } = this.options;
+    if (this.returnedAt !== null && now - this.returnedAt >= returnProveMs) {
+      this.returnedAt = null;
+      this.probeBackoff = 1;
+    }
+    if (this.climbedAt !== null && now - this.climbedAt >= returnProveMs) {
+      this.climbedAt = null;
+      this.climbBackoff = 1;
+    }
+    // Audio + text and climbs are this side's own uplink's: its probe can measure that line again.
+    // The far side's downlink caps the bitrate and steps the ladder down (to the floor at worst);
+    // it does not hold climbs back, because its figure rises only while the sender fills the line
+    // (see followCap): a climb is what lets it rise, and a climb it cannot carry is undone.
+    const budget = availableKbps - audioReserveKbps;
+    const downlink =
+      peerDownlinkKbps === null || peerDownlinkKbps === undefined
+        ? Number.POSITIVE_INFINITY
+        : peerDownlinkKbps - audioReserveKbps;
+    this.followCap(downlink);
+    const holdBudget = Math.min(budget, downlink);
 
     if (budget < VIDEO_LADDER[floorRung]!.holdKbps) this.belowFloorSince ??= now;
     else this.belowFloorSince = null;
@@ -160,12 +215,13 @@ export class DegradationPolicy {
       return;
     }
 
-    if (budget < VIDEO_LADDER[this.rung]!.holdKbps) {
-      this.belowRungSince ??= now;
+    if (holdBudget < VIDEO_LADDER[this.rung]!.holdKbps) {
       this.aboveNextSince = null;
+      if (this.rung === floorRung) return;
+      this.belowRungSince ??= now;
       if (now - this.belowRungSince >= this.options.downHoldMs) {
         // Straight to the rung the budget holds (the line may have collapsed), the floor at worst.
-        this.moveTo(Math.min(this.fittingRung(budget), floorRung));
+        this.moveTo(Math.min(this.fittingRung(holdBudget), floorRung), now);
       }
       return;
     }
@@ -174,12 +230,13 @@ export class DegradationPolicy {
     const next = this.rung - 1;
     if (next >= 0 && budget >= VIDEO_LADDER[next]!.enterKbps) {
       this.aboveNextSince ??= now;
-      if (now - this.aboveNextSince >= this.options.upHoldMs) this.moveTo(next);
+      if (now - this.aboveNextSince >= this.options.upHoldMs * this.climbBackoff)
+        this.moveTo(next, now);
     } else this.aboveNextSince = null;
   }
 
   private inAudioText({ atMs: now, availableKbps }: LinkSample): void {
-    const { probeIntervalMs, probeWindowMs, probeConfirmMs, floorRung } = this.options;
+    const { probeWindowMs, probeConfirmMs, floorRung } = this.options;
     if (this.probeStartedAt === null) {
       if (now >= this.nextProbeAt) {
         this.probeStartedAt = now;
@@ -193,28 +250,71 @@ export class DegradationPolicy {
       this.probeGoodSince ??= now;
       if (now - this.probeGoodSince >= probeConfirmMs) {
         this.mode = 'video';
-        this.rung = floorRung;
+        // The rung the probe's estimate already allows, one above the floor at most: a probe
+        // sends at the floor, and its estimate says little beyond what it sent.
+        this.rung = Math.max(this.enteringRung(budget), floorRung - 1, 0);
         this.probeStartedAt = null;
+        this.returnedAt = now;
+        this.capKbps = null;
         this.resetHolds();
         return;
       }
     } else this.probeGoodSince = null;
     if (now - this.probeStartedAt >= probeWindowMs) {
       this.probeStartedAt = null;
-      this.nextProbeAt = now + probeIntervalMs;
+      this.nextProbeAt = now + this.probeInterval();
     }
   }
 
   private enterAudioText(now: number): void {
+    // Back in audio + text soon after a return: the line carried the probe, not the call.
+    if (this.returnedAt !== null && now - this.returnedAt < this.options.returnProveMs)
+      this.probeBackoff = Math.min(this.probeBackoff * 2, MAX_PROBE_BACKOFF);
+    this.returnedAt = null;
     this.mode = 'audio_text';
     this.rung = this.options.floorRung;
     this.probeStartedAt = null;
-    this.nextProbeAt = now + this.options.probeIntervalMs;
+    this.nextProbeAt = now + this.probeInterval();
     this.resetHolds();
   }
 
-  /** A step of the ladder; the floor's own timer runs on (a collapse is not slowed by steps). */
-  private moveTo(rung: number): void {
+  private probeInterval(): number {
+    return this.options.probeIntervalMs * this.probeBackoff;
+  }
+
+  /**
+   * Keeps the bitrate within the far side's downlink budget when that is below the rung's
+   * ceiling; moves only when the budget moved by CAP_STEP, so the encoder is not reset for noise.
+   *
+   * Congestion control raises the server's estimate only to about 1.5 times what the transport
+   * carries, so the figure grows only while the sender fills its cap: a sender that climbs onto a
+   * rung it cannot fill would see the figure stay low. Hence climbs follow the uplink alone, and a
+   * climb the downlink cannot carry is undone by the next step down (with a longer wait before
+   * the next climb), while a climb it can carry fills the cap and lifts the figure with it.
+   */
+  private followCap(downlinkBudget: number): void {
+    const ceiling = VIDEO_LADDER[this.rung]!.maxBitrateKbps;
+    if (downlinkBudget >= ceiling) {
+      this.capKbps = null;
+      return;
+    }
+    const wanted = Math.max(MIN_CAP_KBPS, Math.round(downlinkBudget));
+    if (this.capKbps === null || Math.abs(wanted - this.capKbps) >= this.capKbps * CAP_STEP)
+      this.capKbps = wanted;
+  }
+
+  /**
+   * A step of the ladder; the floor's own timer runs on (a collapse is not slowed by steps).
+   * A step down within `returnProveMs` of a climb means the climb did not hold: the next climb
+   * waits twice as long (up to MAX_PROBE_BACKOFF times), so a line at a rung's edge does not
+   * flap between two rungs; a climb that holds brings the wait back to `upHoldMs`.
+   */
+  private moveTo(rung: number, now: number): void {
+    if (rung < this.rung) this.climbedAt = now;
+    else if (this.climbedAt !== null && now - this.climbedAt < this.options.returnProveMs) {
+      this.climbBackoff = Math.min(this.climbBackoff * 2, MAX_PROBE_BACKOFF);
+      this.climbedAt = null;
+    }
     this.rung = rung;
     this.belowRungSince = null;
     this.aboveNextSince = null;
@@ -226,6 +326,12 @@ export class DegradationPolicy {
     this.aboveNextSince = null;
   }
 
+  /** The best rung whose climb threshold the budget meets (the last rung if none). */
+  private enteringRung(budget: number): number {
+    const index = VIDEO_LADDER.findIndex((rung) => budget >= rung.enterKbps);
+    return index < 0 ? VIDEO_LADDER.length - 1 : index;
+  }
+
   /** The best rung whose hold threshold the budget meets (the last rung if none). */
   private fittingRung(budget: number): number {
     const index = VIDEO_LADDER.findIndex((rung) => budget >= rung.holdKbps);
@@ -234,14 +340,17 @@ export class DegradationPolicy {
 }
 
 /** The encoding an RTCRtpSender gets for a rung (the applier passes it to setParameters). */
-export function rungEncoding(rung: number): {
+export function rungEncoding(
+  rung: number,
+  capKbps: number | null = null,
+): {
   maxBitrate: number;
   maxFramerate: number;
   scaleResolutionDownBy: number;
 } {
   const step = VIDEO_LADDER[rung] ?? VIDEO_LADDER[VIDEO_LADDER.length - 1]!;
   return {
-    maxBitrate: step.maxBitrateKbps * 1000,
+    maxBitrate: Math.min(step.maxBitrateKbps, capKbps ?? Number.POSITIVE_INFINITY) * 1000,
     maxFramerate: step.maxFramerate,
     scaleResolutionDownBy: CAPTURE_HEIGHT / step.height,
   };

@@ -240,4 +240,9 @@ export const mediaEvents = {
     z.object({ callId, consumerId: IdSchema, producerId: IdSchema }),
     'A consumer was closed because its producer went away.',
   ),
+  peerDownlink: defineEvent(
+    'media:peerDownlink',
+    z.object({ callId, kbps: z.number().nonnegative() }),
+    "What the server estimates it can send to the far side (its receive transport's congestion control), kbit/s, audio included; about once a second. The camera keeps its video within it: the far side's line may be weak in the direction its own browser does not measure.",
+  ),
 } as const;

@@ -3,6 +3,8 @@ import {
   DEFAULT_DEGRADATION_OPTIONS,
   DegradationPolicy,
   LIP_READING_FLOOR_RUNG,
+  MAX_PROBE_BACKOFF,
+  MIN_CAP_KBPS,
   VIDEO_LADDER,
   rungEncoding,
   type VideoTarget,
@@ -12,8 +14,15 @@ import {
 // for its uplink, audio included) at the controller's pace, and reads the targets it gives.
 
 const STEP_MS = 500;
-const { probeIntervalMs, probeWindowMs, probeConfirmMs, audioTextHoldMs, downHoldMs, upHoldMs } =
-  DEFAULT_DEGRADATION_OPTIONS;
+const {
+  probeIntervalMs,
+  probeWindowMs,
+  probeConfirmMs,
+  audioTextHoldMs,
+  downHoldMs,
+  upHoldMs,
+  returnProveMs,
+} = DEFAULT_DEGRADATION_OPTIONS;
 
 interface Run {
   policy: DegradationPolicy;
@@ -102,7 +111,7 @@ describe('DegradationPolicy going down', () => {
     const run = start();
     for (const kbps of [2000, 1500, 900, 2500, 700, 1200]) feed(run, kbps, 10_000);
     expect(changes(run)).toHaveLength(1);
-    expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0 });
+    expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0, capKbps: null });
   });
 
   it('lowers the resolution only after the budget stayed below the rung for the hold time', () => {
@@ -113,7 +122,7 @@ describe('DegradationPolicy going down', () => {
     const before = feed(run, 400, downHoldMs);
     expect(before.rung).toBe(0);
     const after = feed(run, 400, STEP_MS);
-    expect(after).toEqual({ mode: 'video', send: true, rung: 1 });
+    expect(after).toEqual({ mode: 'video', send: true, rung: 1, capKbps: null });
     expect(VIDEO_LADDER[1]).toMatchObject({ height: 360, maxFramerate: 25 });
   });
 
@@ -130,7 +139,7 @@ describe('DegradationPolicy going down', () => {
     const run = start();
     feed(run, 2000, 5_000);
     const collapseAt = run.now;
-    feed(run, 100, 8_000);
+    feed(run, 100, audioTextHoldMs + 2_000);
     const engaged = firstMode(run, 'audio_text');
     expect(engaged).not.toBeNull();
     expect(engaged! - collapseAt).toBeLessThanOrEqual(audioTextHoldMs + STEP_MS);
@@ -147,7 +156,7 @@ describe('DegradationPolicy going down', () => {
     const any = start({ floorRung: VIDEO_LADDER.length - 1 });
     feed(any, 2000, 5_000);
     const target = feed(any, 120, 10_000);
-    expect(target).toEqual({ mode: 'video', send: true, rung: 5 });
+    expect(target).toEqual({ mode: 'video', send: true, rung: 5, capKbps: null });
     expect(VIDEO_LADDER[5]).toMatchObject({ height: 240, maxFramerate: 10 });
   });
 
@@ -155,7 +164,7 @@ describe('DegradationPolicy going down', () => {
     const run = start();
     feed(run, 100, 1_000);
     feed(run, null, 20_000);
-    expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0 });
+    expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0, capKbps: null });
   });
 
   it('refuses a floor outside the ladder', () => {
@@ -194,6 +203,7 @@ describe('DegradationPolicy coming back', () => {
         mode: 'audio_text',
         send: true,
         rung: LIP_READING_FLOOR_RUNG,
+        capKbps: null,
       });
     }
     for (let i = 1; i < probes.length; i++)
@@ -206,8 +216,7 @@ describe('DegradationPolicy coming back', () => {
     expect(run.log.every((e) => e.at <= engagedAt || e.target.mode === 'audio_text')).toBe(true);
   });
 
-  it('brings video back at the floor rung once a probe sees the line hold, within 10 s', () => {
-    // Whenever in the probe cycle the line comes back, video is back well within 10 s.
+  it('brings video back once a probe sees the line hold, within 10 s, wherever in the cycle', () => {
     let worst = 0;
     for (let phase = 0; phase < probeIntervalMs + probeWindowMs; phase += STEP_MS) {
       const run = start();
@@ -219,15 +228,33 @@ describe('DegradationPolicy coming back', () => {
         feed(run, run.policy.target.send ? 2000 : 60, STEP_MS);
       const back = firstMode(run, 'video', lineBackAt);
       expect(back).not.toBeNull();
-      expect(run.policy.target).toEqual({
-        mode: 'video',
-        send: true,
-        rung: LIP_READING_FLOOR_RUNG,
-      });
       worst = Math.max(worst, back! - lineBackAt);
     }
     expect(worst).toBeLessThanOrEqual(probeIntervalMs + probeWindowMs + STEP_MS);
     expect(worst).toBeLessThan(10_000);
+  });
+
+  it('comes back on the rung the probe’s estimate allows: the floor, or the one above it', () => {
+    const backOn = (duringProbeKbps: number): VideoTarget => {
+      const run = start();
+      feed(run, 100, 5_000);
+      for (let t = 0; t < 30_000 && run.policy.target.mode === 'audio_text'; t += STEP_MS)
+        feed(run, run.policy.target.send ? duringProbeKbps : 60, STEP_MS);
+      return run.policy.target;
+    };
+    // 200 kbit/s: 136 for video, the floor's climb threshold (120) and no more.
+    expect(backOn(200)).toEqual({
+      mode: 'video',
+      send: true,
+      rung: LIP_READING_FLOOR_RUNG,
+      capKbps: null,
+    });
+    // 370 kbit/s, about what a probe at the floor lets the estimate reach: 25 fps at QVGA.
+    const above = LIP_READING_FLOOR_RUNG - 1;
+    expect(backOn(370)).toMatchObject({ mode: 'video', rung: above });
+    expect(VIDEO_LADDER[above]).toMatchObject({ height: 240, maxFramerate: 25 });
+    // Higher figures say little beyond what the probe sent: still one rung above the floor.
+    expect(backOn(5000)).toMatchObject({ mode: 'video', rung: above });
   });
 
   it('does not come back on a single good figure during a probe', () => {
@@ -284,5 +311,165 @@ describe('DegradationPolicy on a flapping line', () => {
     expect(modeChanges.length / minutes).toBeLessThanOrEqual(
       (2 * 60_000) / (probeIntervalMs + audioTextHoldMs),
     );
+  });
+});
+
+describe('DegradationPolicy and the far side’s downlink', () => {
+  /** Feeds a good uplink and the server's figure of the far side's downlink. */
+  function feedDownlink(run: Run, peerDownlinkKbps: number | null, ms: number): VideoTarget {
+    let target = run.policy.target;
+    for (let t = 0; t < ms; t += STEP_MS) {
+      run.now += STEP_MS;
+      target = run.policy.sample({ atMs: run.now, availableKbps: 2000, peerDownlinkKbps });
+      run.log.push({ at: run.now, target });
+    }
+    return target;
+  }
+
+  it('steps down to what the far side can receive, to the floor at worst, never to audio + text', () => {
+    const run = start();
+    feedDownlink(run, null, 5_000);
+    // 400 kbit/s to the far side: 336 for video, which rung 1 (360p) holds, capped to it.
+    expect(feedDownlink(run, 400, downHoldMs + STEP_MS)).toEqual({
+      mode: 'video',
+      send: true,
+      rung: 1,
+      capKbps: 336,
+    });
+    // 100 kbit/s: below the floor's hold. The uplink is fine, so video stays, at the floor at
+    // worst (climbs the uplink allows are tried, and undone).
+    const from = run.now;
+    feedDownlink(run, 100, 30_000);
+    const after = run.log.filter((e) => e.at > from + downHoldMs);
+    expect(after.every((e) => e.target.mode === 'video')).toBe(true);
+    expect(after.every((e) => e.target.rung <= LIP_READING_FLOOR_RUNG)).toBe(true);
+    expect(after.some((e) => e.target.rung === LIP_READING_FLOOR_RUNG)).toBe(true);
+    expect(after.at(-1)!.target.capKbps).toBe(MIN_CAP_KBPS);
+  });
+
+  it('waits twice as long before each climb that the far side’s line did not hold', () => {
+    const run = start();
+    // 380 kbit/s to the far side: rung 1 holds (316 for video), rung 0 (hold 420) does not; the
+    // uplink would allow rung 0 all along.
+    feedDownlink(run, 380, 240_000);
+    const climbs = changes(run).filter((c, i) => i > 0 && c.target.rung === 0);
+    expect(climbs.length).toBeGreaterThanOrEqual(5);
+    // Between two climbs: 2.5 s on rung 0 before the step down, 0.5 s to start the next hold,
+    // then the hold (3 s, doubled after each climb undone, up to 8 times).
+    const holds = climbs.slice(1).map((c, i) => (c.at - climbs[i]!.at - 3_000) / upHoldMs);
+    expect(holds.slice(0, 4)).toEqual([2, 4, 8, MAX_PROBE_BACKOFF]);
+  });
+
+  it('climbs back as far as a freed downlink allows, though its figure only follows what is sent', () => {
+    // A model of the server's estimate: it grows by at most 4 % per sample, to 1.5 times what the
+    // transport carries (the camera's video, its content's need at most, plus audio), and never
+    // above what the line carries. The camera's content needs less than rung 1's ceiling there.
+    const CONTENT_KBPS = [650, 215, 160, 120, 90, 60];
+    const run = start();
+    let estimate = 332;
+    const freed = (lineKbps: number, ms: number) => {
+      for (let t = 0; t < ms; t += STEP_MS) {
+        const target = run.policy.target;
+        const sent = Math.min(
+          rungEncoding(target.rung, target.capKbps).maxBitrate / 1000,
+          CONTENT_KBPS[target.rung]!,
+        );
+        estimate = Math.min(
+          lineKbps,
+          Math.max(estimate, Math.min(estimate * 1.04, 1.5 * (sent + 32))),
+        );
+        run.now += STEP_MS;
+        run.log.push({
+          at: run.now,
+          target: run.policy.sample({
+            atMs: run.now,
+            availableKbps: 2000,
+            peerDownlinkKbps: estimate,
+          }),
+        });
+      }
+    };
+    // The downlink capped at 400 kbit/s: the camera stays mostly on 360p, always within the cap.
+    freed(400, 30_000);
+    const capped = run.log.filter((e) => e.at > 10_000);
+    expect(capped.filter((e) => e.target.rung === 1).length).toBeGreaterThan(capped.length / 2);
+    expect(capped.every((e) => e.target.capKbps !== null && e.target.capKbps <= 336)).toBe(true);
+    // Freed: the figure rises as the camera fills its cap on rung 0, and the cap goes.
+    const freedAt = run.now;
+    freed(5_000, 60_000);
+    const uncapped = run.log.find((e) => e.at > freedAt && e.target.capKbps === null);
+    expect(uncapped?.target.rung).toBe(0);
+    expect(uncapped!.at - freedAt).toBeLessThan(30_000);
+    expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0, capKbps: null });
+  });
+
+  it('caps the bitrate to the far side’s budget below the rung’s ceiling, in steps, not for noise', () => {
+    const run = start();
+    // 600 kbit/s: 536 for video, rung 0 holds (420) but its 900 kbit/s ceiling would not fit.
+    expect(feedDownlink(run, 600, 3_000)).toMatchObject({ rung: 0, capKbps: 536 });
+    expect(rungEncoding(0, 536).maxBitrate).toBe(536_000);
+    // A figure 2 % away moves nothing; one 37 % away moves the cap.
+    expect(feedDownlink(run, 610, 3_000).capKbps).toBe(536);
+    expect(feedDownlink(run, 800, 3_000).capKbps).toBe(736);
+    // Room for the rung's whole ceiling: no cap.
+    expect(feedDownlink(run, 1200, 3_000).capKbps).toBeNull();
+    // A figure gone stale (null): no cap either.
+    feedDownlink(run, 600, 3_000);
+    expect(feedDownlink(run, null, STEP_MS).capKbps).toBeNull();
+  });
+
+  it('lets the cap rise with the far side’s estimate, and lifts it', () => {
+    const run = start();
+    const caps = [600, 700, 850, 1000].map((kbps) => feedDownlink(run, kbps, 2_000).capKbps);
+    expect(caps).toEqual([536, 636, 786, null]);
+    expect(run.policy.target.rung).toBe(0);
+  });
+
+  it('caps the rung the uplink chose, whichever it is', () => {
+    const run = start();
+    // The uplink on rung 2 (300 kbit/s ceiling): a downlink budget of 236 caps it, 336 does not.
+    for (let t = 0; t < 5_000; t += STEP_MS) {
+      run.now += STEP_MS;
+      run.policy.sample({ atMs: run.now, availableKbps: 280, peerDownlinkKbps: 300 });
+    }
+    expect(run.policy.target).toMatchObject({ rung: 2, capKbps: 236 });
+    run.now += STEP_MS;
+    expect(
+      run.policy.sample({ atMs: run.now, availableKbps: 280, peerDownlinkKbps: 400 }),
+    ).toMatchObject({ rung: 2, capKbps: null });
+  });
+});
+
+describe('DegradationPolicy on a line that carries a probe but not a call', () => {
+  it('waits twice as long before each probe after a return that did not hold, then resets', () => {
+    const run = start();
+    feed(run, 100, 5_000);
+    /** The wait from each entry into audio + text to the next probe. */
+    const waits: number[] = [];
+    let enteredAt = firstMode(run, 'audio_text')!;
+    let wasSending = false;
+    // The probe's video gets through (2000), the call's does not (60): returns that never hold.
+    for (let t = 0; t < 240_000; t += STEP_MS) {
+      const before = run.policy.target;
+      const after = feed(run, before.mode === 'video' || before.send ? 2000 : 60, STEP_MS);
+      if (before.mode === 'video' && after.mode === 'video') feed(run, 60, audioTextHoldMs + 500);
+      const now = run.policy.target;
+      if (before.mode === 'video' && now.mode === 'audio_text') enteredAt = run.now;
+      if (now.mode === 'audio_text' && now.send && !wasSending) waits.push(run.now - enteredAt);
+      wasSending = now.mode === 'audio_text' && now.send;
+    }
+    expect(waits.length).toBeGreaterThanOrEqual(5);
+    const multiples = waits.map((w) => Math.round(w / probeIntervalMs));
+    expect(multiples.slice(0, 5)).toEqual([1, 2, 4, 8, MAX_PROBE_BACKOFF]);
+
+    // A return that holds for returnProveMs brings the interval back to its first value.
+    // (the next probe may be a long wait away, then video must last returnProveMs)
+    feed(run, 2000, probeIntervalMs * MAX_PROBE_BACKOFF + returnProveMs + 5_000);
+    expect(run.policy.target.mode).toBe('video');
+    const collapseAt = run.now;
+    feed(run, 100, 15_000);
+    const engagedAt = firstMode(run, 'audio_text', collapseAt)!;
+    const probe = run.log.find((e) => e.at > engagedAt && e.target.send)!;
+    expect(probe.at - engagedAt).toBeLessThanOrEqual(probeIntervalMs + STEP_MS);
   });
 });
