@@ -147,8 +147,17 @@ export class ImpairedCall {
     const kioskSamples = this.kiosk.between(from, to);
     if (!(await this.text.erase())) notes.push('the erased draft did not clear at the advisor');
     const atAdvisor = receivedFigures(advisorSamples);
-    const modes = await this.modeChangesAfter(impairedAt);
-    const engaged = engagedAfter(modes);
+    const logs = { kiosk: await this.kiosk.modeLog(), advisor: await this.advisor.modeLog() };
+    const modes = {
+      kiosk: changesAfter(logs.kiosk, impairedAt),
+      advisor: changesAfter(logs.advisor, impairedAt),
+    };
+    // A case that begins in audio + text (the line before it, no better, engaged it) counts as
+    // engaged from its start: 0 ms.
+    const engaged = engagedAfter(modes, {
+      kiosk: modeAt(logs.kiosk, impairedAt),
+      advisor: modeAt(logs.advisor, impairedAt),
+    });
     const lost = !(await this.shown());
     if (lost) notes.push('the call was no longer shown on both pages at the end of the case');
     if (text.undelivered > 0) notes.push(`${text.undelivered} keystrokes not delivered in 10 s`);
@@ -265,10 +274,23 @@ function changesAfter(log: readonly ModeChange[], from: number): ModeChangeAfter
   return log.slice(1).flatMap((c) => (c.at > from ? [{ ms: c.at - from, mode: c.mode }] : []));
 }
 
-/** The audio + text mode engaged once both sides show it: ms after the impairment began. */
-function engagedAfter(modes: ModeChanges): number | null {
-  const times = [modes.kiosk, modes.advisor].map(
-    (changes) => changes.find((c) => c.mode === AUDIO_TEXT_MODE)?.ms ?? null,
+/** The mode a page showed at `at`: its log's last entry up to then (null before any). */
+export function modeAt(log: readonly ModeChange[], at: number): string | null {
+  return log.filter((c) => c.at <= at).at(-1)?.mode ?? null;
+}
+
+/**
+ * The audio + text mode engaged once both sides show it: ms after the impairment began, 0 for a
+ * side that showed it already when it began.
+ */
+export function engagedAfter(
+  modes: ModeChanges,
+  atStart: { kiosk: string | null; advisor: string | null },
+): number | null {
+  const times = (['kiosk', 'advisor'] as const).map((side) =>
+    atStart[side] === AUDIO_TEXT_MODE
+      ? 0
+      : (modes[side].find((c) => c.mode === AUDIO_TEXT_MODE)?.ms ?? null),
   );
   return times.every((ms) => ms !== null) ? Math.max(...times) : null;
 }

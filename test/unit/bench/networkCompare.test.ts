@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { caseTarget, compare, recoveryMet } from '../../../bench/network/compare';
-import type { CaseResult, Recovery } from '../../../bench/network/ImpairedCall';
+import {
+  engagedAfter,
+  modeAt,
+  type CaseResult,
+  type Recovery,
+} from '../../../bench/network/ImpairedCall';
 
 // The targets as bench/network/compare.ts checks them on a result file.
 
@@ -77,5 +82,35 @@ describe('bench/network targets', () => {
     const met = compare(before, { cases: [result({})], recovery: recovery({}) });
     expect(met.met).toBe(true);
     expect(met.markdown).toContain('10 → 24');
+  });
+});
+
+describe('bench/network: when the audio + text mode engaged in a case', () => {
+  const log = [
+    { at: 1_000, mode: 'video' },
+    { at: 5_000, mode: 'audio_text' },
+  ];
+  const none = { kiosk: [], advisor: [] };
+
+  it('reads the mode a page showed at a moment from its log', () => {
+    expect(modeAt(log, 500)).toBeNull();
+    expect(modeAt(log, 4_999)).toBe('video');
+    expect(modeAt(log, 5_000)).toBe('audio_text');
+  });
+
+  it('takes the later side, and 0 for a side already in audio + text when the case began', () => {
+    const changes = {
+      kiosk: [{ ms: 3_000, mode: 'audio_text' }],
+      advisor: [{ ms: 3_400, mode: 'audio_text' }],
+    };
+    expect(engagedAfter(changes, { kiosk: 'video', advisor: 'video' })).toBe(3_400);
+    expect(engagedAfter(none, { kiosk: 'audio_text', advisor: 'audio_text' })).toBe(0);
+    expect(
+      engagedAfter(
+        { kiosk: [], advisor: changes.advisor },
+        { kiosk: 'audio_text', advisor: 'video' },
+      ),
+    ).toBe(3_400);
+    expect(engagedAfter(none, { kiosk: 'video', advisor: 'audio_text' })).toBeNull();
   });
 });
