@@ -86,7 +86,8 @@ describe('the video ladder', () => {
 
   it('keeps 20 fps at QVGA down to the lip-reading floor, and not below it', () => {
     const floor = VIDEO_LADDER[LIP_READING_FLOOR_RUNG]!;
-    expect(floor).toMatchObject({ height: 240, maxFramerate: 20 });
+    // 22 asked, so that at least 20 arrive when the encoder drops a frame.
+    expect(floor).toMatchObject({ height: 240, maxFramerate: 22 });
     for (const rung of VIDEO_LADDER.slice(0, LIP_READING_FLOOR_RUNG + 1))
       expect(rung.maxFramerate).toBeGreaterThanOrEqual(20);
     expect(VIDEO_LADDER[LIP_READING_FLOOR_RUNG + 1]!.maxFramerate).toBeLessThan(20);
@@ -100,7 +101,7 @@ describe('the video ladder', () => {
     });
     expect(rungEncoding(LIP_READING_FLOOR_RUNG)).toEqual({
       maxBitrate: 200_000,
-      maxFramerate: 20,
+      maxFramerate: 22,
       scaleResolutionDownBy: 2,
     });
   });
