@@ -19,6 +19,7 @@ import { DegradationController } from './DegradationController';
 import {
   LIP_READING_FLOOR_RUNG,
   VIDEO_LADDER,
+  rungDegradationPreference,
   rungEncoding,
   type DegradationPolicyOptions,
   type VideoTarget,
@@ -691,8 +692,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     try {
       if (sender) {
         const parameters = sender.getParameters();
-        // Lip-reading and sign language need motion more than detail (EN 301 549 6.5).
-        parameters.degradationPreference = 'maintain-framerate';
+        // Lip-reading and sign language need motion more than detail (EN 301 549 6.5), and
+        // never less than QVGA: see rungDegradationPreference.
+        parameters.degradationPreference = rungDegradationPreference(this.degradation.target.rung);
         await sender.setParameters(parameters);
       }
     } catch (error) {
@@ -722,6 +724,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         const parameters = sender.getParameters();
         const [first, ...rest] = parameters.encodings;
         parameters.encodings = [{ ...first, ...this.cameraEncoding(target) }, ...rest];
+        parameters.degradationPreference = rungDegradationPreference(target.rung);
         await sender.setParameters(parameters);
       }
     } catch (error) {

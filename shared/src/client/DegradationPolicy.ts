@@ -342,6 +342,21 @@ export class DegradationPolicy {
   }
 }
 
+/**
+ * What the encoder gives up first when its bits run short, on a rung: above QVGA the frame rate is
+ * kept and the encoder may shrink the picture (the ladder does the same, more slowly). At QVGA it
+ * must not shrink it: EN 301 549 asks for at least QVGA, and an encoder allowed to scale restarts
+ * at 120-180 lines after audio + text and takes seconds to climb back (bench/network: 8 s from
+ * video back to 240 lines); below the ladder's own frame rate there, frames are dropped instead.
+ */
+export function rungDegradationPreference(rung: number): RTCDegradationPreference {
+  const step = VIDEO_LADDER[rung] ?? VIDEO_LADDER[VIDEO_LADDER.length - 1]!;
+  return step.height <= QVGA_HEIGHT ? 'maintain-resolution' : 'maintain-framerate';
+}
+
+/** QVGA's height: the least a lip-readable picture may have. */
+const QVGA_HEIGHT = 240;
+
 /** The encoding an RTCRtpSender gets for a rung (the applier passes it to setParameters). */
 export function rungEncoding(
   rung: number,

@@ -6,6 +6,7 @@ import {
   MAX_PROBE_BACKOFF,
   MIN_CAP_KBPS,
   VIDEO_LADDER,
+  rungDegradationPreference,
   rungEncoding,
   type VideoTarget,
 } from '@visio/shared/client';
@@ -91,6 +92,15 @@ describe('the video ladder', () => {
     for (const rung of VIDEO_LADDER.slice(0, LIP_READING_FLOOR_RUNG + 1))
       expect(rung.maxFramerate).toBeGreaterThanOrEqual(20);
     expect(VIDEO_LADDER[LIP_READING_FLOOR_RUNG + 1]!.maxFramerate).toBeLessThan(20);
+  });
+
+  it('keeps the frame rate above QVGA, and the resolution at QVGA', () => {
+    expect(rungDegradationPreference(0)).toBe('maintain-framerate');
+    expect(rungDegradationPreference(1)).toBe('maintain-framerate');
+    for (let rung = 2; rung < VIDEO_LADDER.length; rung++) {
+      expect(VIDEO_LADDER[rung]!.height).toBe(240);
+      expect(rungDegradationPreference(rung)).toBe('maintain-resolution');
+    }
   });
 
   it('turns a rung into an encoding scaled from the 640x480 capture', () => {
