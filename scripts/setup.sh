@@ -51,7 +51,9 @@ BUILD_PKGS=(
   libuv1-dev libssl-dev libabsl-dev
 )
 # coturn + openssl: the firewall tests run their own TURN relay with a certificate they make.
-TEST_PKGS=(chromium fonts-dejavu-core iptables iproute2 coturn openssl)
+# postgresql-15 + redis-server: the several-node tests start a throw-away cluster and a Redis of
+# their own (on free ports, in temp dirs; no system service is used or needed).
+TEST_PKGS=(chromium fonts-dejavu-core iptables iproute2 coturn openssl postgresql-15 redis-server)
 CHROMIUM=/usr/bin/chromium
 
 # --- a. System packages ---------------------------------------------------------------------------
