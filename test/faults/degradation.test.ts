@@ -2,13 +2,17 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallRig, type RigCall } from '../faults/CallRig';
-import { inboundMedia, pollUntil } from './support/browser';
+import { DEFAULT_DEGRADATION_OPTIONS, MAX_PROBE_BACKOFF } from '@visio/shared/client';
+import { CallRig, type RigCall } from './CallRig';
+import { inboundMedia, pollUntil } from '../e2e/support/browser';
 
 // The degradation policy in real Chromium on a real line: the kiosk's browser sits in a network
 // namespace (CallRig, as the fault suite uses), the line is capped with tc's token bucket in both
 // directions, then the cap is lifted. What a user would check: the notice on both screens, no
 // picture while the line is too weak, voice and real-time text going on, and the picture back.
+// It runs with the faults, alone: the policy acts on the browsers' bandwidth estimates, and with
+// the integration suite beside it on two cores (CI, stop 18) a probe after the cap was lifted did
+// not bring video back within 60 s, while alone it comes back in a few seconds.
 
 const run = promisify(execFile);
 
@@ -16,7 +20,15 @@ const run = promisify(execFile);
 const VERY_LOW_KBIT = 100;
 /** Bounds for what the policy needs seconds for; generous, so a busy machine cannot fail them. */
 const ENGAGE_WITHIN_MS = 40_000;
-const RECOVER_WITHIN_MS = 60_000;
+/**
+ * Video comes back at a probe that sees the line again. Probes that brought video back on the
+ * capped line and did not hold (the estimate can spike there) stretch the interval up to
+ * MAX_PROBE_BACKOFF times, by design (no flapping): the bound is two of the longest intervals
+ * and windows (the first probe after the lift may start while the line still drains), plus 15 s.
+ * Seen alone: back 4-6 s after the lift; a 60 s bound failed once in CI and once here.
+ */
+const { probeIntervalMs, probeWindowMs } = DEFAULT_DEGRADATION_OPTIONS;
+const RECOVER_WITHIN_MS = 2 * (probeIntervalMs * MAX_PROBE_BACKOFF + probeWindowMs) + 15_000;
 
 let rig: CallRig;
 let call: RigCall | undefined;
