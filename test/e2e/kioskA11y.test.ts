@@ -125,6 +125,10 @@ describe.each(Object.entries(ORIENTATIONS))(
         await check('welcome', 'welcome');
         await kiosk.byId('appointment-button').click();
         await check('code', 'code');
+        // The convocation's QR reader: the camera's picture in place of the keypad.
+        await kiosk.byId('code-scan').click();
+        await kiosk.page.locator('[data-testid="qr-status"][data-state="scanning"]').waitFor();
+        await check('code-scan');
         await kiosk.byId('code-back').click();
         await kiosk.checkIn(code, { stayOnDeviceCheck: true });
         await kiosk.screen('device-check').waitFor();

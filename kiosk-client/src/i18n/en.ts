@@ -27,6 +27,8 @@ export const en: Catalogue = {
   'welcome.site': '{site}',
   'welcome.appointment': 'I have an appointment',
   'welcome.appointmentHint': 'Type the 6-digit code from your appointment letter',
+  'welcome.scan': 'Scan my appointment letter',
+  'welcome.scanHint': 'Show the QR code of your appointment letter to the camera',
   'welcome.servicesTitle': 'Services at this Point Visio-Public',
   'welcome.servicesHint': 'Touch a service open for walk-ins to talk to an advisor.',
   'welcome.walkIn': 'Walk-in: touch to come in',
@@ -64,6 +66,17 @@ export const en: Catalogue = {
   'code.submit': 'Confirm',
   'code.keypad': 'Number pad',
   'code.checking': 'Checking…',
+  'code.scan': 'Scan the QR code of my letter',
+  'code.typeInstead': 'Type the code instead',
+  'qr.title': 'Show your appointment letter',
+  'qr.hint': 'Hold the QR code of your appointment letter inside the frame, facing the camera.',
+  'qr.live': 'Camera picture with the QR code frame',
+  'qr.starting': 'Starting the camera…',
+  'qr.scanning': 'Reading: move the letter a little closer or further away.',
+  'qr.slow':
+    'The QR code is not read yet. Hold the letter flat, a little further away, or type the code.',
+  'qr.unavailable': 'The camera cannot be used. Please type your code with the digits.',
+  'qr.private': 'The picture stays on this kiosk: it is neither recorded nor sent.',
   'code.error.wrong_code':
     'Code not recognised. Check the code on your appointment letter, then type it again.',
   'code.error.locked':
@@ -153,6 +166,7 @@ export const en: Catalogue = {
     'The call could not connect. You keep your place at the head of the queue.',
   'announce.waiting': 'You are in the waiting room for {service}',
   'announce.codeRefused': 'Code refused',
+  'announce.codeScanned': 'Code read, checking…',
 
   'offline.title': 'Out of service for the moment',
   'offline.body': 'Please ask at the front desk.',

@@ -28,6 +28,8 @@ export const fr = {
   'welcome.site': '{site}',
   'welcome.appointment': 'J’ai un rendez-vous',
   'welcome.appointmentHint': 'Saisissez le code à 6 chiffres de votre convocation',
+  'welcome.scan': 'Scanner ma convocation',
+  'welcome.scanHint': 'Présentez le QR code de votre convocation à la caméra',
   'welcome.servicesTitle': 'Les services de ce Point Visio-Public',
   'welcome.servicesHint':
     'Touchez un service ouvert « sans rendez-vous » pour parler à un conseiller.',
@@ -70,6 +72,17 @@ export const fr = {
   'code.submit': 'Valider',
   'code.keypad': 'Clavier numérique',
   'code.checking': 'Vérification…',
+  'code.scan': 'Scanner le QR code de ma convocation',
+  'code.typeInstead': 'Saisir le code à la place',
+  'qr.title': 'Présentez votre convocation',
+  'qr.hint': 'Tenez le QR code de votre convocation dans le cadre, face à la caméra.',
+  'qr.live': 'Image de la caméra avec le cadre du QR code',
+  'qr.starting': 'Démarrage de la caméra…',
+  'qr.scanning': 'Lecture en cours : approchez ou éloignez un peu la feuille.',
+  'qr.slow':
+    'Le QR code n’est pas encore lu. Tenez la feuille bien à plat, un peu plus loin, ou saisissez le code.',
+  'qr.unavailable': 'La caméra n’est pas disponible. Saisissez votre code avec les chiffres.',
+  'qr.private': 'L’image reste sur cette borne : elle n’est ni enregistrée ni envoyée.',
   'code.error.wrong_code':
     'Code non reconnu. Vérifiez le code sur votre convocation, puis saisissez-le à nouveau.',
   'code.error.locked':
@@ -161,6 +174,7 @@ export const fr = {
     'L’appel n’a pas pu se connecter. Vous gardez votre place en tête de la file.',
   'announce.waiting': 'Vous êtes en salle d’attente pour {service}',
   'announce.codeRefused': 'Code refusé',
+  'announce.codeScanned': 'Code lu, vérification…',
 
   'offline.title': 'Borne momentanément hors service',
   'offline.body': 'Merci de vous adresser à l’accueil.',

@@ -17,6 +17,8 @@ export type WelcomeNotice =
   | 'welcome.waitingEnded.cancelled'
   | 'welcome.waitingEnded.expired';
 
+export type CodeEntry = 'keypad' | 'scan';
+
 export interface Announcement {
   readonly key: MessageKey;
   readonly params?: MessageParams;
@@ -40,6 +42,8 @@ export interface Visit {
   readonly outputDeviceId: string | null;
   readonly notice: WelcomeNotice | null;
   readonly codeProblem: RequestProblem | null;
+  /** How the citizen gives their code: typed on the keypad, or read from the convocation's QR code. */
+  readonly codeEntry: CodeEntry;
   readonly walkInProblem: RequestProblem | null;
   /** The waiting room as the server last described it. */
   readonly waiting: WaitingStatus | null;
@@ -68,6 +72,7 @@ export function createVisit(): Visit {
     outputDeviceId: null,
     notice: null,
     codeProblem: null,
+    codeEntry: 'keypad',
     walkInProblem: null,
     waiting: null,
     requeued: null,

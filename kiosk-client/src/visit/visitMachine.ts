@@ -20,7 +20,7 @@ import {
   type MessageParams,
 } from '../i18n/translate';
 import { requestProblem } from '../session/RequestProblem';
-import { createVisit, type Visit, type WelcomeNotice } from './Visit';
+import { createVisit, type CodeEntry, type Visit, type WelcomeNotice } from './Visit';
 import { DEFAULT_TIMINGS, type VisitTimings } from './VisitTimings';
 
 /** Whether the kiosk can serve at all, as its connection says (see KioskConnection). */
@@ -61,9 +61,10 @@ export type VisitEvent =
   | { readonly type: 'language.set'; readonly language: Language }
   | { readonly type: 'readAloud.set'; readonly on: boolean }
   | { readonly type: 'output.set'; readonly deviceId: string | null }
-  | { readonly type: 'code.open' }
+  | { readonly type: 'code.open'; readonly entry?: CodeEntry }
+  | { readonly type: 'code.entry'; readonly entry: CodeEntry }
   | { readonly type: 'code.back' }
-  | { readonly type: 'code.submit'; readonly code: string }
+  | { readonly type: 'code.submit'; readonly code: string; readonly via?: CodeEntry }
   | { readonly type: 'walkIn.join'; readonly serviceId: string }
   | { readonly type: 'deviceCheck.done' }
   | { readonly type: 'waiting.cancel' }
@@ -323,7 +324,13 @@ export const visitMachine = setup({
             'code.open': {
               guard: not(stateIn('#visit.step.welcome.joining')),
               target: 'code',
-              actions: 'clearWelcomeProblems',
+              actions: [
+                'clearWelcomeProblems',
+                assign({
+                  visit: ({ context, event }) =>
+                    withVisit(context, { codeEntry: event.entry ?? 'keypad' }),
+                }),
+              ],
             },
             'walkIn.join': {
               guard: not(stateIn('#visit.step.welcome.joining')),
@@ -379,7 +386,16 @@ export const visitMachine = setup({
             'code.back': {
               target: 'welcome',
               actions: assign({
-                visit: ({ context }) => withVisit(context, { codeProblem: null }),
+                visit: ({ context }) =>
+                  withVisit(context, { codeProblem: null, codeEntry: 'keypad' }),
+              }),
+            },
+            // Keypad or QR code: the citizen may switch at any time but while a code is checked.
+            'code.entry': {
+              guard: not(stateIn('#visit.step.code.checking')),
+              actions: assign({
+                visit: ({ context, event }) =>
+                  withVisit(context, { codeEntry: event.entry, codeProblem: null }),
               }),
             },
             'server.waitingStatus': {
@@ -395,7 +411,22 @@ export const visitMachine = setup({
           },
           states: {
             entering: {
-              on: { 'code.submit': { guard: 'codeUnlocked', target: 'checking' } },
+              on: {
+                'code.submit': {
+                  guard: 'codeUnlocked',
+                  target: 'checking',
+                  // Read from the QR code, the code appeared by itself: say so.
+                  actions: assign(({ context, event }) =>
+                    event.via === 'scan'
+                      ? {
+                          visit: withVisit(context, {
+                            announcement: announcement(context, 'announce.codeScanned'),
+                          }),
+                        }
+                      : {},
+                  ),
+                },
+              },
             },
             checking: {
               invoke: {
@@ -425,6 +456,9 @@ export const visitMachine = setup({
                           : null,
                       visit: withVisit(context, {
                         codeProblem: problem,
+                        // A refused code is never read again by itself: the scanner stops, and
+                        // the citizen chooses to scan again or to type (each try counts).
+                        codeEntry: 'keypad',
                         announcement: announcement(context, 'announce.codeRefused'),
                       }),
                     };

@@ -189,6 +189,43 @@ describe('the citizen’s visit', () => {
     expect(v.ctx().visit.waiting?.serviceName).toBe('France Travail');
   });
 
+  it('reads the code from the convocation’s QR code: the same check-in, never retried by itself', async () => {
+    const v = visit();
+    v.send({ type: 'code.open', entry: 'scan' });
+    expect(v.screen()).toBe('code');
+    expect(v.ctx().visit.codeEntry).toBe('scan');
+    const sent: string[] = [];
+    v.server.checkIn = async (code) => {
+      sent.push(code);
+      throw new AppError('NOT_FOUND', 'wrong', undefined, { reason: 'wrong_code' });
+    };
+    v.send({ type: 'code.submit', code: '482913', via: 'scan' });
+    expect(v.ctx().visit.announcement?.key).toBe('announce.codeScanned');
+    await tick();
+    // Refused: back to the keypad, the scanner does not read the same letter again by itself.
+    expect(sent).toEqual(['482913']);
+    expect(v.ctx().visit.codeEntry).toBe('keypad');
+    expect(v.ctx().visit.codeProblem).toMatchObject({ reason: 'wrong_code' });
+    // Scanning again is the citizen's choice, and clears the message.
+    v.send({ type: 'code.entry', entry: 'scan' });
+    expect(v.ctx().visit).toMatchObject({ codeEntry: 'scan', codeProblem: null });
+    v.server.checkIn = async () => ({ waiting: waitingStatus() });
+    v.send({ type: 'code.submit', code: '482913', via: 'scan' });
+    // No switching while the code is checked.
+    v.send({ type: 'code.entry', entry: 'keypad' });
+    expect(v.ctx().visit.codeEntry).toBe('scan');
+    await tick();
+    expect(v.screen()).toBe('device-check');
+
+    // Back from the code screen, and the next citizen starts on the keypad.
+    const w = visit();
+    w.send({ type: 'code.open', entry: 'scan' });
+    w.send({ type: 'code.back' });
+    expect(w.ctx().visit.codeEntry).toBe('keypad');
+    w.send({ type: 'code.open' });
+    expect(w.ctx().visit.codeEntry).toBe('keypad');
+  });
+
   it('refuses a wrong code, and locks code entry for as long as the server says', async () => {
     const v = visit();
     v.send({ type: 'code.open' });
@@ -568,6 +605,7 @@ describe('the privacy wipe', () => {
       notice: 'welcome.left',
       codeProblem: { code: 'NOT_FOUND', reason: 'wrong_code', seq: 1 },
       walkInProblem: { code: 'CONFLICT', reason: 'kiosk_busy', seq: 2 },
+      codeEntry: 'scan',
       waiting: waitingStatus(),
       requeued: 'advisor_disconnected',
       call,

@@ -6,6 +6,7 @@ import { formatClock, useNow } from '../../primitives/useNow';
 import { useVisit, useVisitSend } from '../../session/KioskSessionContext';
 import { checkInErrorKey } from './checkInErrors';
 import { Keypad } from './Keypad';
+import { QrScanner } from './QrScanner';
 
 const CODE_LENGTH = 6;
 
@@ -19,6 +20,7 @@ export function CodeScreen() {
   const pending = useVisit((s) => s.matches({ step: { code: 'checking' } }));
   const problem = useVisit((s) => s.context.visit.codeProblem);
   const lockedUntil = useVisit((s) => s.context.codeLockedUntil);
+  const entry = useVisit((s) => s.context.visit.codeEntry);
   const now = useNow();
   const [digits, setDigits] = useState('');
 
@@ -39,11 +41,18 @@ export function CodeScreen() {
   };
   const addDigit = (digit: string) => setDigits((d) => (d.length < CODE_LENGTH ? d + digit : d));
   const erase = () => setDigits((d) => d.slice(0, -1));
+  // Read from the convocation: shown in the boxes as if typed, and checked at once (the same
+  // request, so the same validity window and the same lockout as a typed code).
+  const scanned = (code: string) => {
+    setDigits(code);
+    send({ type: 'code.submit', code, via: 'scan' });
+  };
+  const scanning = entry === 'scan' && !locked && !pending;
 
   // A hardware keypad (some kiosks have one, for people who cannot use the touchscreen) works too.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (locked || pending || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (scanning || locked || pending || event.ctrlKey || event.metaKey || event.altKey) return;
       // Enter on a focused key presses that key, as everywhere else.
       if (event.key === 'Enter' && event.target instanceof HTMLButtonElement) return;
       if (/^\d$/.test(event.key)) addDigit(event.key);
@@ -93,23 +102,50 @@ export function CodeScreen() {
             {t('code.checking')}
           </p>
         ) : null}
-        <Button
-          variant="secondary"
-          className="code__back"
-          testId="code-back"
-          onClick={() => send({ type: 'code.back' })}
-        >
-          {t('code.back')}
-        </Button>
+        <div className="code__actions">
+          <Button
+            variant="secondary"
+            className="code__back"
+            testId="code-back"
+            onClick={() => send({ type: 'code.back' })}
+          >
+            {t('code.back')}
+          </Button>
+          {scanning ? (
+            <Button
+              variant="secondary"
+              testId="code-type-instead"
+              onClick={() => send({ type: 'code.entry', entry: 'keypad' })}
+            >
+              {t('code.typeInstead')}
+            </Button>
+          ) : (
+            <Button
+              variant="secondary"
+              testId="code-scan"
+              disabled={locked || pending}
+              onClick={() => {
+                setDigits('');
+                send({ type: 'code.entry', entry: 'scan' });
+              }}
+            >
+              {t('code.scan')}
+            </Button>
+          )}
+        </div>
       </div>
-      <Keypad
-        disabled={locked || pending}
-        canErase={digits.length > 0}
-        canSubmit={complete}
-        onDigit={addDigit}
-        onErase={erase}
-        onSubmit={submit}
-      />
+      {scanning ? (
+        <QrScanner onCode={scanned} />
+      ) : (
+        <Keypad
+          disabled={locked || pending}
+          canErase={digits.length > 0}
+          canSubmit={complete}
+          onDigit={addDigit}
+          onErase={erase}
+          onSubmit={submit}
+        />
+      )}
     </main>
   );
 }

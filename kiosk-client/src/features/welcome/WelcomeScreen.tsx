@@ -58,6 +58,16 @@ export function WelcomeScreen() {
         <span className="appointment-button__title">{t('welcome.appointment')}</span>
         <span className="appointment-button__hint">{t('welcome.appointmentHint')}</span>
       </Button>
+      <Button
+        variant="secondary"
+        className="appointment-button appointment-button--scan"
+        testId="scan-appointment-button"
+        disabled={pending}
+        onClick={() => send({ type: 'code.open', entry: 'scan' })}
+      >
+        <span className="appointment-button__title">{t('welcome.scan')}</span>
+        <span className="appointment-button__hint">{t('welcome.scanHint')}</span>
+      </Button>
       {walkInProblem ? (
         <p
           className="notice notice--warning"
