@@ -100,6 +100,56 @@ function opusSeen(page: Page) {
   });
 }
 
+/** What a camera's sender does: its encoding on or off, and the browser’s send estimate (kbit/s, to 25). */
+function cameraSending(page: Page) {
+  return page.evaluate(async () => {
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+      if (!sender) continue;
+      let kbps: number | null = null;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'candidate-pair' && s.nominated === true)
+          kbps = Math.round(Number(s.availableOutgoingBitrate ?? NaN) / 25_000) * 25;
+      });
+      return { active: sender.getParameters().encodings[0]?.active ?? null, kbps };
+    }
+    return null;
+  });
+}
+
+/**
+ * Both sides' modes and cameras while the line recovers, kept as a list of changes: when video
+ * does not come back in time, the failure says which side held it and what the estimates were.
+ */
+class LineTrace {
+  private readonly started = Date.now();
+  private readonly changes: string[] = [];
+  private last = '';
+
+  constructor(
+    private readonly kiosk: Page,
+    private readonly advisor: Page,
+  ) {}
+
+  async read() {
+    const [kiosk, advisor, kioskCamera, advisorCamera] = await Promise.all([
+      shownMode(this.kiosk, 'kiosk-screen-call'),
+      shownMode(this.advisor, 'advisor-call'),
+      cameraSending(this.kiosk),
+      cameraSending(this.advisor),
+    ]);
+    const line = JSON.stringify({ kiosk, advisor, kioskCamera, advisorCamera });
+    if (line !== this.last) this.changes.push(`${(Date.now() - this.started) / 1000} s ${line}`);
+    this.last = line;
+    return { kiosk, advisor };
+  }
+
+  toString(): string {
+    return `after the lift:\n${this.changes.join('\n')}`;
+  }
+}
+
 describe('the degradation policy on a capped line', () => {
   it('switches to audio + real-time text at a very low cap, and brings video back when it is lifted', async () => {
     call = await rig.startCall();
@@ -173,12 +223,17 @@ describe('the degradation policy on a capped line', () => {
 
     await liftCap();
     const back = (s: { mode: string | null; notice: boolean }) => s.mode === 'video' && !s.notice;
+    const trace = new LineTrace(kiosk.page, advisor.page);
     const [kioskBack, advisorBack] = await Promise.all([
-      pollUntil(() => shownMode(kiosk.page, 'kiosk-screen-call'), back, RECOVER_WITHIN_MS),
+      pollUntil(
+        () => trace.read(),
+        (s) => back(s.kiosk),
+        RECOVER_WITHIN_MS,
+      ).then((s) => s.kiosk),
       pollUntil(() => shownMode(advisor.page, 'advisor-call'), back, RECOVER_WITHIN_MS),
     ]);
-    expect(kioskBack).toEqual({ mode: 'video', notice: false });
-    expect(advisorBack).toEqual({ mode: 'video', notice: false });
+    expect(kioskBack, trace.toString()).toEqual({ mode: 'video', notice: false });
+    expect(advisorBack, trace.toString()).toEqual({ mode: 'video', notice: false });
     // The picture is back both ways: new frames decoded on each side.
     const resumedFrom = await Promise.all([inboundMedia(kiosk.page), inboundMedia(advisor.page)]);
     const resumed = await Promise.all(

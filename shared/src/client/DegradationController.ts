@@ -46,6 +46,8 @@ export class DegradationController {
   private busy = false;
   private closed = false;
   private peerDownlink: { kbps: number; atMs: number } | null = null;
+  /** Whether the last tick found the camera not sending apart from the policy (off or held). */
+  private paused = false;
 
   constructor(
     link: CameraLink,
@@ -84,7 +86,15 @@ export class DegradationController {
   }
 
   private async tick(): Promise<void> {
-    if (this.busy || this.closed || !this.link.sendsOtherwise()) return;
+    if (this.busy || this.closed) return;
+    if (!this.link.sendsOtherwise()) {
+      this.paused = true;
+      return;
+    }
+    if (this.paused) {
+      this.paused = false;
+      this.policy.resume(performance.now());
+    }
     this.busy = true;
     try {
       const report = await this.link.readSendStats();

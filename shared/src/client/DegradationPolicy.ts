@@ -66,6 +66,13 @@ export interface DegradationPolicyOptions {
    * MAX_PROBE_BACKOFF times), so a line that carries a probe but not a call does not flap.
    */
   readonly returnProveMs: number;
+  /**
+   * After the camera resumes sending (it was off, or held while the far side's line was in audio +
+   * text), how long its samples cannot step the ladder down or switch to audio + text: the
+   * browser's estimate still describes the audio-only line before, until its own probe (on the
+   * larger allocation) lifts it, about a second later.
+   */
+  readonly resumeGraceMs: number;
 }
 
 /**
@@ -88,6 +95,7 @@ export const DEFAULT_DEGRADATION_OPTIONS: DegradationPolicyOptions = {
   probeWindowMs: 2_500,
   probeConfirmMs: 1_000,
   returnProveMs: 20_000,
+  resumeGraceMs: 3_000,
 };
 
 /** What the sender's own stats say about its uplink, sampled periodically. */
@@ -161,6 +169,8 @@ export class DegradationPolicy {
   /** When the ladder last climbed (null once that climb has held), and the up-hold's multiplier. */
   private climbedAt: number | null = null;
   private climbBackoff = 1;
+  /** Until when samples cannot step down (the camera just resumed: see `resumeGraceMs`). */
+  private graceUntil = Number.NEGATIVE_INFINITY;
 
   constructor(options: Partial<DegradationPolicyOptions> = {}) {
     this.options = { ...DEFAULT_DEGRADATION_OPTIONS, ...options };
@@ -176,6 +186,18 @@ export class DegradationPolicy {
       rung: this.rung,
       capKbps: this.mode === 'video' ? this.capKbps : null,
     };
+  }
+
+  /**
+   * The camera sends again after a pause the policy did not decide (off, or held for the far
+   * side's line): its first figures describe the audio-only line before, so they cannot step the
+   * ladder down or switch to audio + text for `resumeGraceMs`. Without this, a camera held while
+   * the far side was in audio + text resumed on a stale 100 kbit/s estimate of a fast line and
+   * switched its own call to audio + text 2.5 s later, holding the far side in turn.
+   */
+  resume(atMs: number): void {
+    this.graceUntil = atMs + this.options.resumeGraceMs;
+    this.resetHolds();
   }
 
   /** Feeds one sample; returns the target after it (the same object shape, maybe unchanged). */
@@ -207,6 +229,7 @@ export class DegradationPolicy {
         : peerDownlinkKbps - audioReserveKbps;
     this.followCap(downlink);
     const holdBudget = Math.min(budget, downlink);
+    if (now < this.graceUntil) return;
 
     if (budget < VIDEO_LADDER[floorRung]!.holdKbps) this.belowFloorSince ??= now;
     else this.belowFloorSince = null;

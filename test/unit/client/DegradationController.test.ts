@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { availableOutgoingKbps } from '@visio/shared/client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  DEFAULT_DEGRADATION_OPTIONS,
+  DegradationController,
+  availableOutgoingKbps,
+  type VideoTarget,
+} from '@visio/shared/client';
 
 // What the controller reads from a send transport's stats: Chromium's estimate on the selected
 // candidate pair. A Map stands for the RTCStatsReport (the same forEach).
@@ -37,5 +42,53 @@ describe('availableOutgoingKbps', () => {
       availableOutgoingKbps(report([{ id: 'P', type: 'candidate-pair', state: 'succeeded' }])),
     ).toBeNull();
     expect(availableOutgoingKbps(report([]))).toBeNull();
+  });
+});
+
+describe('DegradationController', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('gives the policy a fresh start when the camera resumes, not a stale estimate', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    let sends = true;
+    let kbps = 2000;
+    const applied: VideoTarget[] = [];
+    const modes: string[] = [];
+    const controller = new DegradationController(
+      {
+        readSendStats: () =>
+          Promise.resolve(
+            report([
+              { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+              { id: 'P', type: 'candidate-pair', availableOutgoingBitrate: kbps * 1000 },
+            ]),
+          ),
+        apply: (target) => {
+          applied.push(target);
+          return Promise.resolve();
+        },
+        sendsOtherwise: () => sends,
+      },
+      (mode) => modes.push(mode),
+    );
+    controller.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    // Held (the far side's line in audio + text): the camera sends audio only, and the browser's
+    // estimate sinks to what it sends.
+    sends = false;
+    kbps = 100;
+    await vi.advanceTimersByTimeAsync(20_000);
+    // Resumed: the estimate stays stale for most of the grace, then the browser's probe lifts it.
+    sends = true;
+    const { resumeGraceMs } = DEFAULT_DEGRADATION_OPTIONS;
+    await vi.advanceTimersByTimeAsync(resumeGraceMs - 500);
+    kbps = 2000;
+    await vi.advanceTimersByTimeAsync(10_000);
+    controller.close();
+    expect(modes).toEqual([]);
+    expect(applied).toEqual([]);
+    expect(controller.target).toEqual({ mode: 'video', send: true, rung: 0, capKbps: null });
   });
 });

@@ -23,6 +23,7 @@ const {
   downHoldMs,
   upHoldMs,
   returnProveMs,
+  resumeGraceMs,
 } = DEFAULT_DEGRADATION_OPTIONS;
 
 interface Run {
@@ -176,6 +177,28 @@ describe('DegradationPolicy going down', () => {
     feed(run, 100, 1_000);
     feed(run, null, 20_000);
     expect(run.policy.target).toEqual({ mode: 'video', send: true, rung: 0, capKbps: null });
+  });
+
+  it('gives a camera that resumes the grace time before its stale estimate counts, then judges it', () => {
+    // Held while the far side was in audio + text, the camera resumes on an estimate of the
+    // audio-only line (100 kbit/s on a fast line) that the browser lifts about a second later.
+    const lifted = start();
+    feed(lifted, 2000, 5_000);
+    lifted.policy.resume(lifted.now);
+    feed(lifted, 100, resumeGraceMs - STEP_MS);
+    feed(lifted, 2000, 10_000);
+    expect(changes(lifted)).toHaveLength(1);
+    expect(lifted.policy.target).toEqual({ mode: 'video', send: true, rung: 0, capKbps: null });
+
+    // Still low after the grace: the line is what the estimate says, and the usual holds apply.
+    const low = start();
+    feed(low, 2000, 5_000);
+    low.policy.resume(low.now);
+    const resumedAt = low.now;
+    feed(low, 100, resumeGraceMs + audioTextHoldMs + 2_000);
+    const engaged = firstMode(low, 'audio_text');
+    expect(engaged! - resumedAt).toBeGreaterThanOrEqual(resumeGraceMs + audioTextHoldMs);
+    expect(engaged! - resumedAt).toBeLessThanOrEqual(resumeGraceMs + audioTextHoldMs + STEP_MS);
   });
 
   it('refuses a floor outside the ladder', () => {
