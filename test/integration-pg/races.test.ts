@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AppError } from '@visio/shared/protocol';
+import { PasswordHasher } from '../../server/src/auth/PasswordHasher';
+import { StaffAccounts } from '../../server/src/auth/StaffAccounts';
 import { AppointmentRepository } from '../../server/src/scheduling/AppointmentRepository';
 import { BookingService } from '../../server/src/scheduling/BookingService';
 import { CheckInCodes } from '../../server/src/scheduling/CheckInCodes';
@@ -214,4 +216,27 @@ describe('two nodes on one PostgreSQL database', () => {
       .execute();
     expect(booked).toHaveLength(1);
   }, 60_000);
+
+  it('10 concurrent creations of one login: one account, 9 CONFLICT', async () => {
+    const hasher = new PasswordHasher({ N: 2 ** 10, r: 8, p: 1 });
+    const [a, b] = nodes.map(
+      (store) => new StaffAccounts(store.db, hasher, new AuditLog(store.db)),
+    );
+    const creations = Array.from({ length: 10 }, (_, i) =>
+      (i % 2 === 0 ? a! : b!).create({
+        name: `Twin ${i}`,
+        login: 'twin',
+        password: 'correct horse battery staple',
+        roles: ['advisor'],
+        serviceIds: [SERVICE],
+      }),
+    );
+    expect(count(await outcomes(creations))).toEqual({ ok: 1, 'CONFLICT:': 9 });
+    const twins = await nodes[0]!.db
+      .selectFrom('staff')
+      .select('id')
+      .where('login', '=', 'twin')
+      .execute();
+    expect(twins).toHaveLength(1);
+  });
 });
