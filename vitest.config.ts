@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Three suites: unit (no I/O), integration (real server, mediasoup worker, socket.io clients),
 // e2e (real Chromium on the built apps). Integration and e2e run one file at a time: each file
@@ -10,6 +10,12 @@ import { defineConfig } from 'vitest/config';
 //
 // A fifth, firewall (test/firewall): the same stage plus a TURN relay (coturn), the kiosk behind
 // an iptables firewall of its own (open, no UDP, only TCP 443 and the web port). Last, alone.
+/**
+ * Integration files that do not run in the integration-pg project, and why. Nothing else is left
+ * out: every other file runs on both databases.
+ */
+const POSTGRES_EXCLUDED: string[] = [];
+
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +28,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The same integration files, every server on PostgreSQL (one throw-away cluster from
+          // Debian's postgresql-15 for the run, a database per server), plus the race tests of
+          // several nodes on one database. Left out, each for a reason of SQLite's own:
+          name: 'integration-pg',
+          include: ['test/integration/**/*.test.ts', 'test/integration-pg/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...POSTGRES_EXCLUDED],
+          globalSetup: ['test/support/postgresSetup.ts'],
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -10,7 +10,7 @@ import { CallService } from './calls/CallService';
 import { InCallService } from './calls/InCallService';
 import { LiveCallRepository } from './calls/LiveCallRepository';
 import { CallDocuments } from './documents/CallDocuments';
-import { ConfigError, type Config } from './config/config';
+import { ConfigError, redactDatabaseUrl, type Config } from './config/config';
 import { apiRouter } from './http/apiRouter';
 import { createHttpApp } from './http/createHttpApp';
 import { createMetricsApp } from './http/metricsRoutes';
@@ -63,7 +63,20 @@ export class VisioServer {
         `MEDIASOUP_WORKER_BIN=${media.workerBin} does not exist: run \`npm run setup\` to build the worker`,
       );
     }
-    const store = await Store.open({ sqliteFile: config.data.sqliteFile });
+    const { data } = config;
+    const store = await Store.open({
+      sqliteFile: data.sqliteFile,
+      databaseUrl: data.databaseUrl,
+      poolMax: data.poolMax,
+      onPoolError: (error) =>
+        logger.warn({ module: 'store', err: error.message }, 'database connection lost'),
+    });
+    logger.info(
+      data.databaseUrl
+        ? { database: 'postgres', url: redactDatabaseUrl(data.databaseUrl), poolMax: data.poolMax }
+        : { database: 'sqlite', file: data.sqliteFile },
+      'database open',
+    );
     const audit = new AuditLog(store.db);
     const { clock } = options;
     const auth = await AuthModule.create({

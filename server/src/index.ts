@@ -1,6 +1,6 @@
 // What tests, benchmarks and tools may use of the server.
 export { VisioServer } from './VisioServer';
-export { loadConfig, ConfigError, type Config } from './config/config';
+export { loadConfig, ConfigError, redactDatabaseUrl, type Config } from './config/config';
 export { TurnCredentials, turnRestPassword } from './relay/TurnCredentials';
 export { createLogger } from './logging/createLogger';
 export type { Directory } from './auth/Directory';

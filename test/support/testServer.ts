@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StaffRole } from '@visio/shared/protocol';
 import { VisioServer, createLogger, loadConfig, type Config } from '@visio/server';
+import { createTestDatabase, dropTestDatabase } from './PostgresCluster';
 import { TestClock } from './TestClock';
 
 export interface Party {
@@ -25,6 +26,8 @@ export interface Fixtures {
   technician: Party;
   scheduler: Party;
   admin: Party;
+  /** The server's PostgreSQL database (integration-pg project); undefined on SQLite. */
+  databaseUrl?: string | undefined;
 }
 
 export interface TestServer extends Fixtures {
@@ -46,8 +49,18 @@ const ALL_DAY = JSON.stringify(
 );
 
 /**
- * A real server on a free port with one media worker and its own SQLite database in a temporary
- * directory, seeded with a site, two services, two enrolled kiosks, three advisors, a technician,
+ * The cluster the `integration-pg` project's globalSetup started (test/support/postgresSetup.ts),
+ * if this runs in that project: its servers then run on PostgreSQL, each with a database of its own.
+ */
+async function postgresAdminUrl(): Promise<string | undefined> {
+  if (!process.env.VITEST) return undefined;
+  const { inject } = await import('vitest');
+  return inject('postgresAdminUrl');
+}
+
+/**
+ * A real server on a free port with one media worker and its own database (SQLite in a temporary
+ * directory, or in the integration-pg project a PostgreSQL database of its own), seeded with a site, two services, two enrolled kiosks, three advisors, a technician,
  * a scheduler and an admin (with session tokens). `env` overrides configuration; `reuse` restarts
  * on the data of an earlier server (persistence tests).
  */
@@ -56,6 +69,9 @@ export async function startTestServer(
   reuse?: { dataDir: string; fixtures: Fixtures },
 ): Promise<TestServer> {
   const dataDir = reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'visio-test-'));
+  const adminUrl = env.DATABASE_URL ? undefined : await postgresAdminUrl();
+  const databaseUrl =
+    reuse?.fixtures.databaseUrl ?? (adminUrl ? await createTestDatabase(adminUrl) : undefined);
   const config: Config = loadConfig({
     ...process.env,
     PORT: '0',
@@ -65,6 +81,7 @@ export async function startTestServer(
     DATA_DIR: dataDir,
     DEMO_SEED: 'false',
     TIMEZONE: 'Europe/Paris',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
   const clock = new TestClock();
@@ -72,7 +89,7 @@ export async function startTestServer(
     passwordCost: CHEAP_SCRYPT,
     clock,
   });
-  const fixtures = reuse?.fixtures ?? (await seedFixtures(server));
+  const fixtures = reuse?.fixtures ?? { ...(await seedFixtures(server)), databaseUrl };
   return {
     ...fixtures,
     server,
@@ -81,7 +98,9 @@ export async function startTestServer(
     dataDir,
     stop: async (options = {}) => {
       await server.stop({ leaveCallsRunning: options.leaveCallsRunning ?? false });
-      if (!options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (options.keepData) return;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (fixtures.databaseUrl) await dropTestDatabase(fixtures.databaseUrl);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '@visio/server';
+import { ConfigError, loadConfig, redactDatabaseUrl } from '@visio/server';
 
 const base = { MEDIASOUP_WORKER_BIN: '/opt/worker' };
 const TURN_SECRET = '4f9b2c7d1e8a6f3b5c0d9e2a7f4b1c8d';
@@ -144,6 +144,45 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(secret);
     }
+  });
+
+  it('uses SQLite in DATA_DIR unless DATABASE_URL names a PostgreSQL database', () => {
+    expect(loadConfig(base).data).toMatchObject({ databaseUrl: undefined, poolMax: 10 });
+    for (const url of [
+      'postgres://visio:s3cret@db.internal:5432/visio',
+      'postgresql://visio@127.0.0.1/visio?sslmode=require',
+    ]) {
+      expect(
+        loadConfig({ ...base, DATABASE_URL: url, DATABASE_POOL_MAX: '25' }).data,
+      ).toMatchObject({ databaseUrl: url, poolMax: 25 });
+    }
+  });
+
+  it.each([
+    ['mysql://visio:pw@db/visio', 'DATABASE_URL'],
+    ['db.internal:5432/visio', 'DATABASE_URL'],
+    ['sqlite:///data/visio.sqlite', 'DATABASE_URL'],
+    ['0', 'DATABASE_POOL_MAX'],
+    ['many', 'DATABASE_POOL_MAX'],
+  ])('refuses %s as %s', (value, variable) => {
+    expect(() => loadConfig({ ...base, [variable]: value })).toThrow(new RegExp(variable));
+  });
+
+  it('never shows the database password: not in its errors, not in the URL it logs', () => {
+    const url = 'mysql://visio:hunter2-secret@db/visio';
+    expect(() => loadConfig({ ...base, DATABASE_URL: url })).toThrow(ConfigError);
+    try {
+      loadConfig({ ...base, DATABASE_URL: url });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+    expect(redactDatabaseUrl('postgres://visio:hunter2-secret@db:5432/visio')).toBe(
+      'postgres://visio:***@db:5432/visio',
+    );
+    expect(redactDatabaseUrl('postgres://visio@db/visio?password=hunter2')).not.toContain(
+      'hunter2',
+    );
+    expect(redactDatabaseUrl('not a url hunter2')).not.toContain('hunter2');
   });
 
   it('explains a missing worker binary', () => {

@@ -9,6 +9,7 @@ import {
   type KioskSummary,
 } from '@visio/shared/protocol';
 import type { AuditEntry, AuditLog } from '../store/AuditLog';
+import { lockRows } from '../store/dialect';
 import type { Database } from '../store/schema';
 import { AttemptLimiter, type AttemptRule } from './AttemptLimiter';
 import type { ServerSecret } from './ServerSecret';
@@ -111,6 +112,8 @@ export class KioskEnrolment extends EventEmitter<KioskEnrolmentEvents> {
   ): Promise<IssuedEnrolmentCode> {
     const { code, codeHash, expiresAt } = this.issueCode();
     await this.db.transaction().execute(async (trx) => {
+      // Read and written under the row's lock: a revoke on another node waits, then sees this.
+      await lockRows(trx, { kiosks: [kioskId] });
       const kiosk = await trx
         .selectFrom('kiosks')
         .select('enrolment_state')
@@ -170,6 +173,8 @@ export class KioskEnrolment extends EventEmitter<KioskEnrolmentEvents> {
   /** The kiosk's token stops working and any outstanding code is void. Idempotent. */
   async revoke(kioskId: string, actor: AuditEntry['actor']): Promise<void> {
     const changed = await this.db.transaction().execute(async (trx) => {
+      // Two revokes at once (two nodes): the second waits for the row, then finds it revoked.
+      await lockRows(trx, { kiosks: [kioskId] });
       const kiosk = await trx
         .selectFrom('kiosks')
         .select('enrolment_state')

@@ -8,6 +8,7 @@ import {
   type StaffRole,
 } from '@visio/shared/protocol';
 import type { AuditEntry, AuditLog } from '../store/AuditLog';
+import { isUniqueViolation } from '../store/dialect';
 import type { Database, StaffRow } from '../store/schema';
 import type { PasswordHasher } from './PasswordHasher';
 
@@ -67,49 +68,58 @@ export class StaffAccounts {
     if (!input.password) throw new AppError('INVALID_INPUT', 'A password is required');
     const passwordHash = await this.hasher.hash(input.password);
     const staffId = randomUUID();
-    await this.db.transaction().execute(async (trx) => {
-      const taken = await trx
-        .selectFrom('staff')
-        .select('id')
-        .where('login', '=', login)
-        .executeTakeFirst();
-      if (taken) throw new AppError('CONFLICT', 'This login is already taken');
-      if (serviceIds.length > 0) {
-        const known = await trx
-          .selectFrom('services')
+    // The check reads what is committed; the unique index on login decides between two nodes
+    // creating the same login at once (the loser's insert fails: CONFLICT too).
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const taken = await trx
+          .selectFrom('staff')
           .select('id')
-          .where('id', 'in', serviceIds)
-          .execute();
-        if (known.length !== serviceIds.length) throw new AppError('NOT_FOUND', 'No such service');
-      }
-      await trx
-        .insertInto('staff')
-        .values({
-          id: staffId,
-          name,
-          login,
-          password_hash: passwordHash,
-          roles: JSON.stringify(roles),
-          active: 1,
-          created_at: new Date(this.now()).toISOString(),
-        })
-        .execute();
-      if (serviceIds.length > 0) {
+          .where('login', '=', login)
+          .executeTakeFirst();
+        if (taken) throw new AppError('CONFLICT', 'This login is already taken');
+        if (serviceIds.length > 0) {
+          const known = await trx
+            .selectFrom('services')
+            .select('id')
+            .where('id', 'in', serviceIds)
+            .execute();
+          if (known.length !== serviceIds.length)
+            throw new AppError('NOT_FOUND', 'No such service');
+        }
         await trx
-          .insertInto('staff_services')
-          .values(serviceIds.map((serviceId) => ({ staff_id: staffId, service_id: serviceId })))
+          .insertInto('staff')
+          .values({
+            id: staffId,
+            name,
+            login,
+            password_hash: passwordHash,
+            roles: JSON.stringify(roles),
+            active: 1,
+            created_at: new Date(this.now()).toISOString(),
+          })
           .execute();
-      }
-      await this.audit.record(
-        {
-          actor,
-          action: 'staff.create',
-          target: { type: 'staff', id: staffId },
-          details: { roles },
-        },
-        trx,
-      );
-    });
+        if (serviceIds.length > 0) {
+          await trx
+            .insertInto('staff_services')
+            .values(serviceIds.map((serviceId) => ({ staff_id: staffId, service_id: serviceId })))
+            .execute();
+        }
+        await this.audit.record(
+          {
+            actor,
+            action: 'staff.create',
+            target: { type: 'staff', id: staffId },
+            details: { roles },
+          },
+          trx,
+        );
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new AppError('CONFLICT', 'This login is already taken');
+        throw error;
+      });
     return { staffId, name, login, roles, serviceIds, active: true };
   }
 

@@ -66,6 +66,19 @@ const BaseEnvSchema = z.object({
   CLIENT_DIST_DIR: z.string().default(repoRoot),
   /** Where the SQLite database and the server secret live. */
   DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
+  /**
+   * PostgreSQL instead of the SQLite file in DATA_DIR (several server nodes share one database):
+   * `postgres://user:password@host:5432/visio`. Never logged with its password (see
+   * `redactDatabaseUrl`).
+   */
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: 'must be a postgres:// or postgresql:// URL (unset: SQLite in DATA_DIR)',
+    })
+    .optional(),
+  /** Connections each server node keeps open to PostgreSQL at most. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1_000).default(10),
   /** Staff sessions expire after this many hours. */
   SESSION_TTL_HOURS: z.coerce
     .number()
@@ -323,7 +336,13 @@ export interface Config {
   signalling: { ratePerSecond: number; rateBurst: number; origins: HandshakeOrigins };
   clients: { kioskDist: string; advisorDist: string };
   demoSeed: boolean;
-  data: { dir: string; sqliteFile: string };
+  data: {
+    dir: string;
+    sqliteFile: string;
+    /** PostgreSQL URL (secret: it holds the password); undefined = SQLite in `sqliteFile`. */
+    databaseUrl: string | undefined;
+    poolMax: number;
+  };
   auth: {
     sessionTtlMs: number;
     cookieSecure: boolean;
@@ -393,6 +412,21 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/**
+ * A database URL fit for a log line: the password (and any `password` parameter) replaced by
+ * `***`. Something that does not parse is not shown at all.
+ */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
+    return parsed.toString();
+  } catch {
+    return '[unparseable database URL]';
+  }
+}
+
 /** Parses the environment; throws ConfigError listing every bad variable and why. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset" (docker-compose style `VAR=`).
@@ -445,7 +479,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     // Production never makes up accounts with a published password unless told to.
     demoSeed: e.DEMO_SEED ?? !production,
-    data: { dir: e.DATA_DIR, sqliteFile: path.join(e.DATA_DIR, 'visio.sqlite') },
+    data: {
+      dir: e.DATA_DIR,
+      sqliteFile: path.join(e.DATA_DIR, 'visio.sqlite'),
+      databaseUrl: e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+    },
     auth: {
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
       cookieSecure: e.COOKIE_SECURE ?? e.PUBLIC_URL?.startsWith('https:') ?? false,

@@ -14,8 +14,8 @@ import { allowAppFeatures, securityHeaders } from './securityHeaders';
 export interface HttpAppDeps {
   logger: Logger;
   clients: { kioskDist: string; advisorDist: string };
-  /** Readiness checks by name; the server is ready when all pass. */
-  readiness: Record<string, () => boolean>;
+  /** Readiness checks by name (a check may ask the database); the server is ready when all pass. */
+  readiness: Record<string, () => boolean | Promise<boolean>>;
   /** The REST API (session middleware, routes), mounted at the root. */
   api?: Router;
   /** Proxies in front whose X-Forwarded-For is believed (0: none, the peer is the client). */
@@ -39,9 +39,14 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', async (_req, res) => {
     const checks = Object.fromEntries(
-      Object.entries(deps.readiness).map(([name, check]) => [name, check()]),
+      await Promise.all(
+        Object.entries(deps.readiness).map(async ([name, check]) => [
+          name,
+          await Promise.resolve(check()).catch(() => false),
+        ]),
+      ),
     );
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });

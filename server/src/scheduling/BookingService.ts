@@ -7,7 +7,7 @@ import {
   type MoveAppointment,
 } from '@visio/shared/protocol';
 import type { StaffPrincipal } from '../auth/Principal';
-import type { AuditLog, Database } from '../store';
+import { lockRows, type AuditLog, type Database } from '../store';
 import { nextStatus } from './AppointmentLifecycle';
 import { AppointmentRepository, toView, type AppointmentWithNames } from './AppointmentRepository';
 import { AppointmentRights } from './AppointmentRights';
@@ -21,8 +21,9 @@ export interface Clock {
 }
 
 /**
- * Booking, moving and cancelling appointments. The checks and the write run in one transaction,
- * so two schedulers booking the same advisor or kiosk at once cannot both succeed. Who may touch
+ * Booking, moving and cancelling appointments. The checks and the write run in one transaction
+ * that first locks the advisor's and the kiosk's rows (PostgreSQL; SQLite has one writer), so two
+ * schedulers booking the same advisor or kiosk at once, on one node or two, cannot both succeed. Who may touch
  * which appointment is `AppointmentRights`: advisors their services' only.
  */
 export class BookingService {
@@ -50,6 +51,7 @@ export class BookingService {
     const now = this.clock.now();
     const refs = await this.facts(input.serviceId, input.advisorId, input.kioskId);
     await this.db.transaction().execute(async (trx) => {
+      await lockRows(trx, { staff: [input.advisorId], kiosks: [input.kioskId] });
       await this.check(
         refs,
         {
@@ -117,6 +119,7 @@ export class BookingService {
     };
     const refs = await this.facts(before.service_id, next.advisorId, next.kioskId);
     await this.db.transaction().execute(async (trx) => {
+      await lockRows(trx, { staff: [next.advisorId], kiosks: [next.kioskId], appointments: [id] });
       const current = await this.appointments.find(id, trx);
       if (!current) throw new AppError('NOT_FOUND', 'No such appointment');
       if (current.status !== 'scheduled') {

@@ -345,7 +345,13 @@ export class SignallingServer {
       return (tab && this.staffNsp.sockets.get(tab)) || toAdvisor(call);
     };
     const kioskChanged = async (kioskId: string) => {
-      const status = await kioskStatus(kioskId, directory, presence, calls);
+      // The store may fail (a PostgreSQL node restarting, or closed at shutdown): a missed
+      // presence update for technicians, not a crash.
+      const status = await kioskStatus(kioskId, directory, presence, calls).catch(
+        (err: unknown) => {
+          this.log.warn({ err, kioskId }, 'kiosk status not read');
+        },
+      );
       // Kiosk presence is for the fleet's keepers, not every advisor's screen.
       if (status) emit(this.staffNsp.to(TECHNICIAN_ROOM), kioskDirectoryEvents.changed, status);
     };

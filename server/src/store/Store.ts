@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Dialect,
+  type MigrationProvider,
+} from 'kysely';
+import { ping, type DialectName } from './dialect';
 import { initial } from './migrations/0001_initial';
 import { callSurvey } from './migrations/0003_call_survey';
 import { callRecovery } from './migrations/0004_call_recovery';
@@ -24,41 +33,85 @@ const migrations: MigrationProvider = {
   }),
 };
 
+/** A readiness probe that gets no answer within this counts as a failure. */
+const HEALTH_TIMEOUT_MS = 2_000;
+/** A pool connection not had within this fails the query instead of waiting for ever. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export interface StoreOptions {
-  /** SQLite file path, or ':memory:'. */
+  /** SQLite file path, or ':memory:'. Used when `databaseUrl` is not given. */
   sqliteFile: string;
+  /** postgres:// or postgresql:// URL: PostgreSQL, which several server nodes may share. */
+  databaseUrl?: string | undefined;
+  /** Connections in the PostgreSQL pool (default 10). */
+  poolMax?: number | undefined;
+  /** An idle pooled connection failed (the database restarted…): told here, never thrown. */
+  onPoolError?: ((error: Error) => void) | undefined;
 }
 
+// PostgreSQL's int8 (COUNT, SUM of integers) comes as a string from `pg`: the repositories expect
+// numbers as SQLite gives them. Counts and our integer columns stay far below 2^53.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
 /**
- * The database connection. SQLite (better-sqlite3) is the embedded default; the code above it is
- * Kysely only, so a PostgresDialect can be dropped in here for several server nodes.
+ * The database connection. SQLite (better-sqlite3) is the embedded default; with a `databaseUrl`
+ * the same Kysely code runs on PostgreSQL through a `pg` pool (several server nodes, one database).
+ * Rules that must stay atomic across nodes are in docs/database.md.
  */
 export class Store {
   private checkpointer: WalCheckpointer | undefined;
 
   private constructor(
     readonly db: Kysely<Database>,
-    private readonly sqlite: SQLite.Database,
+    readonly dialect: DialectName,
+    private readonly sqlite: SQLite.Database | undefined,
   ) {}
 
   static async open(options: StoreOptions): Promise<Store> {
+    const store = options.databaseUrl ? Store.postgres(options) : Store.sqliteFile(options);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.db.destroy();
+      throw error;
+    }
+    if (store.sqlite && options.sqliteFile !== ':memory:')
+      store.checkpointer = new WalCheckpointer(store.sqlite, options.sqliteFile);
+    return store;
+  }
+
+  private static sqliteFile(options: StoreOptions): Store {
     if (options.sqliteFile !== ':memory:')
       fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });
     const sqlite = new SQLite(options.sqliteFile);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: new StatementCache(sqlite) }),
+    const dialect = new SqliteDialect({ database: new StatementCache(sqlite) });
+    return new Store(new Kysely<Database>({ dialect }), 'sqlite', sqlite);
+  }
+
+  private static postgres(options: StoreOptions): Store {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      types: pgTypes,
     });
-    const store = new Store(db, sqlite);
-    await store.migrate();
-    if (options.sqliteFile !== ':memory:')
-      store.checkpointer = new WalCheckpointer(sqlite, options.sqliteFile);
-    return store;
+    // Without a listener, an idle connection that breaks would crash the process.
+    pool.on('error', (error) => options.onPoolError?.(error));
+    const dialect: Dialect = new PostgresDialect({ pool });
+    return new Store(new Kysely<Database>({ dialect }), 'postgres', undefined);
   }
 
   private async migrate(): Promise<void> {
+    // On PostgreSQL, Kysely's Migrator holds an advisory lock: nodes starting together migrate once.
     const { error, results } = await new Migrator({
       db: this.db,
       provider: migrations,
@@ -69,12 +122,23 @@ export class Store {
     }
   }
 
-  /** A cheap query proving the database answers (readiness). */
-  isHealthy(): boolean {
+  /** A cheap query proving the database answers (readiness); false on error or after 2 s. */
+  async isHealthy(): Promise<boolean> {
+    if (this.sqlite) {
+      try {
+        return this.sqlite.open && this.sqlite.prepare('select 1 as ok').get() !== undefined;
+      } catch {
+        return false;
+      }
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
+    });
     try {
-      return this.sqlite.open && this.sqlite.prepare('select 1 as ok').get() !== undefined;
-    } catch {
-      return false;
+      return await Promise.race([ping(this.db).catch(() => false), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { dialectOf } from '../dialect';
 
 /**
  * Pre-call link tests: each kiosk's runs (paths reachable, RTT, loss, throughput, grade), kept for
@@ -7,6 +8,8 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const linkTests: Migration = {
   async up(db: Kysely<unknown>) {
+    // SQLite's REAL is 8 bytes; PostgreSQL's `real` only 4: there the figures are doubles too.
+    const real = dialectOf(db) === 'postgres' ? 'double precision' : 'real';
     await db.schema
       .createTable('link_tests')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -18,9 +21,9 @@ export const linkTests: Migration = {
       .addColumn('tcp', 'integer', (c) => c.notNull())
       .addColumn('turn', 'integer')
       .addColumn('measured_path', 'text')
-      .addColumn('rtt_ms', 'real')
-      .addColumn('loss_pct', 'real')
-      .addColumn('throughput_kbps', 'real')
+      .addColumn('rtt_ms', real)
+      .addColumn('loss_pct', real)
+      .addColumn('throughput_kbps', real)
       .execute();
     await db.schema
       .createIndex('link_tests_kiosk_at')
