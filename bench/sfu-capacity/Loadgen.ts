@@ -46,9 +46,14 @@ export interface LoadgenStats {
 
 type Line = { event: string } & Record<string, unknown>;
 
-/** Builds the C load generator (make; a no-op when up to date) and returns the binary's path. */
+/**
+ * Builds the C load generator (make; a no-op when up to date) and returns the binary's path.
+ * Under a lock: the unit and integration suites may start it at the same moment.
+ */
 export function buildLoadgen(): string {
-  execFileSync('make', ['-s', '-C', SOURCE_DIR], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('flock', [path.join(SOURCE_DIR, 'build.lock'), 'make', '-s', '-C', SOURCE_DIR], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return path.join(SOURCE_DIR, 'build', 'loadgen');
 }
 

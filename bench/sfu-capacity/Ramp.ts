@@ -1,6 +1,6 @@
 import type { CapacityPath } from './CapacityPath';
 import type { Loadgen, LoadgenStats } from './Loadgen';
-import { cpuMs, rssMb } from './procStat';
+import { cpuJiffies, cpuMs, rssMb } from './procStat';
 
 export interface StepRecord {
   calls: number;
@@ -9,6 +9,11 @@ export interface StepRecord {
   window_s: number;
   /** The worker's CPU over the window, % of one core. */
   worker_cpu_pct: number;
+  /**
+   * How busy the worker's CPU was over the window, all processes, %. Far above worker_cpu_pct:
+   * something else (on a shared machine, another session) took the worker's core.
+   */
+  worker_core_busy_pct: number;
   /** RTP packets per second the receive endpoints got from the worker (consumer SSRCs only). */
   forwarded_pps: number;
   /** µs of worker CPU per forwarded packet. */
@@ -46,30 +51,42 @@ export function withinCapacity(s: StepRecord): boolean {
  * (past the knee the worker collapses; no need to push it further). knee = the step with the
  * most calls within capacity (< 1 % loss, worker CPU < 90 %, every endpoint connected).
  */
-export async function ramp(path: CapacityPath, gen: Loadgen, o: RampOptions) {
+export async function ramp(
+  path: CapacityPath,
+  gen: Loadgen,
+  o: RampOptions & { workerCpu: number },
+) {
   const records: StepRecord[] = [];
   const callSsrcs: number[][] = [];
   let nextId = 1;
   let saturated = 0;
+  let stopped: string | null = null;
   for (const target of o.steps) {
     const t0 = Date.now();
     const ids: number[] = [];
-    while (callSsrcs.length < target) {
-      const call = await path.addCall(callSsrcs.length, gen.fingerprint);
-      for (const e of call.endpoints) {
-        const id = nextId++;
-        gen.add({ id, ...e });
-        ids.push(id);
+    try {
+      while (callSsrcs.length < target) {
+        const call = await path.addCall(callSsrcs.length, gen.fingerprint);
+        for (const e of call.endpoints) {
+          const id = nextId++;
+          gen.add({ id, ...e });
+          ids.push(id);
+        }
+        callSsrcs.push(call.consumerSsrcs);
       }
-      callSsrcs.push(call.consumerSsrcs);
+      for (const id of ids) await gen.connected(id, 30_000);
+    } catch (error) {
+      // Past the knee a new call may not set up at all: that ends the ramp, it is a result.
+      stopped = `call ${callSsrcs.length + 1} did not set up: ${String(error)}`;
+      o.log(`${path.name}: ${stopped}`);
+      break;
     }
-    for (const id of ids) await gen.connected(id, 30_000);
     const setupS = (Date.now() - t0) / 1000;
     await sleep(o.settleMs);
 
-    const before = await snapshot(path, gen);
+    const before = await snapshot(path, gen, o.workerCpu);
     await sleep(o.windowMs);
-    const after = await snapshot(path, gen);
+    const after = await snapshot(path, gen, o.workerCpu);
     const windowS = (after.at - before.at) / 1000;
     let received = 0;
     let expected = 0;
@@ -91,6 +108,9 @@ export async function ramp(path: CapacityPath, gen: Loadgen, o: RampOptions) {
       setup_s: round(setupS, 2),
       window_s: round(windowS, 2),
       worker_cpu_pct: round((workerMs / (windowS * 1000)) * 100),
+      worker_core_busy_pct: round(
+        ((after.core.busy - before.core.busy) / (after.core.total - before.core.total)) * 100,
+      ),
       forwarded_pps: Math.round(received / windowS),
       us_per_packet: received > 0 ? round((workerMs * 1000) / received, 2) : 0,
       loss_pct: expected > 0 ? round(Math.max(0, 1 - received / expected) * 100, 3) : 100,
@@ -104,6 +124,7 @@ export async function ramp(path: CapacityPath, gen: Loadgen, o: RampOptions) {
     records.push(record);
     o.log(
       `${path.name} ${String(record.calls).padStart(4)} calls: worker ${record.worker_cpu_pct}% ` +
+        `(core ${record.worker_core_busy_pct}%) ` +
         `${record.us_per_packet} µs/pkt ${record.forwarded_pps} pkt/s loss ${record.loss_pct}% ` +
         `(worst call ${record.worst_call_loss_pct}%) gen ${record.generator_cpu_pct}% node ${record.node_cpu_pct}% ` +
         `rss ${record.node_rss_mb} MB, setup ${record.setup_s} s`,
@@ -113,10 +134,10 @@ export async function ramp(path: CapacityPath, gen: Loadgen, o: RampOptions) {
   }
   let knee: StepRecord | null = null;
   for (const r of records) if (withinCapacity(r) && (!knee || r.calls > knee.calls)) knee = r;
-  return { steps: records, knee };
+  return { steps: records, knee, stopped };
 }
 
-async function snapshot(path: CapacityPath, gen: Loadgen) {
+async function snapshot(path: CapacityPath, gen: Loadgen, workerCpu: number) {
   const stats: LoadgenStats = await gen.stats();
   const rx = new Map<number, { received: number; expected: number }>();
   for (const e of stats.endpoints) for (const r of e.rx) rx.set(r.ssrc, r);
@@ -126,6 +147,7 @@ async function snapshot(path: CapacityPath, gen: Loadgen) {
     stats,
     rx,
     workerMs: cpuMs(path.workerPid),
+    core: cpuJiffies(workerCpu),
     genMs: stats.cpu_ms,
     nodeMs: (cpu.user + cpu.system) / 1000,
   };

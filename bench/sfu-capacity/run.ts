@@ -33,7 +33,7 @@ async function measure(make: () => Promise<CapacityPath>) {
   execFileSync('taskset', pinnedArgs(p.workerPid, WORKER_CPU), { stdio: 'ignore' });
   const gen = await Loadgen.start({ cpu: GENERATOR_CPU });
   try {
-    const result = await ramp(p, gen, { steps, settleMs, windowMs, log });
+    const result = await ramp(p, gen, { steps, settleMs, windowMs, log, workerCpu: WORKER_CPU });
     return result;
   } finally {
     await gen.close();
@@ -41,11 +41,13 @@ async function measure(make: () => Promise<CapacityPath>) {
   }
 }
 
-function summary(r: { steps: StepRecord[]; knee: StepRecord | null }) {
+function summary(r: { steps: StepRecord[]; knee: StepRecord | null; stopped: string | null }) {
   return {
     calls_per_core: r.knee?.calls ?? 0,
     us_per_packet: r.knee?.us_per_packet ?? null,
     knee: r.knee,
+    /** Why the ramp ended early (a call that did not set up), or null. */
+    stopped: r.stopped,
     steps: r.steps,
   };
 }
