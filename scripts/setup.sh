@@ -45,9 +45,9 @@ export MEDIASOUP_WORKER_BIN="$WORKER_BIN"
 
 # Debian packages. Build: the mediasoup worker (meson + Debian -dev libraries; the sources Debian
 # lacks are in third_party/mediasoup-worker) and node-gyp for any native addon without a prebuilt
-# binary (g++, make, python3).
+# binary (g++, make, python3); gcc + make + libssl-dev also build bench/sfu-capacity's load generator.
 BUILD_PKGS=(
-  meson ninja-build pkg-config g++ make python3
+  meson ninja-build pkg-config gcc g++ make python3
   libuv1-dev libssl-dev libabsl-dev
 )
 # coturn + openssl: the firewall tests run their own TURN relay with a certificate they make.

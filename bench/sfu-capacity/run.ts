@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageVersion } from '../packageVersion';
+import { AppPath } from './AppPath';
+import { BarePath } from './BarePath';
+import type { CapacityPath } from './CapacityPath';
+import { Loadgen } from './Loadgen';
+import { pinnedArgs } from './procStat';
+import { ramp, type StepRecord } from './Ramp';
+
+// How many 1:1 calls (VP8 ~1.5 Mbit/s + Opus, both ways) one mediasoup worker core carries, bare
+// and through the application, with the same worker binary, load generator and media. See
+// README.md in this directory.
+
+const WORKER_CPU = 0;
+const GENERATOR_CPU = 1;
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const steps = env('BENCH_STEPS', '10,20,40,60,80,90,100,110,120,130,140,150,160,180,200')
+  .split(',')
+  .map(Number);
+const windowMs = Number(env('BENCH_WINDOW_S', '10')) * 1000;
+const settleMs = Number(env('BENCH_SETTLE_S', '3')) * 1000;
+const kbps = Number(env('BENCH_KBPS', '1500'));
+const paths = env('BENCH_PATHS', 'bare,app').split(',');
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function measure(make: () => Promise<CapacityPath>) {
+  const p = await make();
+  execFileSync('taskset', pinnedArgs(p.workerPid, WORKER_CPU), { stdio: 'ignore' });
+  const gen = await Loadgen.start({ cpu: GENERATOR_CPU });
+  try {
+    const result = await ramp(p, gen, { steps, settleMs, windowMs, log, workerCpu: WORKER_CPU });
+    return result;
+  } finally {
+    await gen.close();
+    await p.close();
+  }
+}
+
+function summary(r: { steps: StepRecord[]; knee: StepRecord | null; stopped: string | null }) {
+  return {
+    calls_per_core: r.knee?.calls ?? 0,
+    us_per_packet: r.knee?.us_per_packet ?? null,
+    knee: r.knee,
+    /** Why the ramp ended early (a call that did not set up), or null. */
+    stopped: r.stopped,
+    steps: r.steps,
+  };
+}
+
+const loadBefore = os.loadavg()[0]!;
+// The driver (and on the app path the whole Node server) shares the generator's core, so that
+// the worker has its core to itself.
+execFileSync('taskset', pinnedArgs(process.pid, GENERATOR_CPU), { stdio: 'ignore' });
+const started = Date.now();
+const bare = paths.includes('bare') ? summary(await measure(() => BarePath.start(kbps))) : null;
+const app = paths.includes('app') ? summary(await measure(() => AppPath.start(kbps))) : null;
+
+const result = {
+  name: 'sfu-capacity',
+  date: new Date().toISOString(),
+  cores: os.availableParallelism(),
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  load_avg_1m_before: Math.round(loadBefore * 100) / 100,
+  load_avg_1m_after: Math.round(os.loadavg()[0]! * 100) / 100,
+  node: process.version,
+  mediasoup: packageVersion('mediasoup'),
+  worker_bin: process.env.MEDIASOUP_WORKER_BIN ?? null,
+  media: {
+    video: `VP8 ${kbps} kbit/s, 30 fps, <=1200-byte packets`,
+    audio: 'Opus 20 ms, ~40 kbit/s',
+  },
+  window_s: windowMs / 1000,
+  duration_s: Math.round((Date.now() - started) / 1000),
+  app_calls_per_core: app?.calls_per_core ?? null,
+  bare_calls_per_core: bare?.calls_per_core ?? null,
+  ratio:
+    app && bare && bare.calls_per_core > 0
+      ? Math.round((app.calls_per_core / bare.calls_per_core) * 100) / 100
+      : null,
+  us_per_packet: { app: app?.us_per_packet ?? null, bare: bare?.us_per_packet ?? null },
+  // The Node server's CPU per call at the app's knee, % of one core (the driver's own share is
+  // in the bare path's node_cpu_pct, near zero).
+  node_cpu_per_call: app?.knee
+    ? Math.round((app.knee.node_cpu_pct / app.knee.calls) * 1000) / 1000
+    : null,
+  bare,
+  app,
+};
+const out = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'results',
+  'sfu-capacity.json',
+);
+fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+log(
+  `bare ${result.bare_calls_per_core} calls/core, app ${result.app_calls_per_core}, ratio ${result.ratio}; ${out}`,
+);
