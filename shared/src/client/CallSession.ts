@@ -676,14 +676,26 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       !producer.closed &&
       !this.muted.camera &&
       !this.missing.has('camera') &&
-      !this.peerAudioText
+      (!this.peerAudioText || this.ownLineAudioText())
     );
+  }
+
+  /**
+   * This side's own line is in audio + text: its probes must go on whatever the far side's line
+   * does. Held for the far side as well, a side that stopped probing its own line would wait for
+   * the other to come back first, and the other for it: both lines in audio + text, neither
+   * probing, video lost until the call ends (seen in CI: 84 s after the cap was lifted, the
+   * kiosk's estimate back at 450 kbit/s, no probe). A probe sends to the server only: the far
+   * side's consumer stays paused while either line is in audio + text.
+   */
+  private ownLineAudioText(): boolean {
+    return this.degradation.target.mode === 'audio_text';
   }
 
   private cameraEncoding(target: VideoTarget): ms.RtpEncodingParameters {
     return {
       ...rungEncoding(target.rung, target.capKbps),
-      active: target.send && !this.peerAudioText,
+      active: target.send && (!this.peerAudioText || target.mode === 'audio_text'),
     };
   }
 
