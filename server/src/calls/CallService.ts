@@ -19,6 +19,7 @@ import type { WaitingRoom } from '../scheduling/WaitingRoom';
 import { Call, type CallIncident, type CallIncidentCause, type CallParty } from './Call';
 import type { CallRecordRepository } from './CallRecordRepository';
 import type { LiveCallRepository, LiveCallState } from './LiveCallRepository';
+import { CallWrites } from './CallWrites';
 import { RoomKeeper } from './RoomKeeper';
 
 export interface CallServiceEvents {
@@ -85,7 +86,8 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   /** Parties whose call is being set up, so two concurrent starts cannot both pass the checks. */
   private readonly starting = new Set<string>();
   /** Call records and waiting-room bookkeeping on their way to the store; `stop()` awaits them. */
-  private readonly pendingWrites = new Set<Promise<void>>();
+  /** Each call's store writes, in order; a stop waits for them. */
+  private readonly writes = new CallWrites();
   private readonly rooms: RoomKeeper;
   /** Set by `drain()`: calls in progress go on, no new one starts. */
   private draining = false;
@@ -177,13 +179,10 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       );
       const { records, live } = this.links ?? {};
       if (records)
-        this.track(
-          (async () => {
-            await records.started(call);
-            await live?.started(call);
-          })(),
-          (err) => this.logger.error({ err, callId }, 'call record not saved'),
-        );
+        void this.persist(callId, 'call record', async () => {
+          await records.started(call);
+          await live?.started(call);
+        });
       this.emit('callStarted', { call });
       return call;
     } finally {
@@ -218,10 +217,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         });
         for (const id of peers) this.startAbsence(call, id, false);
         const live = this.links?.live;
-        if (live)
-          this.track(live.mediaMoved(call), (err) =>
-            this.logger.error({ err, callId: call.id }, 'call epoch not saved'),
-          );
+        if (live) this.saveEpoch(call, live);
         this.logger.info(
           { callId: call.id, mediaEpoch: call.mediaEpoch, workerPid: room.workerPid },
           'running call restored',
@@ -345,7 +341,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
    */
   async stop(): Promise<void> {
     this.endAll('server_shutdown');
-    await Promise.all([...this.pendingWrites]);
+    await this.writes.settled();
   }
 
   /**
@@ -363,7 +359,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     }
     this.calls.clear();
     this.callOfParty.clear();
-    await Promise.all([...this.pendingWrites]);
+    await this.writes.settled();
   }
 
   private assertAdmitting(): void {
@@ -423,17 +419,22 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         await live?.ended(call.id);
         if (call.appointmentId) await waitingRoom.callEnded(call.appointmentId, reason);
       };
-      this.track(write(), (err) =>
-        this.logger.error({ err, callId: call.id }, 'call end not recorded'),
-      );
+      void this.persist(call.id, 'call end', write);
     }
   }
 
-  /** Keeps a write until it settles; its failure is logged, never thrown at anyone. */
-  private track(write: Promise<unknown>, onError: (err: unknown) => void): void {
-    const tracked = write.then(() => undefined, onError);
-    this.pendingWrites.add(tracked);
-    void tracked.finally(() => this.pendingWrites.delete(tracked));
+  /**
+   * Queues a store write of `callId`'s after its earlier ones (its record and live row first);
+   * settles once it is written, or failed and logged as `what` not saved. Never rejects.
+   */
+  persist(callId: string, what: string, write: () => Promise<unknown>): Promise<void> {
+    return this.writes.run(callId, write, (err) =>
+      this.logger.error({ err, callId }, `${what} not saved`),
+    );
+  }
+
+  private saveEpoch(call: Call, live: LiveCallRepository): void {
+    void this.persist(call.id, 'call epoch', () => live.mediaMoved(call));
   }
 
   private forgetAbsences(call: Call): void {
@@ -459,9 +460,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.emit('incidentClosed', { call, incident });
     const records = this.links?.records;
     if (records)
-      this.track(records.incident(call.id, incident), (err) =>
-        this.logger.error({ err, callId: call.id }, 'call incident not recorded'),
-      );
+      void this.persist(call.id, 'call incident', () => records.incident(call.id, incident));
   }
 
   private wireRoom(call: Call): void {
@@ -523,10 +522,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       if (joined && !call.ended) this.closeIncident(call, incident);
     });
     const live = this.links?.live;
-    if (live)
-      this.track(live.mediaMoved(call), (err) =>
-        this.logger.error({ err, callId: call.id }, 'call epoch not saved'),
-      );
+    if (live) this.saveEpoch(call, live);
     this.emit('mediaRestarted', { call, reason });
   }
 }

@@ -47,7 +47,11 @@ export class InCallService extends EventEmitter<InCallEvents> {
     this.emit('chatDraft', { call, from: party, text });
   }
 
-  chatSend(principal: Principal, callId: string, text: string): ChatMessage {
+  /**
+   * Sends a message to the other party at once; answers once the store has it (after the call's
+   * own row), so that a message acknowledged to its sender survives a restart.
+   */
+  async chatSend(principal: Principal, callId: string, text: string): Promise<ChatMessage> {
     const { call, party } = this.party(principal, callId);
     const message: ChatMessage = {
       id: randomUUID(),
@@ -60,9 +64,9 @@ export class InCallService extends EventEmitter<InCallEvents> {
     if (history.length > CHAT_HISTORY) history.shift();
     this.chats.set(call.id, history);
     this.emit('chatMessage', { call, message });
-    void this.live?.messageSent(call.id, message).catch(() => {
-      // The call goes on; only a restart before the next message would miss this one.
-    });
+    const live = this.live;
+    if (live)
+      await this.calls.persist(call.id, 'chat message', () => live.messageSent(call.id, message));
     return message;
   }
 
@@ -90,13 +94,21 @@ export class InCallService extends EventEmitter<InCallEvents> {
     this.documents.assertRoomFor(this.party(principal, callId).call.id);
   }
 
-  addDocument(principal: Principal, callId: string, name: string, bytes: Buffer): DocumentInfo {
+  /** Like a message: shown to the other party at once, answered once the store lists it. */
+  async addDocument(
+    principal: Principal,
+    callId: string,
+    name: string,
+    bytes: Buffer,
+  ): Promise<DocumentInfo> {
     const { call, party } = this.party(principal, callId);
     const document = this.documents.add(call.id, party, name, bytes);
     this.emit('documentAdded', { call, document });
-    void this.live?.documentShared(call.id, document).catch(() => {
-      // Its bytes are on disk; only a restart before the store has it would lose the entry.
-    });
+    const live = this.live;
+    if (live)
+      await this.calls.persist(call.id, 'shared document', () =>
+        live.documentShared(call.id, document),
+      );
     return document;
   }
 

@@ -59,7 +59,7 @@ export function documentRoutes(inCall: InCallService, directory: Directory): Rou
       if (!Buffer.isBuffer(body))
         throw AppError.withReason('INVALID_INPUT', 'empty', 'Send the document bytes as the body');
       const name = decodeName(req.get('x-document-name'));
-      res.json({ document: inCall.addDocument(principal, callId, name, body) });
+      res.json({ document: await inCall.addDocument(principal, callId, name, body) });
     })().catch((error: unknown) => sendError(res, error, next));
   });
 

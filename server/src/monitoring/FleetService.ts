@@ -68,7 +68,10 @@ export class FleetService extends EventEmitter<FleetServiceEvents> {
       state.offlineSince = now;
       state.offlineCause = 'disconnected';
     }
-    void this.ensureSummary(kioskId).then(() => this.evaluate(kioskId, true));
+    // Without its summary (a store that failed) the kiosk is judged all the same.
+    void this.ensureSummary(kioskId)
+      .catch((err: unknown) => this.logger.warn({ err, kioskId }, 'kiosk summary not read'))
+      .then(() => this.evaluate(kioskId, true));
   };
 
   constructor(

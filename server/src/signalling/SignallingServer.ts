@@ -280,9 +280,12 @@ export class SignallingServer {
       if (scheduling && isAdvisor) {
         scheduling.waitingRoom.advisorConnected(principal.staffId);
         // Advisors hear about the queues of the services they serve.
-        void scheduling.refs
-          .servicesOf(principal.staffId)
-          .then((ids) => socket.join(ids.map(serviceRoom)));
+        scheduling.refs.servicesOf(principal.staffId).then(
+          (ids) => socket.join(ids.map(serviceRoom)),
+          // A store that fails (or closed under a stop) leaves this tab without queue news only.
+          (err: unknown) =>
+            this.log.warn({ err, staffId: principal.staffId }, 'advisor services not read'),
+        );
       }
       socket.on('disconnect', (reason) => {
         this.log.info(

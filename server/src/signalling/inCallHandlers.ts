@@ -24,7 +24,9 @@ function registerCommon<P extends Principal>(
     )
     .on(
       inCallRequests.chatSend,
-      ({ callId, text }, { principal }) => ({ message: inCall.chatSend(principal, callId, text) }),
+      async ({ callId, text }, { principal }) => ({
+        message: await inCall.chatSend(principal, callId, text),
+      }),
       opts,
     )
     .on(
