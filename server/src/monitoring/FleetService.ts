@@ -61,10 +61,12 @@ export class FleetService extends EventEmitter<FleetServiceEvents> {
   private readonly onPresence = ({ kioskId, online }: { kioskId: string; online: boolean }) => {
     const state = this.state(kioskId);
     const now = this.now();
+    // Connected means seen, even if not yet judged online (its summary still being read).
+    const wasConnected = state.connected;
     state.connected = online;
     state.lastSeenAt = now;
     if (online) state.lastHeardAt = now;
-    else if (state.online) {
+    else if (state.online || wasConnected) {
       state.offlineSince = now;
       state.offlineCause = 'disconnected';
     }

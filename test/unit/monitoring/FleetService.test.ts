@@ -113,6 +113,21 @@ describe('FleetService', () => {
     expect((await statusOf(a!.kioskId)).alerts.map((x) => x.type)).toEqual(['kiosk_offline']);
   });
 
+  it('counts a kiosk enrolled since the start that drops before its summary is read as disconnected, not never seen', async () => {
+    // Enrolled after the start: its summary comes from the store when it first connects, and a
+    // slow store (PostgreSQL under load) answers after the kiosk has already gone.
+    const late = summary({ name: 'Late' });
+    kiosks.push(late);
+    presence.connected(late.kioskId);
+    presence.disconnected(late.kioskId);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await statusOf(late.kioskId)).toMatchObject({ status: 'offline', connected: false });
+    await vi.advanceTimersByTimeAsync(GRACE + 500);
+    // Alerted after the disconnection grace, as any kiosk that went away, not after the timeout.
+    expect(offlineAlerts(late.kioskId)).toHaveLength(1);
+    expect(GRACE + 500).toBeLessThan(TIMEOUT);
+  });
+
   it('alerts enrolled kiosks never seen since the start after the heartbeat timeout, but not out-of-service or pending ones', async () => {
     kiosks.push(summary({ outOfService: true }), summary({ enrolmentState: 'pending' }));
     const [a, b, outOfService, pending] = kiosks;
