@@ -15,6 +15,14 @@ import type { CallEndpoints, CapacityPath } from './CapacityPath';
 
 type TransportAnswer = Parameters<typeof transportTarget>[0];
 
+/** A citizen checked in at a kiosk of their own for an advisor of their own: ready to admit. */
+export interface BookedCall {
+  index: number;
+  appointmentId: string;
+  kiosk: SignallingClient;
+  advisor: SignallingClient;
+}
+
 /**
  * Through the application: a VisioServer in this process started as bench/call-setup starts it
  * (startTestServer: one media worker, default stats sampling and monitoring), and per call a real
@@ -31,8 +39,18 @@ export class AppPath implements CapacityPath {
     private readonly kbps: number,
   ) {}
 
-  static async start(kbps: number): Promise<AppPath> {
-    return new AppPath(await startTestServer(), kbps);
+  /**
+   * `env` adds to the test server's configuration. Admission control is off unless `env` sets
+   * MEDIA_WORKER_MAX_CPU: the ramp measures how many calls the worker carries, not where the
+   * server stops taking them.
+   */
+  static async start(kbps: number, env: Record<string, string> = {}): Promise<AppPath> {
+    return new AppPath(await startTestServer({ MEDIA_WORKER_MAX_CPU: '1', ...env }), kbps);
+  }
+
+  /** The server under test (its store and metrics, for checks). */
+  get server(): TestServer['server'] {
+    return this.t.server;
   }
 
   get workerPid(): number {
@@ -42,6 +60,11 @@ export class AppPath implements CapacityPath {
   }
 
   async addCall(index: number, fingerprint: string): Promise<CallEndpoints> {
+    return this.admit(await this.book(index), fingerprint);
+  }
+
+  /** Enrols kiosk `index` and an advisor, books their appointment and checks the citizen in. */
+  async book(index: number): Promise<BookedCall> {
     const { t } = this;
     const kioskParty = await enrolKiosk(t.server, `Bench kiosk ${index}`, t.site);
     const login = `bench-${index}`;
@@ -72,9 +95,18 @@ export class AppPath implements CapacityPath {
       }),
     );
     await kiosk.request(kioskSchedulingRequests.checkIn, { code: booked.checkInCode });
-    const { callId } = await advisor.request(staffSchedulingRequests.admit, {
-      appointmentId: booked.appointment.id,
-    });
+    return { index, appointmentId: booked.appointment.id, kiosk, advisor };
+  }
+
+  /**
+   * The advisor admits the citizen (rejects as the server refuses it), then each party sets up
+   * its media as the call engine does; the generator's endpoints for them are returned.
+   */
+  async admit(
+    { index, appointmentId, kiosk, advisor }: BookedCall,
+    fingerprint: string,
+  ): Promise<CallEndpoints> {
+    const { callId } = await advisor.request(staffSchedulingRequests.admit, { appointmentId });
 
     const parties = [];
     for (const [n, c] of [kiosk, advisor].entries()) {

@@ -83,44 +83,7 @@ export async function ramp(
     }
     const setupS = (Date.now() - t0) / 1000;
     await sleep(o.settleMs);
-
-    const before = await snapshot(path, gen, o.workerCpu);
-    await sleep(o.windowMs);
-    const after = await snapshot(path, gen, o.workerCpu);
-    const windowS = (after.at - before.at) / 1000;
-    let received = 0;
-    let expected = 0;
-    let worst = 0;
-    for (const ssrcs of callSsrcs) {
-      let r = 0;
-      let e = 0;
-      for (const ssrc of ssrcs) {
-        r += (after.rx.get(ssrc)?.received ?? 0) - (before.rx.get(ssrc)?.received ?? 0);
-        e += (after.rx.get(ssrc)?.expected ?? 0) - (before.rx.get(ssrc)?.expected ?? 0);
-      }
-      received += r;
-      expected += e;
-      worst = Math.max(worst, e > 0 ? (1 - r / e) * 100 : 100);
-    }
-    const workerMs = after.workerMs - before.workerMs;
-    const record: StepRecord = {
-      calls: callSsrcs.length,
-      setup_s: round(setupS, 2),
-      window_s: round(windowS, 2),
-      worker_cpu_pct: round((workerMs / (windowS * 1000)) * 100),
-      worker_core_busy_pct: round(
-        ((after.core.busy - before.core.busy) / (after.core.total - before.core.total)) * 100,
-      ),
-      forwarded_pps: Math.round(received / windowS),
-      us_per_packet: received > 0 ? round((workerMs * 1000) / received, 2) : 0,
-      loss_pct: expected > 0 ? round(Math.max(0, 1 - received / expected) * 100, 3) : 100,
-      worst_call_loss_pct: round(Math.max(0, worst), 2),
-      generator_cpu_pct: round(((after.genMs - before.genMs) / (windowS * 1000)) * 100),
-      node_cpu_pct: round(((after.nodeMs - before.nodeMs) / (windowS * 1000)) * 100),
-      node_rss_mb: round(rssMb(process.pid)),
-      worker_rss_mb: round(rssMb(path.workerPid)),
-      endpoints_not_in_media: after.stats.endpoints.filter((e) => e.state !== 'media').length,
-    };
+    const record = await measureWindow(path, gen, callSsrcs, o.windowMs, o.workerCpu, setupS);
     records.push(record);
     o.log(
       `${path.name} ${String(record.calls).padStart(4)} calls: worker ${record.worker_cpu_pct}% ` +
@@ -135,6 +98,58 @@ export async function ramp(
   let knee: StepRecord | null = null;
   for (const r of records) if (withinCapacity(r) && (!knee || r.calls > knee.calls)) knee = r;
   return { steps: records, knee, stopped };
+}
+
+/**
+ * One measurement window over the calls whose consumer SSRCs are `callSsrcs` (per call): the
+ * worker's CPU, µs per forwarded packet, loss (overall and the worst call's), and the rest.
+ */
+export async function measureWindow(
+  path: CapacityPath,
+  gen: Loadgen,
+  callSsrcs: number[][],
+  windowMs: number,
+  workerCpu: number,
+  setupS = 0,
+): Promise<StepRecord> {
+  const before = await snapshot(path, gen, workerCpu);
+  await sleep(windowMs);
+  const after = await snapshot(path, gen, workerCpu);
+  const windowS = (after.at - before.at) / 1000;
+  let received = 0;
+  let expected = 0;
+  let worst = 0;
+  for (const ssrcs of callSsrcs) {
+    let r = 0;
+    let e = 0;
+    for (const ssrc of ssrcs) {
+      r += (after.rx.get(ssrc)?.received ?? 0) - (before.rx.get(ssrc)?.received ?? 0);
+      e += (after.rx.get(ssrc)?.expected ?? 0) - (before.rx.get(ssrc)?.expected ?? 0);
+    }
+    received += r;
+    expected += e;
+    worst = Math.max(worst, e > 0 ? (1 - r / e) * 100 : 100);
+  }
+  const workerMs = after.workerMs - before.workerMs;
+  const record: StepRecord = {
+    calls: callSsrcs.length,
+    setup_s: round(setupS, 2),
+    window_s: round(windowS, 2),
+    worker_cpu_pct: round((workerMs / (windowS * 1000)) * 100),
+    worker_core_busy_pct: round(
+      ((after.core.busy - before.core.busy) / (after.core.total - before.core.total)) * 100,
+    ),
+    forwarded_pps: Math.round(received / windowS),
+    us_per_packet: received > 0 ? round((workerMs * 1000) / received, 2) : 0,
+    loss_pct: expected > 0 ? round(Math.max(0, 1 - received / expected) * 100, 3) : 100,
+    worst_call_loss_pct: round(Math.max(0, worst), 2),
+    generator_cpu_pct: round(((after.genMs - before.genMs) / (windowS * 1000)) * 100),
+    node_cpu_pct: round(((after.nodeMs - before.nodeMs) / (windowS * 1000)) * 100),
+    node_rss_mb: round(rssMb(process.pid)),
+    worker_rss_mb: round(rssMb(path.workerPid)),
+    endpoints_not_in_media: after.stats.endpoints.filter((e) => e.state !== 'media').length,
+  };
+  return record;
 }
 
 async function snapshot(path: CapacityPath, gen: Loadgen, workerCpu: number) {

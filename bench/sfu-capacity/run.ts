@@ -8,6 +8,7 @@ import { AppPath } from './AppPath';
 import { BarePath } from './BarePath';
 import type { CapacityPath } from './CapacityPath';
 import { Loadgen } from './Loadgen';
+import { pastKnee } from './PastKnee';
 import { pinnedArgs } from './procStat';
 import { ramp, type StepRecord } from './Ramp';
 
@@ -24,22 +25,31 @@ const steps = env('BENCH_STEPS', '10,20,40,60,80,90,100,110,120,130,140,150,160,
 const windowMs = Number(env('BENCH_WINDOW_S', '10')) * 1000;
 const settleMs = Number(env('BENCH_SETTLE_S', '3')) * 1000;
 const kbps = Number(env('BENCH_KBPS', '1500'));
-const paths = env('BENCH_PATHS', 'bare,app').split(',');
+const paths = env('BENCH_PATHS', 'bare,app,past-knee').split(',');
+/** Admission control's limit in the past-knee phase: the server's default unless set. */
+const maxCpu = env('BENCH_MAX_CPU', '0.85');
+const offers = Number(env('BENCH_OFFERS', '10'));
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-async function measure(make: () => Promise<CapacityPath>) {
+/** Runs `run` on a path whose worker has a core of its own, the generator on the other. */
+async function pinned<P extends CapacityPath, T>(
+  make: () => Promise<P>,
+  run: (p: P, gen: Loadgen) => Promise<T>,
+): Promise<T> {
   const p = await make();
   execFileSync('taskset', pinnedArgs(p.workerPid, WORKER_CPU), { stdio: 'ignore' });
   const gen = await Loadgen.start({ cpu: GENERATOR_CPU });
   try {
-    const result = await ramp(p, gen, { steps, settleMs, windowMs, log, workerCpu: WORKER_CPU });
-    return result;
+    return await run(p, gen);
   } finally {
     await gen.close();
     await p.close();
   }
 }
+
+const measure = (make: () => Promise<CapacityPath>) =>
+  pinned(make, (p, gen) => ramp(p, gen, { steps, settleMs, windowMs, log, workerCpu: WORKER_CPU }));
 
 function summary(r: { steps: StepRecord[]; knee: StepRecord | null; stopped: string | null }) {
   return {
@@ -59,6 +69,14 @@ execFileSync('taskset', pinnedArgs(process.pid, GENERATOR_CPU), { stdio: 'ignore
 const started = Date.now();
 const bare = paths.includes('bare') ? summary(await measure(() => BarePath.start(kbps))) : null;
 const app = paths.includes('app') ? summary(await measure(() => AppPath.start(kbps))) : null;
+// Past the knee with admission control on: new calls refused, running calls kept whole.
+const past = paths.includes('past-knee')
+  ? await pinned(
+      () => AppPath.start(kbps, { MEDIA_WORKER_MAX_CPU: maxCpu }),
+      (p, gen) =>
+        pastKnee(p, gen, { steps, settleMs, windowMs, offers, workerCpu: WORKER_CPU, log }),
+    )
+  : null;
 
 const result = {
   name: 'sfu-capacity',
@@ -88,6 +106,12 @@ const result = {
   node_cpu_per_call: app?.knee
     ? Math.round((app.knee.node_cpu_pct / app.knee.calls) * 1000) / 1000
     : null,
+  past_knee: past && {
+    max_cpu: Number(maxCpu),
+    ...past,
+    refused_code: past.refusal && `${past.refusal.code}/${past.refusal.reason}`,
+    running_loss_pct: past.running?.loss_pct ?? null,
+  },
   bare,
   app,
 };

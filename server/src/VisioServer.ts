@@ -96,6 +96,7 @@ export class VisioServer {
         announcedIp: media.announcedIp,
         logLevel: media.workerLogLevel,
         probe: config.recovery.workerProbe,
+        admission: media.workerMaxCpu === undefined ? undefined : { maxCpu: media.workerMaxCpu },
       },
       logger,
     );

@@ -362,6 +362,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     await this.writes.settled();
   }
 
+  /** No new call while draining, nor while every media worker is at capacity (`server_busy`). */
   private assertAdmitting(): void {
     if (this.draining)
       throw AppError.withReason(
@@ -369,6 +370,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         'draining',
         'The server is restarting: no new call can start on it now',
       );
+    this.rooms.assertRoomForNewCall();
   }
 
   private register(call: Call): void {

@@ -14,9 +14,19 @@ export class RoomKeeper {
     private readonly logger: Logger,
   ) {}
 
-  /** A room for the call's parties now, or UNAVAILABLE when no worker is live. */
+  /**
+   * A room for a new call's parties now, on a worker that admits it: UNAVAILABLE when no worker
+   * is live, or (reason `server_busy`) when every one is at capacity.
+   */
   open(callId: string, peerIds: readonly string[]): Promise<MediaRoom> {
-    return MediaRoom.create(callId, peerIds, this.pool, this.listen, this.logger);
+    return MediaRoom.create(callId, peerIds, this.pool, this.listen, this.logger, {
+      newCall: true,
+    });
+  }
+
+  /** Throws UNAVAILABLE (`server_busy`) when a new call would find no worker to take it. */
+  assertRoomForNewCall(): void {
+    this.pool.assertAdmitsNewCall();
   }
 
   /**
@@ -27,7 +37,8 @@ export class RoomKeeper {
     const deadline = Date.now() + withinMs;
     for (;;) {
       try {
-        return await this.open(callId, peerIds);
+        // A running call moves whatever the load: refusing it would end it.
+        return await MediaRoom.create(callId, peerIds, this.pool, this.listen, this.logger);
       } catch (error) {
         const left = deadline - Date.now();
         if (!isWorkerGone(error) || left <= 0) throw error;

@@ -52,6 +52,13 @@ const BaseEnvSchema = z.object({
   MEDIA_ENABLE_TCP: bool.default(true),
   MEDIA_INITIAL_BITRATE: z.coerce.number().int().min(100_000).max(10_000_000).default(1_000_000),
   MEDIA_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  /**
+   * Admission control: a new call goes only to a media worker whose CPU load (a share of its one
+   * core, measured by the health probe) stays under this; with every worker past it, new calls
+   * are refused (UNAVAILABLE, reason server_busy) and the running ones keep their quality. The
+   * knee measured by bench/sfu-capacity is at 90 % worker CPU. 1 turns it off.
+   */
+  MEDIA_WORKER_MAX_CPU: z.coerce.number().min(0.01).max(1).default(0.85),
 
   /** How long a party of a call may stay disconnected before the call ends. */
   CALL_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
@@ -331,6 +338,8 @@ export interface Config {
     enableTcp: boolean;
     initialAvailableOutgoingBitrate: number;
     workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
+    /** Admission control's CPU limit per worker (a share of one core); undefined: off. */
+    workerMaxCpu: number | undefined;
   };
   calls: { reconnectGraceMs: number };
   signalling: { ratePerSecond: number; rateBurst: number; origins: HandshakeOrigins };
@@ -463,6 +472,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       enableTcp: e.MEDIA_ENABLE_TCP,
       initialAvailableOutgoingBitrate: e.MEDIA_INITIAL_BITRATE,
       workerLogLevel: e.MEDIA_WORKER_LOG_LEVEL,
+      workerMaxCpu: e.MEDIA_WORKER_MAX_CPU < 1 ? e.MEDIA_WORKER_MAX_CPU : undefined,
     },
     calls: { reconnectGraceMs: e.CALL_RECONNECT_GRACE_MS },
     signalling: {

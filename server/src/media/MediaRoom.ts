@@ -128,10 +128,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     pool: WorkerPool,
     listen: TransportListenOptions,
     logger: Logger,
+    { newCall = false }: { newCall?: boolean } = {},
   ): Promise<MediaRoom> {
-    const { router, observer, workerPid, webRtcServer, lossCause } = await pool.createRouter({
-      roomId: id,
-    });
+    const { router, observer, workerPid, webRtcServer, lossCause } = await pool.createRouter(
+      { roomId: id },
+      { newCall },
+    );
     const room = new MediaRoom(
       id,
       router,

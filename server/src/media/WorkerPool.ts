@@ -3,6 +3,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { AppError } from '@visio/shared/protocol';
+import { CpuLoadMeter, projectedLoad } from './CpuLoadMeter';
 import { MEDIA_CODECS } from './mediaCodecs';
 import { MediaRoomObserver, type MediaCounts } from './MediaRoomObserver';
 
@@ -25,7 +26,20 @@ export interface WorkerPoolOptions {
    * Absent: no probe.
    */
   probe?: { intervalMs: number; timeoutMs: number; misses: number };
+  /**
+   * Admission control: a new call's room goes only to a worker whose CPU load, measured from the
+   * health probe's answers and projected for the rooms placed on it lately, is under `maxCpu`
+   * (a share of one core). With every worker past it, new calls are refused as UNAVAILABLE,
+   * reason `server_busy`, and the running calls keep their worker to themselves. Calls moving
+   * after a fault are always placed. Needs the probe; absent: every call is placed.
+   */
+  admission?: { maxCpu: number };
 }
+
+/** How far back a worker's CPU load is measured (at least three probe beats). */
+const LOAD_WINDOW_MS = 1_000;
+/** A room this young may not carry its media yet: its cost is projected, not measured. */
+const RECENT_ROOM_MS = 5_000;
 
 /** Why a worker's routers closed under their rooms. */
 export type WorkerLoss = 'worker_died' | 'worker_unresponsive';
@@ -46,6 +60,10 @@ interface Slot {
   /** Probes in a row its worker left unanswered, and whether one is awaited now. */
   missedProbes: number;
   probing: boolean;
+  /** Its worker's CPU load, from the probe's answers. */
+  cpu: CpuLoadMeter;
+  /** When its recent rooms were placed (monotonic ms), oldest first. */
+  placedAt: number[];
 }
 
 export interface WorkerPoolEvents {
@@ -53,6 +71,8 @@ export interface WorkerPoolEvents {
   /** A worker left its health probes unanswered and is being killed. */
   workerUnresponsive: [{ slot: number; pid: number; missedProbes: number }];
   workerSpawned: [{ slot: number; pid: number }];
+  /** A new call was refused: every live worker was at its admission limit (their loads). */
+  admissionRefused: [{ loads: (number | null)[] }];
 }
 
 export interface PlacedRouter {
@@ -71,6 +91,8 @@ export interface WorkerUsage extends MediaCounts {
   pid: number;
   /** CPU time (user + system) the worker process used so far; null if it could not answer. */
   cpuMs: number | null;
+  /** Share of one core it used lately (measured by the health probe); null without a figure. */
+  cpuLoad: number | null;
   routers: number;
 }
 
@@ -103,6 +125,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       respawnTimer: undefined,
       missedProbes: 0,
       probing: false,
+      cpu: new CpuLoadMeter(Math.max(LOAD_WINDOW_MS, 3 * (options.probe?.intervalMs ?? 0))),
+      placedAt: [],
     }));
   }
 
@@ -152,7 +176,14 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         } catch {
           // The worker died between listing and asking: no figure this time.
         }
-        return { slot: slot.index, pid: worker.pid, cpuMs, routers: slot.routers.size, ...counts };
+        return {
+          slot: slot.index,
+          pid: worker.pid,
+          cpuMs,
+          cpuLoad: slot.cpu.load,
+          routers: slot.routers.size,
+          ...counts,
+        };
       }),
     );
   }
@@ -161,14 +192,25 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return !this.closed && this.liveWorkers.length > 0;
   }
 
-  /** Creates a router on the live worker hosting the fewest routers. */
-  async createRouter(appData: Record<string, unknown>): Promise<PlacedRouter> {
+  /**
+   * Creates a router on the live worker hosting the fewest routers; for a new call (`newCall`),
+   * among the workers that admit one (see `admission` in the options).
+   */
+  async createRouter(
+    appData: Record<string, unknown>,
+    { newCall = false }: { newCall?: boolean } = {},
+  ): Promise<PlacedRouter> {
     if (this.closed) throw new AppError('UNAVAILABLE', 'The media service is shutting down');
-    const slot = this.liveSlots().reduce<Slot | undefined>(
+    const live = this.liveSlots();
+    const candidates = newCall ? live.filter((s) => this.admits(s)) : live;
+    const slot = candidates.reduce<Slot | undefined>(
       (best, s) => (!best || load(s) < load(best) ? s : best),
       undefined,
     );
-    if (!slot?.worker) throw new AppError('UNAVAILABLE', 'No media worker is available');
+    if (!slot?.worker) {
+      if (live.length > 0) throw this.refuse(live);
+      throw new AppError('UNAVAILABLE', 'No media worker is available');
+    }
     const worker = slot.worker;
     // Counted before the worker answers, so that concurrent calls spread over the workers.
     slot.placing += 1;
@@ -178,6 +220,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     } finally {
       slot.placing -= 1;
     }
+    slot.placedAt.push(performance.now());
     const observer = new MediaRoomObserver(router);
     // A respawned worker starts with a new set: the dead worker's routers are not counted.
     const routers = slot.routers;
@@ -191,6 +234,22 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       webRtcServer: slot.webRtcServer,
       lossCause: () => (this.hungPids.has(pid) ? 'worker_unresponsive' : 'worker_died'),
     };
+  }
+
+  /**
+   * Throws UNAVAILABLE (`server_busy`) when no live worker admits a new call now: asked before a
+   * call is set up, so that a refused admission leaves the citizen waiting where they were.
+   */
+  assertAdmitsNewCall(): void {
+    const live = this.liveSlots();
+    if (live.length > 0 && !live.some((s) => this.admits(s))) throw this.refuse(live);
+  }
+
+  private refuse(live: Slot[]): AppError {
+    const loads = live.map((s) => s.cpu.load);
+    this.logger.warn({ loads }, 'new call refused: every media worker is at capacity');
+    this.emit('admissionRefused', { loads });
+    return busy();
   }
 
   /**
@@ -222,6 +281,17 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     }
   }
 
+  /** Whether the slot's worker takes a new call: its projected load under the limit. */
+  private admits(slot: Slot): boolean {
+    const limit = this.options.admission?.maxCpu;
+    const measured = slot.cpu.load;
+    if (limit === undefined || measured === null) return true;
+    const since = performance.now() - RECENT_ROOM_MS;
+    while (slot.placedAt.length > 0 && slot.placedAt[0]! < since) slot.placedAt.shift();
+    const recent = Math.min(slot.placedAt.length, slot.routers.size) + slot.placing;
+    return projectedLoad(measured, slot.routers.size + slot.placing, recent) < limit;
+  }
+
   private liveSlots(): Slot[] {
     return this.slots.filter((s) => s.worker && !s.worker.closed);
   }
@@ -245,6 +315,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     slot.routers = new Set();
     slot.spawnedAt = Date.now();
     slot.missedProbes = 0;
+    slot.cpu.reset();
+    slot.placedAt = [];
     worker.on('died', (error) => this.onDied(slot, worker, error));
     if (this.options.webRtcServerPort !== undefined) {
       const port = this.options.webRtcServerPort + slot.index;
@@ -281,7 +353,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       timer = setTimeout(() => resolve(false), probe.timeoutMs);
     });
     const answered = worker.getResourceUsage().then(
-      () => true,
+      (usage) => {
+        if (slot.worker === worker)
+          slot.cpu.record(performance.now(), usage.ru_utime + usage.ru_stime);
+        return true;
+      },
       // A worker that died meanwhile is handled by its `died` event, not as a miss.
       () => worker.closed,
     );
@@ -356,6 +432,15 @@ const STABLE_WORKER_MS = 30_000;
 /** What a slot hosts or is about to: routers are placed where this is lowest. */
 function load(slot: Slot): number {
   return slot.routers.size + slot.placing;
+}
+
+/** Every worker is past its admission limit: the new call is refused, the running ones go on. */
+function busy(): AppError {
+  return AppError.withReason(
+    'UNAVAILABLE',
+    'server_busy',
+    'The media servers are at capacity: try again in a moment',
+  );
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;

@@ -50,6 +50,7 @@ export class MetricsService {
   readonly noShows: Counter;
   readonly workerDeaths: Counter;
   readonly callsEnded: Counter<'reason'>;
+  readonly callsRefused: Counter<'reason'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -174,6 +175,12 @@ export class MetricsService {
     this.callsEnded = new Counter({
       name: 'visio_calls_ended_total',
       help: 'Calls ended, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.callsRefused = new Counter({
+      name: 'visio_calls_refused_total',
+      help: 'New calls refused, by reason (server_busy: every media worker at its CPU limit).',
       labelNames: ['reason'],
       registers,
     });

@@ -353,6 +353,9 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     const onWorkerDied = () => this.metrics.workerDeaths.inc();
     pool.on('workerDied', onWorkerDied);
     this.unsubscribe.push(() => pool.off('workerDied', onWorkerDied));
+    const onRefused = () => this.metrics.callsRefused.inc({ reason: 'server_busy' });
+    pool.on('admissionRefused', onRefused);
+    this.unsubscribe.push(() => pool.off('admissionRefused', onRefused));
     // A revoked or re-enrolled kiosk: its state and alerts follow.
     const onInvalidated = ({ kioskId }: { kioskId: string }) => void this.fleet.refresh(kioskId);
     enrolment.on('deviceTokenInvalidated', onInvalidated);

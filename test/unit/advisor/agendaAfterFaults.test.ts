@@ -95,6 +95,16 @@ describe('the agenda after a call that did not end normally', () => {
     expect(key).toBe('agenda.error.admit.draining');
     expect(fr[key]).toContain('maintenance');
     expect(en[key]).toBe('The server is restarting for maintenance: try again in a minute.');
+    // Every media worker at capacity: said as such, and the citizen keeps their place.
+    const busy = agendaWith(
+      [appointment],
+      AppError.withReason('UNAVAILABLE', 'server_busy', 'busy'),
+    );
+    await busy.admit(appointment.id);
+    const busyKey = agendaProblemKey(busy.store.get().problem!);
+    expect(busyKey).toBe('agenda.error.admit.server_busy');
+    expect(fr[busyKey]).toContain('pleine capacité');
+    expect(en[busyKey]).toContain('full capacity');
     // Unavailable for another reason: the kiosk cannot be reached, as before.
     const other = agendaWith([appointment], new AppError('UNAVAILABLE', 'down'));
     await other.admit(appointment.id);

@@ -15,6 +15,8 @@ export function agendaProblemKey(problem: AgendaProblem): MessageKey {
         return 'agenda.error.admit.gone';
       if (problem.code === 'UNAVAILABLE' && problem.reason === 'draining')
         return 'agenda.error.admit.draining';
+      if (problem.code === 'UNAVAILABLE' && problem.reason === 'server_busy')
+        return 'agenda.error.admit.server_busy';
       if (
         problem.code === 'BAD_STATE' ||
         problem.code === 'UNAVAILABLE' ||

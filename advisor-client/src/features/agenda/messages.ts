@@ -74,6 +74,8 @@ export const agendaFr = {
   'agenda.error.admit.offline': 'La borne de l’usager est injoignable. Réessayez dans un instant.',
   'agenda.error.admit.draining':
     'Le serveur redémarre pour maintenance : réessayez dans une minute.',
+  'agenda.error.admit.server_busy':
+    'Le service vidéo est à pleine capacité : l’usager garde sa place, réessayez dans un instant.',
   'agenda.error.outcome': 'L’issue n’a pas pu être enregistrée. Réessayez.',
   'agenda.error.availability': 'Votre disponibilité n’a pas pu être changée. Réessayez.',
   'agenda.error.load': 'L’agenda n’a pas pu être chargé. Il sera rechargé à la reconnexion.',
@@ -155,6 +157,8 @@ export const agendaEn: { readonly [K in keyof typeof agendaFr]: string } = {
   'agenda.error.admit.gone': 'This citizen is no longer waiting.',
   'agenda.error.admit.offline': 'The citizen’s kiosk cannot be reached. Try again in a moment.',
   'agenda.error.admit.draining': 'The server is restarting for maintenance: try again in a minute.',
+  'agenda.error.admit.server_busy':
+    'The video service is at full capacity: the citizen keeps their place, try again in a moment.',
   'agenda.error.outcome': 'The outcome could not be saved. Try again.',
   'agenda.error.availability': 'Your availability could not be changed. Try again.',
   'agenda.error.load': 'The agenda could not be loaded. It will be reloaded on reconnection.',
