@@ -209,17 +209,35 @@ describe('the degradation policy on a capped line', () => {
     await expect
       .poll(() => kiosk.page.getByTestId('chat-log').textContent(), { timeout: ENGAGE_WITHIN_MS })
       .toContain('Je vous entends bien');
-    // The advisor decodes no new kiosk picture over the next 100 audio packets (2 s of speech):
-    // the video is paused, not frozen on a stalled stream.
-    const held = await inboundMedia(advisor.page);
-    const stillHeld = await pollUntil(
-      () => inboundMedia(advisor.page),
-      (m) => m.audioPacketsReceived >= held.audioPacketsReceived + 100,
-      ENGAGE_WITHIN_MS,
-    );
-    expect(stillHeld.audioPacketsReceived).toBeGreaterThanOrEqual(held.audioPacketsReceived + 100);
-    expect(stillHeld.framesDecoded - held.framesDecoded).toBeLessThanOrEqual(1);
-    expect(await shownMode(advisor.page, 'advisor-call')).toMatchObject({ mode: 'audio_text' });
+    // The advisor decodes no new kiosk picture over 100 audio packets (2 s of speech) while the
+    // call stays in audio + text: the video is paused, not frozen on a stalled stream. On the
+    // capped line a probe may bring video back for a moment, by design (the estimate can spike
+    // there; a return that does not hold falls back and the next probe waits twice as long): a
+    // window during which the advisor's screen left audio + text is not judged; the next is.
+    let judged = 0;
+    for (let attempt = 0; attempt < 6 && judged === 0; attempt++) {
+      const held = await inboundMedia(advisor.page);
+      let left = false;
+      const stillHeld = await pollUntil(
+        async () => {
+          if ((await shownMode(advisor.page, 'advisor-call')).mode !== 'audio_text') left = true;
+          return inboundMedia(advisor.page);
+        },
+        (m) => m.audioPacketsReceived >= held.audioPacketsReceived + 100,
+        ENGAGE_WITHIN_MS,
+      );
+      if ((await shownMode(advisor.page, 'advisor-call')).mode !== 'audio_text') left = true;
+      if (left) {
+        await pollUntil(() => shownMode(advisor.page, 'advisor-call'), engaged, ENGAGE_WITHIN_MS);
+        continue;
+      }
+      expect(stillHeld.audioPacketsReceived).toBeGreaterThanOrEqual(
+        held.audioPacketsReceived + 100,
+      );
+      expect(stillHeld.framesDecoded - held.framesDecoded).toBeLessThanOrEqual(1);
+      judged += 1;
+    }
+    expect(judged, 'no 2 s window stayed in audio + text in 6 tries: the call flaps').toBe(1);
 
     await liftCap();
     const back = (s: { mode: string | null; notice: boolean }) => s.mode === 'video' && !s.notice;
@@ -252,6 +270,19 @@ describe('the degradation policy on a capped line', () => {
 
   it('keeps the advisor’s video within a kiosk’s weak downlink, and lets it grow back', async () => {
     const { kiosk, advisor } = call!;
+    // From an open line in video, whatever the case before left (a failure there must not fail
+    // this one too). Each end's shaper is removed if it is still there.
+    await rig.network
+      .exec('tc', ['qdisc', 'del', 'dev', rig.network.namespaceInterface, 'root'])
+      .catch(() => undefined);
+    await run('tc', ['qdisc', 'del', 'dev', rig.network.hostInterface, 'root']).catch(
+      () => undefined,
+    );
+    await pollUntil(
+      () => shownMode(kiosk.page, 'kiosk-screen-call'),
+      (m) => m.mode === 'video' && !m.notice,
+      RECOVER_WITHIN_MS,
+    );
     // Before: the advisor's camera sent up to 900 kbit/s into this downlink, and the kiosk
     // decoded 0-0.4 fps of it (bench/results/network-before.json, "reverse" at 500 kbit/s).
     const DOWNLINK_KBIT = 400;
