@@ -12,14 +12,19 @@ const WALLS = [
   { pkg: 'mediasoup', module: 'server/src/media' },
   { pkg: 'express', module: 'server/src/http' },
   { pkg: 'socket.io', module: 'server/src/signalling' },
+  { pkg: 'ioredis', module: 'server/src/cluster' },
+  { pkg: '@socket.io/redis-streams-adapter', module: 'server/src/cluster' },
 ];
+/** The walled modules, each once (a module may hold several packages). */
+const WALLED_MODULES = [...new Set(WALLS.map((wall) => wall.module))];
 
 function serverWalls() {
   const rulesFor = (walls) => {
     const message = (wall) => `Only ${wall.module}/ may import ${wall.pkg} (server walls).`;
     // A dynamic import(), or a type query `typeof import('…')`, of a walled package. (No '/'
     // may appear inside a selector's regex: \x2F stands for it.)
-    const source = (wall) => `/^${wall.pkg.replace('.', '\\.')}($|\\x2F)/`;
+    const source = (wall) =>
+      `/^${wall.pkg.replaceAll('.', '\\.').replaceAll('/', '\\x2F')}($|\\x2F)/`;
     return {
       'no-restricted-imports': [
         'error',
@@ -43,12 +48,12 @@ function serverWalls() {
   return [
     {
       files: ['server/src/**/*.ts'],
-      ignores: WALLS.map((wall) => `${wall.module}/**`),
+      ignores: WALLED_MODULES.map((module) => `${module}/**`),
       rules: rulesFor(WALLS),
     },
-    ...WALLS.map((inside) => ({
-      files: [`${inside.module}/**/*.ts`],
-      rules: rulesFor(WALLS.filter((wall) => wall !== inside)),
+    ...WALLED_MODULES.map((module) => ({
+      files: [`${module}/**/*.ts`],
+      rules: rulesFor(WALLS.filter((wall) => wall.module !== module)),
     })),
   ];
 }

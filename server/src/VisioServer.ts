@@ -20,6 +20,7 @@ import { MonitoringModule } from './monitoring/MonitoringModule';
 import type { Clock } from './scheduling/BookingService';
 import { SchedulingModule } from './scheduling/SchedulingModule';
 import { TurnCredentials } from './relay/TurnCredentials';
+import { RedisLink } from './cluster/RedisLink';
 import { SignallingServer } from './signalling/SignallingServer';
 import { AuditLog, Store } from './store';
 
@@ -45,6 +46,8 @@ export class VisioServer {
     private readonly httpServer: http.Server,
     /** `/metrics` on a port of its own (METRICS_PORT), if configured. */
     private readonly metricsServer: http.Server | undefined,
+    /** The Redis shared with the other nodes (REDIS_URL), if any. */
+    readonly cluster: RedisLink | undefined,
   ) {}
 
   static async start(
@@ -63,6 +66,10 @@ export class VisioServer {
         `MEDIASOUP_WORKER_BIN=${media.workerBin} does not exist: run \`npm run setup\` to build the worker`,
       );
     }
+    // First: a node told to share Redis does not start as an island when Redis is unreachable.
+    const cluster = config.cluster.redisUrl
+      ? await RedisLink.connect(config.cluster.redisUrl, config.cluster.nodeId, logger)
+      : undefined;
     const { data } = config;
     const store = await Store.open({
       sqliteFile: data.sqliteFile,
@@ -212,6 +219,7 @@ export class VisioServer {
         burst: config.signalling.rateBurst,
       },
       origins: config.signalling.origins,
+      adapter: cluster?.socketAdapter(),
       scheduling,
       timezone: config.timezone,
       inCall,
@@ -245,6 +253,7 @@ export class VisioServer {
       auth.close();
       pool.close();
       await store.close();
+      await cluster?.close();
       throw error;
     }
     return new VisioServer(
@@ -260,6 +269,7 @@ export class VisioServer {
       signalling,
       httpServer,
       metricsServer,
+      cluster,
     );
   }
 
@@ -321,6 +331,7 @@ export class VisioServer {
       );
       this.pool.close();
       await this.store.close();
+      await this.cluster?.close();
       this.logger.info('stopped');
     })();
     return this.stopping;

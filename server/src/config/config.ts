@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +87,22 @@ const BaseEnvSchema = z.object({
     .optional(),
   /** Connections each server node keeps open to PostgreSQL at most. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1_000).default(10),
+  /**
+   * Redis shared by several server nodes (`redis://[:password@]host:6379[/db]`, or `rediss://`
+   * for TLS): socket.io's rooms and events reach every node through it (docs/cluster.md). Unset:
+   * one node, everything in memory. Never logged with its password.
+   */
+  REDIS_URL: z
+    .url({
+      protocol: /^rediss?$/,
+      error: 'must be a redis:// or rediss:// URL (unset: one node, no Redis)',
+    })
+    .optional(),
+  /** This node's name among the nodes sharing Redis (logs, Redis keys). Default: host + random. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-", 64 at most')
+    .optional(),
   /** Staff sessions expire after this many hours. */
   SESSION_TTL_HOURS: z.coerce
     .number()
@@ -352,6 +369,11 @@ export interface Config {
     databaseUrl: string | undefined;
     poolMax: number;
   };
+  cluster: {
+    /** Redis URL (secret: it may hold a password); undefined = one node, nothing shared. */
+    redisUrl: string | undefined;
+    nodeId: string;
+  };
   auth: {
     sessionTtlMs: number;
     cookieSecure: boolean;
@@ -426,13 +448,18 @@ export class ConfigError extends Error {
  * `***`. Something that does not parse is not shown at all.
  */
 export function redactDatabaseUrl(url: string): string {
+  return redactUrl(url);
+}
+
+/** A URL as it may be logged: its password (in the authority or a `password` parameter) as ***. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
     if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
-    return '[unparseable database URL]';
+    return '[unparseable URL]';
   }
 }
 
@@ -494,6 +521,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sqliteFile: path.join(e.DATA_DIR, 'visio.sqlite'),
       databaseUrl: e.DATABASE_URL,
       poolMax: e.DATABASE_POOL_MAX,
+    },
+    cluster: {
+      redisUrl: e.REDIS_URL,
+      nodeId: e.NODE_ID ?? `${os.hostname().slice(0, 48)}-${randomBytes(3).toString('hex')}`,
     },
     auth: {
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import {
   callEvents,
   callRequests,
@@ -61,6 +61,11 @@ export interface SignallingDeps {
   monitoring?: MonitoringModule | undefined;
   /** Hands each party TURN credentials with every media join; absent = no relay. */
   relay?: TurnCredentials | undefined;
+  /**
+   * socket.io's adapter for rooms shared by several nodes (the Redis streams adapter, built by
+   * the cluster module); absent = rooms in this process's memory, one node.
+   */
+  adapter?: ServerOptions['adapter'] | undefined;
 }
 
 /** socket.io's own frame limit; larger frames close the connection. Our per-request limit is lower. */
@@ -96,6 +101,7 @@ export class SignallingServer {
       cors: { origin: false },
       // A connection that has not entered a namespace by then is closed.
       connectTimeout: CONNECT_TIMEOUT_MS,
+      ...(deps.adapter ? { adapter: deps.adapter } : {}),
       allowRequest: (req, callback) => {
         const allowed = handshakeOriginAllowed(req, deps.origins);
         if (!allowed)
