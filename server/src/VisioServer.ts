@@ -92,6 +92,7 @@ export class VisioServer {
       logger,
       passwordCost: options.passwordCost,
       clock: clock && (() => clock.now().getTime()),
+      attemptCounters: cluster?.attemptCounters(),
     });
     const pool = await WorkerPool.create(
       {

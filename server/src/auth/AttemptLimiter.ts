@@ -78,6 +78,37 @@ export class AttemptLimiter {
 }
 
 /**
+ * Failures counted per key for one named limit, wherever they are kept: in this process
+ * (`localAttemptCounters`, one node) or in the Redis shared by the nodes (the cluster module's),
+ * so that failures on one node count on every other. Same sliding window either way.
+ */
+export interface AttemptCounter {
+  readonly rule: AttemptRule;
+  /** 0 when an attempt under `key` may go ahead, else the whole seconds to wait. */
+  retryAfterSeconds(key: string): Promise<number>;
+  recordFailure(key: string): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
+/** Makes the counter of the limit `name` (e.g. `login`), with the server's clock. */
+export type AttemptCounters = (
+  name: string,
+  rule: AttemptRule,
+  now: () => number,
+) => AttemptCounter;
+
+/** Counters in this process's memory (an AttemptLimiter each): one node. */
+export const localAttemptCounters: AttemptCounters = (_name, rule, now) => {
+  const limiter = new AttemptLimiter(rule, now);
+  return {
+    rule,
+    retryAfterSeconds: (key) => Promise.resolve(limiter.retryAfterSeconds(key)),
+    recordFailure: (key) => Promise.resolve(limiter.recordFailure(key)),
+    reset: (key) => Promise.resolve(limiter.reset(key)),
+  };
+};
+
+/**
  * The part of a client address that one party controls: the whole IPv4 address, but an IPv6 /64,
  * since one household or server gets a /64 and could otherwise rotate through 2^64 addresses.
  */

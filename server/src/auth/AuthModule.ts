@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { AuditLog } from '../store/AuditLog';
 import type { Store } from '../store/Store';
+import { localAttemptCounters, type AttemptCounters } from './AttemptLimiter';
 import { KioskEnrolment } from './KioskEnrolment';
 import { PasswordHasher, type ScryptCost } from './PasswordHasher';
 import { ServerSecret } from './ServerSecret';
@@ -19,6 +20,8 @@ export interface AuthModuleOptions {
   clock?: () => number;
   /** scrypt cost for new password hashes; tests lower it. */
   passwordCost?: ScryptCost;
+  /** Where failed sign-ins and enrolment codes are counted; default: this process's memory. */
+  attemptCounters?: AttemptCounters;
 }
 
 /**
@@ -57,9 +60,17 @@ export class AuthModule {
       audit,
       now,
     );
-    const sessions = new SessionService(store.db, accounts, audit, config.auth.sessionTtlMs, now);
+    const counters = options.attemptCounters ?? localAttemptCounters;
+    const sessions = new SessionService(
+      store.db,
+      accounts,
+      audit,
+      config.auth.sessionTtlMs,
+      now,
+      counters,
+    );
     const directory = new StoreDirectory(store.db, sessions, now);
-    const enrolment = new KioskEnrolment(store.db, secret, audit, directory, now);
+    const enrolment = new KioskEnrolment(store.db, secret, audit, directory, now, counters);
     return new AuthModule(directory, accounts, sessions, enrolment, secret, logger);
   }
 

@@ -11,7 +11,12 @@ import {
 import type { AuditEntry, AuditLog } from '../store/AuditLog';
 import { lockRows } from '../store/dialect';
 import type { Database } from '../store/schema';
-import { AttemptLimiter, type AttemptRule } from './AttemptLimiter';
+import {
+  localAttemptCounters,
+  type AttemptCounter,
+  type AttemptCounters,
+  type AttemptRule,
+} from './AttemptLimiter';
 import type { ServerSecret } from './ServerSecret';
 import { hashDeviceToken, type StoreDirectory } from './StoreDirectory';
 
@@ -48,7 +53,7 @@ export interface KioskEnrolmentEvents {
  * new device's token replaces the old one), revoked (the token stops working at once).
  */
 export class KioskEnrolment extends EventEmitter<KioskEnrolmentEvents> {
-  private readonly codeAttempts: AttemptLimiter;
+  private readonly codeAttempts: AttemptCounter;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -56,9 +61,10 @@ export class KioskEnrolment extends EventEmitter<KioskEnrolmentEvents> {
     private readonly audit: AuditLog,
     private readonly directory: StoreDirectory,
     private readonly now: () => number = Date.now,
+    counters: AttemptCounters = localAttemptCounters,
   ) {
     super();
-    this.codeAttempts = new AttemptLimiter(ENROLMENT_CODE_LIMIT, now);
+    this.codeAttempts = counters('enrolment_code', ENROLMENT_CODE_LIMIT, now);
   }
 
   /** A new kiosk at `siteId` (NOT_FOUND if no such site), pending enrolment with a fresh code. */
@@ -149,7 +155,7 @@ export class KioskEnrolment extends EventEmitter<KioskEnrolmentEvents> {
    * limit; RATE_LIMITED (with the wait) once the limit is reached.
    */
   async enrol(code: string, client: string): Promise<EnrolledKiosk> {
-    const wait = this.codeAttempts.retryAfterSeconds(client);
+    const wait = await this.codeAttempts.retryAfterSeconds(client);
     if (wait > 0) {
       throw AppError.withReason(
         'RATE_LIMITED',
@@ -161,7 +167,7 @@ export class KioskEnrolment extends EventEmitter<KioskEnrolmentEvents> {
     const normalized = normalizeEnrolmentCode(code);
     const enrolled = normalized && (await this.redeem(this.secret.hmac(CODE_PURPOSE, normalized)));
     if (!enrolled) {
-      this.codeAttempts.recordFailure(client);
+      await this.codeAttempts.recordFailure(client);
       throw AppError.withReason('NOT_FOUND', 'invalid_code', 'This enrolment code is not valid');
     }
     if (enrolled.replacedToken) {

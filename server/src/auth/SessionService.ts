@@ -4,7 +4,12 @@ import type { Kysely } from 'kysely';
 import { AppError } from '@visio/shared/protocol';
 import type { AuditLog } from '../store/AuditLog';
 import type { Database } from '../store/schema';
-import { AttemptLimiter, type AttemptRule } from './AttemptLimiter';
+import {
+  localAttemptCounters,
+  type AttemptCounter,
+  type AttemptCounters,
+  type AttemptRule,
+} from './AttemptLimiter';
 import type { StaffPrincipal } from './Principal';
 import { normalizeLogin, parseRoles, type StaffAccounts } from './StaffAccounts';
 
@@ -61,8 +66,8 @@ export function hashSessionToken(token: string): string {
  * the browser as an opaque token, resolved to a principal while unexpired and the member active.
  */
 export class SessionService extends EventEmitter<SessionServiceEvents> {
-  private readonly perLogin: AttemptLimiter;
-  private readonly perClient: AttemptLimiter;
+  private readonly perLogin: AttemptCounter;
+  private readonly perClient: AttemptCounter;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -70,10 +75,11 @@ export class SessionService extends EventEmitter<SessionServiceEvents> {
     private readonly audit: AuditLog,
     readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    counters: AttemptCounters = localAttemptCounters,
   ) {
     super();
-    this.perLogin = new AttemptLimiter(LOGIN_LIMITS.perLogin, now);
-    this.perClient = new AttemptLimiter(LOGIN_LIMITS.perClient, now);
+    this.perLogin = counters('login', LOGIN_LIMITS.perLogin, now);
+    this.perClient = counters('login_client', LOGIN_LIMITS.perClient, now);
   }
 
   /**
@@ -83,8 +89,8 @@ export class SessionService extends EventEmitter<SessionServiceEvents> {
   async login(attempt: LoginAttempt): Promise<OpenedSession> {
     const loginKey = `${attempt.client}\n${normalizeLogin(attempt.login)}`;
     const wait = Math.max(
-      this.perLogin.retryAfterSeconds(loginKey),
-      this.perClient.retryAfterSeconds(attempt.client),
+      await this.perLogin.retryAfterSeconds(loginKey),
+      await this.perClient.retryAfterSeconds(attempt.client),
     );
     if (wait > 0) {
       throw AppError.withReason(
@@ -96,8 +102,8 @@ export class SessionService extends EventEmitter<SessionServiceEvents> {
     }
     const check = await this.accounts.verifyCredentials(attempt.login, attempt.password);
     if (!check.ok) {
-      this.perLogin.recordFailure(loginKey);
-      this.perClient.recordFailure(attempt.client);
+      await this.perLogin.recordFailure(loginKey);
+      await this.perClient.recordFailure(attempt.client);
       // The login itself is not recorded (it may be a mistyped password); the account is, if any.
       await this.audit.record({
         actor: { kind: 'system' },
@@ -107,7 +113,7 @@ export class SessionService extends EventEmitter<SessionServiceEvents> {
       });
       throw AppError.withReason('UNAUTHORIZED', 'bad_credentials', 'Wrong login or password');
     }
-    this.perLogin.reset(loginKey);
+    await this.perLogin.reset(loginKey);
     if (attempt.previousToken) await this.end(attempt.previousToken, 'replaced');
     const { account } = check;
     const principal: StaffPrincipal = {

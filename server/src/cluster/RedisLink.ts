@@ -1,7 +1,10 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { AttemptCounters } from '../auth/AttemptLimiter';
 import { redactUrl } from '../config/config';
+import { redisAttemptCounters } from './RedisAttemptCounters';
+import { withTimeout } from './withTimeout';
 
 /** How long a start waits for Redis before it fails (a node without it would be an island). */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -99,6 +102,11 @@ export class RedisLink {
     return createAdapter(client, { streamName: STREAM, maxLen: STREAM_MAX_LEN });
   }
 
+  /** Attempt limits (failed sign-ins, enrolment codes) counted across the nodes. */
+  attemptCounters(): AttemptCounters {
+    return redisAttemptCounters(this.writer, this.logger);
+  }
+
   /** Answers Redis's round trip in ms (a readiness check), or throws. */
   async ping(): Promise<number> {
     const start = performance.now();
@@ -118,12 +126,4 @@ export class RedisLink {
     this.lastWarnAt = now;
     this.logger.warn({ role, err: err.message }, 'Redis unreachable: cross-node events wait');
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message())), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
