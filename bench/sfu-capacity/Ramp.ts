@@ -42,7 +42,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Whether a step is within capacity: the definition of the knee. */
 export function withinCapacity(s: StepRecord): boolean {
-  return s.loss_pct < 1 && s.worker_cpu_pct < 90 && s.endpoints_not_in_media === 0;
+  return (
+    s.loss_pct < 1 &&
+    // A call that received nothing in the window is not in loss_pct (no sequence numbers to
+    // count): its worst-call figure is 100 %.
+    s.worst_call_loss_pct < 5 &&
+    s.worker_cpu_pct >= 0 &&
+    s.worker_cpu_pct < 90 &&
+    s.endpoints_not_in_media === 0
+  );
 }
 
 /**
@@ -92,6 +100,12 @@ export async function ramp(
         `(worst call ${record.worst_call_loss_pct}%) gen ${record.generator_cpu_pct}% node ${record.node_cpu_pct}% ` +
         `rss ${record.node_rss_mb} MB, setup ${record.setup_s} s`,
     );
+    if (record.worker_cpu_pct < 0) {
+      // Its CPU time went back: the worker was replaced (killed or dead) during the window.
+      stopped = `the worker was replaced at ${record.calls} calls`;
+      o.log(`${path.name}: ${stopped}`);
+      break;
+    }
     saturated = record.loss_pct >= 1 || record.worker_cpu_pct >= 97 ? saturated + 1 : 0;
     if (saturated >= 2 || record.loss_pct >= 5) break;
   }

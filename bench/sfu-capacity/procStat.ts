@@ -1,13 +1,11 @@
 import fs from 'node:fs';
-
-const CLK_TCK = 100; // USER_HZ on Linux
+import { processCpuMs } from '../../server/src/media/processCpu';
 
 /** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat. */
 export function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // comm may hold spaces and parentheses: the fields start after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  const ms = processCpuMs(pid);
+  if (ms === null) throw new Error(`no CPU time for process ${pid} in /proc`);
+  return ms;
 }
 
 /** Resident set size in MB, from /proc/<pid>/status. */

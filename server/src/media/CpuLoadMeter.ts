@@ -36,12 +36,12 @@ export class CpuLoadMeter {
 }
 
 /**
- * The load a worker will have once the calls placed on it lately carry media (a room's media
- * starts seconds after the room): its measured load, plus as much per recent room as each of the
- * others costs. Without established rooms to learn from, the measured load alone.
+ * The load a worker will have once the rooms placed on it lately carry their media (a room's
+ * media starts a moment after the room, and the meter looks a second back): its measured load,
+ * plus as much again per recent room as the average room costs now. Recent rooms already
+ * carrying media are counted twice, which errs on the side of refusing during a burst only.
  */
 export function projectedLoad(measured: number, rooms: number, recentRooms: number): number {
-  const established = rooms - recentRooms;
-  if (established <= 0 || recentRooms <= 0) return measured;
-  return measured + (measured / established) * recentRooms;
+  if (rooms <= 0 || recentRooms <= 0) return measured;
+  return measured + (measured / rooms) * Math.min(recentRooms, rooms);
 }

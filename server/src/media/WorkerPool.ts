@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AppError } from '@visio/shared/protocol';
 import { CpuLoadMeter, projectedLoad } from './CpuLoadMeter';
 import { MEDIA_CODECS } from './mediaCodecs';
+import { busyWhileUnanswered, processCpuMs } from './processCpu';
 import { MediaRoomObserver, type MediaCounts } from './MediaRoomObserver';
 
 export interface WorkerPoolOptions {
@@ -36,10 +37,16 @@ export interface WorkerPoolOptions {
   admission?: { maxCpu: number };
 }
 
+/**
+ * A worker whose CPU time goes on while it leaves probes unanswered is saturated, not hung: its
+ * misses do not count, up to this long; a worker unanswering past it is killed as hung (a worker
+ * spinning in a loop would otherwise never be).
+ */
+const BUSY_UNANSWERED_LIMIT_MS = 10_000;
 /** How far back a worker's CPU load is measured (at least three probe beats). */
 const LOAD_WINDOW_MS = 1_000;
 /** A room this young may not carry its media yet: its cost is projected, not measured. */
-const RECENT_ROOM_MS = 5_000;
+const RECENT_ROOM_MS = 2_000;
 
 /** Why a worker's routers closed under their rooms. */
 export type WorkerLoss = 'worker_died' | 'worker_unresponsive';
@@ -60,6 +67,8 @@ interface Slot {
   /** Probes in a row its worker left unanswered, and whether one is awaited now. */
   missedProbes: number;
   probing: boolean;
+  /** Since when its worker has been too busy to answer (its CPU time going on), if it is. */
+  busySince: number | undefined;
   /** Its worker's CPU load, from the probe's answers. */
   cpu: CpuLoadMeter;
   /** When its recent rooms were placed (monotonic ms), oldest first. */
@@ -125,6 +134,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       respawnTimer: undefined,
       missedProbes: 0,
       probing: false,
+      busySince: undefined,
       cpu: new CpuLoadMeter(Math.max(LOAD_WINDOW_MS, 3 * (options.probe?.intervalMs ?? 0))),
       placedAt: [],
     }));
@@ -348,6 +358,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (slot.probing) return;
     const worker = slot.worker!;
     slot.probing = true;
+    const sentAt = performance.now();
+    const cpuBefore = processCpuMs(worker.pid);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), probe.timeoutMs);
@@ -367,7 +379,20 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       if (slot.worker !== worker || worker.closed) return;
       if (ok) {
         slot.missedProbes = 0;
+        slot.busySince = undefined;
         return;
+      }
+      const now = performance.now();
+      if (busyWhileUnanswered(cpuBefore, processCpuMs(worker.pid), now - sentAt)) {
+        // Saturated (past the knee): killing it would drop every call it carries.
+        if (slot.busySince === undefined) {
+          slot.busySince = sentAt;
+          this.logger.warn(
+            { slot: slot.index, pid: worker.pid, cpuLoad: slot.cpu.load },
+            'media worker too busy to answer its health probe: saturated, not hung',
+          );
+        }
+        if (now - slot.busySince < BUSY_UNANSWERED_LIMIT_MS) return;
       }
       slot.missedProbes += 1;
       this.logger.warn(

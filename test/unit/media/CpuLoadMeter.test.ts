@@ -40,14 +40,15 @@ describe('CpuLoadMeter', () => {
 });
 
 describe('projectedLoad', () => {
-  it('adds to the measured load what each established room costs, per recent room', () => {
-    // 8 rooms carrying media make 80 %; the 2 placed lately will cost as much each.
-    expect(projectedLoad(0.8, 10, 2)).toBeCloseTo(1);
+  it('adds to the measured load what the average room costs, per recent room', () => {
+    // 10 rooms make 80 %; the 2 placed lately will cost as much as the average room.
+    expect(projectedLoad(0.8, 10, 2)).toBeCloseTo(0.96);
     expect(projectedLoad(0.4, 4, 0)).toBeCloseTo(0.4);
   });
 
-  it('is the measured load when no room is established yet to learn from', () => {
-    expect(projectedLoad(0.05, 3, 3)).toBeCloseTo(0.05);
-    expect(projectedLoad(0, 0, 0)).toBe(0);
+  it('is the measured load without rooms, and never projects more rooms than there are', () => {
+    expect(projectedLoad(0.05, 0, 0)).toBeCloseTo(0.05);
+    expect(projectedLoad(0.3, 3, 3)).toBeCloseTo(0.6);
+    expect(projectedLoad(0.3, 3, 5)).toBeCloseTo(0.6);
   });
 });
