@@ -9,6 +9,8 @@ export interface PastKneeOptions {
   windowMs: number;
   /** Citizens offered, spread over the window, once the server has refused one. */
   offers: number;
+  /** Pause after each admitted call's media flows. */
+  betweenCallsMs: number;
   workerCpu: number;
   log: (line: string) => void;
 }
@@ -64,14 +66,17 @@ export async function pastKnee(
   let stopped: string | null = null;
   let transient = 0;
   steps: for (const target of o.steps) {
-    const ids: number[] = [];
     while (callSsrcs.length < target) {
       const booked = await app.book(index++);
       // A refusal during a burst may be the projection of rooms just placed: the same citizen
       // is offered again once the step has settled; refused again, the server is at its limit.
       for (let tries = 0; ; tries++) {
         try {
-          ids.push(...(await admit(booked)));
+          // As citizens come in: one at a time, each call's media flowing before the next, so
+          // that the server judges the load it carries (the meter looks a second back).
+          const added = await admit(booked);
+          for (const id of added) await gen.connected(id, 30_000);
+          await sleep(o.betweenCallsMs);
           break;
         } catch (error) {
           if (!busy(error)) {
@@ -83,12 +88,10 @@ export async function pastKnee(
             break steps;
           }
           transient += 1;
-          for (const id of ids) await gen.connected(id, 30_000);
           await sleep(o.settleMs);
         }
       }
     }
-    for (const id of ids) await gen.connected(id, 30_000);
     o.log(`past-knee ${String(callSsrcs.length).padStart(4)} calls admitted`);
     await sleep(o.settleMs);
   }

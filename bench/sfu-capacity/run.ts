@@ -74,7 +74,15 @@ const past = paths.includes('past-knee')
   ? await pinned(
       () => AppPath.start(kbps, { MEDIA_WORKER_MAX_CPU: maxCpu }),
       (p, gen) =>
-        pastKnee(p, gen, { steps, settleMs, windowMs, offers, workerCpu: WORKER_CPU, log }),
+        pastKnee(p, gen, {
+          steps,
+          settleMs,
+          windowMs,
+          offers,
+          betweenCallsMs: 250,
+          workerCpu: WORKER_CPU,
+          log,
+        }),
     )
   : null;
 
