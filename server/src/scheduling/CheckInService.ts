@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type WaitingStatus } from '@visio/shared/protocol';
-import type { AuditLog } from '../store';
+import { isUniqueViolation, type AuditLog } from '../store';
 import type { AppointmentRepository, AppointmentWithNames } from './AppointmentRepository';
 import { checkInWindow, type CheckInWindow } from './BookingRules';
 import type { Clock } from './BookingService';
@@ -110,12 +110,7 @@ export class CheckInService {
     // The same citizen again (a reload, a double tap): they are already in the waiting room.
     if (active && active.id === match.id && active.status === 'checked_in')
       return this.waitingRoom.waitingStatus(active);
-    if (active)
-      throw AppError.withReason(
-        'BAD_STATE',
-        'kiosk_busy',
-        'Another citizen is already waiting at this kiosk',
-      );
+    if (active) throw kioskBusy();
     if (match.status === 'cancelled')
       throw AppError.withReason('BAD_STATE', 'cancelled', 'This appointment was cancelled');
     if (match.status !== 'scheduled')
@@ -128,12 +123,14 @@ export class CheckInService {
         verdict === 'too_early' ? 'It is too early to check in' : 'It is too late to check in',
       );
     }
-    const updated = await this.waitingRoom.move(
-      match,
-      'check_in',
-      // A grade measured for an earlier check-in of this appointment is not this one's.
-      { checked_in_at: now.toISOString(), link_grade: null },
-      { kind: 'kiosk', id: kioskId },
+    const updated = await kioskBusyIfTaken(() =>
+      this.waitingRoom.move(
+        match,
+        'check_in',
+        // A grade measured for an earlier check-in of this appointment is not this one's.
+        { checked_in_at: now.toISOString(), link_grade: null },
+        { kind: 'kiosk', id: kioskId },
+      ),
     );
     if (!updated)
       throw new AppError('CONFLICT', 'The appointment changed meanwhile; please try again');
@@ -157,33 +154,31 @@ export class CheckInService {
       );
     }
     if (await this.appointments.activeAtKiosk(kioskId)) {
-      throw AppError.withReason(
-        'BAD_STATE',
-        'kiosk_busy',
-        'Another citizen is already waiting at this kiosk',
-      );
+      throw kioskBusy();
     }
     const id = randomUUID();
     const at = now.toISOString();
-    await this.appointments.insert({
-      id,
-      kind: 'walk_in',
-      service_id: serviceId,
-      advisor_id: null,
-      kiosk_id: kioskId,
-      starts_at: at,
-      duration_min: WALK_IN_DURATION_MIN,
-      check_in_code_hash: null,
-      citizen_ref: '',
-      status: 'checked_in',
-      checked_in_at: at,
-      call_started_at: null,
-      ended_at: null,
-      outcome: null,
-      created_by: null,
-      created_at: at,
-      updated_at: at,
-    });
+    await kioskBusyIfTaken(() =>
+      this.appointments.insert({
+        id,
+        kind: 'walk_in',
+        service_id: serviceId,
+        advisor_id: null,
+        kiosk_id: kioskId,
+        starts_at: at,
+        duration_min: WALK_IN_DURATION_MIN,
+        check_in_code_hash: null,
+        citizen_ref: '',
+        status: 'checked_in',
+        checked_in_at: at,
+        call_started_at: null,
+        ended_at: null,
+        outcome: null,
+        created_by: null,
+        created_at: at,
+        updated_at: at,
+      }),
+    );
     await this.audit.record({
       actor: { kind: 'kiosk', id: kioskId },
       action: 'walk_in.join',
@@ -272,5 +267,27 @@ export class CheckInService {
       'Too many wrong codes: code entry is locked for a few minutes',
       seconds,
     );
+  }
+}
+
+function kioskBusy(): AppError {
+  return AppError.withReason(
+    'BAD_STATE',
+    'kiosk_busy',
+    'Another citizen is already waiting at this kiosk',
+  );
+}
+
+/**
+ * Runs a write that makes a citizen active at a kiosk. The check before it ("nobody waiting
+ * here") may race another request; the database's one-active-per-kiosk index decides, and the
+ * loser is told the kiosk is busy, as if it had come second.
+ */
+async function kioskBusyIfTaken<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw kioskBusy();
+    throw error;
   }
 }

@@ -17,6 +17,7 @@ import { callRecovery } from './migrations/0004_call_recovery';
 import { mediaStartFailure } from './migrations/0005_media_start_failure';
 import { linkTests } from './migrations/0006_link_tests';
 import { signOrLipReading } from './migrations/0007_sign_or_lip_reading';
+import { oneCitizenPerKiosk } from './migrations/0008_one_citizen_per_kiosk';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -30,6 +31,7 @@ const migrations: MigrationProvider = {
     '0005_media_start_failure': mediaStartFailure,
     '0006_link_tests': linkTests,
     '0007_sign_or_lip_reading': signOrLipReading,
+    '0008_one_citizen_per_kiosk': oneCitizenPerKiosk,
   }),
 };
 
