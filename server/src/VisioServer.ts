@@ -136,6 +136,7 @@ export class VisioServer {
       config,
       secret: auth.secret.keyFor('check-in-codes'),
       isInCall: (advisorId) => calls.activeCallOf(advisorId) !== undefined,
+      oncePerPeriod: cluster?.oncePerPeriod(),
       logger,
       clock,
     });

@@ -36,11 +36,13 @@ export class LiveCallRepository {
       .execute();
   }
 
+  /** The call's media moved to epoch `call.mediaEpoch`; an older epoch never overwrites it. */
   async mediaMoved(call: Call): Promise<void> {
     await this.db
       .updateTable('live_calls')
       .set({ media_epoch: call.mediaEpoch })
       .where('id', '=', call.id)
+      .where('media_epoch', '<', call.mediaEpoch)
       .execute();
   }
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AttemptCounters } from '../auth/AttemptLimiter';
 import { redactUrl } from '../config/config';
 import { redisAttemptCounters } from './RedisAttemptCounters';
+import { redisLeases, type RunOncePerPeriod } from './RedisLeases';
 import { withTimeout } from './withTimeout';
 
 /** How long a start waits for Redis before it fails (a node without it would be an island). */
@@ -105,6 +106,11 @@ export class RedisLink {
   /** Attempt limits (failed sign-ins, enrolment codes) counted across the nodes. */
   attemptCounters(): AttemptCounters {
     return redisAttemptCounters(this.writer, this.logger);
+  }
+
+  /** Periodic tasks run by one node per period (a lease in Redis). */
+  oncePerPeriod(): RunOncePerPeriod {
+    return redisLeases(this.writer, this.nodeId, this.logger);
   }
 
   /** Answers Redis's round trip in ms (a readiness check), or throws. */

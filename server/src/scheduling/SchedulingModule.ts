@@ -7,7 +7,7 @@ import { CheckInCodes } from './CheckInCodes';
 import { CheckInService } from './CheckInService';
 import { ReferenceRepository } from './ReferenceRepository';
 import { SchedulingEvents } from './SchedulingEvents';
-import { WaitingRoom } from './WaitingRoom';
+import { WaitingRoom, type WaitingRoomOptions } from './WaitingRoom';
 
 export interface SchedulingDeps {
   store: Store;
@@ -16,6 +16,8 @@ export interface SchedulingDeps {
   /** Keys the check-in code HMACs (the server secret). */
   secret: Buffer;
   isInCall: (advisorId: string) => boolean;
+  /** One node per period for periodic tasks, when several nodes share the store. */
+  oncePerPeriod?: WaitingRoomOptions['oncePerPeriod'];
   logger: Logger;
   clock?: Clock;
 }
@@ -50,6 +52,7 @@ export class SchedulingModule {
         kioskReconnectGraceMs: s.kioskWaitingGraceMs,
         sweepIntervalMs: s.noShowSweepMs,
         isInCall: deps.isInCall,
+        oncePerPeriod: deps.oncePerPeriod,
       },
       deps.logger.child({ module: 'waiting-room' }),
     );

@@ -30,6 +30,11 @@ export interface WaitingRoomOptions {
   sweepIntervalMs: number;
   /** Whether an advisor is in a call right now (from the calls module). */
   isInCall: (advisorId: string) => boolean;
+  /**
+   * Runs a periodic task on one node per period when several share the store (the cluster
+   * module's Redis lease); absent: on this node, every period.
+   */
+  oncePerPeriod?: (name: string, periodMs: number, task: () => Promise<void>) => Promise<boolean>;
 }
 
 interface AdvisorPresence {
@@ -81,11 +86,16 @@ export class WaitingRoom {
       this.kioskDisconnected(row.kiosk_id);
     }
     await this.sweepNoShows();
+    const period = this.options.sweepIntervalMs;
+    // Several nodes: one of them sweeps each period (a sweep is safe twice: its writes are
+    // conditional, so a Redis outage, which lets every node sweep, costs only duplicate reads).
+    const sweep = () =>
+      this.options.oncePerPeriod
+        ? this.options.oncePerPeriod('no-show-sweep', period * 0.9, () => this.sweepNoShows())
+        : this.sweepNoShows();
     this.sweeper = setInterval(() => {
-      this.sweepNoShows().catch((err: unknown) =>
-        this.logger.error({ err }, 'no-show sweep failed'),
-      );
-    }, this.options.sweepIntervalMs);
+      sweep().catch((err: unknown) => this.logger.error({ err }, 'no-show sweep failed'));
+    }, period);
     this.sweeper.unref();
   }
 

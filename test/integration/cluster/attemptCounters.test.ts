@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,7 +6,7 @@ import {
 } from '../../../server/src/auth/AttemptLimiter';
 import { LOGIN_LIMITS } from '../../../server/src/auth/SessionService';
 import { redisAttemptCounters } from '../../../server/src/cluster/RedisAttemptCounters';
-import { RedisServer } from '../../support/RedisServer';
+import { redisForFile } from '../../support/redisForFile';
 import { api } from '../../support/appointments';
 import { startTestServer, type TestServer } from '../../support/testServer';
 
@@ -18,23 +17,8 @@ import { startTestServer, type TestServer } from '../../support/testServer';
 const RULE = { max: 3, windowMs: 60_000 };
 const silent = pino({ level: 'silent' });
 
-let redis: RedisServer;
-const connections: Redis[] = [];
-
-beforeAll(async () => {
-  redis = await RedisServer.start();
-}, 30_000);
-
-afterAll(async () => {
-  for (const c of connections) c.disconnect();
-  await redis?.stop();
-});
-
-function connection(): Redis {
-  const c = new Redis(redis.url, { maxRetriesPerRequest: null });
-  connections.push(c);
-  return c;
-}
+const redis = redisForFile();
+const connection = () => redis.connection();
 
 const implementations: [string, () => AttemptCounters][] = [
   ['in memory', () => localAttemptCounters],
@@ -95,14 +79,7 @@ describe('attempt counters in Redis', () => {
   });
 
   it('counts in the node’s own memory, without failing, while Redis does not answer', async () => {
-    const down = new Redis('redis://127.0.0.1:1', {
-      lazyConnect: true,
-      maxRetriesPerRequest: null,
-      retryStrategy: () => 1_000,
-    });
-    down.on('error', () => undefined);
-    connections.push(down);
-    void down.connect().catch(() => undefined);
+    const down = redis.unreachable();
     const counter = redisAttemptCounters(down, silent)('login', RULE, Date.now);
     const started = Date.now();
     for (let i = 0; i < RULE.max; i++) await counter.recordFailure('k');
