@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,12 @@ const clients: SignallingClient[] = [];
 beforeAll(async () => {
   redis = await RedisServer.start();
   // Check-in opens an hour ahead: each test books its own slot of the one advisor.
-  const env = { REDIS_URL: redis.url, CHECKIN_BEFORE_MIN: '60' };
+  const env = {
+    REDIS_URL: redis.url,
+    CHECKIN_BEFORE_MIN: '60',
+    // Shared by the nodes: a code booked on one checks in on the other.
+    SERVER_SECRET: randomBytes(32).toString('hex'),
+  };
   a = await startTestServer({ ...env, NODE_ID: 'node-a' });
   bDir = fs.mkdtempSync(path.join(os.tmpdir(), 'visio-node-b-'));
   // Node B: the same database and fixtures, a data directory of its own.
@@ -55,9 +61,12 @@ async function advisorOnB() {
   return advisor;
 }
 
-/** Books an appointment of the advisor at the kiosk and checks the citizen in at node A. */
+/**
+ * Books an appointment of the advisor at the kiosk through node B (the scheduler's) and checks
+ * the citizen in at node A: the code node B made is the code node A checks (one SERVER_SECRET).
+ */
 async function checkIn(kiosk: SignallingClient, kioskId: string, startsInMinutes: number) {
-  const { appointment, checkInCode } = await book(a, {
+  const { appointment, checkInCode } = await book(b, {
     kioskId,
     startsAt: inMinutes(startsInMinutes),
   });

@@ -77,6 +77,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(variable));
   });
 
+  it('shares Redis only with a URL of its own scheme, and only with a SERVER_SECRET', () => {
+    const secret = 'a3f09c51d8e27b64f1c0e98d2a7b5c3e6f01d94b8a2c7e5f3b9d0a6c1e4f8b27';
+    expect(loadConfig(base).cluster.redisUrl).toBeUndefined();
+    const config = loadConfig({
+      ...base,
+      REDIS_URL: 'redis://:pw@redis.internal:6379/0',
+      SERVER_SECRET: secret,
+      NODE_ID: 'visio-1',
+    });
+    expect(config.cluster).toEqual({
+      redisUrl: 'redis://:pw@redis.internal:6379/0',
+      nodeId: 'visio-1',
+    });
+    expect(loadConfig(base).cluster.nodeId).toMatch(/^[A-Za-z0-9._-]+-[0-9a-f]{6}$/);
+    // Every node must make the same codes: no secret of each node's own.
+    expect(() => loadConfig({ ...base, REDIS_URL: 'redis://redis:6379' })).toThrow(/SERVER_SECRET/);
+    expect(() =>
+      loadConfig({ ...base, REDIS_URL: 'http://redis:6379', SERVER_SECRET: secret }),
+    ).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ ...base, NODE_ID: 'a b' })).toThrow(/NODE_ID/);
+  });
+
   it('has no TURN relay unless TURN_URLS is set', () => {
     expect(loadConfig(base).relay).toBeUndefined();
   });

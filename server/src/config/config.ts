@@ -224,6 +224,14 @@ const BaseEnvSchema = z.object({
 
 const EnvSchema = BaseEnvSchema.superRefine((env, ctx) => {
   if (env.NODE_ENV === 'production') refineProduction(env, ctx);
+  if (env.REDIS_URL && !env.SERVER_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SERVER_SECRET'],
+      message:
+        'is required with REDIS_URL: every node must key check-in and enrolment codes alike (the same 64 hex digits on each), or a code booked on one node fails on another',
+    });
+  }
   if (env.RTC_MIN_PORT + env.MEDIA_WORKERS - 1 > env.RTC_MAX_PORT) {
     ctx.addIssue({
       code: 'custom',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -93,8 +94,9 @@ describe('two nodes sharing Redis', () => {
   let a: TestServer;
   let b: TestServer;
   beforeAll(async () => {
-    a = await startTestServer({ REDIS_URL: redis.url, NODE_ID: 'node-a' });
-    b = await startTestServer({ REDIS_URL: redis.url, NODE_ID: 'node-b' });
+    const shared = { REDIS_URL: redis.url, SERVER_SECRET: randomBytes(32).toString('hex') };
+    a = await startTestServer({ ...shared, NODE_ID: 'node-a' });
+    b = await startTestServer({ ...shared, NODE_ID: 'node-b' });
   }, 60_000);
   afterAll(async () => {
     await a?.stop();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../support/ServerProcess';
 import { startTestServer } from '../../support/testServer';
@@ -11,6 +12,7 @@ describe('a node with REDIS_URL', () => {
     const started = Date.now();
     const error = await startTestServer({
       REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}`,
+      SERVER_SECRET: randomBytes(32).toString('hex'),
     }).then(
       () => undefined,
       (e: unknown) => e,
