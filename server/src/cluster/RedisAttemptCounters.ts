@@ -10,15 +10,22 @@ import {
 import { withTimeout } from './withTimeout';
 
 /**
- * A failure at `now`: drops those out of the window, adds this one, keeps the last `max`, and
- * lets the key expire with its window. KEYS[1]; ARGV: now, windowMs, max, a unique member.
+ * Both scripts start the same way: KEYS[1] is the limit's key; ARGV: now, windowMs, max; the
+ * failures out of the window are dropped.
  */
-const RECORD = `
+const IN_WINDOW = `
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+`;
+
+/**
+ * A failure at `now` (ARGV[4]: a unique member): adds it, keeps the last `max`, and lets the key
+ * expire with its window.
+ */
+const RECORD = `${IN_WINDOW}
 redis.call('ZADD', key, now, ARGV[4])
 local n = redis.call('ZCARD', key)
 if n > max then redis.call('ZREMRANGEBYRANK', key, 0, n - max - 1) end
@@ -28,14 +35,9 @@ return n
 
 /**
  * The wait before the next attempt, in ms (0: it may go ahead): once `max` failures fall inside
- * the window, until the oldest of the last `max` leaves it. KEYS[1]; ARGV: now, windowMs, max.
+ * the window, until the oldest of the last `max` leaves it.
  */
-const WAIT = `
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local max = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+const WAIT = `${IN_WINDOW}
 local n = redis.call('ZCARD', key)
 if n < max then return 0 end
 local oldest = redis.call('ZRANGE', key, n - max, n - max, 'WITHSCORES')

@@ -44,7 +44,9 @@ export class RedisLink {
     ] as const) {
       client.on('error', (err: Error) => this.warn(role, err));
       client.on('ready', () => {
+        // Said once per outage that was warned of; the next outage is warned of at once.
         if (this.lastWarnAt > 0) this.logger.info({ role }, 'Redis reachable again');
+        this.lastWarnAt = 0;
       });
     }
   }
@@ -69,8 +71,12 @@ export class RedisLink {
     let lastError = 'no answer';
     const ready = (client: Redis) =>
       new Promise<void>((resolve) => {
-        client.once('ready', () => resolve());
-        client.on('error', (err: Error) => (lastError = err.message));
+        const onError = (err: Error) => (lastError = err.message);
+        client.on('error', onError);
+        client.once('ready', () => {
+          client.off('error', onError);
+          resolve();
+        });
         client.connect().catch(() => undefined);
       });
     try {
