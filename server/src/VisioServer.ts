@@ -21,6 +21,7 @@ import type { Clock } from './scheduling/BookingService';
 import { SchedulingModule } from './scheduling/SchedulingModule';
 import { TurnCredentials } from './relay/TurnCredentials';
 import { RedisLink } from './cluster/RedisLink';
+import { CallAdopter } from './calls/CallAdopter';
 import { SignallingServer } from './signalling/SignallingServer';
 import { AuditLog, Store } from './store';
 
@@ -48,6 +49,8 @@ export class VisioServer {
     private readonly metricsServer: http.Server | undefined,
     /** The Redis shared with the other nodes (REDIS_URL), if any. */
     readonly cluster: RedisLink | undefined,
+    /** Takes over the calls of nodes that died (several nodes only). */
+    private readonly adopter: CallAdopter | undefined,
   ) {}
 
   static async start(
@@ -118,6 +121,12 @@ export class VisioServer {
     };
     const records = new CallRecordRepository(store.db);
     const live = new LiveCallRepository(store.db);
+    // Several nodes: this one's heartbeat and load, where its calls run, requests between nodes.
+    const callCluster = cluster?.callCluster(() => ({
+      calls: calls.activeCalls.length,
+      ...pool.loadSummary(),
+      admitting: !calls.isDraining && pool.loadSummary().admitting,
+    }));
     const calls: CallService = new CallService(
       pool,
       auth.directory,
@@ -125,11 +134,16 @@ export class VisioServer {
         reconnectGraceMs: config.calls.reconnectGraceMs,
         rehomeWithinMs: config.recovery.rehomeWithinMs,
         listen: callListen,
-        isKioskOnline: (kioskId) => presence.isOnline(kioskId),
+        // A kiosk connected to another node is online too (its node answers for it).
+        isKioskOnline: (kioskId) =>
+          presence.isOnline(kioskId) ||
+          (callCluster !== undefined && signalling.isConnected('/kiosk', kioskId)),
+        cluster: callCluster,
       },
       logger.child({ module: 'calls' }),
       undefined,
     );
+    await callCluster?.start();
     const scheduling = new SchedulingModule({
       store,
       audit,
@@ -141,13 +155,15 @@ export class VisioServer {
       clock,
     });
     calls.link({ waitingRoom: scheduling.waitingRoom, records, live });
-    // Calls that ran when the process stopped (crash, a drain that ran out of time) go on; what
-    // could not be restored is closed, and its documents deleted.
-    const liveStates = await live.all();
+    // One node: calls that ran when the process stopped (crash, a drain that ran out of time)
+    // go on; what could not be restored is closed, and its documents deleted. Several nodes: the
+    // store's running calls are every node's; this one's previous calls, and those of nodes
+    // gone, are adopted below (CallAdopter), once the sockets can be told.
+    const liveStates = callCluster ? [] : await live.all();
     const restored = await calls.restore(liveStates);
-    const restoredIds = restored.map((call) => call.id);
+    const restoredIds = callCluster ? await live.ids() : restored.map((call) => call.id);
     await records.closeDangling(new Date(), restoredIds);
-    await live.forgetAllBut(restoredIds);
+    if (!callCluster) await live.forgetAllBut(restoredIds);
     const documents = new CallDocuments(path.join(config.data.dir, 'call-documents'));
     documents.keepOnly(restoredIds);
     // An advisor entering or leaving a call changes what their waiting citizens are told.
@@ -159,9 +175,11 @@ export class VisioServer {
     calls.on('callStarted', advisorStatusChanged);
     calls.on('callEnded', advisorStatusChanged);
     await scheduling.start(
-      restored.flatMap((call) => (call.appointmentId ? [call.appointmentId] : [])),
+      callCluster
+        ? await live.appointmentIds()
+        : restored.flatMap((call) => (call.appointmentId ? [call.appointmentId] : [])),
     );
-    const inCall = new InCallService(calls, documents, records, live);
+    const inCall = new InCallService(calls, documents, records, live, callCluster !== undefined);
     for (const state of liveStates) {
       if (!restoredIds.includes(state.parties.id)) continue;
       inCall.restoreChat(state.parties.id, state.messages);
@@ -222,6 +240,7 @@ export class VisioServer {
       },
       origins: config.signalling.origins,
       adapter: cluster?.socketAdapter(),
+      cluster: callCluster,
       scheduling,
       timezone: config.timezone,
       inCall,
@@ -229,6 +248,22 @@ export class VisioServer {
       monitoring,
       relay,
     });
+    const adopter =
+      callCluster &&
+      new CallAdopter({
+        cluster: callCluster,
+        live,
+        records,
+        waitingRoom: scheduling.waitingRoom,
+        calls,
+        restoreContent: (state) => {
+          inCall.restoreChat(state.parties.id, state.messages);
+          documents.restore(state.parties.id, state.documents, state.contents);
+        },
+        announce: (adopted) => signalling.announceAdopted(adopted),
+        logger: logger.child({ module: 'calls' }),
+      });
+    await adopter?.start();
     auth.enrolment.on('deviceTokenInvalidated', ({ kioskId }) =>
       signalling.disconnectKiosk(kioskId),
     );
@@ -248,6 +283,7 @@ export class VisioServer {
       if (metricsServer && typeof metricsListen === 'object')
         await listen(metricsServer, metricsListen.port, metricsListen.host);
     } catch (error) {
+      await adopter?.stop();
       metricsServer?.close();
       await signalling.close(); // and the HTTP server under it
       await monitoring.stop();
@@ -272,6 +308,7 @@ export class VisioServer {
       httpServer,
       metricsServer,
       cluster,
+      adopter,
     );
   }
 
@@ -315,6 +352,8 @@ export class VisioServer {
   stop(options: { leaveCallsRunning?: boolean } = {}): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('shutting down');
+      // No more calls taken over from other nodes: this one is going too.
+      await this.adopter?.stop();
       // Ends every call (or leaves them to the next process) and waits for the store writes.
       if (options.leaveCallsRunning) await this.calls.leaveRunning();
       else await this.calls.stop();

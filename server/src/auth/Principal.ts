@@ -1,4 +1,5 @@
-import type { PrincipalSummary, StaffRole } from '@visio/shared/protocol';
+import { z } from 'zod';
+import { StaffRoleSchema, type PrincipalSummary, type StaffRole } from '@visio/shared/protocol';
 
 /** Who is acting. Resolved once per socket (or HTTP request) by the auth module. */
 export interface KioskPrincipal {
@@ -30,3 +31,14 @@ export function summarize(principal: Principal): PrincipalSummary {
 export function principalId(principal: Principal): string {
   return principal.kind === 'kiosk' ? principal.kioskId : principal.staffId;
 }
+
+/** A principal as another node relays it (nodes trust each other; the shape is still checked). */
+export const PrincipalSchema: z.ZodType<Principal> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('kiosk'), kioskId: z.string(), name: z.string() }),
+  z.object({
+    kind: z.literal('staff'),
+    staffId: z.string(),
+    name: z.string(),
+    roles: z.array(StaffRoleSchema),
+  }),
+]);

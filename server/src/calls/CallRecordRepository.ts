@@ -81,14 +81,21 @@ export class CallRecordRepository {
 
   /**
    * Calls the process did not see end and that were not restored (it stopped, and their media
-   * could not be brought back): closed as such at the next start.
+   * could not be brought back): closed as such at the next start. `onlyIds`: those calls only
+   * (calls adopted from a node that died, whose media found no worker).
    */
-  async closeDangling(at: Date, restoredIds: readonly string[] = []): Promise<void> {
+  async closeDangling(
+    at: Date,
+    restoredIds: readonly string[] = [],
+    onlyIds?: readonly string[],
+  ): Promise<void> {
+    if (onlyIds?.length === 0) return;
     let q = this.db
       .updateTable('call_records')
       .set({ ended_at: at.toISOString(), end_reason: 'server_restart', ended_by: 'system' })
       .where('ended_at', 'is', null);
     if (restoredIds.length > 0) q = q.where('id', 'not in', [...restoredIds]);
+    if (onlyIds) q = q.where('id', 'in', [...onlyIds]);
     await q.execute();
   }
 }

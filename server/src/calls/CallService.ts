@@ -17,6 +17,7 @@ import { principalId } from '../auth/Principal';
 import type { MediaRoom, TransportListenOptions, WorkerPool } from '../media';
 import type { WaitingRoom } from '../scheduling/WaitingRoom';
 import { Call, type CallIncident, type CallIncidentCause, type CallParty } from './Call';
+import type { CallCluster } from './CallCluster';
 import type { CallRecordRepository } from './CallRecordRepository';
 import type { LiveCallRepository, LiveCallState } from './LiveCallRepository';
 import { CallWrites } from './CallWrites';
@@ -53,9 +54,27 @@ export interface CallServiceOptions {
   /** How long a call whose room was lost may wait for a live worker before it ends (media_failed). */
   rehomeWithinMs: number;
   listen: TransportListenOptions;
-  /** Whether a kiosk has a live connection (from monitoring's presence). */
-  isKioskOnline: (kioskId: string) => boolean;
+  /** Whether a kiosk has a live connection (on this node, or on any with a cluster). */
+  isKioskOnline: (kioskId: string) => boolean | Promise<boolean>;
+  /** The other nodes (REDIS_URL); absent on one node, where every call is this process's. */
+  cluster?: CallCluster | undefined;
 }
+
+/** A call started on another node: only its id is known here. */
+export interface PlacedCall {
+  id: string;
+}
+
+/** What an admitting node asks the node chosen for a new call to start (cluster request). */
+export interface RemoteStart {
+  advisor: StaffPrincipal;
+  kioskId: string;
+  appointmentId?: string | undefined;
+  serviceId?: string | undefined;
+}
+
+/** A new call goes to this node rather than a remote one unless another is this much less loaded. */
+const PLACE_HERE_MARGIN = 0.05;
 
 /** What the call service needs from scheduling and the store (absent in media-only setups). */
 export interface CallServiceLinks {
@@ -132,6 +151,83 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     }
   }
 
+  /**
+   * As `admit`, on the node chosen for the call when nodes share the work: the least-loaded live
+   * node that admits a call (this one unless another is clearly less loaded). The claim is made
+   * here; the call starts there, and its parties, wherever connected, hear `call:started` through
+   * the rooms the nodes share. Answers the call's id.
+   */
+  async admitPlaced(advisor: StaffPrincipal, appointmentId: string): Promise<PlacedCall> {
+    const node = await this.placeNewCall();
+    if (!node) return this.admit(advisor, appointmentId);
+    if (!this.links) throw new AppError('UNAVAILABLE', 'Appointments are not enabled');
+    const row = await this.links.waitingRoom.claim(advisor.staffId, appointmentId);
+    const start: RemoteStart = {
+      advisor,
+      kioskId: row.kiosk_id,
+      appointmentId: row.id,
+      serviceId: row.service_id,
+    };
+    const ack = await this.options.cluster!.request(node, 'call.start', start);
+    if (ack.ok) return ack.data as PlacedCall;
+    await this.links.waitingRoom.release(row.id);
+    const { code, message, reason } = ack.error;
+    throw reason ? AppError.withReason(code, reason, message) : new AppError(code, message);
+  }
+
+  /** Serves another node's `call.start`: a call placed on this node. */
+  async startPlaced(start: RemoteStart): Promise<PlacedCall> {
+    const { advisor, kioskId, appointmentId, serviceId } = start;
+    const call = await this.startCall(advisor, kioskId, { appointmentId, serviceId });
+    return { id: call.id };
+  }
+
+  /**
+   * The node to start a new call on, or undefined for this one: without a cluster, or when this
+   * node is within PLACE_HERE_MARGIN of the least-loaded one (no relay for its own parties).
+   */
+  private async placeNewCall(): Promise<string | undefined> {
+    const cluster = this.options.cluster;
+    if (!cluster) return undefined;
+    const nodes = await cluster.nodes();
+    const score = (cpu: number | null, calls: number) => (cpu ?? 0) + calls * 1e-4;
+    const here = nodes.find((n) => n.nodeId === cluster.nodeId);
+    const best = nodes
+      .filter((n) => n.admitting && n.nodeId !== cluster.nodeId)
+      .sort((a, b) => score(a.cpu, a.calls) - score(b.cpu, b.calls))[0];
+    if (!best) return undefined;
+    if (
+      here?.admitting &&
+      score(here.cpu, here.calls) <= score(best.cpu, best.calls) + PLACE_HERE_MARGIN
+    )
+      return undefined;
+    return best.nodeId;
+  }
+
+  /**
+   * The node carrying `callId` when it is another one (its parties' requests are relayed there);
+   * undefined when the call is this node's, or unknown (then it is NOT_FOUND here).
+   */
+  async remoteNodeOf(callId: string): Promise<string | undefined> {
+    const cluster = this.options.cluster;
+    if (!cluster || this.calls.has(callId)) return undefined;
+    const node = await cluster.nodeOf(callId);
+    return node === cluster.nodeId ? undefined : node;
+  }
+
+  /** The node carrying the call `partyId` is in, when another one does. */
+  async remoteNodeOfParty(partyId: string): Promise<string | undefined> {
+    const cluster = this.options.cluster;
+    if (!cluster || this.callOfParty.has(partyId)) return undefined;
+    const callId = await cluster.callOf(partyId);
+    return callId ? this.remoteNodeOf(callId) : undefined;
+  }
+
+  /** The nodes this one shares calls with, if any. */
+  get cluster(): CallCluster | undefined {
+    return this.options.cluster;
+  }
+
   get activeCalls(): readonly Call[] {
     return [...this.calls.values()];
   }
@@ -148,19 +244,24 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.assertAdmitting();
     const kiosk = await this.directory.getKiosk(kioskId);
     if (!kiosk) throw new AppError('NOT_FOUND', 'No such kiosk');
-    if (!this.options.isKioskOnline(kioskId))
-      throw AppError.withReason('BAD_STATE', 'kiosk_offline', 'The kiosk is offline');
     for (const party of [kioskId, advisor.staffId]) {
-      if (this.callOfParty.has(party) || this.starting.has(party)) {
-        throw party === kioskId
-          ? AppError.withReason('CONFLICT', 'kiosk_in_call', 'The kiosk is already in a call')
-          : AppError.withReason('CONFLICT', 'advisor_in_call', 'You are already in a call');
-      }
+      if (this.callOfParty.has(party) || this.starting.has(party)) throw inCall(party === kioskId);
     }
     this.starting.add(kioskId).add(advisor.staffId);
+    const callId = randomUUID();
+    const parties = [kioskId, advisor.staffId];
+    const cluster = this.options.cluster;
+    let reserved = false;
     try {
-      const callId = randomUUID();
-      const room = await this.rooms.open(callId, [kioskId, advisor.staffId]);
+      if (!(await this.options.isKioskOnline(kioskId)))
+        throw AppError.withReason('BAD_STATE', 'kiosk_offline', 'The kiosk is offline');
+      if (cluster) {
+        // A party in a call on another node is busy too: both are taken at once, or neither.
+        const taken = await cluster.reserve(callId, kioskId, advisor.staffId);
+        if (taken) throw inCall(taken === 'kiosk');
+        reserved = true;
+      }
+      const room = await this.rooms.open(callId, parties);
       const call = new Call(
         {
           id: callId,
@@ -181,10 +282,15 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       if (records)
         void this.persist(callId, 'call record', async () => {
           await records.started(call);
-          await live?.started(call);
+          await live?.started(call, cluster?.nodeId);
         });
+      // Where the call runs is known before its parties hear of it (their requests find it).
+      await cluster?.carry(callId, parties);
       this.emit('callStarted', { call });
       return call;
+    } catch (error) {
+      if (reserved && !this.calls.has(callId)) void this.releaseParties(callId, parties);
+      throw error;
     } finally {
       this.starting.delete(kioskId);
       this.starting.delete(advisor.staffId);
@@ -218,6 +324,9 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         for (const id of peers) this.startAbsence(call, id, false);
         const live = this.links?.live;
         if (live) this.saveEpoch(call, live);
+        await this.options.cluster?.carry(call.id, peers).catch((err: unknown) => {
+          this.logger.warn({ err, callId: call.id }, 'restored call not announced to the nodes');
+        });
         this.logger.info(
           { callId: call.id, mediaEpoch: call.mediaEpoch, workerPid: room.workerPid },
           'running call restored',
@@ -411,6 +520,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.forgetAbsences(call);
     for (const incident of call.incidents) this.closeIncident(call, incident);
     call.room.close();
+    void this.releaseParties(call.id, [call.kioskId, call.advisorId]);
     const durationMs = call.endedAt.getTime() - call.startedAt.getTime();
     this.logger.info({ callId: call.id, reason, endedBy, durationMs }, 'call ended');
     this.emit('callEnded', { call, reason, endedBy });
@@ -433,6 +543,13 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     return this.writes.run(callId, write, (err) =>
       this.logger.error({ err, callId }, `${what} not saved`),
     );
+  }
+
+  /** The other nodes hear that the parties are free (a failure is logged: the keys lapse). */
+  private async releaseParties(callId: string, parties: readonly string[]): Promise<void> {
+    await this.options.cluster?.release(callId, parties).catch((err: unknown) => {
+      this.logger.warn({ err, callId }, 'call parties not released in the cluster');
+    });
   }
 
   private saveEpoch(call: Call, live: LiveCallRepository): void {
@@ -527,4 +644,10 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     if (live) this.saveEpoch(call, live);
     this.emit('mediaRestarted', { call, reason });
   }
+}
+
+function inCall(kiosk: boolean): AppError {
+  return kiosk
+    ? AppError.withReason('CONFLICT', 'kiosk_in_call', 'The kiosk is already in a call')
+    : AppError.withReason('CONFLICT', 'advisor_in_call', 'You are already in a call');
 }

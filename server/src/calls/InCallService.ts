@@ -34,6 +34,8 @@ export class InCallService extends EventEmitter<InCallEvents> {
     private readonly documents: CallDocuments,
     private readonly records: CallRecordRepository,
     private readonly live?: LiveCallRepository,
+    /** Nodes share the store: a document's bytes are kept with it, for a node adopting the call. */
+    private readonly documentsInStore = false,
   ) {
     super();
     calls.on('callEnded', ({ call }) => {
@@ -107,7 +109,7 @@ export class InCallService extends EventEmitter<InCallEvents> {
     const live = this.live;
     if (live)
       await this.calls.persist(call.id, 'shared document', () =>
-        live.documentShared(call.id, document),
+        live.documentShared(call.id, document, this.documentsInStore ? bytes : undefined),
       );
     return document;
   }

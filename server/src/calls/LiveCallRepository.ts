@@ -9,6 +9,8 @@ export interface LiveCallState {
   mediaEpoch: number;
   messages: ChatMessage[];
   documents: DocumentInfo[];
+  /** Documents' bytes kept in the store (nodes sharing it), by document id. */
+  contents: Map<string, Buffer>;
 }
 
 /**
@@ -19,7 +21,8 @@ export interface LiveCallState {
 export class LiveCallRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async started(call: Call): Promise<void> {
+  /** `nodeId`: the node incarnation carrying the call, when nodes share the store. */
+  async started(call: Call, nodeId?: string): Promise<void> {
     await this.db
       .insertInto('live_calls')
       .values({
@@ -32,8 +35,45 @@ export class LiveCallRepository {
         advisor_name: call.names.advisor,
         started_at: call.startedAt.toISOString(),
         media_epoch: call.mediaEpoch,
+        node_id: nodeId ?? null,
       })
       .execute();
+  }
+
+  /** The node incarnations carrying running calls (null: a call of a single node). */
+  async carriers(): Promise<(string | null)[]> {
+    const rows = await this.db.selectFrom('live_calls').select('node_id').distinct().execute();
+    return rows.map((row) => row.node_id);
+  }
+
+  /**
+   * Takes over the calls carried by `from` (a node that died, or null: a single node's): one
+   * update, so that of several nodes adopting at once each call goes to exactly one. Answers
+   * the ids taken.
+   */
+  async adopt(from: string | null, to: string): Promise<string[]> {
+    const rows = await this.db
+      .updateTable('live_calls')
+      .set({ node_id: to })
+      .where('node_id', from === null ? 'is' : '=', from)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** The appointments of every running call in the store, whichever node carries it. */
+  async appointmentIds(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('live_calls')
+      .select('appointment_id')
+      .where('appointment_id', 'is not', null)
+      .execute();
+    return rows.flatMap((row) => (row.appointment_id ? [row.appointment_id] : []));
+  }
+
+  /** The ids of every running call in the store, whichever node carries it. */
+  async ids(): Promise<string[]> {
+    return (await this.db.selectFrom('live_calls').select('id').execute()).map((row) => row.id);
   }
 
   /** The call's media moved to epoch `call.mediaEpoch`; an older epoch never overwrites it. */
@@ -59,7 +99,8 @@ export class LiveCallRepository {
       .execute();
   }
 
-  async documentShared(callId: string, document: DocumentInfo): Promise<void> {
+  /** `bytes`: kept with the row when nodes share the store (another may adopt the call). */
+  async documentShared(callId: string, document: DocumentInfo, bytes?: Buffer): Promise<void> {
     await this.db
       .insertInto('live_call_documents')
       .values({
@@ -70,6 +111,7 @@ export class LiveCallRepository {
         size: document.size,
         from_party: document.from,
         at: document.at,
+        content: bytes ? bytes.toString('base64') : null,
       })
       .execute();
   }
@@ -91,9 +133,12 @@ export class LiveCallRepository {
     for (const id of stale) await this.ended(id);
   }
 
-  /** Every call the store holds as running, with its chat (in order) and documents. */
-  async all(): Promise<LiveCallState[]> {
-    const calls = await this.db.selectFrom('live_calls').selectAll().execute();
+  /** Every call the store holds as running (or those of `ids`), with chat (in order) and documents. */
+  async all(ids?: readonly string[]): Promise<LiveCallState[]> {
+    if (ids?.length === 0) return [];
+    let query = this.db.selectFrom('live_calls').selectAll();
+    if (ids) query = query.where('id', 'in', [...ids]);
+    const calls = await query.execute();
     const states: LiveCallState[] = [];
     for (const row of calls) {
       const messages = await this.db
@@ -128,6 +173,9 @@ export class LiveCallRepository {
           from: d.from_party,
           at: d.at,
         })),
+        contents: new Map(
+          documents.flatMap((d) => (d.content ? [[d.id, Buffer.from(d.content, 'base64')]] : [])),
+        ),
       });
     }
     return states;

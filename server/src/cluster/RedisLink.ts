@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { AttemptCounters } from '../auth/AttemptLimiter';
 import { redactUrl } from '../config/config';
 import { redisAttemptCounters } from './RedisAttemptCounters';
+import type { NodeLoad } from '../calls/CallCluster';
+import { ClusterNode } from './ClusterNode';
 import { redisLeases, type RunOncePerPeriod } from './RedisLeases';
 import { withTimeout } from './withTimeout';
 
@@ -31,6 +33,7 @@ export type SocketAdapterFactory = ReturnType<typeof createAdapter>;
  */
 export class RedisLink {
   private lastWarnAt = 0;
+  private node: ClusterNode | undefined;
 
   private constructor(
     private readonly writer: Redis,
@@ -106,7 +109,15 @@ export class RedisLink {
         return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
       },
     });
-    return createAdapter(client, { streamName: STREAM, maxLen: STREAM_MAX_LEN });
+    // socket.io's cluster adapter options (passed through, though the adapter's typings omit
+    // them): a node that dies stops being waited for within a few seconds, so that a question
+    // to every node (which sockets are in a room) does not hang on it during a failover.
+    const heartbeat = { heartbeatInterval: 1_000, heartbeatTimeout: 3_500 };
+    return createAdapter(client, {
+      streamName: STREAM,
+      maxLen: STREAM_MAX_LEN,
+      ...heartbeat,
+    } as Parameters<typeof createAdapter>[1]);
   }
 
   /** Attempt limits (failed sign-ins, enrolment codes) counted across the nodes. */
@@ -119,6 +130,18 @@ export class RedisLink {
     return redisLeases(this.writer, this.nodeId, this.logger);
   }
 
+  /**
+   * This node among the others for calls: heartbeat and load, where calls run, requests from
+   * node to node (on a third connection, subscribed to this node's channel). `start()` it once
+   * what `load` reads exists.
+   */
+  callCluster(load: () => Omit<NodeLoad, 'nodeId'>): ClusterNode {
+    const subscriber = this.writer.duplicate({ connectionName: `visio:${this.nodeId}:bus` });
+    subscriber.on('error', (err: Error) => this.warn('bus', err));
+    this.node = new ClusterNode(this.writer, subscriber, this.nodeId, load, this.logger);
+    return this.node;
+  }
+
   /** Answers Redis's round trip in ms (a readiness check), or throws. */
   async ping(): Promise<number> {
     const start = performance.now();
@@ -127,6 +150,7 @@ export class RedisLink {
   }
 
   async close(): Promise<void> {
+    await this.node?.close();
     // The reader may be blocked in XREAD: it is cut, not asked to quit.
     this.reader.disconnect();
     await this.writer.quit().catch(() => this.writer.disconnect());

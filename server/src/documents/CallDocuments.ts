@@ -73,16 +73,29 @@ export class CallDocuments {
     }
   }
 
-  /** A call restored after a restart: its documents are read back from disk (lost ones skipped). */
-  restore(callId: string, infos: readonly DocumentInfo[]): void {
+  /**
+   * A call restored after a restart, or adopted from a node that died: its documents are read
+   * back from disk, or taken from the store's copy (`contents`, nodes sharing a database; written
+   * to this node's disk then). Documents found in neither are skipped.
+   */
+  restore(
+    callId: string,
+    infos: readonly DocumentInfo[],
+    contents: ReadonlyMap<string, Buffer> = new Map(),
+  ): void {
     if (!this.dir) return;
     const docs = new Map<string, StoredDocument>();
+    const file = (id: string) => path.join(this.callDir(callId), id);
     for (const info of infos) {
+      const kept = contents.get(info.id);
+      if (kept) {
+        fs.mkdirSync(this.callDir(callId), { recursive: true, mode: 0o700 });
+        fs.writeFileSync(file(info.id), kept, { mode: 0o600 });
+        docs.set(info.id, { info, bytes: kept });
+        continue;
+      }
       try {
-        docs.set(info.id, {
-          info,
-          bytes: fs.readFileSync(path.join(this.callDir(callId), info.id)),
-        });
+        docs.set(info.id, { info, bytes: fs.readFileSync(file(info.id)) });
       } catch {
         // Written to the store but not to disk before the stop: that one is gone.
       }

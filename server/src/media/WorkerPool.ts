@@ -255,6 +255,19 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (live.length > 0 && !live.some((s) => this.admits(s))) throw this.refuse(live);
   }
 
+  /**
+   * For other nodes placing calls: the measured CPU share of the least-loaded live worker (null
+   * before a figure), and whether a new call would be admitted here now.
+   */
+  loadSummary(): { cpu: number | null; admitting: boolean } {
+    const live = this.liveSlots();
+    const loads = live.flatMap((s) => (s.cpu.load === null ? [] : [s.cpu.load]));
+    return {
+      cpu: loads.length > 0 ? Math.min(...loads) : null,
+      admitting: live.some((s) => this.admits(s)),
+    };
+  }
+
   private refuse(live: Slot[]): AppError {
     const loads = live.map((s) => s.cpu.load);
     this.logger.warn({ loads }, 'new call refused: every media worker is at capacity');

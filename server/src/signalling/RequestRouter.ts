@@ -16,8 +16,24 @@ import { WarningSampler } from './WarningSampler';
 
 export interface RequestContext<P extends Principal = Principal> {
   principal: P;
-  socket: Socket;
+  /** The asking socket; undefined for a request relayed from another node (`invoke`). */
+  socket: Socket | undefined;
   log: Logger;
+}
+
+/**
+ * Several nodes: a request about a call (its payload has a `callId`) that another node carries is
+ * run there, under the asker's identity, and its answer comes back as if run here.
+ */
+export interface CallRelay {
+  /** The node carrying `callId` when another one does; undefined to run the request here. */
+  nodeOf(callId: string): Promise<string | undefined>;
+  forward(
+    node: string,
+    event: string,
+    principal: Principal,
+    payload: unknown,
+  ): Promise<Ack<unknown>>;
 }
 
 export type Handler<D extends AnyRequestDef, P extends Principal> = (
@@ -50,6 +66,7 @@ export class RequestRouter<P extends Principal> {
   constructor(
     private readonly logger: Logger,
     private readonly rateLimit: RateLimit,
+    private readonly relay?: CallRelay,
   ) {}
 
   on<D extends AnyRequestDef>(
@@ -68,6 +85,25 @@ export class RequestRouter<P extends Principal> {
 
   get names(): string[] {
     return [...this.routes.keys()];
+  }
+
+  /**
+   * Runs a request another node relayed here (its socket is there): validated and role-checked
+   * again, never relayed further.
+   */
+  async invoke(event: string, principal: P, payload: unknown): Promise<Ack<unknown>> {
+    const route = this.routes.get(event);
+    if (!route) return fail({ code: 'UNKNOWN_MESSAGE', message: `No such request: ${event}` });
+    const logger = this.logger;
+    let log: Logger | undefined;
+    const ctx: RequestContext<P> = {
+      principal,
+      socket: undefined,
+      get log() {
+        return (log ??= logger.child({ principalId: principalId(principal), relayed: true }));
+      },
+    };
+    return this.dispatch(route, [payload], ctx, new WarningSampler(() => ctx.log), false);
   }
 
   /**
@@ -137,6 +173,7 @@ export class RequestRouter<P extends Principal> {
     args: unknown[],
     ctx: RequestContext<P>,
     warnings: WarningSampler,
+    mayRelay = true,
   ): Promise<Ack<unknown>> {
     const name = route.def.name;
     let requestLog: Logger | undefined;
@@ -165,6 +202,11 @@ export class RequestRouter<P extends Principal> {
       warnings.warn('forbidden', { event: name });
       return fail({ code: 'FORBIDDEN', message: `Your role may not use ${name}` });
     }
+    const callId = mayRelay && this.relay ? callIdOf(parsed.data) : undefined;
+    if (callId) {
+      const node = await this.relay!.nodeOf(callId).catch(() => undefined);
+      if (node) return this.relay!.forward(node, name, ctx.principal, payload);
+    }
     try {
       const data = await route.handler(parsed.data, {
         principal: ctx.principal,
@@ -183,6 +225,13 @@ export class RequestRouter<P extends Principal> {
       return fail({ code: 'INTERNAL', message: 'Something went wrong on our side; please retry' });
     }
   }
+}
+
+/** The call a request is about, if its payload names one. */
+function callIdOf(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null || !('callId' in data)) return undefined;
+  const { callId } = data as { callId: unknown };
+  return typeof callId === 'string' ? callId : undefined;
 }
 
 /** Serialized size of a payload; binary or circular payloads count as too large. */

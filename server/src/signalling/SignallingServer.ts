@@ -1,7 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
+import { z } from 'zod';
 import {
+  AppError,
   callEvents,
   callRequests,
   kioskDirectoryEvents,
@@ -11,9 +13,16 @@ import {
   type PayloadOf,
 } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
-import { summarize, type KioskPrincipal, type StaffPrincipal } from '../auth/Principal';
+import {
+  PrincipalSchema,
+  summarize,
+  type KioskPrincipal,
+  type Principal,
+  type StaffPrincipal,
+} from '../auth/Principal';
 import type { Call } from '../calls/Call';
-import type { CallService } from '../calls/CallService';
+import type { CallCluster } from '../calls/CallCluster';
+import type { CallService, RemoteStart } from '../calls/CallService';
 import type { KioskPresence } from '../monitoring/KioskPresence';
 import { kioskStatuses, kioskStatus } from '../monitoring/kioskStatus';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
@@ -33,7 +42,7 @@ import {
 import { registerKioskScheduling, registerStaffScheduling } from './schedulingHandlers';
 import { SchedulingNotifier, partyRoom, serviceRoom } from './SchedulingNotifier';
 import { CallTabs } from './CallTabs';
-import { RequestRouter, type RateLimit } from './RequestRouter';
+import { RequestRouter, type CallRelay, type RateLimit } from './RequestRouter';
 import { authenticateSocket } from './authenticateSocket';
 import { handshakeOriginAllowed } from './handshakeOrigin';
 import { WarningSampler } from './WarningSampler';
@@ -66,7 +75,29 @@ export interface SignallingDeps {
    * the cluster module); absent = rooms in this process's memory, one node.
    */
   adapter?: ServerOptions['adapter'] | undefined;
+  /**
+   * The other nodes: requests about a call another node carries are relayed to it, and so are
+   * its parties' comings and goings. Absent on one node.
+   */
+  cluster?: CallCluster | undefined;
 }
+
+const NamespaceNameSchema = z.enum(['/kiosk', '/staff']);
+const RelayedRequestSchema = z.object({
+  nsp: NamespaceNameSchema,
+  event: z.string().max(64),
+  principal: PrincipalSchema,
+  payload: z.unknown(),
+});
+const PartyRefSchema = z.object({ nsp: NamespaceNameSchema, partyId: z.string() });
+const RemoteStartSchema: z.ZodType<RemoteStart> = z.object({
+  advisor: PrincipalSchema.refine(
+    (p) => p.kind === 'staff',
+  ) as unknown as z.ZodType<StaffPrincipal>,
+  kioskId: z.string(),
+  appointmentId: z.string().optional(),
+  serviceId: z.string().optional(),
+});
 
 /** socket.io's own frame limit; larger frames close the connection. Our per-request limit is lower. */
 const MAX_FRAME_BYTES = 1_000_000;
@@ -86,6 +117,8 @@ export class SignallingServer {
   /** Refused handshakes come from no socket: their warnings are sampled server-wide. */
   private readonly warnings: WarningSampler;
   private schedulingNotifier: SchedulingNotifier | undefined;
+  private kioskRouter: RequestRouter<KioskPrincipal> | undefined;
+  private staffRouter: RequestRouter<StaffPrincipal> | undefined;
 
   constructor(
     httpServer: HttpServer,
@@ -134,6 +167,95 @@ export class SignallingServer {
     if (deps.inCall) wireInCallEvents(deps.inCall, this.kioskNsp, this.staffNsp);
     if (deps.monitoring)
       new MonitoringNotifier(this.kioskNsp, this.staffNsp, deps.monitoring, this.log).wire();
+    if (deps.cluster) this.serveCluster(deps.cluster);
+  }
+
+  /** Whether a party has a socket on any node (on this one only, without a cluster). */
+  async isConnected(nsp: '/kiosk' | '/staff', partyId: string): Promise<boolean> {
+    const namespace = nsp === '/kiosk' ? this.kioskNsp : this.staffNsp;
+    try {
+      return (await namespace.in(partyRoom(partyId)).fetchSockets()).length > 0;
+    } catch (err) {
+      // A node that does not answer (dying): taken as not connected; a reconnection corrects it.
+      this.log.warn({ err: String(err) }, 'party presence not read across the nodes');
+      return false;
+    }
+  }
+
+  /**
+   * Calls this node took over from one that died (or restarted): their parties connected to a
+   * node are back and rejoin at once; the others are waited for, as after a restart.
+   */
+  async announceAdopted(calls: readonly Call[]): Promise<void> {
+    await Promise.all(
+      calls.flatMap((call) =>
+        [
+          ['/kiosk', call.kioskId],
+          ['/staff', call.advisorId],
+        ].map(async ([nsp, id]) => {
+          if (call.ended || !(await this.isConnected(nsp as '/kiosk' | '/staff', id!))) return;
+          this.deps.calls.partyReconnected(id!);
+          const to = nsp === '/kiosk' ? this.kioskNsp : this.staffNsp;
+          emit(to.to(partyRoom(id!)), callEvents.started, this.callStartedPayload(call, id!));
+        }),
+      ),
+    );
+  }
+
+  /** Runs here what other nodes relay about the calls this node carries. */
+  private serveCluster(cluster: CallCluster): void {
+    const { calls } = this.deps;
+    cluster.serve('call.request', async (raw) => {
+      const { nsp, event, principal, payload } = RelayedRequestSchema.parse(raw);
+      const ack =
+        nsp === '/kiosk'
+          ? principal.kind === 'kiosk' && this.kioskRouter?.invoke(event, principal, payload)
+          : principal.kind === 'staff' && this.staffRouter?.invoke(event, principal, payload);
+      if (!ack) throw new AppError('FORBIDDEN', 'Wrong namespace for this principal');
+      return ack;
+    });
+    cluster.serve('call.partyConnected', async (raw) => {
+      const { partyId } = PartyRefSchema.parse(raw);
+      const call = calls.activeCallOf(partyId);
+      if (!call) return null;
+      calls.partyReconnected(partyId);
+      return this.callStartedPayload(call, partyId);
+    });
+    cluster.serve('call.partyGone', async (raw) => {
+      const { nsp, partyId } = PartyRefSchema.parse(raw);
+      if (!(await this.isConnected(nsp, partyId))) calls.partyDisconnected(partyId);
+      return null;
+    });
+    cluster.serve('call.start', (raw) => calls.startPlaced(RemoteStartSchema.parse(raw)));
+  }
+
+  /** Relays a party's call requests to the node carrying the call, when another one does. */
+  private relayFor(nsp: '/kiosk' | '/staff'): CallRelay | undefined {
+    const cluster = this.deps.cluster;
+    if (!cluster) return undefined;
+    return {
+      nodeOf: (callId) => this.deps.calls.remoteNodeOf(callId),
+      forward: async (node, event, principal: Principal, payload) => {
+        const ack = await cluster.request(node, 'call.request', { nsp, event, principal, payload });
+        // The answer of the carrier's router, carried as data of the relay's own answer.
+        return ack.ok ? (ack.data as typeof ack) : ack;
+      },
+    };
+  }
+
+  /**
+   * A party's last socket on this node went. Unless it has one on another node, the node carrying
+   * its call starts its absence (this one, or the carrier through the cluster).
+   */
+  private async partyGone(nsp: '/kiosk' | '/staff', partyId: string): Promise<void> {
+    const { calls, cluster } = this.deps;
+    if (!cluster) return calls.partyDisconnected(partyId);
+    if (calls.activeCallOf(partyId)) {
+      if (!(await this.isConnected(nsp, partyId))) calls.partyDisconnected(partyId);
+      return;
+    }
+    const node = await calls.remoteNodeOfParty(partyId).catch(() => undefined);
+    if (node) await cluster.request(node, 'call.partyGone', { nsp, partyId });
   }
 
   get connectedSockets(): number {
@@ -174,7 +296,9 @@ export class SignallingServer {
     const router = new RequestRouter<KioskPrincipal>(
       this.log.child({ nsp: '/kiosk' }),
       this.deps.rateLimit,
+      this.relayFor('/kiosk'),
     );
+    this.kioskRouter = router;
     router
       .on(sessionRequests.whoami, (_data, { principal }) => ({ principal: summarize(principal) }))
       .on(callRequests.hangup, ({ callId }, { principal }) => {
@@ -215,7 +339,7 @@ export class SignallingServer {
       socket.on('disconnect', (reason) => {
         this.log.info({ kioskId, socketId: socket.id, reason }, 'kiosk disconnected');
         if (presence.disconnected(kioskId)) {
-          calls.partyDisconnected(kioskId);
+          void this.partyGone('/kiosk', kioskId);
           scheduling?.waitingRoom.kioskDisconnected(kioskId);
         }
       });
@@ -228,7 +352,9 @@ export class SignallingServer {
     const router = new RequestRouter<StaffPrincipal>(
       this.log.child({ nsp: '/staff' }),
       this.deps.rateLimit,
+      this.relayFor('/staff'),
     );
+    this.staffRouter = router;
     router
       .on(sessionRequests.whoami, (_data, { principal }) => ({ principal: summarize(principal) }))
       .on(
@@ -299,7 +425,7 @@ export class SignallingServer {
           'staff disconnected',
         );
         const room = this.staffNsp.adapter.rooms.get(partyRoom(principal.staffId));
-        if (!room || room.size === 0) calls.partyDisconnected(principal.staffId);
+        if (!room || room.size === 0) void this.partyGone('/staff', principal.staffId);
         else this.moveCallFrom(socket, principal.staffId, [...room]);
         if (scheduling && isAdvisor) scheduling.waitingRoom.advisorDisconnected(principal.staffId);
       });
@@ -312,12 +438,26 @@ export class SignallingServer {
    * and its media runs from this socket on; unless the call's own tab is still connected.
    */
   private onPartyConnected(socket: Socket, id: string): void {
-    const { calls } = this.deps;
+    const { calls, cluster } = this.deps;
     const call = calls.activeCallOf(id);
+    if (!call && cluster) {
+      void this.rejoinRemoteCall(socket, id, cluster);
+      return;
+    }
     if (call && !this.tabs.connected(call.id, id, socket.id, (s) => socket.nsp.sockets.has(s)))
       return;
     calls.partyReconnected(id);
     if (call) emit(socket, callEvents.started, this.callStartedPayload(call, id));
+  }
+
+  /** A party of a call another node carries connected here: that node hears it is back. */
+  private async rejoinRemoteCall(socket: Socket, id: string, cluster: CallCluster): Promise<void> {
+    const node = await this.deps.calls.remoteNodeOfParty(id).catch(() => undefined);
+    if (!node) return;
+    const nsp = socket.nsp.name === '/kiosk' ? '/kiosk' : '/staff';
+    const ack = await cluster.request(node, 'call.partyConnected', { nsp, partyId: id });
+    if (ack.ok && ack.data && socket.connected)
+      emit(socket, callEvents.started, ack.data as PayloadOf<typeof callEvents.started>);
   }
 
   /** An advisor's tab went while others stay open: the one taking the call over is told. */

@@ -57,8 +57,10 @@ export function registerStaffScheduling(
     .on(
       staffSchedulingRequests.admit,
       async ({ appointmentId }, { principal, socket }) => ({
-        // The call runs in the tab that admitted.
-        callId: (await tabs.admitFrom(socket.id, () => calls.admit(principal, appointmentId))).id,
+        // The call runs in the tab that admitted (on whichever node it is placed).
+        callId: (
+          await tabs.admitFrom(socket?.id ?? '', () => calls.admitPlaced(principal, appointmentId))
+        ).id,
       }),
       advisorOnly,
     )

@@ -145,6 +145,8 @@ export interface LiveCallTable {
   advisor_name: string;
   started_at: string;
   media_epoch: number;
+  /** The node incarnation carrying it when nodes share the database; null on one node. */
+  node_id: string | null;
 }
 
 /** The real-time text of a call in progress; deleted with the call. */
@@ -156,7 +158,10 @@ export interface LiveCallMessageTable {
   at: string;
 }
 
-/** A document shared in a call in progress (its bytes are on disk); deleted with the call. */
+/**
+ * A document shared in a call in progress (its bytes on the carrying node's disk, and in `content`
+ * when nodes share the database); deleted with the call.
+ */
 export interface LiveCallDocumentTable {
   id: string;
   call_id: string;
@@ -165,6 +170,8 @@ export interface LiveCallDocumentTable {
   size: number;
   from_party: 'kiosk' | 'advisor';
   at: string;
+  /** The bytes, base64, kept only when several nodes share the database (for an adoption). */
+  content: string | null;
 }
 
 /** An interruption of a call: cause and duration only. */

@@ -1,0 +1,201 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  callEvents,
+  callRequests,
+  inCallEvents,
+  inCallRequests,
+  kioskSchedulingRequests,
+  mediaEvents,
+  mediaRequests,
+  staffSchedulingRequests,
+} from '@visio/shared/protocol';
+import type { SignallingClient } from '@visio/shared/client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer } from '../support/RedisServer';
+import { appointmentRow, book, eventWhere, eventually, inMinutes } from '../support/appointments';
+import { joinMedia, sendMicrophone } from '../support/callMedia';
+import { connectClient, connectExpecting, nextEvent } from '../support/socketClient';
+import { startTestServer, type TestServer } from '../support/testServer';
+
+// A call whose kiosk and advisor are connected to different nodes (PostgreSQL and Redis shared):
+// the node carrying the call runs it, the other relays its party's requests (docs/cluster.md);
+// when the carrier goes, the other node adopts its calls by itself.
+
+let redis: RedisServer;
+let a: TestServer;
+let b: TestServer;
+let bDir: string;
+const env: Record<string, string> = {};
+let clients: SignallingClient[] = [];
+
+async function startB(): Promise<TestServer> {
+  return startTestServer({ ...env, NODE_ID: 'node-b' }, { dataDir: bDir, fixtures: a });
+}
+
+beforeAll(async () => {
+  redis = await RedisServer.start();
+  Object.assign(env, {
+    REDIS_URL: redis.url,
+    CHECKIN_BEFORE_MIN: '60',
+    SERVER_SECRET: randomBytes(32).toString('hex'),
+    CALL_RECONNECT_GRACE_MS: '20000',
+  });
+  a = await startTestServer({ ...env, NODE_ID: 'node-a' });
+  bDir = fs.mkdtempSync(path.join(os.tmpdir(), 'visio-node-b-'));
+  b = await startB();
+}, 60_000);
+
+afterEach(() => {
+  for (const c of clients) c.socket.close();
+  clients = [];
+});
+
+afterAll(async () => {
+  await b?.stop({ keepData: true });
+  fs.rmSync(bDir, { recursive: true, force: true });
+  await a?.stop();
+  await redis?.stop();
+});
+
+async function connectTo(node: TestServer, nsp: '/kiosk' | '/staff', token: string) {
+  const client = await connectClient(node.url, nsp, token);
+  clients.push(client);
+  return client;
+}
+
+/** Kiosk on node A checks in; the advisor on node B admits: answers both and the call. */
+async function callAcross(startsInMinutes: number) {
+  const kiosk = await connectTo(a, '/kiosk', a.kiosk.token);
+  const advisor = await connectTo(b, '/staff', a.advisor.token);
+  const { appointment, checkInCode } = await book(b, {
+    kioskId: a.kiosk.id,
+    startsAt: inMinutes(startsInMinutes),
+  });
+  await kiosk.request(kioskSchedulingRequests.checkIn, { code: checkInCode });
+  const kioskHears = nextEvent(kiosk, callEvents.started);
+  const advisorHears = nextEvent(advisor, callEvents.started);
+  const { callId } = await advisor.request(staffSchedulingRequests.admit, {
+    appointmentId: appointment.id,
+  });
+  expect((await kioskHears).callId).toBe(callId);
+  expect((await advisorHears).callId).toBe(callId);
+  return { kiosk, advisor, callId, appointmentId: appointment.id };
+}
+
+/** Which of the two nodes carries the call. */
+function carrierOf(callId: string): 'a' | 'b' | undefined {
+  if (a.server.calls.activeCalls.some((c) => c.id === callId)) return 'a';
+  if (b.server.calls.activeCalls.some((c) => c.id === callId)) return 'b';
+  return undefined;
+}
+
+async function callRecords(callId: string) {
+  return a.server.store.db
+    .selectFrom('call_records')
+    .selectAll()
+    .where('id', '=', callId)
+    .execute();
+}
+
+describe('a call whose parties are on different nodes', () => {
+  it('runs media, chat and the hang-up of the party on the other node through the carrier', async () => {
+    const { kiosk, advisor, callId } = await callAcross(5);
+    expect(carrierOf(callId)).toBeDefined();
+    // Both sides set their media up, whichever node they are connected to.
+    const kioskMedia = await joinMedia(kiosk, callId);
+    const advisorMedia = await joinMedia(advisor, callId);
+    const heard = nextEvent(advisor, mediaEvents.newProducer);
+    const { producerId } = await sendMicrophone(kiosk, callId, kioskMedia.send.transportId);
+    expect((await heard).producerId).toBe(producerId);
+    const kioskHeard = nextEvent(kiosk, mediaEvents.newProducer);
+    await sendMicrophone(advisor, callId, advisorMedia.send.transportId);
+    await kioskHeard;
+    // Real-time text from the kiosk (node A) reaches the advisor (node B), and is kept.
+    const message = eventWhere(advisor, inCallEvents.chatMessage, (m) => m.callId === callId);
+    await kiosk.request(inCallRequests.chatSend, { callId, text: 'Bonjour' });
+    expect((await message).text).toBe('Bonjour');
+    expect(
+      (await advisor.request(inCallRequests.chatHistory, { callId })).messages.map((m) => m.text),
+    ).toEqual(['Bonjour']);
+    // Another call's id is not found, wherever it is asked.
+    await expect(
+      kiosk.request(mediaRequests.routerCapabilities, { callId: randomUUID() }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const ended = nextEvent(advisor, callEvents.ended);
+    await kiosk.request(callRequests.hangup, { callId });
+    expect(await ended).toMatchObject({ callId, reason: 'hangup', endedBy: 'kiosk' });
+    const [record] = await callRecords(callId);
+    expect(record).toMatchObject({ end_reason: 'hangup' });
+  });
+
+  it('tells the carrier when the party on the other node goes, and when it is back', async () => {
+    const { kiosk, advisor, callId } = await callAcross(25);
+    const carrier = carrierOf(callId) === 'a' ? a : b;
+    // The party on the node that does not carry the call goes away...
+    const remote = carrier === a ? advisor : kiosk;
+    const other = remote === advisor ? kiosk : advisor;
+    const away = eventWhere(other, callEvents.partyStatus, (s) => s.state === 'away');
+    remote.socket.close();
+    await away;
+    // ...and comes back on that node: told the call again, and the other side hears it.
+    const back = eventWhere(other, callEvents.partyStatus, (s) => s.state === 'back');
+    const node = carrier === a ? b : a;
+    const { client, event } = await connectExpecting(
+      node.url,
+      remote === advisor ? '/staff' : '/kiosk',
+      remote === advisor ? a.advisor.token : a.kiosk.token,
+      callEvents.started,
+    );
+    clients.push(client);
+    expect((await event).callId).toBe(callId);
+    await back;
+    await other.request(callRequests.hangup, { callId });
+  });
+
+  it('comes back on the surviving node when the node carrying it stops without ending it', async () => {
+    const { kiosk, callId, appointmentId } = await callAcross(45);
+    // Node A stays; the call must be on node B, the one that goes. Placement keeps a call on the
+    // admitting node (B) at equal load.
+    expect(carrierOf(callId)).toBe('b');
+    const restarted = eventWhere(kiosk, callEvents.started, (s) => s.mediaEpoch === 1, 15_000);
+    // As a crash would leave it, but saying it is gone at once (the heartbeat of a SIGKILLed
+    // node lapses in 3 s instead).
+    await b.stop({ keepData: true, leaveCallsRunning: true });
+    expect(await restarted).toMatchObject({ callId, mediaEpoch: 1 });
+    expect(carrierOf(callId)).toBe('a');
+    // The advisor reconnects (through the load balancer: to node A) and finds the call.
+    const { client: advisor, event } = await connectExpecting(
+      a.url,
+      '/staff',
+      a.advisor.token,
+      callEvents.started,
+    );
+    clients.push(advisor);
+    expect(await event).toMatchObject({ callId, mediaEpoch: 1 });
+    await joinMedia(kiosk, callId, 1);
+    await joinMedia(advisor, callId, 1);
+    // One call record, still running; the appointment still in its call.
+    const records = await callRecords(callId);
+    expect(records).toHaveLength(1);
+    expect(records[0]!.ended_at).toBeNull();
+    expect((await appointmentRow(a, appointmentId))?.status).toBe('in_call');
+    const ended = nextEvent(kiosk, callEvents.ended);
+    await advisor.request(callRequests.hangup, { callId });
+    await ended;
+    b = await startB();
+  }, 60_000);
+
+  it('is placed on another node when the admitting node drains', async () => {
+    b.server.calls.drain();
+    await eventually(async () => {
+      const nodes = await b.server.calls.cluster!.nodes();
+      return nodes.some((n) => n.nodeId.startsWith('node-b') && !n.admitting);
+    }, 'node B to say it is draining');
+    const { kiosk, callId } = await callAcross(55);
+    expect(carrierOf(callId)).toBe('a');
+    await kiosk.request(callRequests.hangup, { callId });
+  });
+});
