@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type Fixtures } from './testServer';
@@ -23,6 +24,11 @@ export interface ServerProcessOptions {
   readyTimeoutMs?: number;
   /** Keep everything every process wrote (`output()`), not only the end for error messages. */
   recordOutput?: boolean;
+  /**
+   * A PostgreSQL database (`postgres://…`) to seed and run on instead of SQLite in the data
+   * directory; other nodes `join` it.
+   */
+  databaseUrl?: string;
 }
 
 /**
@@ -62,9 +68,40 @@ export class ServerProcess {
 
   /** Seeds a data directory, picks a free port on `host` and starts the first process. */
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
-    const seeded = await startTestServer();
+    const database: Record<string, string> = options.databaseUrl
+      ? { DATABASE_URL: options.databaseUrl }
+      : {};
+    // Seeded with the secret the processes will run with (codes made by the seed stay valid).
+    const secret = options.env?.SERVER_SECRET;
+    const seeded = await startTestServer({
+      ...database,
+      ...(secret ? { SERVER_SECRET: secret } : {}),
+    });
     const { server: _server, url: _url, dataDir, stop, ...fixtures } = seeded;
     await stop({ keepData: true });
+    return ServerProcess.launched(fixtures, dataDir, {
+      ...options,
+      env: { ...database, ...options.env },
+    });
+  }
+
+  /**
+   * Another node on the database of `first` (its `databaseUrl`), with the same fixtures and a
+   * data directory of its own; `options.env` comes on top of the first node's.
+   */
+  static async join(first: ServerProcess, options: ServerProcessOptions): Promise<ServerProcess> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'visio-node-'));
+    return ServerProcess.launched(first.fixtures, dataDir, {
+      ...options,
+      env: { ...first.env, ...options.env },
+    });
+  }
+
+  private static async launched(
+    fixtures: Fixtures,
+    dataDir: string,
+    options: ServerProcessOptions,
+  ): Promise<ServerProcess> {
     const server = new ServerProcess(
       fixtures,
       dataDir,
@@ -113,12 +150,13 @@ export class ServerProcess {
         LOG_LEVEL: 'info',
         MEDIA_WORKER_LOG_LEVEL: 'warn',
         TIMEZONE: 'Europe/Paris',
+        // The address browsers use: this process's own, unless it is behind a load balancer.
+        PUBLIC_URL: this.url,
         ...this.env,
         DEMO_SEED: 'false',
         DATA_DIR: this.dataDir,
         HOST: this.host,
         PORT: String(this.port),
-        PUBLIC_URL: this.url,
         MEDIA_LISTEN_IP: this.host,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
