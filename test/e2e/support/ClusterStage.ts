@@ -28,7 +28,7 @@ export interface FailoverTrial {
   recovered: boolean;
   /** Node killed (SIGKILL) → video frames and audio packets flowing again on both pages. */
   ms: number | null;
-  /** Which node carried the call, and so was killed: 'a' (the kiosk's) or 'b' (the advisor's). */
+  /** Which node carried the call, and so was killed. */
   killed: 'a' | 'b';
   store: StoreCount;
 }
@@ -98,11 +98,12 @@ export class ClusterStage {
   }
 
   /**
-   * A call through the real UI, kiosk on node A and advisor on node B; SIGKILL to the node that
-   * carries it; the time until both pages decode video and receive audio again; the killed node
-   * started again (a new incarnation) for the next trial, and the call hung up.
+   * A call through the real UI, kiosk on node A and advisor on node B (`swap`: the other way
+   * round); SIGKILL to the node that carries it; the time until both pages decode video and
+   * receive audio again; the killed node started again (a new incarnation) for the next trial,
+   * and the call hung up.
    */
-  async failoverTrial(): Promise<FailoverTrial> {
+  async failoverTrial(swap = false): Promise<FailoverTrial> {
     const kioskMachine = await newMachine(this.browsers[0]!, {
       viewport: { width: 1080, height: 1920 },
     });
@@ -117,7 +118,7 @@ export class ClusterStage {
         kiosk,
         advisor,
         undefined,
-        (app) => (this.lb.prefer = app === 'kiosk' ? 0 : 1),
+        (app) => (this.lb.prefer = (app === 'kiosk') === !swap ? 0 : 1),
       );
       const flowing = (m: { framesDecoded: number; audioPacketsReceived: number }) =>
         m.framesDecoded > 30 && m.audioPacketsReceived > 50;
@@ -125,7 +126,8 @@ export class ClusterStage {
         if (!flowing(await pollUntil(() => inboundMedia(page), flowing, STEP_TIMEOUT_MS)))
           throw new Error('the call’s media did not flow both ways before the kill');
       }
-      const killed = (await this.carrierOf(appointmentId)) ?? 'b';
+      const killed = await this.carrierOf(appointmentId);
+      if (!killed) throw new Error('no node carries the call in the store');
       const node = this.nodes[killed];
       this.lb.prefer = killed === 'a' ? 1 : 0;
       const from = Date.now();
