@@ -22,6 +22,7 @@ import { SchedulingModule } from './scheduling/SchedulingModule';
 import { TurnCredentials } from './relay/TurnCredentials';
 import { RedisLink } from './cluster/RedisLink';
 import { CallAdopter } from './calls/CallAdopter';
+import { DocumentRelay } from './calls/DocumentRelay';
 import { SignallingServer } from './signalling/SignallingServer';
 import { AuditLog, Store } from './store';
 
@@ -222,7 +223,7 @@ export class VisioServer {
         cookie: config.auth,
         scheduling,
         monitoring,
-        inCall,
+        documents: callCluster ? new DocumentRelay(inCall, calls, callCluster) : inCall,
         metricsToken: config.monitoring.metricsToken,
         metricsOnPublicPort: metricsListen === 'public',
         logger,

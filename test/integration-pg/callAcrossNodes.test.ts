@@ -120,6 +120,25 @@ describe('a call whose parties are on different nodes', () => {
     expect(
       (await advisor.request(inCallRequests.chatHistory, { callId })).messages.map((m) => m.text),
     ).toEqual(['Bonjour']);
+    // A document the kiosk uploads through node A reaches the carrier, and node A serves it back.
+    const pdf = Buffer.from('%PDF-1.4\n% a form\n%%EOF\n');
+    const shared = eventWhere(advisor, inCallEvents.documentAdded, (d) => d.callId === callId);
+    const upload = await fetch(`${a.url}/api/calls/${callId}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.kiosk.token}`, 'x-document-name': 'form.pdf' },
+      body: pdf,
+    });
+    expect(upload.status).toBe(200);
+    const { document } = (await upload.json()) as { document: { id: string } };
+    expect((await shared).id).toBe(document.id);
+    const download = await fetch(`${a.url}/api/calls/${callId}/documents/${document.id}`, {
+      headers: { authorization: `Bearer ${a.advisor.token}` },
+    });
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(pdf);
+    const stranger = await fetch(`${a.url}/api/calls/${callId}/documents/${document.id}`, {
+      headers: { authorization: `Bearer ${a.advisor2.token}` },
+    });
+    expect(stranger.status).toBe(404);
     // Another call's id is not found, wherever it is asked.
     await expect(
       kiosk.request(mediaRequests.routerCapabilities, { callId: randomUUID() }),
@@ -160,6 +179,15 @@ describe('a call whose parties are on different nodes', () => {
     // Node A stays; the call must be on node B, the one that goes. Placement keeps a call on the
     // admitting node (B) at equal load.
     expect(carrierOf(callId)).toBe('b');
+    // A document shared before: its bytes were only on node B's disk, and in the store.
+    const pdf = Buffer.from('%PDF-1.4\n% shared before the crash\n%%EOF\n');
+    const upload = await fetch(`${a.url}/api/calls/${callId}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.kiosk.token}`, 'x-document-name': 'before.pdf' },
+      body: pdf,
+    });
+    const { document } = (await upload.json()) as { document: { id: string } };
+    await kiosk.request(inCallRequests.chatSend, { callId, text: 'avant' });
     const restarted = eventWhere(kiosk, callEvents.started, (s) => s.mediaEpoch === 1, 15_000);
     // As a crash would leave it, but saying it is gone at once (the heartbeat of a SIGKILLed
     // node lapses in 3 s instead).
@@ -177,6 +205,13 @@ describe('a call whose parties are on different nodes', () => {
     expect(await event).toMatchObject({ callId, mediaEpoch: 1 });
     await joinMedia(kiosk, callId, 1);
     await joinMedia(advisor, callId, 1);
+    // Its chat and documents came with it.
+    const history = await advisor.request(inCallRequests.chatHistory, { callId });
+    expect(history.messages.map((m) => m.text)).toEqual(['avant']);
+    const download = await fetch(`${a.url}/api/calls/${callId}/documents/${document.id}`, {
+      headers: { authorization: `Bearer ${a.advisor.token}` },
+    });
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(pdf);
     // One call record, still running; the appointment still in its call.
     const records = await callRecords(callId);
     expect(records).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { AuthModule } from '../auth/AuthModule';
-import type { InCallService } from '../calls/InCallService';
+import type { CallDocumentAccess } from '../calls/DocumentRelay';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
 import { authRoutes, sessionMiddleware, type SessionCookieSettings } from './authRoutes';
@@ -15,7 +15,8 @@ export interface ApiDeps {
   cookie: SessionCookieSettings;
   scheduling: SchedulingModule;
   monitoring: MonitoringModule;
-  inCall: InCallService;
+  /** A call's documents: this node's, or relayed to the node carrying the call. */
+  documents: CallDocumentAccess;
   /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   /** `/metrics` is served here, on the public port (not when it has a port of its own). */
@@ -29,7 +30,7 @@ export interface ApiDeps {
  * own once the sender is let in (`rest`, `documentRoutes`).
  */
 export function apiRouter(deps: ApiDeps): Router {
-  const { auth, scheduling, monitoring, inCall } = deps;
+  const { auth, scheduling, monitoring, documents } = deps;
   const api = Router();
   api.use(sessionMiddleware(auth.sessions));
   api.use(authRoutes(auth, deps.cookie, deps.logger.child({ module: 'auth' })));
@@ -37,6 +38,6 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/api/monitoring', monitoringRoutes(monitoring));
   if (deps.metricsOnPublicPort)
     api.use(metricsRoutes(monitoring.metrics, { token: deps.metricsToken }));
-  api.use('/api', documentRoutes(inCall, auth.directory));
+  api.use('/api', documentRoutes(documents, auth.directory));
   return api;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError, IdSchema, MAX_DOCUMENT_BYTES } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
 import type { Principal } from '../auth/Principal';
-import type { InCallService } from '../calls/InCallService';
+import type { CallDocumentAccess } from '../calls/DocumentRelay';
 import { readBody } from './readBody';
 import { sendError } from './rest';
 
@@ -18,7 +18,7 @@ const readRaw = express.raw({ type: () => true, limit: MAX_DOCUMENT_BYTES + 1, i
  * `GET /api/calls/:callId/documents/:documentId`. The kiosk authenticates with its device token
  * (`Authorization: Bearer`), the advisor with the session cookie; only the call's parties pass.
  */
-export function documentRoutes(inCall: InCallService, directory: Directory): Router {
+export function documentRoutes(inCall: CallDocumentAccess, directory: Directory): Router {
   const router = Router();
 
   const principalOf = async (
@@ -49,7 +49,7 @@ export function documentRoutes(inCall: InCallService, directory: Directory): Rou
       try {
         principal = await principalOf(req, res.locals.principal as Principal | undefined);
         ({ callId } = params(CallParams, req.params));
-        inCall.assertMayAddDocument(principal, callId);
+        await inCall.assertMayAddDocument(principal, callId);
       } catch (error) {
         res.setHeader('Connection', 'close');
         throw error;
@@ -67,7 +67,7 @@ export function documentRoutes(inCall: InCallService, directory: Directory): Rou
     void (async () => {
       const principal = await principalOf(req, res.locals.principal as Principal | undefined);
       const { callId, documentId } = params(DocumentParams, req.params);
-      const { info, bytes } = inCall.getDocument(principal, callId, documentId);
+      const { info, bytes } = await inCall.getDocument(principal, callId, documentId);
       res.setHeader('Content-Type', info.type);
       res.setHeader('Content-Length', String(bytes.length));
       res.setHeader(
