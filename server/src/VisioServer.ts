@@ -150,8 +150,11 @@ export class VisioServer {
       audit,
       config,
       secret: auth.secret.keyFor('check-in-codes'),
-      isInCall: (advisorId) => calls.activeCallOf(advisorId) !== undefined,
+      isInCall: (advisorId) =>
+        calls.activeCallOf(advisorId) !== undefined ||
+        (callCluster?.inCallElsewhere(advisorId) ?? false),
       oncePerPeriod: cluster?.oncePerPeriod(),
+      sharedAdvisors: callCluster,
       logger,
       clock,
     });

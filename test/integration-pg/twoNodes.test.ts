@@ -10,7 +10,7 @@ import {
 import type { SignallingClient } from '@visio/shared/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../support/RedisServer';
-import { book, eventWhere, inMinutes, inServiceRooms } from '../support/appointments';
+import { book, eventWhere, eventually, inMinutes, inServiceRooms } from '../support/appointments';
 import { connectClient } from '../support/socketClient';
 import { startTestServer, type TestServer } from '../support/testServer';
 
@@ -84,6 +84,37 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
     // The queue node B reads is the one node A wrote (one database).
     const { entries } = await advisor.request(staffSchedulingRequests.queue, {});
     expect(entries.map((e) => e.id)).toContain(appointmentId);
+  });
+
+  it('tells a citizen at a kiosk on node A that their advisor on node B is there, and when gone', async () => {
+    const advisor = await advisorOnB();
+    const kiosk = await kioskOnA('kiosk');
+    // The first test's citizen leaves the kiosk.
+    await kiosk.request(kioskSchedulingRequests.cancelWaiting, {}).catch(() => undefined);
+    // Node A hears of the advisor's connection to node B (they share presence through Redis).
+    await eventually(
+      () => a.server.scheduling.waitingRoom.advisorStatus(a.advisor.id) === 'available',
+      'node A to hear the advisor is on node B',
+    );
+    const { appointment, checkInCode } = await book(b, {
+      kioskId: a.kiosk.id,
+      startsAt: inMinutes(35),
+    });
+    const { waiting } = await kiosk.request(kioskSchedulingRequests.checkIn, {
+      code: checkInCode,
+    });
+    expect(waiting.advisor).toMatchObject({ status: 'available' });
+    // Not opened to the advisor's colleagues at once, as it would be for an advisor offline.
+    const queue = await a.server.scheduling.waitingRoom.queueFor(a.advisor2.id);
+    expect(queue.map((e) => e.id)).not.toContain(appointment.id);
+    // The advisor leaves node B (every tab, an earlier test's too): node A takes them for offline.
+    for (const c of clients) if (c !== kiosk) c.socket.close();
+    expect(advisor.socket.connected).toBe(false);
+    await eventually(
+      () => a.server.scheduling.waitingRoom.advisorStatus(a.advisor.id) === 'offline',
+      'node A to hear the advisor left node B',
+    );
+    await kiosk.request(kioskSchedulingRequests.cancelWaiting, {});
   });
 
   it('still carries node A’s events to node B after a Redis restart', async () => {

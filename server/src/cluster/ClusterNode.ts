@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, fail, ok, type Ack } from '@visio/shared/protocol';
 import type { CallCluster, NodeLoad } from '../calls/CallCluster';
+import type { AdvisorPresence, SharedAdvisorPresence } from '../scheduling/WaitingRoom';
 
 /** A node beats this often; one that missed beats for NODE_TTL_MS is dead (its calls adopted). */
 const BEAT_MS = 1_000;
@@ -15,10 +16,18 @@ const CALL_REFRESH_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
 const NODES = 'visio:nodes';
+/** Where nodes tell each other who is connected to them and who is in the calls they carry. */
+const PRESENCE = 'visio:presence';
+/** A node's presence keys outlive its heartbeat a while; the others drop them at its lapse. */
+const PRESENCE_TTL_MS = 10 * NODE_TTL_MS;
+/** Every so many beats, the presence of nodes whose heartbeat lapsed is dropped. */
+const PRUNE_EVERY_BEATS = 2;
 const nodeKey = (id: string) => `visio:node:${id}`;
 const callKey = (id: string) => `visio:call:${id}`;
 const partyKey = (id: string) => `visio:party:${id}`;
 const busChannel = (id: string) => `visio:bus:${id}`;
+const advisorsKey = (node: string) => `visio:node:${node}:advisors`;
+const partiesKey = (node: string) => `visio:node:${node}:parties`;
 
 /** Takes both parties for a call, or neither: answers 0, or 1/2 for the party already taken. */
 const RESERVE = `
@@ -61,6 +70,15 @@ const BusMessageSchema = z.discriminatedUnion('t', [
   }),
 ]);
 type BusMessage = z.infer<typeof BusMessageSchema>;
+const AdvisorPresenceSchema = z.object({
+  sockets: z.number().int().min(0),
+  availability: z.enum(['available', 'away']),
+});
+const PresenceMessageSchema = z.union([
+  z.object({ node: z.string(), advisorId: z.string(), presence: AdvisorPresenceSchema }),
+  z.object({ node: z.string(), parties: z.array(z.string()), inCall: z.boolean() }),
+]);
+type PresenceMessage = z.infer<typeof PresenceMessageSchema>;
 
 interface Pending {
   resolve: (ack: Ack<unknown>) => void;
@@ -76,8 +94,12 @@ interface Pending {
  * The id is an incarnation, `<NODE_ID>.<random>`, new at every start: a node that restarts finds
  * the calls of its previous incarnation orphaned and adopts them as any other node would.
  */
-export class ClusterNode implements CallCluster {
+export class ClusterNode implements CallCluster, SharedAdvisorPresence {
   readonly nodeId: string;
+  /** Other nodes' advisors (node → advisor → presence) and parties in their calls. */
+  private readonly advisorsElsewhere = new Map<string, Map<string, AdvisorPresence>>();
+  private readonly partiesElsewhere = new Map<string, Set<string>>();
+  private beats = 0;
   private readonly handlers = new Map<string, (payload: unknown) => Promise<unknown>>();
   private readonly pending = new Map<string, Pending>();
   private readonly carried = new Map<string, readonly string[]>();
@@ -97,11 +119,14 @@ export class ClusterNode implements CallCluster {
 
   /** Subscribes to this node's channel and beats once before answering: others may ask it now. */
   async start(): Promise<void> {
-    this.subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) =>
-      this.onMessage(message.toString('utf8')),
-    );
-    await this.subscriber.subscribe(busChannel(this.nodeId));
+    this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      const text = message.toString('utf8');
+      if (channel.toString('utf8') === PRESENCE) this.onPresence(text);
+      else this.onMessage(text);
+    });
+    await this.subscriber.subscribe(busChannel(this.nodeId), PRESENCE);
     await this.beat();
+    await this.loadPresence();
     this.beatTimer = setInterval(() => void this.beat(), BEAT_MS);
     this.beatTimer.unref();
     this.refreshTimer = setInterval(() => void this.refreshCalls(), CALL_REFRESH_MS);
@@ -129,6 +154,9 @@ export class ClusterNode implements CallCluster {
     this.carried.set(callId, partyIds);
     const multi = this.redis.multi().set(callKey(callId), this.nodeId, 'PX', CALL_TTL_MS);
     for (const id of partyIds) multi.set(partyKey(id), callId, 'PX', CALL_TTL_MS);
+    multi.sadd(partiesKey(this.nodeId), ...partyIds);
+    multi.pexpire(partiesKey(this.nodeId), PRESENCE_TTL_MS);
+    multi.publish(PRESENCE, this.presenceMessage({ parties: [...partyIds], inCall: true }));
     await multi.exec();
   }
 
@@ -136,6 +164,47 @@ export class ClusterNode implements CallCluster {
     this.carried.delete(callId);
     await this.redis.eval(RELEASE, partyIds.length, ...partyIds.map(partyKey), callId);
     await this.redis.eval(RELEASE, 1, callKey(callId), this.nodeId);
+    await this.redis
+      .multi()
+      .srem(partiesKey(this.nodeId), ...partyIds)
+      .publish(PRESENCE, this.presenceMessage({ parties: [...partyIds], inCall: false }))
+      .exec();
+  }
+
+  /** Whether a party is in a call another node carries (known from that node's messages). */
+  inCallElsewhere(partyId: string): boolean {
+    for (const parties of this.partiesElsewhere.values()) if (parties.has(partyId)) return true;
+    return false;
+  }
+
+  report(advisorId: string, presence: AdvisorPresence): void {
+    const key = advisorsKey(this.nodeId);
+    const multi = this.redis.multi();
+    if (presence.sockets === 0 && presence.availability === 'available') multi.hdel(key, advisorId);
+    else multi.hset(key, advisorId, JSON.stringify(presence));
+    multi.pexpire(key, PRESENCE_TTL_MS);
+    multi.publish(PRESENCE, this.presenceMessage({ advisorId, presence: { ...presence } }));
+    multi.exec().catch((err: unknown) => {
+      this.logger.warn({ err: String(err) }, 'advisor presence not told to the other nodes');
+    });
+  }
+
+  elsewhere(advisorId: string): AdvisorPresence | undefined {
+    let found: AdvisorPresence | undefined;
+    for (const advisors of this.advisorsElsewhere.values()) {
+      const p = advisors.get(advisorId);
+      if (!p) continue;
+      found = {
+        sockets: (found?.sockets ?? 0) + p.sockets,
+        // Away on a node where connected wins over available on one where not.
+        availability: p.sockets > 0 || !found ? p.availability : found.availability,
+      };
+    }
+    return found;
+  }
+
+  *advisorIds(): Iterable<string> {
+    for (const advisors of this.advisorsElsewhere.values()) yield* advisors.keys();
   }
 
   async nodeOf(callId: string): Promise<string | undefined> {
@@ -196,7 +265,7 @@ export class ClusterNode implements CallCluster {
     // Said gone at once, rather than after the heartbeat lapses: its calls are adopted sooner.
     await this.redis
       .multi()
-      .del(nodeKey(this.nodeId))
+      .del(nodeKey(this.nodeId), advisorsKey(this.nodeId), partiesKey(this.nodeId))
       .srem(NODES, this.nodeId)
       .exec()
       .catch(() => undefined);
@@ -204,15 +273,72 @@ export class ClusterNode implements CallCluster {
 
   private async beat(): Promise<void> {
     if (this.closed) return;
-    const load: NodeLoad = { ...this.load(), nodeId: this.nodeId };
     try {
+      const load: NodeLoad = { ...this.load(), nodeId: this.nodeId };
       await this.redis
         .multi()
         .set(nodeKey(this.nodeId), JSON.stringify(load), 'PX', NODE_TTL_MS)
         .sadd(NODES, this.nodeId)
+        .pexpire(advisorsKey(this.nodeId), PRESENCE_TTL_MS)
+        .pexpire(partiesKey(this.nodeId), PRESENCE_TTL_MS)
         .exec();
+      this.beats += 1;
+      if (this.beats % PRUNE_EVERY_BEATS === 0) await this.prunePresence();
     } catch (err) {
       this.logger.warn({ err: String(err) }, 'cluster heartbeat not written');
+    }
+  }
+
+  /** At start: who is connected to the live nodes, and who is in the calls they carry. */
+  private async loadPresence(): Promise<void> {
+    for (const { nodeId } of await this.nodes()) {
+      if (nodeId === this.nodeId) continue;
+      const [advisors, parties] = await Promise.all([
+        this.redis.hgetall(advisorsKey(nodeId)),
+        this.redis.smembers(partiesKey(nodeId)),
+      ]);
+      const map = new Map<string, AdvisorPresence>();
+      for (const [advisorId, json] of Object.entries(advisors)) {
+        const parsed = AdvisorPresenceSchema.safeParse(safeJson(json));
+        if (parsed.success) map.set(advisorId, parsed.data);
+      }
+      this.advisorsElsewhere.set(nodeId, map);
+      this.partiesElsewhere.set(nodeId, new Set(parties));
+    }
+  }
+
+  /** A node whose heartbeat lapsed has nobody connected and carries no call any more. */
+  private async prunePresence(): Promise<void> {
+    const live = new Set((await this.nodes()).map((n) => n.nodeId));
+    for (const map of [this.advisorsElsewhere, this.partiesElsewhere])
+      for (const node of map.keys()) if (!live.has(node)) map.delete(node);
+  }
+
+  private presenceMessage(
+    message:
+      | Omit<Extract<PresenceMessage, { parties: string[] }>, 'node'>
+      | Omit<Extract<PresenceMessage, { advisorId: string }>, 'node'>,
+  ): string {
+    return JSON.stringify({ ...message, node: this.nodeId });
+  }
+
+  private onPresence(text: string): void {
+    const parsed = PresenceMessageSchema.safeParse(safeJson(text));
+    if (!parsed.success || parsed.data.node === this.nodeId) return;
+    const message = parsed.data;
+    if ('advisorId' in message) {
+      const map = this.advisorsElsewhere.get(message.node) ?? new Map<string, AdvisorPresence>();
+      this.advisorsElsewhere.set(message.node, map);
+      if (message.presence.sockets === 0 && message.presence.availability === 'available')
+        map.delete(message.advisorId);
+      else map.set(message.advisorId, message.presence);
+      return;
+    }
+    const set = this.partiesElsewhere.get(message.node) ?? new Set<string>();
+    this.partiesElsewhere.set(message.node, set);
+    for (const id of message.parties) {
+      if (message.inCall) set.add(id);
+      else set.delete(id);
     }
   }
 

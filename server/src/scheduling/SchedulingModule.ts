@@ -18,6 +18,8 @@ export interface SchedulingDeps {
   isInCall: (advisorId: string) => boolean;
   /** One node per period for periodic tasks, when several nodes share the store. */
   oncePerPeriod?: WaitingRoomOptions['oncePerPeriod'];
+  /** Advisors connected to other nodes (several nodes only). */
+  sharedAdvisors?: WaitingRoomOptions['sharedAdvisors'];
   logger: Logger;
   clock?: Clock;
 }
@@ -53,6 +55,7 @@ export class SchedulingModule {
         sweepIntervalMs: s.noShowSweepMs,
         isInCall: deps.isInCall,
         oncePerPeriod: deps.oncePerPeriod,
+        sharedAdvisors: deps.sharedAdvisors,
       },
       deps.logger.child({ module: 'waiting-room' }),
     );

@@ -35,11 +35,26 @@ export interface WaitingRoomOptions {
    * module's Redis lease); absent: on this node, every period.
    */
   oncePerPeriod?: (name: string, periodMs: number, task: () => Promise<void>) => Promise<boolean>;
+  /** Advisors connected to other nodes (several nodes only). */
+  sharedAdvisors?: SharedAdvisorPresence | undefined;
 }
 
-interface AdvisorPresence {
+export interface AdvisorPresence {
   sockets: number;
   availability: 'available' | 'away';
+}
+
+/**
+ * Several nodes: advisors' presence on the other nodes (their sockets there, their availability
+ * as last set there), and this node's told to them. Absent on one node.
+ */
+export interface SharedAdvisorPresence {
+  /** This node's view of an advisor changed: its sockets here, its availability. */
+  report(advisorId: string, presence: AdvisorPresence): void;
+  /** The advisor on the other nodes: sockets summed, the availability last reported; or none. */
+  elsewhere(advisorId: string): AdvisorPresence | undefined;
+  /** Advisors connected to another node. */
+  advisorIds(): Iterable<string>;
 }
 
 /**
@@ -109,20 +124,22 @@ export class WaitingRoom {
   // --- advisors ---------------------------------------------------------------------------
 
   advisorConnected(advisorId: string): void {
-    const p = this.advisors.get(advisorId) ?? { sockets: 0, availability: 'available' as const };
+    const p = this.advisors.get(advisorId) ?? {
+      sockets: 0,
+      availability: this.availabilityOf(advisorId),
+    };
     p.sockets += 1;
     this.advisors.set(advisorId, p);
+    this.options.sharedAdvisors?.report(advisorId, p);
     if (p.sockets === 1) this.tellAdvisorStatus(advisorId);
   }
 
   advisorDisconnected(advisorId: string): void {
     const p = this.advisors.get(advisorId);
     if (!p) return;
-    p.sockets -= 1;
-    if (p.sockets <= 0) {
-      p.sockets = 0;
-      this.tellAdvisorStatus(advisorId);
-    }
+    p.sockets = Math.max(0, p.sockets - 1);
+    this.options.sharedAdvisors?.report(advisorId, p);
+    if (p.sockets === 0) this.tellAdvisorStatus(advisorId);
   }
 
   private tellAdvisorStatus(advisorId: string): void {
@@ -136,6 +153,7 @@ export class WaitingRoom {
     const p = this.advisors.get(advisorId) ?? { sockets: 0, availability };
     p.availability = availability;
     this.advisors.set(advisorId, p);
+    this.options.sharedAdvisors?.report(advisorId, p);
     await this.audit.record({
       actor: { kind: 'staff', id: advisorId },
       action: 'advisor.availability',
@@ -145,14 +163,20 @@ export class WaitingRoom {
   }
 
   availabilityOf(advisorId: string): 'available' | 'away' {
-    return this.advisors.get(advisorId)?.availability ?? 'available';
+    const here = this.advisors.get(advisorId);
+    const elsewhere = this.options.sharedAdvisors?.elsewhere(advisorId);
+    // Connected here, this node's word; else the node they are connected to.
+    if (here && (here.sockets > 0 || !elsewhere)) return here.availability;
+    return elsewhere?.availability ?? 'available';
   }
 
+  /** Offline unless connected to this node or, with several nodes, to another one. */
   advisorStatus(advisorId: string): AdvisorStatus {
-    const p = this.advisors.get(advisorId);
-    if (!p || p.sockets === 0) return 'offline';
+    const here = this.advisors.get(advisorId)?.sockets ?? 0;
+    const elsewhere = this.options.sharedAdvisors?.elsewhere(advisorId)?.sockets ?? 0;
+    if (here + elsewhere === 0) return 'offline';
     if (this.options.isInCall(advisorId)) return 'in_call';
-    return p.availability;
+    return this.availabilityOf(advisorId);
   }
 
   /** Tells kiosks waiting for this advisor and the advisor's colleagues that something moved. */
@@ -235,7 +259,11 @@ export class WaitingRoom {
    */
   private async openWaiting(serviceIds: readonly string[]): Promise<AppointmentWithNames[]> {
     const reservedFor: string[] = [];
-    for (const advisorId of this.advisors.keys()) {
+    const known = new Set([
+      ...this.advisors.keys(),
+      ...(this.options.sharedAdvisors?.advisorIds() ?? []),
+    ]);
+    for (const advisorId of known) {
       const status = this.advisorStatus(advisorId);
       if (status !== 'away' && status !== 'offline') reservedFor.push(advisorId);
     }
