@@ -155,6 +155,10 @@ export class VisioServer {
         (callCluster?.inCallElsewhere(advisorId) ?? false),
       oncePerPeriod: cluster?.oncePerPeriod(),
       sharedAdvisors: callCluster,
+      // The signalling server is built below; this is only asked once it runs.
+      isKioskConnected:
+        callCluster &&
+        ((kioskId: string): Promise<boolean> => signalling.isConnected('/kiosk', kioskId)),
       logger,
       clock,
     });

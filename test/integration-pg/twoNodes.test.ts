@@ -10,7 +10,14 @@ import {
 import type { SignallingClient } from '@visio/shared/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../support/RedisServer';
-import { book, eventWhere, eventually, inMinutes, inServiceRooms } from '../support/appointments';
+import {
+  appointmentRow,
+  book,
+  eventWhere,
+  eventually,
+  inMinutes,
+  inServiceRooms,
+} from '../support/appointments';
 import { connectClient } from '../support/socketClient';
 import { startTestServer, type TestServer } from '../support/testServer';
 
@@ -22,17 +29,18 @@ let redis: RedisServer;
 let a: TestServer;
 let b: TestServer;
 let bDir: string;
+const env: Record<string, string> = {};
 const clients: SignallingClient[] = [];
 
 beforeAll(async () => {
   redis = await RedisServer.start();
   // Check-in opens an hour ahead: each test books its own slot of the one advisor.
-  const env = {
+  Object.assign(env, {
     REDIS_URL: redis.url,
     CHECKIN_BEFORE_MIN: '60',
     // Shared by the nodes: a code booked on one checks in on the other.
     SERVER_SECRET: randomBytes(32).toString('hex'),
-  };
+  });
   a = await startTestServer({ ...env, NODE_ID: 'node-a' });
   bDir = fs.mkdtempSync(path.join(os.tmpdir(), 'visio-node-b-'));
   // Node B: the same database and fixtures, a data directory of its own.
@@ -114,6 +122,25 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
       () => a.server.scheduling.waitingRoom.advisorStatus(a.advisor.id) === 'offline',
       'node A to hear the advisor left node B',
     );
+    await kiosk.request(kioskSchedulingRequests.cancelWaiting, {});
+  });
+
+  it('keeps a citizen waiting at a kiosk on node A when another node starts (and takes every kiosk for gone until it reconnects)', async () => {
+    const kiosk = await kioskOnA('kiosk');
+    const appointmentId = await checkIn(kiosk, a.kiosk.id, 50);
+    // Node C starts while the citizen waits: it gives the kiosk 300 ms to come back to it.
+    const cDir = fs.mkdtempSync(path.join(os.tmpdir(), 'visio-node-c-'));
+    const c = await startTestServer(
+      { ...env, NODE_ID: 'node-c', KIOSK_WAITING_GRACE_MS: '300' },
+      { dataDir: cDir, fixtures: a },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect((await appointmentRow(a, appointmentId))?.status).toBe('checked_in');
+    } finally {
+      await c.stop({ keepData: true });
+      fs.rmSync(cDir, { recursive: true, force: true });
+    }
     await kiosk.request(kioskSchedulingRequests.cancelWaiting, {});
   });
 

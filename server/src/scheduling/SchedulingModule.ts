@@ -20,6 +20,8 @@ export interface SchedulingDeps {
   oncePerPeriod?: WaitingRoomOptions['oncePerPeriod'];
   /** Advisors connected to other nodes (several nodes only). */
   sharedAdvisors?: WaitingRoomOptions['sharedAdvisors'];
+  /** Whether a kiosk is connected to any node (several nodes only). */
+  isKioskConnected?: WaitingRoomOptions['isKioskConnected'];
   logger: Logger;
   clock?: Clock;
 }
@@ -56,6 +58,7 @@ export class SchedulingModule {
         isInCall: deps.isInCall,
         oncePerPeriod: deps.oncePerPeriod,
         sharedAdvisors: deps.sharedAdvisors,
+        isKioskConnected: deps.isKioskConnected,
       },
       deps.logger.child({ module: 'waiting-room' }),
     );

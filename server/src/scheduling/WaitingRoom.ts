@@ -37,6 +37,11 @@ export interface WaitingRoomOptions {
   oncePerPeriod?: (name: string, periodMs: number, task: () => Promise<void>) => Promise<boolean>;
   /** Advisors connected to other nodes (several nodes only). */
   sharedAdvisors?: SharedAdvisorPresence | undefined;
+  /**
+   * Whether a kiosk is connected to any node (several nodes only): a kiosk this node takes for
+   * gone (it started while the kiosk was on another node) may be there.
+   */
+  isKioskConnected?: ((kioskId: string) => Promise<boolean>) | undefined;
 }
 
 export interface AdvisorPresence {
@@ -493,6 +498,8 @@ export class WaitingRoom {
   }
 
   private async expireWaitingAt(kioskId: string): Promise<void> {
+    // Connected to another node all along (or back there): the citizen is still at the kiosk.
+    if (await this.options.isKioskConnected?.(kioskId)) return;
     const row = await this.appointments.activeAtKiosk(kioskId);
     if (row?.status !== 'checked_in') return;
     await this.move(
