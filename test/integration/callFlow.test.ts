@@ -9,14 +9,56 @@ import {
 } from '@visio/shared/protocol';
 import { refusal } from '../support/appointments';
 import { joinMedia, sendMicrophone } from '../support/callMedia';
-import { opusParameters, vp8Parameters } from '../support/fakeMedia';
+import { FAKE_DTLS, opusParameters, vp8Parameters } from '../support/fakeMedia';
 import { describe, expect, test } from '../support/integrationTest';
-import { nextEvent, recordEvents } from '../support/socketClient';
+import { connectExpecting, nextEvent, recordEvents } from '../support/socketClient';
 import { startDirectCall, workerObjectCounts } from '../support/testServer';
 
 test.override({ serverEnv: { CALL_RECONNECT_GRACE_MS: '300' }, afterEachTest: 'no calls' });
 
 describe('a call between a kiosk and an advisor', () => {
+  test('hands each side transports made at the start, which its join keeps and it connects without asking', async ({
+    t,
+    client,
+  }) => {
+    const kiosk = await client('/kiosk', t.kiosk.token);
+    const kioskStarted = nextEvent(kiosk, callEvents.started);
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
+    const { media, rtpCapabilities } = await kioskStarted;
+    if (!media) throw new Error('call:started came without transports');
+    const keep = [media.send.transportId, media.recv.transportId];
+    await kiosk.request(mediaRequests.join, { callId, rtpCapabilities, mediaEpoch: 0, keep });
+    // Kept: they connect and carry a producer, with no media:createTransport.
+    await kiosk.request(mediaRequests.connectTransport, {
+      callId,
+      transportId: media.send.transportId,
+      dtlsParameters: FAKE_DTLS,
+    });
+    await sendMicrophone(kiosk, callId, media.send.transportId);
+    // The receive transport carries SCTP, for a warm-up data consumer that has the browser
+    // connect it at once; once, and on a receive transport only.
+    expect(media.recv.sctpParameters).toBeDefined();
+    const warm = await kiosk.request(mediaRequests.warmUp, {
+      callId,
+      transportId: media.recv.transportId,
+    });
+    expect(warm).toMatchObject({ label: 'warm-up', sctpStreamParameters: expect.any(Object) });
+    for (const transportId of [media.recv.transportId, media.send.transportId])
+      expect(
+        await refusal(kiosk.request(mediaRequests.warmUp, { callId, transportId })),
+      ).toMatchObject({ code: 'BAD_STATE' });
+    // Two for the kiosk, two made for the advisor (who has not joined yet).
+    expect(await workerObjectCounts(t.server)).toMatchObject({ transports: 4, producers: 1 });
+    // Told again (a reconnection): no transports this time, and a join without `keep` (a reload)
+    // starts the kiosk over with none of them.
+    const again = await connectExpecting(t.url, '/kiosk', t.kiosk.token, callEvents.started);
+    expect((await again.event).media).toBeUndefined();
+    await again.client.request(mediaRequests.join, { callId, rtpCapabilities, mediaEpoch: 0 });
+    expect(await workerObjectCounts(t.server)).toMatchObject({ transports: 2, producers: 0 });
+    again.client.socket.close();
+    t.server.calls.endByStaff(callId);
+  });
+
   test('starts, relays producers to the other side only, and leaves nothing behind after hang-up', async ({
     t,
     client,

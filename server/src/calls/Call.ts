@@ -4,7 +4,7 @@ import type {
   MediaRestartReason,
   MediaStartFailure,
 } from '@visio/shared/protocol';
-import type { MediaRoom } from '../media';
+import type { MediaRoom, PreparedTransports } from '../media';
 
 export type CallParty = 'kiosk' | 'advisor';
 
@@ -59,6 +59,11 @@ export class Call {
    * survives a move to a new room: the line is the same.
    */
   readonly mediaModes: Record<CallParty, MediaMode> = { kiosk: 'video', advisor: 'video' };
+  /**
+   * Transports made for each party when the call started, handed once with its first
+   * `call:started` (`takePrepared`), in the room of epoch 0 only.
+   */
+  private readonly prepared = new Map<string, PreparedTransports>();
   private currentRoom: MediaRoom;
 
   constructor(parties: CallParties, room: MediaRoom, mediaEpoch = 0) {
@@ -71,6 +76,18 @@ export class Call {
     this.startedAt = parties.startedAt ?? new Date();
     this.currentRoom = room;
     this.mediaEpoch = mediaEpoch;
+  }
+
+  /** Keeps transports made for a party ahead of its asking. */
+  prepare(principalId: string, transports: PreparedTransports): void {
+    this.prepared.set(principalId, transports);
+  }
+
+  /** The transports made for a party, once: later `call:started` go without them. */
+  takePrepared(principalId: string): PreparedTransports | undefined {
+    const transports = this.prepared.get(principalId);
+    this.prepared.delete(principalId);
+    return this.mediaEpoch === 0 ? transports : undefined;
   }
 
   /** The media room carrying the call now. */

@@ -54,12 +54,23 @@ interface SentProducer {
   pauseReason: PauseReason | null;
 }
 
+export interface PreparedTransports {
+  send: ResponseOf<typeof mediaRequests.createTransport>;
+  recv: ResponseOf<typeof mediaRequests.createTransport>;
+}
+
 interface MediaPeer {
   readonly id: string;
   rtpCapabilities: types.RtpCapabilities | undefined;
   readonly transports: Map<
     string,
-    { transport: types.WebRtcTransport; direction: Direction; connected: boolean }
+    {
+      transport: types.WebRtcTransport;
+      direction: Direction;
+      connected: boolean;
+      /** A receive transport's warm-up data consumer was made (`warmUp`). */
+      warmed?: boolean;
+    }
   >;
   readonly producers: Map<string, SentProducer>;
   readonly consumers: Map<
@@ -102,6 +113,8 @@ const MAX_PRODUCERS = 3;
  * monitoring, after mediasoup's own observers) and `figures()`.
  */
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
+  /** The data producer receive transports consume to connect early (`warmUp`), made once. */
+  private idleData: Promise<types.DataProducer> | undefined;
   private readonly peers = new Map<string, MediaPeer>();
   private _closed = false;
 
@@ -213,10 +226,22 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
    * over: its previous transports close, and with them its producers and consumers.
    * Answers the other peers' live producers.
    */
-  join(peerId: string, rtpCapabilities: RtpCapabilities): ProducerInfo[] {
+  /**
+   * (Re)joins the room, starting this peer over: its transports are closed, but for those named
+   * in `keep` that were prepared for it and never connected (`prepare`).
+   */
+  join(
+    peerId: string,
+    rtpCapabilities: RtpCapabilities,
+    keep: readonly string[] = [],
+  ): ProducerInfo[] {
     const peer = this.peer(peerId);
-    for (const { transport } of peer.transports.values()) transport.close();
-    peer.transports.clear();
+    for (const [id, { transport, connected }] of peer.transports) {
+      if (connected || !keep.includes(id)) {
+        transport.close();
+        peer.transports.delete(id);
+      }
+    }
     peer.producers.clear();
     peer.consumers.clear();
     if (peer.rtpCapabilities) this.objects.emit('peerLeft', { peerId });
@@ -225,6 +250,18 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return [...this.peers.values()]
       .filter((p) => p.id !== peerId)
       .flatMap((p) => [...p.producers.values()].map(producerInfo));
+  }
+
+  /**
+   * A send and a receive transport for a peer, made before it asks (when the call starts), so that
+   * its client builds them as soon as it hears of the call; its join keeps them.
+   */
+  async prepare(peerId: string): Promise<PreparedTransports> {
+    const [send, recv] = await Promise.all([
+      this.createTransport(peerId, 'send'),
+      this.createTransport(peerId, 'recv'),
+    ]);
+    return { send, recv };
   }
 
   async createTransport(
@@ -252,6 +289,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       preferUdp: enableUdp,
       initialAvailableOutgoingBitrate,
       appData,
+      // A receive transport carries an SCTP association too, for its warm-up (`warmUp`).
+      enableSctp: direction === 'recv',
     };
     const transport = this.webRtcServer
       ? await this.router.createWebRtcTransport({ ...common, webRtcServer: this.webRtcServer })
@@ -269,6 +308,36 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       iceParameters: transport.iceParameters,
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters,
+      ...(transport.sctpParameters ? { sctpParameters: transport.sctpParameters } : {}),
+    };
+  }
+
+  /**
+   * A browser connects a receive transport (ICE, then DTLS) only when it consumes something on
+   * it, which would wait for the far side's first producer. A data consumer of a data producer
+   * nobody sends on, made at once, has it connect while the far side is still setting up: its
+   * first picture then flows on a transport already connected. One per receive transport.
+   */
+  async warmUp(
+    peerId: string,
+    transportId: string,
+  ): Promise<ResponseOf<typeof mediaRequests.warmUp>> {
+    const entry = this.transport(peerId, transportId);
+    if (entry.direction !== 'recv' || entry.warmed)
+      throw new AppError('BAD_STATE', 'Only a receive transport is warmed up, once');
+    entry.warmed = true;
+    this.idleData ??= this.router
+      .createDirectTransport()
+      .then((direct) => direct.produceData({ label: 'warm-up' }));
+    const dataProducer = await this.idleData;
+    this.assertOpen();
+    const consumer = await entry.transport.consumeData({ dataProducerId: dataProducer.id });
+    return {
+      dataConsumerId: consumer.id,
+      dataProducerId: dataProducer.id,
+      sctpStreamParameters: consumer.sctpStreamParameters ?? {},
+      label: consumer.label,
+      protocol: consumer.protocol,
     };
   }
 

@@ -5,7 +5,12 @@ export {
   type WorkerPoolOptions,
   type WorkerUsage,
 } from './WorkerPool';
-export { MediaRoom, type MediaRoomCloseReason, type TransportListenOptions } from './MediaRoom';
+export {
+  MediaRoom,
+  type MediaRoomCloseReason,
+  type PreparedTransports,
+  type TransportListenOptions,
+} from './MediaRoom';
 export type { MediaCounts, MediaRoomObserverEvents, TransportTuple } from './MediaRoomObserver';
 export type { ConsumerFigures, PeerFigures, ProducerFigures, RoomFigures } from './RoomFigures';
 export type { PeerTraffic, RoomTraffic, TransportPath } from './PeerTraffic';

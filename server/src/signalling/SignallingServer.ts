@@ -470,8 +470,19 @@ export class SignallingServer {
     if (socket) emit(socket, callEvents.started, this.callStartedPayload(call, staffId));
   }
 
-  private callStartedPayload(call: Call, forId: string): PayloadOf<typeof callEvents.started> {
+  /** `withMedia`: the transports made for `forId` go with it (once, to the one screen running it). */
+  private callStartedPayload(
+    call: Call,
+    forId: string,
+    withMedia = false,
+  ): PayloadOf<typeof callEvents.started> {
+    const prepared = withMedia ? call.takePrepared(forId) : undefined;
+    const media = prepared && {
+      ...prepared,
+      iceServers: this.deps.relay?.iceServersFor(forId) ?? [],
+    };
     return {
+      ...(media ? { media } : {}),
       callId: call.id,
       kioskId: call.kioskId,
       advisorId: call.advisorId,
@@ -506,13 +517,15 @@ export class SignallingServer {
     };
 
     calls.on('callStarted', ({ call }) => {
-      emit(toKiosk(call), callEvents.started, this.callStartedPayload(call, call.kioskId));
-      // The tab that admitted, else all the advisor's tabs.
+      // The kiosk has one screen: its transports go with the news.
+      emit(toKiosk(call), callEvents.started, this.callStartedPayload(call, call.kioskId, true));
+      // The tab that admitted (with its transports), else all the advisor's tabs (each asks).
       const tab = this.tabs.callStarted(call.id, call.advisorId);
+      const socket = tab ? this.staffNsp.sockets.get(tab) : undefined;
       emit(
-        (tab && this.staffNsp.sockets.get(tab)) || toAdvisor(call),
+        socket ?? toAdvisor(call),
         callEvents.started,
-        this.callStartedPayload(call, call.advisorId),
+        this.callStartedPayload(call, call.advisorId, socket !== undefined),
       );
       void kioskChanged(call.kioskId);
     });

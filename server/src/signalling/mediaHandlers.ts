@@ -31,7 +31,7 @@ export function registerMediaHandlers<P extends Principal>(
     )
     .on(
       mediaRequests.join,
-      ({ callId, rtpCapabilities, mediaEpoch }, { principal }) => {
+      ({ callId, rtpCapabilities, mediaEpoch, keep }, { principal }) => {
         const call = calls.callFor(principal, callId);
         if (mediaEpoch !== call.mediaEpoch)
           throw AppError.withReason(
@@ -40,10 +40,16 @@ export function registerMediaHandlers<P extends Principal>(
             'This media room was replaced; join the one announced last',
           );
         return {
-          producers: call.room.join(principalId(principal), rtpCapabilities),
+          producers: call.room.join(principalId(principal), rtpCapabilities, keep),
           iceServers: iceServersFor(principal),
         };
       },
+      opts,
+    )
+    .on(
+      mediaRequests.warmUp,
+      ({ callId, transportId }, { principal }) =>
+        roomOf(principal, callId).warmUp(principalId(principal), transportId),
       opts,
     )
     .on(

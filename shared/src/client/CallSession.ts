@@ -5,6 +5,7 @@ import {
   mediaEvents,
   mediaRequests,
   type AnyRequestDef,
+  type CallStarted,
   type IceServers,
   type Id,
   type MediaMode,
@@ -67,6 +68,11 @@ export interface CallSessionOptions {
   readonly routerRtpCapabilities?: unknown;
   /** The media room this session joins (call:started / call:mediaRestart `mediaEpoch`). */
   readonly mediaEpoch: number;
+  /**
+   * Transports the server made for this participant when the call started (`call:started`
+   * `media`): built at once, and kept by the join, instead of asked for after it.
+   */
+  readonly prepared?: CallStarted['media'];
   /**
    * The camera keeps 20 fps at QVGA or gives way to audio + text (the citizen's camera, and any
    * camera in a call flagged for lip-reading or sign language); otherwise its frame rate may fall
@@ -133,6 +139,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private readonly producers = new Map<SendSource, ms.Producer>();
   private readonly routerRtpCapabilities: unknown;
   private readonly mediaEpoch: number;
+  private readonly prepared: CallStarted['media'];
   /** The screen track being shared (owned by the caller), while a share is wanted. */
   private screenTrack: MediaStreamTrack | null = null;
   /** Clones of the caller's tracks that the producers send; ours to stop. */
@@ -170,6 +177,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.policy = options.iceRestartPolicy ?? DEFAULT_ICE_RESTART_POLICY;
     this.routerRtpCapabilities = options.routerRtpCapabilities;
     this.mediaEpoch = options.mediaEpoch;
+    this.prepared = options.prepared;
     this.muted = {
       microphone: options.initialMuted?.microphone ?? false,
       camera: options.initialMuted?.camera ?? false,
@@ -431,17 +439,34 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (this.closed) return;
     this.device = device;
 
-    // One round trip for all three: the server handles a socket's requests in order, so the
-    // join (which starts this peer over) runs before the transports are created. Each direction
-    // is set up as soon as its own answer arrives: the far side's first picture waits on our
-    // video producer, which needs only the send transport (answered before the receive one).
+    const prepared = this.prepared;
     const joined = this.request(mediaRequests.join, {
       callId,
       mediaEpoch: this.mediaEpoch,
       rtpCapabilities: device.recvRtpCapabilities as RequestOf<
         typeof mediaRequests.join
       >['rtpCapabilities'],
+      ...(prepared ? { keep: [prepared.send.transportId, prepared.recv.transportId] } : {}),
     });
+    if (prepared) {
+      // The transports came with call:started: both are built now and the receiving one starts
+      // connecting (its requests leave after the join, which the server handles first, keeping
+      // them); sending starts at once; consuming once the join answers which producers the far
+      // side has.
+      this.openReceiving(device, transportOptions(prepared.recv, prepared.iceServers));
+      await Promise.all([
+        this.startSending(device, transportOptions(prepared.send, prepared.iceServers)),
+        joined.then(({ producers }) => this.consumeAll(producers)),
+      ]);
+      if (this.closed) return;
+      this.setupDone = true;
+      this.updateState();
+      return;
+    }
+    // One round trip for all three: the server handles a socket's requests in order, so the
+    // join (which starts this peer over) runs before the transports are created. Each direction
+    // is set up as soon as its own answer arrives: the far side's first picture waits on our
+    // video producer, which needs only the send transport (answered before the receive one).
     const sendAnswer = this.request(mediaRequests.createTransport, { callId, direction: 'send' });
     const recvAnswer = this.request(mediaRequests.createTransport, { callId, direction: 'recv' });
     // The join answers first (requests are handled in order), so waiting for its relay costs
@@ -489,9 +514,36 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     options: ms.TransportOptions,
   ): Promise<void> {
     if (this.closed) return;
+    this.openReceiving(device, options);
+    await this.consumeAll(producers);
+  }
+
+  /** Builds the receive transport and has it connect now, before anything is consumed on it. */
+  private openReceiving(device: ms.Device, options: ms.TransportOptions): void {
+    if (this.closed) return;
+    const transport = this.wireTransport(device.createRecvTransport(options));
+    this.recvTransport = transport;
+    if (!options.sctpParameters) return;
+    // Best effort: without it, the transport connects at the first media consumer, as before.
+    this.request(mediaRequests.warmUp, { callId: this.callId, transportId: transport.id })
+      .then(({ dataConsumerId, dataProducerId, sctpStreamParameters, label, protocol }) =>
+        transport.closed
+          ? undefined
+          : transport.consumeData({
+              id: dataConsumerId,
+              dataProducerId,
+              sctpStreamParameters: sctpStreamParameters as ms.SctpStreamParameters,
+              label,
+              protocol,
+            }),
+      )
+      .catch(() => undefined);
+  }
+
+  /** Consumes what the far side sends (video before audio: its picture is what the user waits for). */
+  private async consumeAll(producers: ProducerInfo[]): Promise<void> {
+    if (this.closed) return;
     for (const info of producers) this.announce(info);
-    this.recvTransport = this.wireTransport(device.createRecvTransport(options));
-    // Receive first (video before audio): the far side's picture is what the user waits for.
     const pending = this.pendingProducers.splice(0);
     pending.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'video' ? -1 : 1));
     await Promise.all(pending.map((info) => this.consume(info.producerId)));
@@ -884,6 +936,7 @@ interface TransportInfo {
   iceParameters: unknown;
   iceCandidates: unknown[];
   dtlsParameters: unknown;
+  sctpParameters?: unknown;
 }
 
 /**
@@ -897,6 +950,7 @@ function transportOptions(info: TransportInfo, iceServers: IceServers): ms.Trans
     iceParameters: info.iceParameters as ms.IceParameters,
     iceCandidates: info.iceCandidates as ms.IceCandidate[],
     dtlsParameters: info.dtlsParameters as ms.DtlsParameters,
+    ...(info.sctpParameters ? { sctpParameters: info.sctpParameters as ms.SctpParameters } : {}),
     iceServers,
     iceTransportPolicy: 'all',
   };

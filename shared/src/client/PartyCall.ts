@@ -387,6 +387,10 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       localStream: stream ?? new MediaStream(),
       routerRtpCapabilities: this.rtpCapabilities,
       mediaEpoch: this.mediaEpoch,
+      // The transports made for this side come with the first media of the call only.
+      ...(this.generation === 1 && call.media && this.mediaEpoch === call.mediaEpoch
+        ? { prepared: call.media }
+        : {}),
       ...(carried ? { initialMuted: carried.muted } : {}),
       keepLipReadable: this.options.keepLipReadable ?? true,
       peerAudioText: this.store.get().mediaModes.peer === 'audio_text',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
-import { RtpCapabilitiesSchema } from './media';
+import { RtpCapabilitiesSchema, TransportInfoSchema } from './media';
+import { IceServersSchema } from './relay';
 
 /** Why a call ended, as both sides are told. */
 export const CallEndReasonSchema = z.enum([
@@ -61,6 +62,14 @@ export const CallStartedSchema = z.object({
    * replaced meanwhile is refused (CONFLICT, reason stale_media_epoch) instead of applied.
    */
   mediaEpoch: z.number().int().min(0),
+  /**
+   * When the call starts (not when told again): a send and a receive transport the server made
+   * for this participant, with the TURN relay, so that its client builds its transports without
+   * asking; its media:join names them in `keep`. Absent to a participant that asks for its own.
+   */
+  media: z
+    .object({ send: TransportInfoSchema, recv: TransportInfoSchema, iceServers: IceServersSchema })
+    .optional(),
 });
 export type CallStarted = z.infer<typeof CallStartedSchema>;
 

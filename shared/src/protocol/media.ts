@@ -119,6 +119,16 @@ export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
 
 const callId = IdSchema;
 
+/** A WebRTC transport the server made for a participant, as its client builds its own from it. */
+export const TransportInfoSchema = z.object({
+  transportId: IdSchema,
+  iceParameters: fromServer,
+  iceCandidates: z.array(fromServer),
+  dtlsParameters: fromServer,
+  /** A receive transport's SCTP association (for its warm-up, media:warmUp). */
+  sctpParameters: fromServer.optional(),
+});
+
 export const mediaRequests = {
   join: defineRequest(
     'media:join',
@@ -128,10 +138,27 @@ export const mediaRequests = {
         rtpCapabilities: RtpCapabilitiesSchema,
         /** The mediaEpoch of the call:started or call:mediaRestart this join answers. */
         mediaEpoch: z.number().int().min(0),
+        /**
+         * The transports call:started handed this participant (`media`) that it builds: kept,
+         * if never connected, rather than closed with the rest.
+         */
+        keep: z.array(IdSchema).max(2).optional(),
       })
       .strict(),
     z.object({ producers: z.array(ProducerInfoSchema), iceServers: IceServersSchema }),
     "Declare the device RTP capabilities for this call and (re)join its media room, starting this participant over; answers the far side producers already live, and the TURN relay with a fresh credential for the transports built next (every call start, media restart, rejoin and reload goes through a join, so a credential is never older than this join). Later producers arrive as media:newProducer. A mediaEpoch other than the current room's is refused with CONFLICT (reason stale_media_epoch).",
+  ),
+  warmUp: defineRequest(
+    'media:warmUp',
+    z.object({ callId, transportId: IdSchema }).strict(),
+    z.object({
+      dataConsumerId: IdSchema,
+      dataProducerId: IdSchema,
+      sctpStreamParameters: fromServer,
+      label: z.string(),
+      protocol: z.string(),
+    }),
+    "A data consumer on the receive transport, of a data producer nobody sends on: consuming it has the browser connect the transport (ICE, DTLS) at once rather than at the first media consumer, so the far side's first picture flows on a transport already connected. Once per receive transport.",
   ),
   routerCapabilities: defineRequest(
     'media:routerCapabilities',
@@ -142,12 +169,7 @@ export const mediaRequests = {
   createTransport: defineRequest(
     'media:createTransport',
     z.object({ callId, direction: z.enum(['send', 'recv']) }).strict(),
-    z.object({
-      transportId: IdSchema,
-      iceParameters: fromServer,
-      iceCandidates: z.array(fromServer),
-      dtlsParameters: fromServer,
-    }),
+    TransportInfoSchema,
     'Create a WebRTC transport (one send, one receive per participant).',
   ),
   connectTransport: defineRequest(
