@@ -223,6 +223,29 @@ describe('a call whose parties are on different nodes', () => {
     b = await startB();
   }, 60_000);
 
+  it('is carried by one node only when a live carrier was taken for dead (a partition)', async () => {
+    const { kiosk, advisor, callId } = await callAcross(50);
+    expect(carrierOf(callId)).toBe('b');
+    const moved = eventWhere(kiosk, callEvents.started, (s) => s.mediaEpoch === 1, 10_000);
+    // As if node B's heartbeat had lapsed while it lived: the store names a carrier that is gone.
+    await a.server.store.db
+      .updateTable('live_calls')
+      .set({ node_id: 'node-x.gone00' })
+      .where('id', '=', callId)
+      .execute();
+    await moved;
+    // Node A adopted it; node B, seeing that, dropped its own copy without ending the call.
+    await eventually(
+      () => carrierOf(callId) === 'a' && !b.server.calls.activeCallOf(a.kiosk.id),
+      'node B to let the call go',
+    );
+    const [record] = await callRecords(callId);
+    expect(record!.ended_at).toBeNull();
+    const ended = nextEvent(kiosk, callEvents.ended);
+    await advisor.request(callRequests.hangup, { callId });
+    await ended;
+  });
+
   it('is placed on another node when the admitting node drains', async () => {
     b.server.calls.drain();
     await eventually(async () => {

@@ -31,7 +31,8 @@ export interface CallAdopterDeps {
  * incarnation: it adopts its own previous calls the same way.
  *
  * A call that finds no media worker in time is ended as `media_failed` (its citizen goes back to
- * the head of the queue), as a re-homing that fails is.
+ * the head of the queue), as a re-homing that fails is. A node that was taken for dead while it
+ * lived (a partition) finds its calls carried elsewhere and drops them: one carrier per call.
  */
 export class CallAdopter {
   private timer: NodeJS.Timeout | undefined;
@@ -58,11 +59,25 @@ export class CallAdopter {
     this.running = this.running.then(() =>
       this.stopped
         ? undefined
-        : this.adoptOrphans().catch((err: unknown) =>
-            this.deps.logger.error({ err }, 'orphaned calls not adopted'),
-          ),
+        : this.dropAdopted()
+            .then(() => this.adoptOrphans())
+            .catch((err: unknown) => this.deps.logger.error({ err }, 'orphaned calls not adopted')),
     );
     return this.running;
+  }
+
+  /**
+   * Drops the calls this node runs that the store says another node carries: this node was taken
+   * for dead (a partition, a stall past the heartbeat) and they were adopted. One carrier each.
+   */
+  async dropAdopted(): Promise<string[]> {
+    const { cluster, live, calls } = this.deps;
+    const lost = await live.carriedElsewhere(
+      calls.activeCalls.map((call) => call.id),
+      cluster.nodeId,
+    );
+    for (const callId of lost) calls.relinquish(callId);
+    return lost;
   }
 
   /** Takes over and restores the calls whose carrier is gone; answers those restored. */

@@ -479,6 +479,23 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     await this.writes.settled();
   }
 
+  /**
+   * Another node adopted this call (this one was taken for dead: its heartbeat lapsed, a network
+   * partition): it is dropped here without ending it, its media closed, nothing written, so that
+   * one node only carries it. Its parties hear of it from the adopter.
+   */
+  relinquish(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.logger.warn({ callId }, 'call carried by another node now: dropped here');
+    this.forgetAbsences(call);
+    this.calls.delete(callId);
+    for (const party of [call.kioskId, call.advisorId])
+      if (this.callOfParty.get(party) === call) this.callOfParty.delete(party);
+    call.room.removeAllListeners('closed');
+    call.room.close();
+  }
+
   /** No new call while draining, nor while every media worker is at capacity (`server_busy`). */
   private assertAdmitting(): void {
     if (this.draining)

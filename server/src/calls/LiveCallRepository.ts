@@ -71,6 +71,18 @@ export class LiveCallRepository {
     return rows.flatMap((row) => (row.appointment_id ? [row.appointment_id] : []));
   }
 
+  /** Of these calls, those the store says another node carries now (it adopted them). */
+  async carriedElsewhere(callIds: readonly string[], nodeId: string): Promise<string[]> {
+    if (callIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('live_calls')
+      .select('id')
+      .where('id', 'in', [...callIds])
+      .where('node_id', '<>', nodeId)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   /** The ids of every running call in the store, whichever node carries it. */
   async ids(): Promise<string[]> {
     return (await this.db.selectFrom('live_calls').select('id').execute()).map((row) => row.id);
