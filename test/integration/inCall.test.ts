@@ -83,6 +83,10 @@ describe('real-time text', () => {
     });
     // The kiosk never receives its own draft back.
     expect(kioskSeen).not.toContain('chat:typing');
+    // The call's record says text was used (the impact report counts it), and nothing more.
+    const record = await callRecord(t, callId);
+    expect(record?.text_used).toBe(1);
+    expect(JSON.stringify(record)).not.toContain('Bonjour');
     await advisor.request(callRequests.hangup, { callId });
   });
 
@@ -94,6 +98,8 @@ describe('real-time text', () => {
     await expect(
       kiosk.request(inCallRequests.chatSend, { callId, text: '' }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // Refused text is no text used.
+    expect((await callRecord(t, callId))?.text_used).toBe(0);
     await advisor.request(callRequests.hangup, { callId });
   });
 });

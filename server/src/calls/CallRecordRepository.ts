@@ -38,6 +38,16 @@ export class CallRecordRepository {
       .execute();
   }
 
+  /** Real-time text went in the call (the impact report counts such calls; the text dies). */
+  async textUsed(callId: string): Promise<void> {
+    await this.db
+      .updateTable('call_records')
+      .set({ text_used: 1 })
+      .where('id', '=', callId)
+      .where('text_used', '=', 0)
+      .execute();
+  }
+
   /**
    * Records the kiosk's survey for a call it took part in that ended less than `withinMs` ago.
    * Returns false when there is no such call, or its survey was already given.

@@ -67,6 +67,8 @@ export class InCallService extends EventEmitter<InCallEvents> {
     const live = this.live;
     if (live)
       await this.calls.persist(call.id, 'chat message', () => live.messageSent(call.id, message));
+    if (history.length === 1)
+      await this.calls.persist(call.id, 'text used', () => this.records.textUsed(call.id));
     return message;
   }
 

@@ -32,9 +32,24 @@ const DEMO_SERVICES = [
   },
 ] as const;
 
+/**
+ * `officeKm`: road distance from the site to each partner's nearest office (impact report's trips
+ * avoided), as a coordinator would set it: the CAF and CPAM of the Cantal are in Aurillac, France
+ * Travail has an agency in Saint-Flour.
+ */
 const DEMO_SITES = [
-  { key: 'saint-flour', name: 'Mairie de Saint-Flour', kiosk: 'Saint-Flour — Mairie' },
-  { key: 'murat', name: 'Bureau de poste de Murat', kiosk: 'Murat — La Poste' },
+  {
+    key: 'saint-flour',
+    name: 'Mairie de Saint-Flour',
+    kiosk: 'Saint-Flour — Mairie',
+    officeKm: { caf: 72, cpam: 72, ft: 2 },
+  },
+  {
+    key: 'murat',
+    name: 'Bureau de poste de Murat',
+    kiosk: 'Murat — La Poste',
+    officeKm: { caf: 49, cpam: 49, ft: 24 },
+  },
 ] as const;
 
 const DEMO_STAFF: { name: string; login: string; roles: StaffRole[]; services: string[] }[] = [
@@ -128,7 +143,13 @@ export class DemoSeeder {
         .execute();
       await db
         .insertInto('site_services')
-        .values([...serviceIds.values()].map((service_id) => ({ site_id: siteId, service_id })))
+        .values(
+          [...serviceIds].map(([key, service_id]) => ({
+            site_id: siteId,
+            service_id,
+            office_distance_km: site.officeKm[key as keyof typeof site.officeKm],
+          })),
+        )
         .execute();
       await this.auth.enrolment.createKiosk({ name: site.kiosk, siteId }, { kind: 'system' });
     }

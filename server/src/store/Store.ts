@@ -18,6 +18,7 @@ import { mediaStartFailure } from './migrations/0005_media_start_failure';
 import { linkTests } from './migrations/0006_link_tests';
 import { signOrLipReading } from './migrations/0007_sign_or_lip_reading';
 import { oneCitizenPerKiosk } from './migrations/0008_one_citizen_per_kiosk';
+import { impactReport } from './migrations/0009_impact_report';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -32,6 +33,7 @@ const migrations: MigrationProvider = {
     '0006_link_tests': linkTests,
     '0007_sign_or_lip_reading': signOrLipReading,
     '0008_one_citizen_per_kiosk': oneCitizenPerKiosk,
+    '0009_impact_report': impactReport,
   }),
 };
 
