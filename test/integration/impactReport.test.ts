@@ -8,6 +8,13 @@ import {
   type ImpactReport,
   type ReportGroup,
 } from '@visio/shared/protocol';
+import {
+  addSecondSite,
+  seedInterviews,
+  setDistance,
+  times,
+  type InterviewSeed,
+} from '../support/reportSeed';
 import { startTestServer, type TestServer } from '../support/testServer';
 
 // The impact report through its REST routes, on a real server and database (SQLite here, the
@@ -21,108 +28,12 @@ const CITIZEN_REF = 'REF-SECRET-4711';
 /** A site name a CSV must quote (it holds the separator) and a page must escape. */
 const SITE2_NAME = 'Mairie; <annexe> "Nord"';
 
-const at = (day: string, minutes: number) =>
-  new Date(Date.parse(`${day}T10:00:00.000Z`) + minutes * 60_000).toISOString();
-
-interface Seed {
-  kiosk: string;
-  service: string;
-  day: string;
-  status: 'completed' | 'no_show' | 'cancelled' | 'scheduled';
-  /** Minutes from the appointment's time to the call's start (negative: admitted early). */
-  waitMin?: number;
-  signOrLip?: boolean;
-  call?: { verdict: 'good' | 'fair' | 'poor' | null; text?: boolean; incidents?: number };
-}
-
-async function seed(rows: Seed[]): Promise<void> {
-  const db = t.server.store.db;
-  for (const r of rows) {
-    const id = randomUUID();
-    const startsAt = at(r.day, 0);
-    const called = r.status === 'completed' ? at(r.day, r.waitMin ?? 0) : null;
-    await db
-      .insertInto('appointments')
-      .values({
-        id,
-        kind: 'appointment',
-        service_id: r.service,
-        advisor_id: t.advisor.id,
-        kiosk_id: r.kiosk,
-        starts_at: startsAt,
-        duration_min: 30,
-        check_in_code_hash: null,
-        citizen_ref: CITIZEN_REF,
-        sign_or_lip_reading: r.signOrLip ? 1 : 0,
-        status: r.status,
-        // Checked in ten minutes early: the wait counts from the appointment's time.
-        checked_in_at: r.status === 'completed' ? at(r.day, -10) : null,
-        call_started_at: called,
-        ended_at: called,
-        outcome: null,
-        created_by: null,
-        created_at: startsAt,
-        updated_at: startsAt,
-      })
-      .execute();
-    if (!r.call || !called) continue;
-    const callId = randomUUID();
-    await db
-      .insertInto('call_records')
-      .values({
-        id: callId,
-        appointment_id: id,
-        kiosk_id: r.kiosk,
-        advisor_id: t.advisor.id,
-        service_id: r.service,
-        started_at: called,
-        ended_at: at(r.day, (r.waitMin ?? 0) + 25),
-        end_reason: 'hangup',
-        ended_by: 'advisor',
-        quality: r.call.verdict ? JSON.stringify({ verdict: r.call.verdict }) : null,
-        text_used: r.call.text ? 1 : 0,
-      })
-      .execute();
-    for (let i = 0; i < (r.call.incidents ?? 0); i++) {
-      await db
-        .insertInto('call_incidents')
-        .values({
-          id: randomUUID(),
-          call_id: callId,
-          cause: 'kiosk_away',
-          started_at: called,
-          duration_ms: 1000,
-        })
-        .execute();
-    }
-  }
-}
-
-const times = (n: number, row: Seed): Seed[] => Array.from({ length: n }, () => row);
+const seed = (rows: InterviewSeed[]) => seedInterviews(t, rows, CITIZEN_REF);
 
 beforeAll(async () => {
   t = await startTestServer();
-  const db = t.server.store.db;
-  site2 = randomUUID();
-  await db
-    .insertInto('sites')
-    .values({
-      id: site2,
-      name: SITE2_NAME,
-      timezone: 'Europe/Paris',
-      opening_hours: '{}',
-      created_at: new Date().toISOString(),
-    })
-    .execute();
-  await db
-    .insertInto('site_services')
-    .values([
-      { site_id: site2, service_id: t.serviceA },
-      { site_id: site2, service_id: t.serviceB },
-    ])
-    .execute();
+  site2 = await addSecondSite(t, SITE2_NAME);
   const kiosk2 = t.kiosk2.id;
-  await db.updateTable('kiosks').set({ site_id: site2 }).where('id', '=', kiosk2).execute();
   const k1 = t.kiosk.id;
   const A = t.serviceA;
   const B = t.serviceB;
@@ -152,16 +63,9 @@ beforeAll(async () => {
   await seed(times(5, { kiosk: k1, service: A, day: '2026-04-02', status: 'completed' }));
   await seed(times(6, { kiosk: k1, service: A, day: '2026-04-03', status: 'no_show' }));
   // Distances: site 1 → A's office 30 km, → B's 45 km; site 2 → A's 12 km, B's not set.
-  const distance = async (site: string, service: string, km: number) =>
-    db
-      .updateTable('site_services')
-      .set({ office_distance_km: km })
-      .where('site_id', '=', site)
-      .where('service_id', '=', service)
-      .execute();
-  await distance(t.site, A, 30);
-  await distance(t.site, B, 45);
-  await distance(site2, A, 12);
+  await setDistance(t, t.site, A, 30);
+  await setDistance(t, t.site, B, 45);
+  await setDistance(t, site2, A, 12);
 });
 
 afterAll(async () => {

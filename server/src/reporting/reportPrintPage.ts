@@ -21,7 +21,9 @@ p { margin: 1mm 0; }
 .key div { border: 1px solid #555; padding: 2mm; }
 .key dt { font-size: 9pt; }
 .key dd { margin: 0; font-size: 14pt; font-weight: 700; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+thead th { font-size: 8pt; }
+td { white-space: nowrap; }
 th, td { border: 1px solid #777; padding: 1mm 1.5mm; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #eee; }
@@ -78,7 +80,7 @@ export function reportPrintPage(
 <tbody>${rows
     .map(
       ([name, g]) =>
-        `<tr><th scope="row">${escape(name)}</th>${COMPACT.map(([, value]) => `<td>${n(value(g))}</td>`).join('')}</tr>`,
+        `<tr><th scope="row">${escape(name)}</th>${COMPACT.map(([label, value]) => `<td>${atLeast(label, g)}${n(value(g))}</td>`).join('')}</tr>`,
     )
     .join('')}</tbody>
 </table>`;
@@ -96,7 +98,10 @@ export function reportPrintPage(
 <p>${escape(l.period)} ${escape(report.from)} → ${escape(report.to)} · ${escape(l.generated)} ${escape(report.generatedAt.slice(0, 10))}</p>
 <p class="screen-only">${escape(l.print)}</p>
 <dl class="key">${key
-    .map(([label, value]) => `<div><dt>${escape(l[label])}</dt><dd>${n(value)}</dd></div>`)
+    .map(
+      ([label, value]) =>
+        `<div><dt>${escape(l[label])}</dt><dd>${atLeast(label, total)}${n(value)}</dd></div>`,
+    )
     .join('')}</dl>
 ${table(
   'perService',
@@ -122,4 +127,9 @@ ${table(
 /** The emission factor with all its digits (0.218, not 0.2), decimal comma in French. */
 function factorText(factor: number, language: ReportLanguage): string {
   return language === 'fr' ? String(factor).replace('.', ',') : String(factor);
+}
+
+/** A total's km and CO2e leave hidden groups out: they are a floor, and read "≥ …". */
+function atLeast(label: ReportLabel, group: ReportGroup): string {
+  return (label === 'kmSaved' || label === 'co2Kg') && group.trips?.hiddenLeftOut ? '≥ ' : '';
 }
