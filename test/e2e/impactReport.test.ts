@@ -90,7 +90,7 @@ beforeAll(async () => {
   return stage.close;
 });
 
-describe('impact report, as a coordinator', () => {
+describe('impact report in the staff app', () => {
   it('signs in, sees the report with its charts, downloads the CSV and prints a site', async () => {
     const { page, context } = await newMachine(browser, {
       viewport: { width: 1400, height: 1000 },
@@ -156,6 +156,38 @@ describe('impact report, as a coordinator', () => {
       });
       const printFound = blocking(await runAxe(print));
       expect(printFound, describeViolations(printFound)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets an admin set a distance from the page, and the km follow', async () => {
+    const { page, context } = await newMachine(browser, {
+      viewport: { width: 1400, height: 1000 },
+    });
+    try {
+      const staff = new AdvisorPage(page);
+      await staff.login(t.url, 'admin', 'test-password');
+      await page.getByTestId('nav-report').waitFor();
+      await staff.goTo('report');
+      await page.getByTestId('report-month-row').first().waitFor();
+      const row = page
+        .getByTestId('report-distance-row')
+        .filter({ hasText: 'Mairie de Saint-Flour' })
+        .filter({ hasText: 'France Travail' });
+      const input = row.getByTestId('report-distance-input');
+      await expect.poll(() => input.inputValue()).toBe('2');
+      const kmBefore = await page.getByTestId('report-key-km').locator('dd').textContent();
+      await input.fill('12');
+      await row.getByRole('button').click();
+      await page.getByText('Distance enregistrée.').waitFor();
+      // Saint-Flour's France Travail groups are shown: 10 km more per trip there.
+      await expect
+        .poll(() => page.getByTestId('report-key-km').locator('dd').textContent())
+        .not.toBe(kmBefore);
+      const found = blocking(await runAxe(page));
+      expect(found, describeViolations(found)).toEqual([]);
+      await page.screenshot({ path: path.join(SCREENS, 'staff-report-admin.png'), fullPage: true });
     } finally {
       await context.close();
     }
