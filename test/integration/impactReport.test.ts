@@ -48,7 +48,13 @@ beforeAll(async () => {
       status: 'completed',
       waitMin,
       signOrLip: i < 2,
-      call: { verdict: verdicts[i]!, text: i < 3, incidents: i === 0 ? 2 : 0 },
+      call: {
+        verdict: verdicts[i]!,
+        text: i < 3,
+        readAloud: i === 6,
+        language: i < 2 ? 'en' : 'fr',
+        incidents: i === 0 ? 2 : 0,
+      },
     })),
   );
   await seed(times(2, { kiosk: k1, service: A, day: '2026-03-11', status: 'no_show' }));
@@ -117,7 +123,13 @@ describe('impact report', () => {
       notMeasured: 1,
       incidents: 2,
     });
-    expect(g.accessibility).toEqual({ realTimeText: 3, signOrLipReading: 2, interpreter: 0 });
+    expect(g.accessibility).toEqual({
+      realTimeText: 3,
+      signOrLipReading: 2,
+      readAloud: 1,
+      inEnglish: 2,
+      interpreter: 0,
+    });
     // 2 × 30 km × 7 interviews; × 0.218 kg CO2e/km (the default factor).
     expect(g.trips).toEqual({
       kmSaved: 420,
@@ -137,7 +149,7 @@ describe('impact report', () => {
       distanceMissing: false,
       hiddenLeftOut: true,
     });
-    expect(r.notRecorded).toEqual(['read_aloud', 'language', 'kiosk_availability']);
+    expect(r.notRecorded).toEqual(['kiosk_availability']);
   });
 
   it('gives groups of fewer than 5 interviews as "< 5", with nothing drawn from them', async () => {

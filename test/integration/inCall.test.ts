@@ -255,6 +255,33 @@ describe('documents', () => {
   });
 });
 
+describe("the kiosk's accessibility settings", () => {
+  test('are kept with the call record: read-aloud once used, the last language', async ({
+    t,
+    client,
+  }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
+    const report = inCallRequests.reportAccessibility;
+    await kiosk.request(report, { callId, readAloud: true, language: 'en' });
+    await kiosk.request(report, { callId, readAloud: false, language: 'fr' });
+    const record = await callRecord(t, callId);
+    expect([record?.read_aloud, record?.kiosk_language]).toEqual([1, 'fr']);
+    // Only the call's kiosk says it; anything else is refused and changes nothing.
+    await expect(
+      advisor.request(report, { callId, readAloud: false, language: 'en' }),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_MESSAGE' });
+    const other = await client('/kiosk', t.kiosk2.token);
+    await expect(
+      other.request(report, { callId, readAloud: false, language: 'en' }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^(FORBIDDEN|NOT_FOUND)$/) });
+    await expect(
+      kiosk.request(report, { callId, readAloud: true, language: 'de' } as never),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await callRecord(t, callId))?.kiosk_language).toBe('fr');
+    await advisor.request(callRequests.hangup, { callId });
+  });
+});
+
 describe('the survey', () => {
   test('is accepted once from the kiosk of a call that just ended', async ({ t, client }) => {
     const { kiosk, advisor, callId } = await call(t, client);

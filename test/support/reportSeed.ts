@@ -15,7 +15,13 @@ export interface InterviewSeed {
   /** Minutes from the appointment's time to the call's start (negative: admitted early). */
   waitMin?: number;
   signOrLip?: boolean;
-  call?: { verdict: 'good' | 'fair' | 'poor' | null; text?: boolean; incidents?: number };
+  call?: {
+    verdict: 'good' | 'fair' | 'poor' | null;
+    text?: boolean;
+    readAloud?: boolean;
+    language?: 'fr' | 'en';
+    incidents?: number;
+  };
 }
 
 export async function seedInterviews(
@@ -68,6 +74,8 @@ export async function seedInterviews(
         ended_by: 'advisor',
         quality: r.call.verdict ? JSON.stringify({ verdict: r.call.verdict }) : null,
         text_used: r.call.text ? 1 : 0,
+        read_aloud: r.call.readAloud ? 1 : 0,
+        kiosk_language: r.call.language ?? null,
       })
       .execute();
     for (let i = 0; i < (r.call.incidents ?? 0); i++) {

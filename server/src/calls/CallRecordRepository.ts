@@ -49,6 +49,26 @@ export class CallRecordRepository {
   }
 
   /**
+   * The kiosk's accessibility settings during the call: read-aloud stays on once it was on (it
+   * was used), the language is the last one said.
+   */
+  async accessibility(
+    callId: string,
+    kioskId: string,
+    settings: { readAloud: boolean; language: 'fr' | 'en' },
+  ): Promise<void> {
+    await this.db
+      .updateTable('call_records')
+      .set((eb) => ({
+        read_aloud: settings.readAloud ? 1 : eb.ref('read_aloud'),
+        kiosk_language: settings.language,
+      }))
+      .where('id', '=', callId)
+      .where('kiosk_id', '=', kioskId)
+      .execute();
+  }
+
+  /**
    * Records the kiosk's survey for a call it took part in that ended less than `withinMs` ago.
    * Returns false when there is no such call, or its survey was already given.
    */

@@ -109,7 +109,7 @@ export class ImpactReportService {
       byService: totalled('byService'),
       byMonth: totalled('byMonth'),
       total: totalled('total')[0]!,
-      notRecorded: ['read_aloud', 'language', 'kiosk_availability'],
+      notRecorded: ['kiosk_availability'],
     };
   }
 
@@ -245,6 +245,8 @@ export class ImpactReportService {
       accessibility: {
         realTimeText: num(c?.textUsed),
         signOrLipReading: num(a?.signOrLipReading),
+        readAloud: num(c?.readAloud),
+        inEnglish: num(c?.inEnglish),
         // No call carries an interpreter yet.
         interpreter: 0,
       },

@@ -40,6 +40,8 @@ export interface CallFigures extends GroupKey {
   fair: number;
   poor: number;
   textUsed: number;
+  readAloud: number;
+  inEnglish: number;
   incidents: number;
 }
 
@@ -182,6 +184,8 @@ export class ReportQueries {
         sql`${verdict('fair')} as fair`,
         sql`${verdict('poor')} as poor`,
         sql`${countIf(sql`c.text_used = 1`)} as ${sql.ref('textUsed')}`,
+        sql`${countIf(sql`c.read_aloud = 1`)} as ${sql.ref('readAloud')}`,
+        sql`${countIf(sql`c.kiosk_language = 'en'`)} as ${sql.ref('inEnglish')}`,
         sql`sum(coalesce(i.n, 0)) as incidents`,
       ])}
       from call_records c

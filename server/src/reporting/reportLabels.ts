@@ -30,6 +30,8 @@ const fr = {
   incidents: 'Interruptions surmontées',
   realTimeText: 'Appels avec texte en temps réel',
   signOrLipReading: 'Entretiens en lecture labiale ou langue des signes',
+  readAloud: 'Appels avec lecture à voix haute',
+  inEnglish: 'Appels en anglais',
   interpreter: 'Entretiens avec interprète',
   kmSaved: 'Km évités',
   co2Kg: 'kg CO2e évités',
@@ -41,7 +43,7 @@ const fr = {
   trips:
     'Chaque entretien tenu évite un aller-retour du lieu au bureau le plus proche du partenaire : km = 2 × distance × entretiens ; CO2e = km × {factor} kg/km (voiture moyenne, ADEME). Les totaux ne comptent que les km des groupes affichés (« ≥ »).',
   notRecorded:
-    'Non enregistré à ce jour : lecture à voix haute, langue de la borne, disponibilité des bornes. Interprète : 0 tant que l’appel à trois n’existe pas.',
+    'Non enregistré à ce jour : disponibilité des bornes. Interprète : 0 tant que l’appel à trois n’existe pas.',
   keyFigures: 'Chiffres clés',
   perService: 'Par service partenaire',
   perMonth: 'Par mois',
@@ -81,6 +83,8 @@ const en: Record<ReportLabel, string> = {
   incidents: 'Interruptions recovered',
   realTimeText: 'Calls with real-time text',
   signOrLipReading: 'Interviews with lip-reading or sign language',
+  readAloud: 'Calls with read-aloud',
+  inEnglish: 'Calls in English',
   interpreter: 'Interviews with an interpreter',
   kmSaved: 'Km avoided',
   co2Kg: 'kg CO2e avoided',
@@ -91,8 +95,7 @@ const en: Record<ReportLabel, string> = {
     'Groups of fewer than 5 interviews read "< 5" and their figures are hidden (and so are those that would give them away).',
   trips:
     'Each interview held avoids a round trip from the site to the partner’s nearest office: km = 2 × distance × interviews; CO2e = km × {factor} kg/km (average car, ADEME). Totals count the km of the groups shown only (“≥”).',
-  notRecorded:
-    'Not recorded yet: read-aloud, kiosk language, kiosk availability. Interpreter: 0 until three-way calls exist.',
+  notRecorded: 'Not recorded yet: kiosk availability. Interpreter: 0 until three-way calls exist.',
   keyFigures: 'Key figures',
   perService: 'Per partner service',
   perMonth: 'Per month',

@@ -123,6 +123,10 @@ export interface CallRecordTable {
   media_failure: Generated<string | null>;
   /** 1 once a real-time text message went in the call (impact report); never the text. */
   text_used: Generated<number>;
+  /** 1 once the kiosk said read-aloud was on during the call. */
+  read_aloud: Generated<number>;
+  /** The language the kiosk last said it showed during the call; null if it never said. */
+  kiosk_language: Generated<'fr' | 'en' | null>;
 }
 
 export interface AuditLogTable {

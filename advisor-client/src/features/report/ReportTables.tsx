@@ -29,6 +29,8 @@ const FIGURES: readonly MessageKey[] = [
   'report.col.incidents',
   'report.col.rtt',
   'report.col.signOrLip',
+  'report.col.readAloud',
+  'report.col.inEnglish',
   'report.col.interpreter',
   'report.col.km',
   'report.col.co2',
@@ -63,6 +65,8 @@ function GroupCells({ group }: { group: ReportGroup }) {
       {cell(q && n(q.incidents), 'incidents')}
       {cell(a && n(a.realTimeText), 'rtt')}
       {cell(a && n(a.signOrLipReading), 'signOrLip')}
+      {cell(a && n(a.readAloud), 'readAloud')}
+      {cell(a && n(a.inEnglish), 'inEnglish')}
       {cell(a && n(a.interpreter), 'interpreter')}
       {cell(group.trips && atLeast(group) + n(group.trips.kmSaved), 'km')}
       {cell(group.trips && atLeast(group) + n(group.trips.co2Kg), 'co2')}

@@ -63,15 +63,16 @@ export const QualityFiguresSchema = z.object({
 });
 export type QualityFigures = z.infer<typeof QualityFiguresSchema>;
 
-/**
- * Accessibility features used. `interpreter` is 0 until a call can carry an interpreter; read-aloud
- * and the kiosk's language are not recorded yet (see `notRecorded`).
- */
+/** Accessibility features used. `interpreter` is 0 until a call can carry an interpreter. */
 export const AccessibilityFiguresSchema = z.object({
   /** Calls in which real-time text was used. */
   realTimeText: z.number().int().min(0),
   /** Interviews booked for a citizen who lip-reads or signs (video kept at 20 fps). */
   signOrLipReading: z.number().int().min(0),
+  /** Calls during which the kiosk read its screen aloud. */
+  readAloud: z.number().int().min(0),
+  /** Calls the kiosk showed in English (the citizen's choice; French is the default). */
+  inEnglish: z.number().int().min(0),
   interpreter: z.number().int().min(0),
 });
 export type AccessibilityFigures = z.infer<typeof AccessibilityFiguresSchema>;
@@ -132,7 +133,7 @@ export const ImpactReportSchema = z.object({
   byMonth: z.array(ReportGroupSchema),
   total: ReportGroupSchema,
   /** What the report cannot tell yet, because nothing records it. */
-  notRecorded: z.array(z.enum(['read_aloud', 'language', 'kiosk_availability'])),
+  notRecorded: z.array(z.enum(['kiosk_availability'])),
 });
 export type ImpactReport = z.infer<typeof ImpactReportSchema>;
 
