@@ -6,6 +6,7 @@ import { ConsolePage } from './features/console/ConsolePage';
 import { AppHeader } from './features/header/AppHeader';
 import { KiosksPage } from './features/kiosks/KiosksPage';
 import { LoginPage } from './features/login/LoginPage';
+import { ReportPage } from './features/report/ReportPage';
 import { ErrorAlert } from './features/status/ErrorAlert';
 import { UnauthorizedScreen } from './features/status/UnauthorizedScreen';
 import { useT } from './i18n/useT';
@@ -88,6 +89,7 @@ function SignedIn() {
             {view === 'booking' ? <BookingPage /> : null}
             {view === 'kiosks' ? <KiosksPage /> : null}
             {view === 'console' ? <ConsolePage /> : null}
+            {view === 'report' ? <ReportPage /> : null}
           </>
         )}
       </main>

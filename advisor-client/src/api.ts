@@ -4,14 +4,19 @@ import {
   AppointmentViewSchema,
   CreatedAppointmentSchema,
   EnrolmentCodeResponseSchema,
+  ImpactReportSchema,
   KioskListResponseSchema,
   KioskSummarySchema,
+  OfficeDistanceSchema,
+  OfficeDistancesResponseSchema,
   ReferenceDataSchema,
   SessionResponseSchema,
   type CreateAppointment,
   type CreateKioskBody,
   type LoginBody,
   type MoveAppointment,
+  type OfficeDistance,
+  type ReportQuery,
 } from '@visio/shared/protocol';
 
 // The staff app's REST calls, typed and validated with the shared schemas. The session cookie
@@ -75,5 +80,14 @@ export const api = {
       method: 'POST',
       body: { outOfService },
       response: fieldOf('kiosk', KioskSummarySchema),
+    }),
+
+  report: (query: ReportQuery) => call('/api/report', { query, response: ImpactReportSchema }),
+  reportDistances: () => call('/api/report/distances', { response: OfficeDistancesResponseSchema }),
+  setReportDistance: (body: OfficeDistance) =>
+    call('/api/report/distances', {
+      method: 'PUT',
+      body,
+      response: fieldOf('distance', OfficeDistanceSchema),
     }),
 };

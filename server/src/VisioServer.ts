@@ -17,6 +17,7 @@ import { createMetricsApp } from './http/metricsRoutes';
 import { WorkerPool } from './media';
 import { KioskPresence } from './monitoring/KioskPresence';
 import { MonitoringModule } from './monitoring/MonitoringModule';
+import { ImpactReportService } from './reporting/ImpactReportService';
 import type { Clock } from './scheduling/BookingService';
 import { SchedulingModule } from './scheduling/SchedulingModule';
 import { TurnCredentials } from './relay/TurnCredentials';
@@ -231,6 +232,10 @@ export class VisioServer {
         scheduling,
         monitoring,
         documents: callCluster ? new DocumentRelay(inCall, calls, callCluster) : inCall,
+        reports: new ImpactReportService(store.db, {
+          carKgCo2ePerKm: config.report.carKgCo2ePerKm,
+          clock: clock && (() => clock.now().getTime()),
+        }),
         metricsToken: config.monitoring.metricsToken,
         metricsOnPublicPort: metricsListen === 'public',
         logger,

@@ -93,7 +93,7 @@ function banner(base: string, report: DemoReport | undefined): string {
     `  Health: ${base}/healthz   Readiness: ${base}/readyz`,
     '',
   ];
-  lines.push(`  Staff app (advisors, schedulers, technicians): ${base}/advisor/`);
+  lines.push(`  Staff app (advisors, schedulers, technicians, coordinators): ${base}/advisor/`);
   if (!report) return [...lines, '', '  Stop with Ctrl+C.', ''].join('\n');
   lines.push(`  Demo logins (password "${DEMO_PASSWORD}"):`);
   for (const l of report.logins)

@@ -125,6 +125,13 @@ describe('a call between the kiosk and its scheduled advisor', () => {
       .where('id', '=', appointmentId)
       .executeTakeFirst();
     expect(row?.status).toBe('completed');
+    // The kiosk said, during the call, which language it showed and that read-aloud was off.
+    const record = await t.server.store.db
+      .selectFrom('call_records')
+      .select(['kiosk_language', 'read_aloud'])
+      .where('appointment_id', '=', appointmentId)
+      .executeTakeFirst();
+    expect(record).toEqual({ kiosk_language: 'fr', read_aloud: 0 });
   });
 });
 

@@ -83,6 +83,10 @@ describe('real-time text', () => {
     });
     // The kiosk never receives its own draft back.
     expect(kioskSeen).not.toContain('chat:typing');
+    // The call's record says text was used (the impact report counts it), and nothing more.
+    const record = await callRecord(t, callId);
+    expect(record?.text_used).toBe(1);
+    expect(JSON.stringify(record)).not.toContain('Bonjour');
     await advisor.request(callRequests.hangup, { callId });
   });
 
@@ -94,6 +98,8 @@ describe('real-time text', () => {
     await expect(
       kiosk.request(inCallRequests.chatSend, { callId, text: '' }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // Refused text is no text used.
+    expect((await callRecord(t, callId))?.text_used).toBe(0);
     await advisor.request(callRequests.hangup, { callId });
   });
 });
@@ -245,6 +251,33 @@ describe('documents', () => {
         })
       ).status,
     ).toBe(400);
+    await advisor.request(callRequests.hangup, { callId });
+  });
+});
+
+describe("the kiosk's accessibility settings", () => {
+  test('are kept with the call record: read-aloud once used, the last language', async ({
+    t,
+    client,
+  }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
+    const report = inCallRequests.reportAccessibility;
+    await kiosk.request(report, { callId, readAloud: true, language: 'en' });
+    await kiosk.request(report, { callId, readAloud: false, language: 'fr' });
+    const record = await callRecord(t, callId);
+    expect([record?.read_aloud, record?.kiosk_language]).toEqual([1, 'fr']);
+    // Only the call's kiosk says it; anything else is refused and changes nothing.
+    await expect(
+      advisor.request(report, { callId, readAloud: false, language: 'en' }),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_MESSAGE' });
+    const other = await client('/kiosk', t.kiosk2.token);
+    await expect(
+      other.request(report, { callId, readAloud: false, language: 'en' }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^(FORBIDDEN|NOT_FOUND)$/) });
+    await expect(
+      kiosk.request(report, { callId, readAloud: true, language: 'de' } as never),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await callRecord(t, callId))?.kiosk_language).toBe('fr');
     await advisor.request(callRequests.hangup, { callId });
   });
 });

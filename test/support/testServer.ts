@@ -26,6 +26,8 @@ export interface Fixtures {
   technician: Party;
   scheduler: Party;
   admin: Party;
+  /** Sees the impact report only. */
+  coordinator: Party;
   /** The server's PostgreSQL database (integration-pg project); undefined on SQLite. */
   databaseUrl?: string | undefined;
 }
@@ -175,6 +177,7 @@ async function seedFixtures(server: VisioServer): Promise<Fixtures> {
     technician: await staff('Tech', 'tech', ['technician']),
     scheduler: await staff('Scheduler', 'sched', ['scheduler']),
     admin: await staff('Admin', 'admin', ['admin']),
+    coordinator: await staff('Coordinator', 'coord', ['coordinator']),
   };
 }
 

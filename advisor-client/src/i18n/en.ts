@@ -5,6 +5,7 @@ import { linkTestEn } from '../features/linkTest/messages';
 import { bookingEn } from '../features/booking/messages';
 import { kiosksEn } from '../features/kiosks/messages';
 import { loginEn } from '../features/login/messages';
+import { reportEn } from '../features/report/messages';
 import type { Catalogue } from './fr';
 
 export const en: Catalogue = {
@@ -124,4 +125,5 @@ export const en: Catalogue = {
   ...callDeskEn,
   ...consoleEn,
   ...linkTestEn,
+  ...reportEn,
 };

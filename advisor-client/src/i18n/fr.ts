@@ -7,6 +7,7 @@ import { linkTestFr } from '../features/linkTest/messages';
 import { bookingFr } from '../features/booking/messages';
 import { kiosksFr } from '../features/kiosks/messages';
 import { loginFr } from '../features/login/messages';
+import { reportFr } from '../features/report/messages';
 
 /** The whole app's sentences; each feature adds its own catalogue. */
 const baseFr = {
@@ -133,6 +134,7 @@ export const fr = {
   ...callDeskFr,
   ...consoleFr,
   ...linkTestFr,
+  ...reportFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

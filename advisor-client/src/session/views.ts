@@ -1,16 +1,18 @@
 import type { StaffRole } from '@visio/shared/protocol';
 
 /** The staff app's pages. Each is shown only to the roles that may use it. */
-export type View = 'agenda' | 'booking' | 'kiosks' | 'console';
+export type View = 'agenda' | 'booking' | 'kiosks' | 'console' | 'report';
 
 const VIEW_ROLES: Record<View, readonly StaffRole[]> = {
   agenda: ['advisor'],
   booking: ['scheduler', 'advisor', 'admin'],
   kiosks: ['technician', 'admin'],
   console: ['technician', 'admin'],
+  // Aggregates only: a coordinator sees this page and nothing else.
+  report: ['coordinator', 'admin'],
 };
 
-const ORDER: readonly View[] = ['agenda', 'booking', 'kiosks', 'console'];
+const ORDER: readonly View[] = ['agenda', 'booking', 'kiosks', 'console', 'report'];
 
 /** The pages this staff member may use, the default (their main job) first. */
 export function viewsFor(roles: readonly StaffRole[]): View[] {

@@ -135,10 +135,30 @@ export class KioskVisit {
     ];
     sendBack({ type: 'call.ready', partyCall: party });
     party.start();
+    offs.push(this.reportAccessibility(signalling, call.callId));
     return () => {
       for (const off of offs) off();
       party.close();
     };
+  }
+
+  /**
+   * Tells the server whether read-aloud is on and which language the screen shows, at the call's
+   * start and on each change during it: two figures of the impact report, nothing of the citizen.
+   */
+  private reportAccessibility(signalling: SignallingClient, callId: string): () => void {
+    let reported = '';
+    const report = () => {
+      const { readAloud, language } = this.actor.getSnapshot().context.visit;
+      if (`${readAloud}|${language}` === reported) return;
+      reported = `${readAloud}|${language}`;
+      signalling
+        .request(inCallRequests.reportAccessibility, { callId, readAloud, language })
+        .catch((error: unknown) => console.warn('call:accessibility failed', error));
+    };
+    report();
+    const subscription = this.actor.subscribe(report);
+    return () => subscription.unsubscribe();
   }
 }
 

@@ -38,6 +38,36 @@ export class CallRecordRepository {
       .execute();
   }
 
+  /** Real-time text went in the call (the impact report counts such calls; the text dies). */
+  async textUsed(callId: string): Promise<void> {
+    await this.db
+      .updateTable('call_records')
+      .set({ text_used: 1 })
+      .where('id', '=', callId)
+      .where('text_used', '=', 0)
+      .execute();
+  }
+
+  /**
+   * The kiosk's accessibility settings during the call: read-aloud stays on once it was on (it
+   * was used), the language is the last one said.
+   */
+  async accessibility(
+    callId: string,
+    kioskId: string,
+    settings: { readAloud: boolean; language: 'fr' | 'en' },
+  ): Promise<void> {
+    await this.db
+      .updateTable('call_records')
+      .set((eb) => ({
+        read_aloud: settings.readAloud ? 1 : eb.ref('read_aloud'),
+        kiosk_language: settings.language,
+      }))
+      .where('id', '=', callId)
+      .where('kiosk_id', '=', kioskId)
+      .execute();
+  }
+
   /**
    * Records the kiosk's survey for a call it took part in that ended less than `withinMs` ago.
    * Returns false when there is no such call, or its survey was already given.

@@ -69,7 +69,22 @@ export class InCallService extends EventEmitter<InCallEvents> {
     const live = this.live;
     if (live)
       await this.calls.persist(call.id, 'chat message', () => live.messageSent(call.id, message));
+    if (history.length === 1)
+      await this.calls.persist(call.id, 'text used', () => this.records.textUsed(call.id));
     return message;
+  }
+
+  /** The kiosk's read-aloud and language during its call, for the impact report. */
+  async reportAccessibility(
+    principal: Principal,
+    callId: string,
+    settings: { readAloud: boolean; language: 'fr' | 'en' },
+  ): Promise<void> {
+    const { call, party } = this.party(principal, callId);
+    if (party !== 'kiosk') throw new AppError('FORBIDDEN', 'Only the kiosk reports its settings');
+    await this.calls.persist(call.id, 'accessibility', () =>
+      this.records.accessibility(call.id, call.kioskId, settings),
+    );
   }
 
   /** The call's messages so far, oldest first (a page that reloads or a restored call). */

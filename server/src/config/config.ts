@@ -138,6 +138,13 @@ const BaseEnvSchema = z.object({
   TIMEZONE: z.string().default('Europe/Paris'),
   /** Demo accounts, kiosks and appointments; on by default except in production. */
   DEMO_SEED: bool.optional(),
+  /**
+   * Impact report: kg CO2e per km of a trip avoided by an interview at a kiosk. 0.218 is ADEME's
+   * average car figure (Base Empreinte / Base Carbone, "voiture particulière, motorisation
+   * moyenne": manufacture, fuel upstream and combustion, per vehicle-km), the one the region
+   * quoted to its funders. A region with its own figure sets it here.
+   */
+  REPORT_CAR_KG_CO2E_PER_KM: z.coerce.number().min(0).max(2).default(0.218),
 
   /** How often kiosks send a heartbeat, and how long one may be silent before it is offline. */
   KIOSK_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
@@ -389,6 +396,10 @@ export interface Config {
     serverSecret: string | undefined;
   };
   timezone: string;
+  report: {
+    /** kg CO2e per km driven (REPORT_CAR_KG_CO2E_PER_KM). */
+    carKgCo2ePerKm: number;
+  };
   scheduling: {
     checkInBeforeMin: number;
     checkInAfterMin: number;
@@ -540,6 +551,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       serverSecret: e.SERVER_SECRET,
     },
     timezone: e.TIMEZONE,
+    report: { carKgCo2ePerKm: e.REPORT_CAR_KG_CO2E_PER_KM },
     scheduling: {
       checkInBeforeMin: e.CHECKIN_BEFORE_MIN,
       checkInAfterMin: e.CHECKIN_AFTER_MIN,

@@ -32,9 +32,24 @@ const DEMO_SERVICES = [
   },
 ] as const;
 
+/**
+ * `officeKm`: road distance from the site to each partner's nearest office (impact report's trips
+ * avoided), as a coordinator would set it: the CAF and CPAM of the Cantal are in Aurillac, France
+ * Travail has an agency in Saint-Flour.
+ */
 const DEMO_SITES = [
-  { key: 'saint-flour', name: 'Mairie de Saint-Flour', kiosk: 'Saint-Flour — Mairie' },
-  { key: 'murat', name: 'Bureau de poste de Murat', kiosk: 'Murat — La Poste' },
+  {
+    key: 'saint-flour',
+    name: 'Mairie de Saint-Flour',
+    kiosk: 'Saint-Flour — Mairie',
+    officeKm: { caf: 72, cpam: 72, ft: 2 },
+  },
+  {
+    key: 'murat',
+    name: 'Bureau de poste de Murat',
+    kiosk: 'Murat — La Poste',
+    officeKm: { caf: 49, cpam: 49, ft: 24 },
+  },
 ] as const;
 
 const DEMO_STAFF: { name: string; login: string; roles: StaffRole[]; services: string[] }[] = [
@@ -44,6 +59,7 @@ const DEMO_STAFF: { name: string; login: string; roles: StaffRole[]; services: s
   { name: 'Nadia Petit', login: 'nadia', roles: ['scheduler'], services: [] },
   { name: 'Luc Moreau', login: 'luc', roles: ['technician'], services: [] },
   { name: 'Admin', login: 'admin', roles: ['admin'], services: [] },
+  { name: 'Claire Roux', login: 'claire', roles: ['coordinator'], services: [] },
 ];
 
 export interface DemoReport {
@@ -55,7 +71,7 @@ export interface DemoReport {
 
 /**
  * Demo data for `npm start`: on an empty database, 3 services, 2 sites with a kiosk each,
- * 3 advisors, a scheduler, a technician and an admin; on every start, fresh enrolment links for
+ * 3 advisors, a scheduler, a technician, an admin and a coordinator; on every start, fresh enrolment links for
  * kiosks not yet enrolled, and today's appointments (with their check-in codes) if today has none.
  */
 export class DemoSeeder {
@@ -70,6 +86,7 @@ export class DemoSeeder {
     const db = this.store.db;
     const empty = (await db.selectFrom('services').select('id').limit(1).execute()).length === 0;
     if (empty) await this.createReferenceData(now);
+    else await this.createMissingStaff();
     const report: DemoReport = {
       created: empty,
       logins: DEMO_STAFF.map(({ name, login, roles }) => ({ name, login, roles })),
@@ -126,7 +143,13 @@ export class DemoSeeder {
         .execute();
       await db
         .insertInto('site_services')
-        .values([...serviceIds.values()].map((service_id) => ({ site_id: siteId, service_id })))
+        .values(
+          [...serviceIds].map(([key, service_id]) => ({
+            site_id: siteId,
+            service_id,
+            office_distance_km: site.officeKm[key as keyof typeof site.officeKm],
+          })),
+        )
         .execute();
       await this.auth.enrolment.createKiosk({ name: site.kiosk, siteId }, { kind: 'system' });
     }
@@ -137,6 +160,26 @@ export class DemoSeeder {
         password: DEMO_PASSWORD,
         roles: person.roles,
         serviceIds: person.services.map((k) => serviceIds.get(k)!),
+      });
+    }
+  }
+
+  /**
+   * Demo accounts added after a database was first seeded (the coordinator), so that every login
+   * printed at start works. Only accounts serving no service: the others need the demo services.
+   */
+  private async createMissingStaff(): Promise<void> {
+    const logins = new Set(
+      (await this.store.db.selectFrom('staff').select('login').execute()).map((r) => r.login),
+    );
+    for (const person of DEMO_STAFF) {
+      if (logins.has(person.login) || person.services.length > 0) continue;
+      await this.auth.accounts.create({
+        name: person.name,
+        login: person.login,
+        password: DEMO_PASSWORD,
+        roles: person.roles,
+        serviceIds: [],
       });
     }
   }

@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import type { AuthModule } from '../auth/AuthModule';
 import type { CallDocumentAccess } from '../calls/DocumentRelay';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
+import type { ImpactReportService } from '../reporting/ImpactReportService';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
 import { authRoutes, sessionMiddleware, type SessionCookieSettings } from './authRoutes';
 import { bookingRoutes } from './bookingRoutes';
 import { documentRoutes } from './documentRoutes';
 import { metricsRoutes } from './metricsRoutes';
 import { monitoringRoutes } from './monitoringRoutes';
+import { reportRoutes } from './reportRoutes';
 
 export interface ApiDeps {
   auth: AuthModule;
@@ -17,6 +19,7 @@ export interface ApiDeps {
   monitoring: MonitoringModule;
   /** A call's documents: this node's, or relayed to the node carrying the call. */
   documents: CallDocumentAccess;
+  reports: ImpactReportService;
   /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   /** `/metrics` is served here, on the public port (not when it has a port of its own). */
@@ -26,7 +29,7 @@ export interface ApiDeps {
 
 /**
  * Every REST route, in order: the staff session from its cookie, then accounts and kiosks,
- * booking, monitoring, metrics and call documents. No body is read here: each route reads its
+ * booking, monitoring, the impact report, metrics and call documents. No body is read here: each route reads its
  * own once the sender is let in (`rest`, `documentRoutes`).
  */
 export function apiRouter(deps: ApiDeps): Router {
@@ -36,6 +39,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use(authRoutes(auth, deps.cookie, deps.logger.child({ module: 'auth' })));
   api.use('/api', bookingRoutes(scheduling));
   api.use('/api/monitoring', monitoringRoutes(monitoring));
+  api.use('/api', reportRoutes(deps.reports));
   if (deps.metricsOnPublicPort)
     api.use(metricsRoutes(monitoring.metrics, { token: deps.metricsToken }));
   api.use('/api', documentRoutes(documents, auth.directory));

@@ -46,6 +46,10 @@ export function registerKioskInCall(
   inCall: InCallService,
 ): void {
   registerCommon(router, inCall);
+  router.on(inCallRequests.reportAccessibility, async ({ callId, ...settings }, { principal }) => {
+    await inCall.reportAccessibility(principal, callId, settings);
+    return {};
+  });
   router.on(inCallRequests.submitSurvey, async ({ callId, rating, badQuality }, { principal }) => {
     await inCall.submitSurvey(principal, callId, rating, badQuality);
     return {};

@@ -27,6 +27,8 @@ export interface SiteTable {
 export interface SiteServiceTable {
   site_id: string;
   service_id: string;
+  /** Road distance from the site to the service's nearest office (impact report); null = not set. */
+  office_distance_km: Generated<number | null>;
 }
 
 export interface KioskTable {
@@ -119,6 +121,12 @@ export interface CallRecordTable {
   survey_at: Generated<string | null>;
   /** media_unreachable: JSON MediaStartFailure (paths and ICE states), else null. */
   media_failure: Generated<string | null>;
+  /** 1 once a real-time text message went in the call (impact report); never the text. */
+  text_used: Generated<number>;
+  /** 1 once the kiosk said read-aloud was on during the call. */
+  read_aloud: Generated<number>;
+  /** The language the kiosk last said it showed during the call; null if it never said. */
+  kiosk_language: Generated<'fr' | 'en' | null>;
 }
 
 export interface AuditLogTable {

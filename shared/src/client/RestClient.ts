@@ -7,7 +7,7 @@ export interface ResponseParser<T> {
 }
 
 export interface RestRequest<T> {
-  readonly method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON. */
   readonly body?: unknown;
   /** Added to the path as a query string; undefined values are left out. */

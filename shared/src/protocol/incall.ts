@@ -64,6 +64,12 @@ export const inCallRequests = {
     z.object({ documents: z.array(DocumentInfoSchema) }),
     "The call's documents (after a reconnect). Upload and download are HTTP: POST/GET /api/calls/:callId/documents[/:documentId].",
   ),
+  reportAccessibility: defineRequest(
+    'call:accessibility',
+    z.object({ callId, readAloud: z.boolean(), language: z.enum(['fr', 'en']) }).strict(),
+    z.object({}),
+    "Kiosk: the citizen's read-aloud setting and language during the call (at its start and on each change). Kept with the call's record as two figures for the impact report: read-aloud used at some point, the last language.",
+  ),
   submitSurvey: defineRequest(
     'survey:submit',
     z.object({ callId, rating: z.number().int().min(1).max(5), badQuality: z.boolean() }).strict(),

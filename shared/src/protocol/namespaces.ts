@@ -40,6 +40,7 @@ export const kioskNamespace: NamespaceDef = {
     inCallRequests.chatSend,
     inCallRequests.chatHistory,
     inCallRequests.listDocuments,
+    inCallRequests.reportAccessibility,
     inCallRequests.submitSurvey,
     ...Object.values(kioskMonitoringRequests),
     ...Object.values(kioskLinkTestRequests),

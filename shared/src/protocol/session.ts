@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
 
-export const StaffRoleSchema = z.enum(['advisor', 'scheduler', 'technician', 'admin']);
+/** `coordinator`: the region's or a partner's coordinator; sees the impact report only (aggregates). */
+export const StaffRoleSchema = z.enum([
+  'advisor',
+  'scheduler',
+  'technician',
+  'admin',
+  'coordinator',
+]);
 export type StaffRole = z.infer<typeof StaffRoleSchema>;
 
 export const PrincipalSummarySchema = z.discriminatedUnion('kind', [

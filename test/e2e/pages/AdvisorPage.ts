@@ -41,7 +41,7 @@ export class AdvisorPage {
   }
 
   /** A page of the staff app through its navigation (e.g. `console`, `kiosks`). */
-  async goTo(view: 'agenda' | 'booking' | 'kiosks' | 'console'): Promise<void> {
+  async goTo(view: 'agenda' | 'booking' | 'kiosks' | 'console' | 'report'): Promise<void> {
     await this.page.getByTestId(`nav-${view}`).click();
   }
 
