@@ -161,7 +161,9 @@ export class VisioServer {
     await scheduling.start(
       restored.flatMap((call) => (call.appointmentId ? [call.appointmentId] : [])),
     );
-    const inCall = new InCallService(calls, documents, records, live);
+    const inCall = new InCallService(calls, documents, records, live, {
+      timeZone: config.timezone,
+    });
     for (const state of liveStates) {
       if (!restoredIds.includes(state.parties.id)) continue;
       inCall.restoreChat(state.parties.id, state.messages);
