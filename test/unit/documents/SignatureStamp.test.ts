@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { getDocument, OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, test } from 'vitest';
 import {
   SignatureStrokesSchema,
@@ -10,6 +7,7 @@ import {
   type SignatureStrokes,
 } from '@visio/shared/protocol';
 import { loadSignable, stampSignature } from '../../../server/src/documents/SignatureStamp';
+import { lastPagePaths, pageTexts } from '../../support/pdfText';
 
 /** A two-page form, each page saying which it is. */
 async function form(pages = 2): Promise<Uint8Array> {
@@ -19,42 +17,6 @@ async function form(pages = 2): Promise<Uint8Array> {
     pdf.addPage([595, 842]).drawText(`Formulaire page ${i}`, { x: 72, y: 760, size: 18, font });
   }
   return pdf.save();
-}
-
-const STANDARD_FONTS = `${path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'))}/standard_fonts/`;
-
-/** A PDF as pdf.js reads it: another reader than the one that wrote it. */
-async function withPdfJs<T>(bytes: Uint8Array, read: (doc: PDFDocumentProxy) => Promise<T>) {
-  const task = getDocument({
-    data: new Uint8Array(bytes),
-    standardFontDataUrl: STANDARD_FONTS,
-  });
-  try {
-    return await read(await task.promise);
-  } finally {
-    await task.destroy();
-  }
-}
-
-/** The text of each page. */
-function pageTexts(bytes: Uint8Array): Promise<string[]> {
-  return withPdfJs(bytes, async (doc) => {
-    const texts: string[] = [];
-    for (let i = 1; i <= doc.numPages; i++) {
-      const content = await (await doc.getPage(i)).getTextContent();
-      texts.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-    }
-    return texts;
-  });
-}
-
-/** Count of path-painting operators on the last page (each stroke is one). */
-function lastPageStrokes(bytes: Uint8Array): Promise<number> {
-  return withPdfJs(bytes, async (doc) => {
-    const { fnArray } = await (await doc.getPage(doc.numPages)).getOperatorList();
-    // pdf.js folds each path (the box, each stroke) into one constructPath.
-    return fnArray.filter((op) => op === OPS.constructPath).length;
-  });
 }
 
 const SIGNATURE: SignatureStrokes = [
@@ -80,8 +42,8 @@ describe('stamping a signature on a PDF', () => {
     expect(last).toContain(hash);
     expect(first).not.toContain(hash);
     // The box and the three strokes, on a page that had none.
-    expect(await lastPageStrokes(original)).toBe(0);
-    expect(await lastPageStrokes(signed)).toBe(1 + SIGNATURE.length);
+    expect(await lastPagePaths(original)).toBe(0);
+    expect(await lastPagePaths(signed)).toBe(1 + SIGNATURE.length);
   });
 
   test('stamps a one-page document on its only page', async () => {
