@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lastPagePaths, pageTexts } from '../support/pdfText';
-import type { TestServer } from '../support/testServer';
+import type { Party, TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { admitThroughUi } from './support/admitThroughUi';
@@ -92,6 +92,30 @@ function smallTargets(page: Page): Promise<string[]> {
 describe('a document signed on the kiosk’s screen', () => {
   let stage: E2eStage;
   let t: TestServer;
+
+  /** A call through the real UI, the kiosk a touchscreen of this size. */
+  async function callOn(
+    viewport: { width: number; height: number },
+    parties?: { kiosk: Party; advisor: Party },
+  ) {
+    const kioskMachine = await newMachine(stage.browser, { viewport, hasTouch: true });
+    const advisorMachine = await newMachine(stage.browser, {
+      viewport: { width: 1400, height: 1000 },
+    });
+    const close = async () => {
+      await kioskMachine.context.close();
+      await advisorMachine.context.close();
+    };
+    try {
+      const kiosk = new KioskPage(kioskMachine.page);
+      const advisor = new AdvisorPage(advisorMachine.page);
+      await admitThroughUi(t, kiosk, advisor, parties);
+      return { kiosk, advisor, close };
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
   beforeAll(async () => {
     stage = await openE2eStage({ screenshots: SCREENS });
     t = stage.t;
@@ -104,18 +128,8 @@ describe('a document signed on the kiosk’s screen', () => {
     const file = path.join(SCREENS, 'mandat.pdf');
     fs.writeFileSync(file, original);
 
-    const kioskMachine = await newMachine(stage.browser, {
-      viewport: { width: 1920, height: 1080 },
-      hasTouch: true,
-    });
-    const advisorMachine = await newMachine(stage.browser, {
-      viewport: { width: 1400, height: 1000 },
-    });
+    const { kiosk, advisor, close } = await callOn({ width: 1920, height: 1080 });
     try {
-      const kiosk = new KioskPage(kioskMachine.page);
-      const advisor = new AdvisorPage(advisorMachine.page);
-      await admitThroughUi(t, kiosk, advisor);
-
       // The advisor sends a new PDF to sign in one step.
       await advisor.page.getByTestId('signature-upload').setInputFiles(file);
       await advisor.page.getByTestId('signature-waiting').waitFor();
@@ -189,8 +203,56 @@ describe('a document signed on the kiosk’s screen', () => {
       // The stamp's box and the two strokes the finger drew (the undone one is not there).
       expect(await lastPagePaths(signed)).toBe(3);
     } finally {
-      await kioskMachine.context.close();
-      await advisorMachine.context.close();
+      await close();
+    }
+  });
+
+  it('lets a citizen who cannot sign say so, and the advisor withdraw a request (portrait)', async () => {
+    const file = path.join(SCREENS, 'formulaire.pdf');
+    fs.writeFileSync(file, await formToSign());
+    // Other parties than the first call's: that appointment holds the same slot.
+    const { kiosk, advisor, close } = await callOn(
+      { width: 1080, height: 1920 },
+      { kiosk: t.kiosk2, advisor: t.advisor2 },
+    );
+    try {
+      // A PDF already in the call, picked in the list.
+      await advisor.uploadDocument(file);
+      await advisor.page.getByTestId('signature-document').waitFor();
+      await advisor.page.getByTestId('signature-send').click();
+      await kiosk.page.locator('[data-testid="signature-pages"][data-pages="2"]').waitFor();
+      await kiosk.page.screenshot({ path: path.join(SCREENS, 'kiosk-signature-portrait.png') });
+
+      await kiosk.byId('signature-decline').tap();
+      await kiosk.byId('signature-decline-choices').waitFor();
+      const violations = blocking(await runAxe(kiosk.page));
+      expect(violations, describeViolations(violations)).toEqual([]);
+      expect(await smallTargets(kiosk.page)).toEqual([]);
+      expect(await textBelowBase(kiosk.page)).toEqual([]);
+      await kiosk.page.screenshot({ path: path.join(SCREENS, 'kiosk-signature-decline.png') });
+      await kiosk.byId('signature-decline-cannot').tap();
+
+      await kiosk.page
+        .locator('[data-testid="signature-outcome-text"][data-outcome="declined"]')
+        .waitFor();
+      const result = advisor.page.locator(
+        '[data-testid="signature-result"][data-outcome="declined"]',
+      );
+      await result.waitFor();
+      expect(await result.textContent()).toMatch(/ne peut pas signer sur l’écran/);
+      expect(await advisor.page.getByTestId('signature-download').count()).toBe(0);
+      await kiosk.byId('signature-outcome-close').tap();
+
+      // Sent again, then withdrawn: the kiosk's signature screen goes, and it is told why.
+      await advisor.page.getByTestId('signature-send').click();
+      await kiosk.byId('signature-screen').waitFor();
+      await advisor.page.getByTestId('signature-cancel').click();
+      await kiosk.page
+        .locator('[data-testid="signature-outcome-text"][data-outcome="cancelled"]')
+        .waitFor();
+      expect(await kiosk.byId('signature-screen').count()).toBe(0);
+    } finally {
+      await close();
     }
   });
 });
