@@ -187,6 +187,8 @@ describe('a document signed on the kiosk’s screen', () => {
       await advisor.page
         .getByTestId('signature-panel')
         .screenshot({ path: path.join(SCREENS, 'staff-signature-signed.png') });
+      const atAdvisor = blocking(await runAxe(advisor.page));
+      expect(atAdvisor, describeViolations(atAdvisor)).toEqual([]);
       const [download] = await Promise.all([
         advisor.page.waitForEvent('download'),
         advisor.page.getByTestId('signature-download').click(),
