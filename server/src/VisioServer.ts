@@ -188,7 +188,10 @@ export class VisioServer {
         ? await live.appointmentIds()
         : restored.flatMap((call) => (call.appointmentId ? [call.appointmentId] : [])),
     );
-    const inCall = new InCallService(calls, documents, records, live, callCluster !== undefined);
+    const inCall = new InCallService(calls, documents, records, live, {
+      timeZone: config.timezone,
+      documentsInStore: callCluster !== undefined,
+    });
     for (const state of liveStates) {
       if (!restoredIds.includes(state.parties.id)) continue;
       inCall.restoreChat(state.parties.id, state.messages);

@@ -14,42 +14,13 @@ import { blocking, describeViolations, runAxe } from './support/axe';
 import { bookAppointment } from './support/booking';
 import { newMachine } from './support/browser';
 import { openE2eStage } from './support/e2eStage';
+import { textBelowBase } from './support/kioskText';
 
 const SCREENS = path.resolve('test/artifacts/screens');
 const ORIENTATIONS = {
   portrait: { viewport: { width: 1080, height: 1920 }, advisor: 'advisor2' },
   landscape: { viewport: { width: 1920, height: 1080 }, advisor: 'advisor' },
 } as const;
-
-/** The kiosk's base text size: nothing a citizen can see may be smaller. */
-const BASE_FONT_PX = 24;
-
-/**
- * Every visible element that holds text of its own and is drawn below the base size, as
- * "selector (size px): text". Visually hidden text (1 px clip) is for screen readers only.
- */
-function textBelowBase(page: Page): Promise<string[]> {
-  return page.evaluate((base) => {
-    const found: string[] = [];
-    for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
-      const text = [...el.childNodes]
-        .filter((n) => n.nodeType === Node.TEXT_NODE)
-        .map((n) => n.textContent ?? '')
-        .join('')
-        .trim();
-      if (!text) continue;
-      const rect = el.getBoundingClientRect();
-      if (rect.width <= 1 || rect.height <= 1) continue;
-      if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
-      const size = parseFloat(getComputedStyle(el).fontSize);
-      if (size < base - 0.01) {
-        const name = `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
-        found.push(`${name} (${size} px): ${text.slice(0, 40)}`);
-      }
-    }
-    return found;
-  }, BASE_FONT_PX);
-}
 
 /** WCAG 2.5.5 (AAA) target size; the kiosk's keys are meant to be well above it. */
 const MIN_TARGET_PX = 44;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { PDFDocument } from 'pdf-lib';
 import type { SignallingClient } from '@visio/shared/client';
 import {
   callEvents,
@@ -10,7 +12,7 @@ import {
 } from '@visio/shared/protocol';
 import { describe, expect, test } from '../support/integrationTest';
 import { eventWhere } from '../support/appointments';
-import { nextEvent, recordEvents } from '../support/socketClient';
+import { nextEvent, rawRequest, recordEvents } from '../support/socketClient';
 import { startDirectCall, type TestServer } from '../support/testServer';
 
 // Real-time text, documents and the survey: only the call's two parties reach them, documents are
@@ -278,6 +280,181 @@ describe("the kiosk's accessibility settings", () => {
       kiosk.request(report, { callId, readAloud: true, language: 'de' } as never),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect((await callRecord(t, callId))?.kiosk_language).toBe('fr');
+    await advisor.request(callRequests.hangup, { callId });
+  });
+});
+
+describe('signature on screen', () => {
+  /** A real two-page PDF, uploaded by the advisor into the call. */
+  async function formToSign(t: TestServer, callId: string, bytes?: Buffer) {
+    const pdf = await PDFDocument.create();
+    pdf.addPage();
+    pdf.addPage();
+    const original = bytes ?? Buffer.from(await pdf.save());
+    const res = await upload(t, callId, original, { cookie: t.advisor.token }, 'mandat.pdf');
+    const { document } = (await res.json()) as { document: { id: string } };
+    return { original, documentId: document.id };
+  }
+  const STROKES = [
+    [10, 10, 200, 300, 400, 100],
+    [500, 200],
+  ];
+
+  test('the advisor sends a PDF, the kiosk signs it, both hear of the stamped copy and the hash', async ({
+    t,
+    client,
+  }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
+    const { original, documentId } = await formToSign(t, callId);
+    const sha256 = createHash('sha256').update(original).digest('hex');
+
+    const atKiosk = nextEvent(kiosk, inCallEvents.signatureRequested);
+    const { signature } = await advisor.request(inCallRequests.requestSignature, {
+      callId,
+      documentId,
+    });
+    expect(signature).toMatchObject({ documentId, name: 'mandat.pdf', sha256 });
+    expect(await atKiosk).toEqual({ callId, ...signature });
+    expect((await kiosk.request(inCallRequests.currentSignature, { callId })).signature).toEqual(
+      signature,
+    );
+
+    const closedAtAdvisor = nextEvent(advisor, inCallEvents.signatureClosed);
+    const added = nextEvent(advisor, inCallEvents.documentAdded);
+    const answer = await kiosk.request(inCallRequests.submitSignature, {
+      callId,
+      signatureId: signature.id,
+      strokes: STROKES,
+    });
+    expect(answer.sha256).toBe(sha256);
+    expect(await closedAtAdvisor).toEqual({
+      callId,
+      signatureId: signature.id,
+      sha256,
+      outcome: 'signed',
+      signedDocumentId: answer.signedDocumentId,
+    });
+    expect(await added).toMatchObject({
+      id: answer.signedDocumentId,
+      name: 'mandat-signed.pdf',
+      type: 'application/pdf',
+      from: 'kiosk',
+    });
+    const got = await fetch(`${t.url}/api/calls/${callId}/documents/${answer.signedDocumentId}`, {
+      headers: { cookie: `visio_session=${t.advisor.token}` },
+    });
+    const signed = Buffer.from(await got.arrayBuffer());
+    expect(signed.equals(original)).toBe(false);
+    expect((await PDFDocument.load(signed)).getPageCount()).toBe(2);
+    expect((await kiosk.request(inCallRequests.currentSignature, { callId })).signature).toBeNull();
+    // Signed once: the same request cannot be answered again.
+    await expect(
+      kiosk.request(inCallRequests.submitSignature, {
+        callId,
+        signatureId: signature.id,
+        strokes: STROKES,
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', reason: 'no_signature' });
+
+    await advisor.request(callRequests.hangup, { callId });
+    const after = await fetch(`${t.url}/api/calls/${callId}/documents/${answer.signedDocumentId}`, {
+      headers: { cookie: `visio_session=${t.advisor.token}` },
+    });
+    expect(after.status).toBe(404);
+  });
+
+  test('one request at a time, PDFs only, the advisor asks and the kiosk answers', async ({
+    t,
+    client,
+  }) => {
+    const { kiosk, advisor, callId } = await call(t, client);
+    const tech = await client('/staff', t.technician.token);
+    const { documentId } = await formToSign(t, callId);
+    const png = await upload(t, callId, PNG, { bearer: t.kiosk.token });
+    const { document: image } = (await png.json()) as { document: { id: string } };
+    const broken = await formToSign(t, callId, Buffer.from('%PDF-1.4\n%not much more\n'));
+
+    await expect(
+      advisor.request(inCallRequests.requestSignature, { callId, documentId: image.id }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', reason: 'not_pdf' });
+    await expect(
+      advisor.request(inCallRequests.requestSignature, {
+        callId,
+        documentId: broken.documentId,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', reason: 'unreadable_pdf' });
+    await expect(
+      tech.request(inCallRequests.requestSignature, { callId, documentId }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      rawRequest(kiosk.socket, inCallRequests.requestSignature.name, { callId, documentId }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_MESSAGE' } });
+
+    const { signature } = await advisor.request(inCallRequests.requestSignature, {
+      callId,
+      documentId,
+    });
+    await expect(
+      advisor.request(inCallRequests.requestSignature, { callId, documentId }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', reason: 'signature_open' });
+    await expect(
+      rawRequest(advisor.socket, inCallRequests.submitSignature.name, {
+        callId,
+        signatureId: signature.id,
+        strokes: STROKES,
+      }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_MESSAGE' } });
+    for (const strokes of [[], [[1, 2, 3]], [[2000, 10]], 'a signature']) {
+      await expect(
+        rawRequest(kiosk.socket, inCallRequests.submitSignature.name, {
+          callId,
+          signatureId: signature.id,
+          strokes,
+        }),
+      ).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    // A signature too long for one message is refused before it is parsed.
+    await expect(
+      rawRequest(kiosk.socket, inCallRequests.submitSignature.name, {
+        callId,
+        signatureId: signature.id,
+        strokes: [Array.from({ length: 10_000 }, () => 999)],
+      }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+    await expect(
+      kiosk.request(inCallRequests.declineSignature, {
+        callId,
+        signatureId: documentId,
+        reason: 'cannot_sign',
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Still open after all that: the citizen declines, and says why.
+    const declined = nextEvent(advisor, inCallEvents.signatureClosed);
+    await kiosk.request(inCallRequests.declineSignature, {
+      callId,
+      signatureId: signature.id,
+      reason: 'cannot_sign',
+    });
+    expect(await declined).toMatchObject({ outcome: 'declined', reason: 'cannot_sign' });
+
+    // Sent again, then withdrawn by the advisor: the kiosk hears it.
+    const again = await advisor.request(inCallRequests.requestSignature, { callId, documentId });
+    const cancelled = nextEvent(kiosk, inCallEvents.signatureClosed);
+    await advisor.request(inCallRequests.cancelSignature, {
+      callId,
+      signatureId: again.signature.id,
+    });
+    expect(await cancelled).toMatchObject({
+      signatureId: again.signature.id,
+      outcome: 'cancelled',
+    });
+    await expect(
+      kiosk.request(inCallRequests.submitSignature, {
+        callId,
+        signatureId: again.signature.id,
+        strokes: STROKES,
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await advisor.request(callRequests.hangup, { callId });
   });
 });

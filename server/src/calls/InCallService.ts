@@ -1,8 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { AppError, type ChatMessage, type DocumentInfo } from '@visio/shared/protocol';
+import {
+  AppError,
+  type ChatMessage,
+  type DocumentInfo,
+  type SignatureClosed,
+  type SignatureDeclineReason,
+  type SignatureRequest,
+  type SignatureStrokes,
+} from '@visio/shared/protocol';
 import { hasRole, principalId, type KioskPrincipal, type Principal } from '../auth/Principal';
 import type { CallDocuments } from '../documents/CallDocuments';
+import { CallSignatures } from '../documents/CallSignatures';
+import { stampSignature } from '../documents/SignatureStamp';
 import type { Call, CallParty } from './Call';
 import type { CallRecordRepository } from './CallRecordRepository';
 import type { CallService } from './CallService';
@@ -13,6 +23,15 @@ export interface InCallEvents {
   chatMessage: [{ call: Call; message: ChatMessage }];
   scanRequested: [{ call: Call }];
   documentAdded: [{ call: Call; document: DocumentInfo }];
+  signatureRequested: [{ call: Call; signature: SignatureRequest }];
+  signatureClosed: [{ call: Call; closed: SignatureClosed }];
+}
+
+export interface InCallOptions {
+  /** Where the date stamped beside a signature is read (the network's time zone). */
+  timeZone?: string;
+  /** Nodes share the store: a document's bytes are kept with it, for a node adopting the call. */
+  documentsInStore?: boolean;
 }
 
 /** How long after a call the kiosk may still give its survey. */
@@ -28,18 +47,23 @@ const CHAT_HISTORY = 200;
  */
 export class InCallService extends EventEmitter<InCallEvents> {
   private readonly chats = new Map<string, ChatMessage[]>();
+  private readonly documentsInStore: boolean;
+  private readonly signatures = new CallSignatures();
+  private readonly timeZone: string;
 
   constructor(
     private readonly calls: CallService,
     private readonly documents: CallDocuments,
     private readonly records: CallRecordRepository,
     private readonly live?: LiveCallRepository,
-    /** Nodes share the store: a document's bytes are kept with it, for a node adopting the call. */
-    private readonly documentsInStore = false,
+    options: InCallOptions = {},
   ) {
     super();
+    this.timeZone = options.timeZone ?? 'Europe/Paris';
+    this.documentsInStore = options.documentsInStore ?? false;
     calls.on('callEnded', ({ call }) => {
       this.chats.delete(call.id);
+      this.signatures.deleteCall(call.id);
       this.documents.deleteCall(call.id);
     });
   }
@@ -138,6 +162,104 @@ export class InCallService extends EventEmitter<InCallEvents> {
     return this.documents.list(this.party(principal, callId).call.id);
   }
 
+  /** Advisor: sends one of the call's PDFs to the kiosk to sign (one request open at a time). */
+  async requestSignature(
+    principal: Principal,
+    callId: string,
+    documentId: string,
+  ): Promise<SignatureRequest> {
+    const { call } = this.partyOnly(
+      principal,
+      callId,
+      'advisor',
+      'Only the advisor sends a document to sign',
+    );
+    const { info, bytes } = this.documents.get(call.id, documentId);
+    const signature = await this.signatures.request(call.id, info, bytes);
+    this.emit('signatureRequested', { call, signature });
+    return signature;
+  }
+
+  cancelSignature(principal: Principal, callId: string, signatureId: string): void {
+    const { call } = this.partyOnly(
+      principal,
+      callId,
+      'advisor',
+      'Only the advisor withdraws a signature request',
+    );
+    const { sha256 } = this.signatures.take(call.id, signatureId);
+    this.emit('signatureClosed', {
+      call,
+      closed: { callId: call.id, signatureId, sha256, outcome: 'cancelled' },
+    });
+  }
+
+  currentSignature(principal: Principal, callId: string): SignatureRequest | null {
+    return this.signatures.current(this.party(principal, callId).call.id);
+  }
+
+  declineSignature(
+    principal: Principal,
+    callId: string,
+    signatureId: string,
+    reason: SignatureDeclineReason,
+  ): void {
+    const { call } = this.partyOnly(
+      principal,
+      callId,
+      'kiosk',
+      'Only the citizen signs or declines',
+    );
+    const { sha256 } = this.signatures.take(call.id, signatureId);
+    this.emit('signatureClosed', {
+      call,
+      closed: { callId: call.id, signatureId, sha256, outcome: 'declined', reason },
+    });
+  }
+
+  /**
+   * Kiosk: the citizen's strokes, stamped on the PDF's last page with the date and the original's
+   * SHA-256; the signed PDF joins the call's documents. If it cannot (the call holds its most
+   * documents, the result is too large), the request stays open and the kiosk hears why.
+   */
+  async submitSignature(
+    principal: Principal,
+    callId: string,
+    signatureId: string,
+    strokes: SignatureStrokes,
+  ): Promise<{ signedDocumentId: string; sha256: string }> {
+    const { call } = this.partyOnly(
+      principal,
+      callId,
+      'kiosk',
+      'Only the citizen signs or declines',
+    );
+    const request = this.signatures.take(call.id, signatureId);
+    let document: DocumentInfo;
+    try {
+      this.documents.assertRoomFor(call.id);
+      const original = this.documents.get(call.id, request.documentId).bytes;
+      const signed = await stampSignature(original, strokes, {
+        at: new Date(),
+        timeZone: this.timeZone,
+      });
+      document = await this.addDocument(principal, call.id, signedName(request.name), signed);
+    } catch (error) {
+      // Put back unless the call ended meanwhile (its requests went with it).
+      if (!call.ended) this.signatures.reopen(call.id, request);
+      throw error;
+    }
+    const closed: SignatureClosed = {
+      callId: call.id,
+      signatureId,
+      sha256: request.sha256,
+      outcome: 'signed',
+      signedDocumentId: document.id,
+    };
+    this.emit('signatureClosed', { call, closed });
+    return { signedDocumentId: document.id, sha256: request.sha256 };
+  }
+
   async submitSurvey(
     kiosk: KioskPrincipal,
     callId: string,
@@ -159,6 +281,17 @@ export class InCallService extends EventEmitter<InCallEvents> {
       );
   }
 
+  private partyOnly(
+    principal: Principal,
+    callId: string,
+    only: CallParty,
+    refusal: string,
+  ): { call: Call; party: CallParty } {
+    const found = this.party(principal, callId);
+    if (found.party !== only) throw new AppError('FORBIDDEN', refusal);
+    return found;
+  }
+
   /** The call and the caller's side in it; advisors must hold the advisor role (never technicians). */
   private party(principal: Principal, callId: string): { call: Call; party: CallParty } {
     if (principal.kind === 'staff' && !hasRole(principal, ['advisor'])) {
@@ -167,4 +300,9 @@ export class InCallService extends EventEmitter<InCallEvents> {
     const call = this.calls.callFor(principal, callId);
     return { call, party: call.partyOf(principalId(principal))! };
   }
+}
+
+/** `contract.pdf` → `contract-signed.pdf` (the display name of the stamped copy). */
+function signedName(name: string): string {
+  return `${name.replace(/\.pdf$/i, '')}-signed.pdf`;
 }

@@ -38,6 +38,11 @@ function registerCommon<P extends Principal>(
       inCallRequests.listDocuments,
       ({ callId }, { principal }) => ({ documents: inCall.listDocuments(principal, callId) }),
       opts,
+    )
+    .on(
+      inCallRequests.currentSignature,
+      ({ callId }, { principal }) => ({ signature: inCall.currentSignature(principal, callId) }),
+      opts,
     );
 }
 
@@ -50,6 +55,14 @@ export function registerKioskInCall(
     await inCall.reportAccessibility(principal, callId, settings);
     return {};
   });
+  router
+    .on(inCallRequests.submitSignature, async ({ callId, signatureId, strokes }, { principal }) =>
+      inCall.submitSignature(principal, callId, signatureId, strokes),
+    )
+    .on(inCallRequests.declineSignature, ({ callId, signatureId, reason }, { principal }) => {
+      inCall.declineSignature(principal, callId, signatureId, reason);
+      return {};
+    });
   router.on(inCallRequests.submitSurvey, async ({ callId, rating, badQuality }, { principal }) => {
     await inCall.submitSurvey(principal, callId, rating, badQuality);
     return {};
@@ -69,6 +82,22 @@ export function registerStaffInCall(
     },
     { roles: ['advisor'] },
   );
+  router
+    .on(
+      inCallRequests.requestSignature,
+      async ({ callId, documentId }, { principal }) => ({
+        signature: await inCall.requestSignature(principal, callId, documentId),
+      }),
+      { roles: ['advisor'] },
+    )
+    .on(
+      inCallRequests.cancelSignature,
+      ({ callId, signatureId }, { principal }) => {
+        inCall.cancelSignature(principal, callId, signatureId);
+        return {};
+      },
+      { roles: ['advisor'] },
+    );
 }
 
 /** Relays in-call events to the call's parties only: drafts to the other side, the rest to both. */
@@ -92,5 +121,13 @@ export function wireInCallEvents(inCall: InCallService, kiosks: Namespace, staff
   inCall.on('documentAdded', ({ call, document }) => {
     for (const to of [toKiosk(call), toAdvisor(call)])
       emit(to, inCallEvents.documentAdded, { callId: call.id, ...document });
+  });
+  inCall.on('signatureRequested', ({ call, signature }) => {
+    for (const to of [toKiosk(call), toAdvisor(call)])
+      emit(to, inCallEvents.signatureRequested, { callId: call.id, ...signature });
+  });
+  inCall.on('signatureClosed', ({ call, closed }) => {
+    for (const to of [toKiosk(call), toAdvisor(call)])
+      emit(to, inCallEvents.signatureClosed, closed);
   });
 }

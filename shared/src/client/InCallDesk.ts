@@ -232,10 +232,10 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
 
   // ---- documents -----------------------------------------------------------------------
 
-  /** Sends a document into the call; false when it was refused (see `problem`). */
-  async upload(blob: Blob, name: string): Promise<boolean> {
+  /** Sends a document into the call: what the call now lists, or null if refused (see `problem`). */
+  async upload(blob: Blob, name: string): Promise<DocumentInfo | null> {
     const { documents, uploading } = this.store.get();
-    if (uploading || this.closed) return false;
+    if (uploading || this.closed) return null;
     // The checks the server makes, made first; an untyped file is left to the server's sniffing.
     const refused: DeskProblemCode | null =
       blob.size === 0
@@ -249,7 +249,7 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
               : null;
     if (refused) {
       this.report('upload', refused);
-      return false;
+      return null;
     }
     this.store.set({ uploading: true, problem: null });
     try {
@@ -274,18 +274,18 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
           'upload',
           reason ?? (response.status === 413 ? 'too_large' : (body?.error?.code ?? 'INTERNAL')),
         );
-        return false;
+        return null;
       }
       const parsed = DocumentInfoSchema.safeParse(body?.document);
       if (!parsed.success) {
         this.report('upload', 'INTERNAL');
-        return false;
+        return null;
       }
       if (!this.closed) this.addDocuments([parsed.data]);
-      return true;
+      return parsed.data;
     } catch {
       this.report('upload', 'UNAVAILABLE');
-      return false;
+      return null;
     } finally {
       if (!this.closed) this.store.set({ uploading: false });
     }
@@ -307,13 +307,7 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     const known = this.store.get().documentUrls[documentId];
     if (known) return known;
     try {
-      const response = await fetch(`${this.documentsPath()}/${encodeURIComponent(documentId)}`, {
-        credentials: 'same-origin',
-        cache: 'no-store',
-        headers: this.authHeader(),
-      });
-      if (!response.ok) throw new AppError(response.status === 404 ? 'NOT_FOUND' : 'INTERNAL', '');
-      const blob = await response.blob();
+      const blob = await this.fetchDocument(documentId);
       if (this.closed) return null;
       const url = this.keepUrl(URL.createObjectURL(blob));
       this.store.set((s) => ({ documentUrls: { ...s.documentUrls, [documentId]: url } }));
@@ -322,6 +316,30 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
       this.fail('download', error instanceof AppError ? error : new AppError('UNAVAILABLE', ''));
       return null;
     }
+  }
+
+  /**
+   * A document's bytes (to render a PDF's pages here: a page's policy may forbid reading its own
+   * blob: URLs), or null if they could not be fetched (see `problem`).
+   */
+  async bytesOf(documentId: Id): Promise<ArrayBuffer | null> {
+    try {
+      const blob = await this.fetchDocument(documentId);
+      return this.closed ? null : await blob.arrayBuffer();
+    } catch (error) {
+      this.fail('download', error instanceof AppError ? error : new AppError('UNAVAILABLE', ''));
+      return null;
+    }
+  }
+
+  private async fetchDocument(documentId: Id): Promise<Blob> {
+    const response = await fetch(`${this.documentsPath()}/${encodeURIComponent(documentId)}`, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: this.authHeader(),
+    });
+    if (!response.ok) throw new AppError(response.status === 404 ? 'NOT_FOUND' : 'INTERNAL', '');
+    return response.blob();
   }
 
   /** A blob URL revoked with everything else when the call ends (e.g. a scan's preview). */

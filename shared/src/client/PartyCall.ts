@@ -20,6 +20,7 @@ import {
 } from './CallSession';
 import type { CallStatsSummary } from './CallStats';
 import { iceRestartDelayMs, type IceRestartPolicy } from './IceRestarter';
+import { CallSignature } from './CallSignature';
 import { InCallDesk, type CallParty } from './InCallDesk';
 import type { SignallingClient } from './SignallingClient';
 import { Store } from './Store';
@@ -189,6 +190,8 @@ function isPending<T>(value: T | Promise<T>): value is Promise<T> {
 export class PartyCall extends TypedEmitter<PartyCallEvents> {
   readonly store: Store<PartyCallSnapshot>;
   readonly desk: InCallDesk;
+  /** Documents sent to sign on the kiosk's screen. */
+  readonly signature: CallSignature;
   readonly call: CallStarted;
   private readonly options: PartyCallOptions;
   private readonly cleanups: (() => void)[] = [];
@@ -225,6 +228,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       party: options.party,
       token: options.token,
     });
+    this.signature = new CallSignature(options.signalling, options.call.callId);
   }
 
   /** The party's signalling, for what an app adds on top of the call (e.g. asking for a scan). */
@@ -289,6 +293,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     signalling.socket.on('connect', onConnect);
     this.cleanups.push(() => signalling.socket.off('connect', onConnect));
     this.desk.start();
+    this.signature.start();
     this.announce({ key: 'announce.callStarted', params: { name: this.call.peerName } });
   }
 
@@ -644,6 +649,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     this.generation += 1;
     this.media?.close();
     this.desk.close();
+    this.signature.close();
     this.store.set({ state: 'ended', media: null, reconnecting: null, peerAway: null, end });
     this.emit('ended', end);
   }

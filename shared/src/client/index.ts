@@ -1,5 +1,6 @@
 // Public API of the browser call engine. UI code imports from here, never from mediasoup-client.
 export * from './CallSession';
+export * from './CallSignature';
 export * from './CallStats';
 export * from './CallTabMemory';
 export * from './DegradationController';

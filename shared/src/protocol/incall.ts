@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
+import {
+  SignatureClosedSchema,
+  SignatureDeclineReasonSchema,
+  SignatureRequestSchema,
+  SignatureStrokesSchema,
+  Sha256Schema,
+} from './signature';
 
 // What happens inside a call beside audio and video: real-time text, documents, the end survey.
 
@@ -70,6 +77,36 @@ export const inCallRequests = {
     z.object({}),
     "Kiosk: the citizen's read-aloud setting and language during the call (at its start and on each change). Kept with the call's record as two figures for the impact report: read-aloud used at some point, the last language.",
   ),
+  requestSignature: defineRequest(
+    'signature:request',
+    z.object({ callId, documentId: IdSchema }).strict(),
+    z.object({ signature: SignatureRequestSchema }),
+    "Advisor: send one of the call's PDF documents to the kiosk to sign. Refused: not a PDF or unreadable (`INVALID_INPUT`, reason `not_pdf` or `unreadable_pdf`), a request already open in the call (`CONFLICT`, reason `signature_open`).",
+  ),
+  cancelSignature: defineRequest(
+    'signature:cancel',
+    z.object({ callId, signatureId: IdSchema }).strict(),
+    z.object({}),
+    'Advisor: withdraw the open signature request (`NOT_FOUND` if it is no longer open).',
+  ),
+  currentSignature: defineRequest(
+    'signature:current',
+    z.object({ callId }).strict(),
+    z.object({ signature: SignatureRequestSchema.nullable() }),
+    "The call's open signature request, if any (after a reconnect or a page reload).",
+  ),
+  submitSignature: defineRequest(
+    'signature:submit',
+    z.object({ callId, signatureId: IdSchema, strokes: SignatureStrokesSchema }).strict(),
+    z.object({ signedDocumentId: IdSchema, sha256: Sha256Schema }),
+    "Kiosk: the citizen's signature, strokes of points on the pad (see SIGNATURE_PAD; at most 60 strokes, 3000 points). The server stamps them on the PDF's last page with the date and time and the original's SHA-256; the result is a new call document, gone at call end.",
+  ),
+  declineSignature: defineRequest(
+    'signature:decline',
+    z.object({ callId, signatureId: IdSchema, reason: SignatureDeclineReasonSchema }).strict(),
+    z.object({}),
+    'Kiosk: the citizen does not sign, and says why (cannot sign on the screen, or does not agree).',
+  ),
   submitSurvey: defineRequest(
     'survey:submit',
     z.object({ callId, rating: z.number().int().min(1).max(5), badQuality: z.boolean() }).strict(),
@@ -98,5 +135,15 @@ export const inCallEvents = {
     'documents:added',
     DocumentInfoSchema.extend({ callId }),
     'A document was shared in the call (by either side): fetch it over HTTP to view it.',
+  ),
+  signatureRequested: defineEvent(
+    'signature:requested',
+    SignatureRequestSchema.extend({ callId }),
+    'A document was sent to sign (to both parties): the kiosk shows it with the signature pad.',
+  ),
+  signatureClosed: defineEvent(
+    'signature:closed',
+    SignatureClosedSchema,
+    'The open signature request ended (to both parties): signed (the stamped PDF is a new call document), declined with a reason, or cancelled by the advisor.',
   ),
 } as const;

@@ -11,6 +11,7 @@ export * from './scheduling';
 export * from './booking';
 export * from './rest';
 export * from './incall';
+export * from './signature';
 export * from './monitoring';
 export * from './linkGrade';
 export * from './linkTest';

@@ -38,11 +38,13 @@ export function launchChromium(
  */
 export async function newMachine(
   browser: Browser,
-  options: { viewport?: { width: number; height: number } } = {},
+  options: { viewport?: { width: number; height: number }; hasTouch?: boolean } = {},
 ) {
   const context: BrowserContext = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 800 },
     permissions: ['camera', 'microphone'],
+    // A touchscreen: touch events (CDP Input.dispatchTouchEvent) reach the page as touch pointers.
+    hasTouch: options.hasTouch ?? false,
   });
   await context.addInitScript(() => {
     const Native = window.RTCPeerConnection;

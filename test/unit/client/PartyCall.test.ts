@@ -313,12 +313,12 @@ describe('the in-call desk of a PartyCall', () => {
     vi.stubGlobal('fetch', fetch);
     try {
       const desk = call.desk;
-      expect(await desk.upload(new Blob([]), 'empty.pdf')).toBe(false);
+      expect(await desk.upload(new Blob([]), 'empty.pdf')).toBeNull();
       expect(desk.store.get().problem).toMatchObject({ what: 'upload', code: 'empty' });
-      expect(await desk.upload(new Blob(['x'], { type: 'text/plain' }), 'a.txt')).toBe(false);
+      expect(await desk.upload(new Blob(['x'], { type: 'text/plain' }), 'a.txt')).toBeNull();
       expect(desk.store.get().problem).toMatchObject({ code: 'unsupported_type' });
       const huge = new Blob([new Uint8Array(10 * 1024 * 1024 + 1)], { type: 'image/png' });
-      expect(await desk.upload(huge, 'big.png')).toBe(false);
+      expect(await desk.upload(huge, 'big.png')).toBeNull();
       expect(desk.store.get().problem).toMatchObject({ code: 'too_large' });
       expect(fetch).not.toHaveBeenCalled();
     } finally {
@@ -338,7 +338,7 @@ describe('the in-call desk of a PartyCall', () => {
     vi.stubGlobal('fetch', fetch);
     try {
       const pdf = new Blob(['not a pdf'], { type: 'application/pdf' });
-      expect(await call.desk.upload(pdf, 'Formulaire à signer.pdf')).toBe(false);
+      expect(await call.desk.upload(pdf, 'Formulaire à signer.pdf')).toBeNull();
       const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
       expect(url).toBe(`/api/calls/${call.callId}/documents`);
       expect(init.headers).toMatchObject({
@@ -347,7 +347,7 @@ describe('the in-call desk of a PartyCall', () => {
       });
       expect(call.desk.store.get().problem).toMatchObject({ code: 'unsupported_type' });
       fetch.mockRejectedValueOnce(new TypeError('network'));
-      expect(await call.desk.upload(pdf, 'again.pdf')).toBe(false);
+      expect(await call.desk.upload(pdf, 'again.pdf')).toBeNull();
       expect(call.desk.store.get().problem).toMatchObject({ code: 'UNAVAILABLE' });
     } finally {
       vi.unstubAllGlobals();

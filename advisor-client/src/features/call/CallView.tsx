@@ -11,6 +11,7 @@ import { ChatPanel } from './ChatPanel';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
 import { QualityIndicator } from './QualityIndicator';
+import { SignaturePanel } from './SignaturePanel';
 import {
   MicCameraToggles,
   useCallMedia,
@@ -198,6 +199,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
         <div className="call__side">
           <ChatPanel desk={desk} />
           <DocumentsPanel call={call} />
+          <SignaturePanel call={call} />
           <NotesPanel call={call} />
         </div>
       </div>

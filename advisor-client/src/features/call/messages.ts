@@ -47,6 +47,28 @@ export const callDeskFr = {
   'viewer.zoom': 'Zoom : {percent} %',
   'viewer.loading': 'Chargement du document…',
 
+  'signature.title': 'Signature sur l’écran de la borne',
+  'signature.hint':
+    'Envoyez un PDF de l’appel à signer : l’usager le lit et signe sur l’écran. Le PDF signé vous revient, avec l’empreinte de l’original.',
+  'signature.document': 'PDF à signer',
+  'signature.send': 'Envoyer à signer',
+  'signature.upload': 'Ou envoyer un nouveau PDF à signer',
+  'signature.waiting': 'En attente de la signature de l’usager sur « {name} ».',
+  'signature.cancel': 'Retirer la demande de signature',
+  'signature.fingerprint': 'Empreinte SHA-256 de l’original :',
+  'signature.signed': 'L’usager a signé. Le PDF signé est dans les documents de l’appel.',
+  'signature.declined.cannot_sign': 'L’usager n’a pas signé : il ne peut pas signer sur l’écran.',
+  'signature.declined.not_agreed':
+    'L’usager n’a pas signé : il n’est pas d’accord avec le document.',
+  'signature.cancelled': 'Vous avez retiré la demande de signature.',
+  'signature.download': 'Télécharger le PDF signé ({name})',
+  'signature.error.not_pdf': 'Seul un PDF peut être envoyé à signer.',
+  'signature.error.unreadable_pdf':
+    'Ce PDF ne peut pas être signé ici (endommagé, protégé ou vide).',
+  'signature.error.signature_open': 'Un document attend déjà la signature de l’usager.',
+  'signature.error.no_signature': 'Cette demande de signature n’est plus ouverte.',
+  'signature.error.generic': 'La demande de signature a échoué. Réessayez.',
+
   'notes.title': 'Notes privées',
   'notes.label': 'Vos notes (visibles par vous seul)',
   'notes.privacy':
@@ -115,6 +137,26 @@ export const callDeskEn: { readonly [K in Keys]: string } = {
   'viewer.close': 'Close the document',
   'viewer.zoom': 'Zoom: {percent}%',
   'viewer.loading': 'Loading the document…',
+
+  'signature.title': 'Signature on the kiosk screen',
+  'signature.hint':
+    'Send a PDF of the call to sign: the citizen reads it and signs on the screen. The signed PDF comes back to you, with the original’s fingerprint.',
+  'signature.document': 'PDF to sign',
+  'signature.send': 'Send to sign',
+  'signature.upload': 'Or send a new PDF to sign',
+  'signature.waiting': 'Waiting for the citizen to sign “{name}”.',
+  'signature.cancel': 'Withdraw the signature request',
+  'signature.fingerprint': 'SHA-256 fingerprint of the original:',
+  'signature.signed': 'The citizen signed. The signed PDF is in the call’s documents.',
+  'signature.declined.cannot_sign': 'The citizen did not sign: they cannot sign on the screen.',
+  'signature.declined.not_agreed': 'The citizen did not sign: they do not agree with the document.',
+  'signature.cancelled': 'You withdrew the signature request.',
+  'signature.download': 'Download the signed PDF ({name})',
+  'signature.error.not_pdf': 'Only a PDF can be sent to sign.',
+  'signature.error.unreadable_pdf': 'This PDF cannot be signed here (damaged, protected or empty).',
+  'signature.error.signature_open': 'A document is already waiting for the citizen’s signature.',
+  'signature.error.no_signature': 'This signature request is no longer open.',
+  'signature.error.generic': 'The signature request failed. Please try again.',
 
   'notes.title': 'Private notes',
   'notes.label': 'Your notes (only you see them)',

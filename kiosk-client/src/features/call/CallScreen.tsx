@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
 import { DocumentsPanel } from '../documents/DocumentsPanel';
+import { SignatureScreen } from '../signature/SignatureScreen';
 import { ChatPanel } from './ChatPanel';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
@@ -134,6 +135,7 @@ export function CallScreen() {
         <div className="call-side">
           <ChatPanel desk={partyCall.desk} peerName={name} />
           <DocumentsPanel desk={partyCall.desk} />
+          <SignatureScreen signature={partyCall.signature} desk={partyCall.desk} />
         </div>
       ) : null}
       <div className="controls">
