@@ -15,3 +15,4 @@ export {
   type ProbeStreamParameters,
   type ProbeTransportParameters,
 } from './LinkProbe';
+export { MediaLoop, type LoopPathParameters, type LoopTransportParameters } from './MediaLoop';

@@ -19,6 +19,7 @@ import { linkTests } from './migrations/0006_link_tests';
 import { signOrLipReading } from './migrations/0007_sign_or_lip_reading';
 import { oneCitizenPerKiosk } from './migrations/0008_one_citizen_per_kiosk';
 import { callCarrier } from './migrations/0009_call_carrier';
+import { nightlyTests } from './migrations/0011_nightly_tests';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -34,6 +35,7 @@ const migrations: MigrationProvider = {
     '0007_sign_or_lip_reading': signOrLipReading,
     '0008_one_citizen_per_kiosk': oneCitizenPerKiosk,
     '0009_call_carrier': callCarrier,
+    '0011_nightly_tests': nightlyTests,
   }),
 };
 

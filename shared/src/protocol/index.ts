@@ -14,3 +14,4 @@ export * from './incall';
 export * from './monitoring';
 export * from './linkGrade';
 export * from './linkTest';
+export * from './nightlyTest';

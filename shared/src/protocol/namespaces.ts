@@ -16,6 +16,12 @@ import {
 } from './scheduling';
 import { kioskDirectoryEvents, kioskDirectoryRequests, sessionRequests } from './session';
 import { kioskLinkTestRequests, staffLinkTestEvents, staffLinkTestRequests } from './linkTest';
+import {
+  kioskNightlyTestEvents,
+  kioskNightlyTestRequests,
+  staffNightlyTestEvents,
+  staffNightlyTestRequests,
+} from './nightlyTest';
 
 export interface NamespaceDef {
   readonly path: '/kiosk' | '/staff';
@@ -43,6 +49,7 @@ export const kioskNamespace: NamespaceDef = {
     inCallRequests.submitSurvey,
     ...Object.values(kioskMonitoringRequests),
     ...Object.values(kioskLinkTestRequests),
+    ...Object.values(kioskNightlyTestRequests),
   ],
   events: [
     ...Object.values(kioskSchedulingEvents),
@@ -57,6 +64,7 @@ export const kioskNamespace: NamespaceDef = {
     inCallEvents.scanRequested,
     inCallEvents.documentAdded,
     ...Object.values(kioskMonitoringEvents),
+    ...Object.values(kioskNightlyTestEvents),
   ],
 };
 
@@ -78,6 +86,7 @@ export const staffNamespace: NamespaceDef = {
     inCallRequests.requestScan,
     ...Object.values(staffMonitoringRequests),
     ...Object.values(staffLinkTestRequests),
+    ...Object.values(staffNightlyTestRequests),
   ],
   events: [
     kioskDirectoryEvents.changed,
@@ -93,6 +102,7 @@ export const staffNamespace: NamespaceDef = {
     inCallEvents.documentAdded,
     ...Object.values(staffMonitoringEvents),
     ...Object.values(staffLinkTestEvents),
+    ...Object.values(staffNightlyTestEvents),
   ],
 };
 
