@@ -3,9 +3,9 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import {
   AppError,
+  unreachedPath,
   type IceServer,
   type LinkPath,
-  type NightlyPathFigures,
   type NightlyTestPlan,
   type NightlyTestResult,
   type NightlyTestView,
@@ -191,7 +191,7 @@ export class NightlyTestService extends EventEmitter<NightlyTestServiceEvents> {
     const test = this.running.get(kioskId)!;
     const paths = test.offered.map((path) => {
       const claimed = report.paths.find((p) => p.path === path);
-      return claimed && claimed.reached && loop.connected(path) ? claimed : unreached(path);
+      return claimed && claimed.reached && loop.connected(path) ? claimed : unreachedPath(path);
     });
     this.stop(kioskId);
     const siteId = await this.deps.siteOf(kioskId);
@@ -244,17 +244,4 @@ export class NightlyTestService extends EventEmitter<NightlyTestServiceEvents> {
     clearTimeout(asked.timer);
     this.asked.delete(kioskId);
   }
-}
-
-function unreached(path: LinkPath): NightlyPathFigures {
-  return {
-    path,
-    reached: false,
-    timeToFirstFrameMs: null,
-    rttMs: null,
-    jitterMs: null,
-    lossPct: null,
-    videoKbps: null,
-    audioKbps: null,
-  };
 }

@@ -74,6 +74,20 @@ export const NightlyPathFiguresSchema = z
   .strict();
 export type NightlyPathFigures = z.infer<typeof NightlyPathFiguresSchema>;
 
+/** A path that was not reached: nothing measured on it. */
+export function unreachedPath(path: z.infer<typeof LinkPathSchema>): NightlyPathFigures {
+  return {
+    path,
+    reached: false,
+    timeToFirstFrameMs: null,
+    rttMs: null,
+    jitterMs: null,
+    lossPct: null,
+    videoKbps: null,
+    audioKbps: null,
+  };
+}
+
 export const NightlyTriggerSchema = z.enum(['schedule', 'technician']);
 export type NightlyTrigger = z.infer<typeof NightlyTriggerSchema>;
 

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import type { LinkPath, NightlyPathFigures, NightlyTestResult } from '@visio/shared/protocol';
+import {
+  unreachedPath,
+  type LinkPath,
+  type NightlyPathFigures,
+  type NightlyTestResult,
+} from '@visio/shared/protocol';
 import { degradation, siteBaseline } from '../../../server/src/monitoring/nightlyBaseline';
 
 // A site's baseline (medians per path of its last results) and when a kiosk's result is worse
@@ -22,16 +27,7 @@ function path(p: LinkPath, figures: Partial<NightlyPathFigures> = {}): NightlyPa
     ...figures,
   };
 }
-const unreached = (p: LinkPath) =>
-  path(p, {
-    reached: false,
-    timeToFirstFrameMs: null,
-    rttMs: null,
-    jitterMs: null,
-    lossPct: null,
-    videoKbps: null,
-    audioKbps: null,
-  });
+const unreached = unreachedPath;
 
 function result(at: string, paths: NightlyPathFigures[], kioskId = KIOSK): NightlyTestResult {
   return { id: randomUUID(), kioskId, siteId: SITE, at, trigger: 'schedule', paths };
