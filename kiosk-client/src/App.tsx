@@ -15,9 +15,11 @@ import { UnauthorizedScreen } from './features/status/UnauthorizedScreen';
 import { WaitingScreen } from './features/waiting/WaitingScreen';
 import { WelcomeScreen } from './features/welcome/WelcomeScreen';
 import { useT } from './i18n/useT';
+import { MaintenanceTestScreen } from './features/maintenance/MaintenanceTestScreen';
 import { LiveAnnouncer } from './primitives/LiveAnnouncer';
 import type { KioskScreen } from './session/KioskScreen';
-import { useConnection, useScreen, useVisit } from './session/KioskSessionContext';
+import { useStore } from '@visio/shared/ui';
+import { useConnection, useKioskSession, useScreen, useVisit } from './session/KioskSessionContext';
 
 const SCREENS: Record<KioskScreen, ComponentType> = {
   enrolling: EnrollingScreen,
@@ -52,6 +54,7 @@ export function App() {
   const announcement = useVisit((s) => s.context.visit.announcement);
   const kioskName = useConnection((s) => s.home?.kiosk.name ?? null);
   const Screen = SCREENS[screen];
+  const maintenance = useStore(useKioskSession().nightlyTest.store, (s) => s.running);
 
   useEffect(() => {
     document.documentElement.lang = language;
@@ -66,7 +69,7 @@ export function App() {
         {CITIZEN_SCREENS.has(screen) ? <ReadAloudToggle screen={screen} /> : null}
         {CITIZEN_SCREENS.has(screen) ? <LanguageSwitch /> : null}
       </header>
-      <Screen />
+      {maintenance ? <MaintenanceTestScreen /> : <Screen />}
       <InactivityGuard />
       <LiveAnnouncer
         message={announcement ? t(announcement.key, announcement.params) : ''}

@@ -214,6 +214,7 @@ export class VisioServer {
       scheduling,
       // The signalling server is built below; this is only read once it runs.
       connectedSockets: (): number => signalling.connectedSockets,
+      oncePerPeriod: cluster?.oncePerPeriod(),
     });
     await monitoring.start();
 

@@ -2,6 +2,7 @@ import { agendaEn } from '../features/agenda/messages';
 import { callDeskEn } from '../features/call/messages';
 import { consoleEn } from '../features/console/messages';
 import { linkTestEn } from '../features/linkTest/messages';
+import { nightlyTestEn } from '../features/nightlyTest/messages';
 import { bookingEn } from '../features/booking/messages';
 import { kiosksEn } from '../features/kiosks/messages';
 import { loginEn } from '../features/login/messages';
@@ -126,4 +127,5 @@ export const en: Catalogue = {
   ...consoleEn,
   ...linkTestEn,
   ...reportEn,
+  ...nightlyTestEn,
 };

@@ -4,6 +4,7 @@ import { agendaFr } from '../features/agenda/messages';
 import { callDeskFr } from '../features/call/messages';
 import { consoleFr } from '../features/console/messages';
 import { linkTestFr } from '../features/linkTest/messages';
+import { nightlyTestFr } from '../features/nightlyTest/messages';
 import { bookingFr } from '../features/booking/messages';
 import { kiosksFr } from '../features/kiosks/messages';
 import { loginFr } from '../features/login/messages';
@@ -135,6 +136,7 @@ export const fr = {
   ...consoleFr,
   ...linkTestFr,
   ...reportFr,
+  ...nightlyTestFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -299,4 +299,13 @@ export const en: Catalogue = {
   'idle.title': 'Are you still there?',
   'idle.body': 'Returning to the welcome screen in {seconds} s.',
   'idle.stillHere': "I'm still here",
+  'maintenance.title': 'Maintenance test in progress',
+  'maintenance.body':
+    'The kiosk is checking its connection with a test picture and sound. No camera or microphone is used.',
+  'maintenance.path': 'Testing: {path}',
+  'maintenance.path.udp': 'direct connection (UDP)',
+  'maintenance.path.tcp': 'direct connection (TCP)',
+  'maintenance.path.turn': 'relay connection',
+  'maintenance.preview': 'Test picture returned by the server',
+  'maintenance.stop': 'Use the kiosk',
 };

@@ -310,6 +310,15 @@ export const fr = {
   'idle.title': 'Êtes-vous toujours là ?',
   'idle.body': "Retour à l'accueil dans {seconds} s.",
   'idle.stillHere': 'Je suis toujours là',
+  'maintenance.title': 'Test de maintenance en cours',
+  'maintenance.body':
+    'La borne vérifie sa connexion avec une image et un son de test. Aucune caméra ni aucun micro n’est utilisé.',
+  'maintenance.path': 'Test en cours : {path}',
+  'maintenance.path.udp': 'connexion directe (UDP)',
+  'maintenance.path.tcp': 'connexion directe (TCP)',
+  'maintenance.path.turn': 'connexion par relais',
+  'maintenance.preview': 'Image de test renvoyée par le serveur',
+  'maintenance.stop': 'Utiliser la borne',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -1,3 +1,4 @@
+import { NightlyTestRunner } from '../features/maintenance/NightlyTestRunner';
 import { CitizenDevices } from '../visit/CitizenDevices';
 import { KioskVisit } from '../visit/KioskVisit';
 import type { VisitTimings } from '../visit/VisitTimings';
@@ -13,11 +14,14 @@ export class KioskSession {
   readonly devices = new CitizenDevices();
   readonly connection: KioskConnection;
   readonly visit: KioskVisit;
+  /** The nightly test call, run when the server asks and nobody uses the kiosk. */
+  readonly nightlyTest: NightlyTestRunner;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(credentials: KioskCredentials, timings: VisitTimings) {
     this.connection = new KioskConnection(credentials, {
-      heartbeatScreen: () => HEARTBEAT_SCREEN[this.screen()],
+      heartbeatScreen: () =>
+        this.nightlyTest.running ? 'maintenance_test' : HEARTBEAT_SCREEN[this.screen()],
       failedDevices: () => {
         const { camera, microphone } = this.devices.store.get();
         return { camera: camera !== 'ok', microphone: microphone !== 'ok' };
@@ -26,6 +30,10 @@ export class KioskSession {
       idle: () => this.visit.actor.getSnapshot().matches({ step: 'welcome' }),
     });
     this.visit = new KioskVisit(this.connection, this.devices, timings);
+    this.nightlyTest = new NightlyTestRunner({
+      idle: () => this.screen() === 'welcome',
+      changed: () => this.connection.reportChange(),
+    });
   }
 
   start(): void {
@@ -33,6 +41,7 @@ export class KioskSession {
     let screen = this.screen();
     let devices = this.devices.store.get();
     this.cleanups.push(
+      this.connection.on('signalling', (signalling) => this.nightlyTest.listen(signalling)),
       this.visit.actor.subscribe(() => {
         const next = this.screen();
         if (next === screen) return;
@@ -66,6 +75,7 @@ export class KioskSession {
 
   close(): void {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.nightlyTest.close();
     this.visit.close();
     this.connection.close();
     this.devices.release();

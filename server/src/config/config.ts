@@ -164,6 +164,21 @@ const BaseEnvSchema = z.object({
   LINK_TEST_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).default(4),
   /** A link test still open this long after it started is closed, finished or not. */
   LINK_TEST_DEADLINE_MS: z.coerce.number().int().min(1_000).max(60_000).default(15_000),
+  /**
+   * Nightly test calls: the window, in each site's local time ("02:00-05:00"; may run over
+   * midnight). Unset: off (the default, the demo's too).
+   */
+  NIGHTLY_TEST_WINDOW: z
+    .string()
+    .trim()
+    .regex(
+      /^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/,
+      'a window such as 02:00-05:00',
+    )
+    .refine((w) => w.slice(0, 5) !== w.slice(6), 'the window must not start where it ends')
+    .optional(),
+  /** Nightly test calls asked for or running at once on a node. */
+  NIGHTLY_TEST_MAX_CONCURRENT: z.coerce.number().int().min(1).max(50).default(2),
   /** Server health measurement period (pushed to technicians). */
   HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   /**
@@ -422,6 +437,8 @@ export interface Config {
     /** Where /metrics is served: the public port (PORT) or an internal one; or nowhere. */
     metricsListen: 'public' | { host: string; port: number } | 'off';
     linkTest: { minIntervalMs: number; maxConcurrent: number; deadlineMs: number };
+    /** `window` undefined: no nightly test is scheduled (a technician may still run one). */
+    nightlyTest: { window: string | undefined; maxConcurrent: number };
     webhooks: {
       urls: string[];
       secret: string | undefined;
@@ -580,6 +597,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         minIntervalMs: e.LINK_TEST_MIN_INTERVAL_MS,
         maxConcurrent: e.LINK_TEST_MAX_CONCURRENT,
         deadlineMs: e.LINK_TEST_DEADLINE_MS,
+      },
+      nightlyTest: {
+        window: e.NIGHTLY_TEST_WINDOW,
+        maxConcurrent: e.NIGHTLY_TEST_MAX_CONCURRENT,
       },
       webhooks: {
         urls: e.WEBHOOK_URLS ?? [],

@@ -11,6 +11,7 @@ import {
 import type { z } from 'zod';
 import type { TransportListenOptions } from './MediaRoom';
 import type { WorkerPool } from './WorkerPool';
+import { createPathTransport } from './pathTransport';
 
 /** What one path's probe channel brought in, as the server counted it. */
 export interface PathTally {
@@ -90,27 +91,12 @@ export class LinkProbe extends EventEmitter<LinkProbeEvents> {
       const direct = await router.createDirectTransport({ maxSendMessageSize: MAX_MESSAGE_BYTES });
       probe = new LinkProbe(router, direct, maxBytesPerPath, logger);
       for (const path of paths) {
-        const enableUdp = path !== 'tcp';
-        const enableTcp = path !== 'udp';
-        const common = {
-          enableUdp,
-          enableTcp,
-          preferUdp: enableUdp,
+        const transport = await createPathTransport(router, webRtcServer, listen, path, {
           enableSctp: true,
           numSctpStreams: { OS: 16, MIS: 16 },
           maxSctpMessageSize: MAX_MESSAGE_BYTES,
           appData: { linkProbePath: path },
-        };
-        const listenInfos = (['udp', 'tcp'] as const)
-          .filter((p) => (p === 'udp' ? enableUdp : enableTcp))
-          .map((protocol) => ({
-            protocol,
-            ip: listen.listenIp,
-            announcedAddress: listen.announcedIp,
-          }));
-        const transport = webRtcServer
-          ? await router.createWebRtcTransport({ ...common, webRtcServer })
-          : await router.createWebRtcTransport({ ...common, listenInfos });
+        });
         const entry: ProbePath = {
           transport,
           dataConsumer: undefined,

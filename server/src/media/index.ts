@@ -20,3 +20,4 @@ export {
   type ProbeStreamParameters,
   type ProbeTransportParameters,
 } from './LinkProbe';
+export { MediaLoop, type LoopPathParameters, type LoopTransportParameters } from './MediaLoop';

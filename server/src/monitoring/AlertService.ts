@@ -24,7 +24,11 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
   }
 
   /** Raises the alert unless it is already active. Returns the active alert. */
-  raise(type: AlertType, kioskId: string, details: Pick<Alert, 'mediaFailure'> = {}): Alert {
+  raise(
+    type: AlertType,
+    kioskId: string,
+    details: Pick<Alert, 'mediaFailure' | 'nightly'> = {},
+  ): Alert {
     const key = `${type}:${kioskId}`;
     const existing = this.active.get(key);
     if (existing) return existing;
@@ -35,6 +39,7 @@ export class AlertService extends EventEmitter<AlertServiceEvents> {
       raisedAt: new Date(this.now()).toISOString(),
       clearedAt: null,
       ...(details.mediaFailure ? { mediaFailure: details.mediaFailure } : {}),
+      ...(details.nightly ? { nightly: details.nightly } : {}),
     };
     this.active.set(key, alert);
     this.emit('raised', alert);

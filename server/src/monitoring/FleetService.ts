@@ -9,6 +9,7 @@ import type {
   KioskHeartbeat,
   KioskHeartbeatView,
   LinkTestResult,
+  NightlyTestView,
 } from '@visio/shared/protocol';
 
 /** Where kiosks, their sites and states come from (the store-backed directory). */
@@ -41,6 +42,7 @@ interface KioskState {
   offlineSince: number;
   offlineCause: OfflineCause;
   linkTest: LinkTestResult | null;
+  nightlyTest: NightlyTestView | null;
 }
 
 export interface FleetServiceEvents {
@@ -176,6 +178,12 @@ export class FleetService extends EventEmitter<FleetServiceEvents> {
     this.touch(kioskId);
   }
 
+  /** The kiosk's last nightly test against its site's baseline. */
+  nightlyTested(kioskId: string, view: NightlyTestView): void {
+    this.state(kioskId).nightlyTest = view;
+    this.touch(kioskId);
+  }
+
   /** Something shown in the kiosk's status changed (e.g. it entered or left a call). */
   touch(kioskId: string): void {
     if (this.summaries.has(kioskId)) this.evaluate(kioskId, true);
@@ -242,6 +250,7 @@ export class FleetService extends EventEmitter<FleetServiceEvents> {
       heartbeat: state.heartbeat,
       alerts: this.alerts.activeOf(kioskId),
       linkTest: state.linkTest,
+      nightlyTest: state.nightlyTest,
     };
   }
 
@@ -257,6 +266,7 @@ export class FleetService extends EventEmitter<FleetServiceEvents> {
         offlineSince: this.now(),
         offlineCause: 'never_seen',
         linkTest: null,
+        nightlyTest: null,
       };
       this.states.set(kioskId, state);
     }

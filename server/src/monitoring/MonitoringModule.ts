@@ -19,6 +19,13 @@ import { LinkTestRepository } from './LinkTestRepository';
 import { LINK_TEST_PLAN, LinkTestService } from './LinkTestService';
 import type { KioskPresence } from './KioskPresence';
 import { MetricsService } from './MetricsService';
+import { isOpenAt, type WeeklyHours } from '../scheduling/WeeklyHours';
+import type { RunOncePerPeriod } from '../cluster/RedisLeases';
+import { NightlyTestRepository } from './NightlyTestRepository';
+import { ASK_TIMEOUT_MS, NightlyTestService } from './NightlyTestService';
+import { NightlyTestScheduler, type NightlyCandidate } from './NightlyTestScheduler';
+import { NightlyWindow } from './NightlyWindow';
+import { BASELINE_RESULTS, degradation, siteBaseline } from './nightlyBaseline';
 import type {
   Alert,
   HealthSnapshot,
@@ -27,6 +34,8 @@ import type {
   LinkGrade,
   LinkTestResult,
   KioskFleetStatus,
+  NightlyTestView,
+  NightlyTrigger,
   LiveCall,
   QualitySample,
 } from '@visio/shared/protocol';
@@ -47,6 +56,8 @@ export interface MonitoringConfig {
   metricsToken: string | undefined;
   /** Pre-call link tests: how often a kiosk may start one, how many run at once. */
   linkTest: { minIntervalMs: number; maxConcurrent: number; deadlineMs: number };
+  /** Nightly test calls: the window ("02:00-05:00", site time; undefined: off), concurrency. */
+  nightlyTest: { window: string | undefined; maxConcurrent: number };
   webhooks: {
     urls: string[];
     secret: string | undefined;
@@ -72,6 +83,12 @@ export interface MonitoringDeps {
         appointments: { find(id: string): Promise<{ status: string } | undefined> };
         /** The advisor sees the grade of the link test run for the citizen waiting at a kiosk. */
         waitingRoom: { recordLinkGrade(kioskId: string, grade: LinkGrade): Promise<void> };
+        /** A kiosk's site: its time zone and opening hours (the nightly tests run outside). */
+        refs?: {
+          kioskSite(
+            kioskId: string,
+          ): Promise<{ site: { timezone: string; openingHours: WeeklyHours } } | undefined>;
+        };
       }
     | undefined;
   /** How media transports listen: the link tests' probes listen the same way as calls. */
@@ -80,6 +97,10 @@ export interface MonitoringDeps {
   relayFor?: ((kioskId: string) => IceServer[]) | undefined;
   /** Open signalling sockets (the signalling server is built after this module). */
   connectedSockets: () => number;
+  /** Several nodes: one asks a given kiosk for its nightly test at a time. */
+  oncePerPeriod?: RunOncePerPeriod | undefined;
+  /** How often the nightly scheduler looks for kiosks to test (tests shorten it). */
+  nightlyTickMs?: number;
 }
 
 /** Staff who see the console: every kiosk and call, as metadata and figures, never media. */
@@ -106,6 +127,9 @@ export interface MonitoringEvents {
   healthChanged: [HealthSnapshot];
   kioskCommand: [{ kioskId: string; command: KioskCommand }];
   linkTestResult: [{ result: LinkTestResult; degraded: boolean }];
+  /** Deliver to the kiosk: run the nightly test call now if idle. */
+  nightlyTestAsked: [{ kioskId: string; trigger: NightlyTrigger }];
+  nightlyTestResult: [{ kioskId: string; view: NightlyTestView }];
 }
 
 /**
@@ -127,6 +151,10 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   readonly history: CallHistoryRepository;
   readonly linkTests: LinkTestService;
   readonly linkTestResults: LinkTestRepository;
+  readonly nightlyTests: NightlyTestService;
+  readonly nightlyTestResults: NightlyTestRepository;
+  /** Undefined while NIGHTLY_TEST_WINDOW is unset. */
+  readonly nightlyScheduler: NightlyTestScheduler | undefined;
   readonly config: MonitoringConfig;
   private readonly logger: Logger;
   private readonly pendingWrites = new Set<Promise<unknown>>();
@@ -203,6 +231,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       this.fleet,
       presence,
       this.logger.child({ part: 'actions' }),
+      { ask: (kioskId, trigger) => this.nightlyTests.ask(kioskId, trigger) },
     );
     this.history = new CallHistoryRepository(deps.db);
     this.linkTestResults = new LinkTestRepository(deps.db);
@@ -221,6 +250,35 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
         logger: this.logger.child({ part: 'linkTest' }),
       },
     );
+    this.nightlyTestResults = new NightlyTestRepository(deps.db);
+    this.nightlyTests = new NightlyTestService(
+      { maxConcurrent: config.nightlyTest.maxConcurrent, listen: deps.listen },
+      {
+        pool,
+        repository: this.nightlyTestResults,
+        isInCall: (kioskId) => calls.activeCallOf(kioskId) !== undefined,
+        siteOf: async (kioskId) => (await this.fleet.statusOf(kioskId))?.siteId,
+        relayFor: deps.relayFor,
+        logger: this.logger.child({ part: 'nightlyTest' }),
+      },
+    );
+    this.nightlyScheduler =
+      config.nightlyTest.window === undefined
+        ? undefined
+        : new NightlyTestScheduler({
+            window: NightlyWindow.parse(config.nightlyTest.window),
+            maxConcurrent: config.nightlyTest.maxConcurrent,
+            idleKiosks: () => this.idleKiosks(),
+            lastTestedAt: async () =>
+              new Map(
+                (await this.nightlyTestResults.latestPerKiosk()).map((r) => [r.kioskId, r.at]),
+              ),
+            inProgress: () => this.nightlyTests.inProgress,
+            ask: (kioskId) => this.nightlyTests.ask(kioskId, 'schedule'),
+            oncePerPeriod: deps.oncePerPeriod,
+            retryAfterMs: ASK_TIMEOUT_MS * 5,
+            logger: this.logger.child({ part: 'nightlyScheduler' }),
+          });
     this.wire();
   }
 
@@ -228,6 +286,16 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     await this.fleet.start();
     for (const result of await this.linkTestResults.latestPerKiosk())
       this.fleet.linkTested(result.kioskId, result);
+    for (const result of await this.nightlyTestResults.latestPerKiosk()) {
+      const [usual, previous] = await Promise.all([
+        this.nightlyTestResults.siteHistory(result.siteId, BASELINE_RESULTS, result.at),
+        this.nightlyTestResults.history(result.kioskId, BASELINE_RESULTS + 1),
+      ]);
+      const baseline = siteBaseline(result.siteId, usual);
+      const reasons = degradation(result, baseline, previous.slice(1));
+      this.fleet.nightlyTested(result.kioskId, { result, baseline, reasons });
+    }
+    this.nightlyScheduler?.start(this.deps.nightlyTickMs ?? 60_000);
     this.quality.start();
     this.mediaStart.start();
     this.callMedia.start();
@@ -242,6 +310,8 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.health.stop();
     this.fleet.stop();
     this.linkTests.close();
+    this.nightlyScheduler?.stop();
+    this.nightlyTests.close();
     this.webhooks.close();
     for (const off of this.unsubscribe.splice(0)) off();
     await Promise.allSettled([...this.pendingWrites]);
@@ -286,6 +356,34 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     };
   }
 
+  /**
+   * Kiosks the nightly scheduler may ask now: online on this node, in service, at the welcome
+   * screen (no citizen, none waiting), not in a call; with their site's hours.
+   */
+  private async idleKiosks(): Promise<NightlyCandidate[]> {
+    const refs = this.deps.scheduling?.refs;
+    if (!refs) return [];
+    const idle = (await this.fleet.list()).filter(
+      (k) =>
+        k.status === 'online' &&
+        k.enrolmentState === 'enrolled' &&
+        !k.outOfService &&
+        !k.inCall &&
+        k.heartbeat?.screen === 'welcome',
+    );
+    const candidates: NightlyCandidate[] = [];
+    for (const kiosk of idle) {
+      const site = (await refs.kioskSite(kiosk.kioskId))?.site;
+      if (!site) continue;
+      candidates.push({
+        kioskId: kiosk.kioskId,
+        timeZone: site.timezone,
+        isOpenAt: (instant) => isOpenAt(site.openingHours, site.timezone, instant),
+      });
+    }
+    return candidates;
+  }
+
   private wire(): void {
     const { pool, scheduling, enrolment } = this.deps;
     this.fleet.on('changed', (status) => this.emit('fleetChanged', status));
@@ -312,9 +410,18 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       if (scheduling)
         this.track(scheduling.waitingRoom.recordLinkGrade(result.kioskId, result.grade));
     });
+    this.nightlyTests.on('asked', (asked) => this.emit('nightlyTestAsked', asked));
+    this.nightlyTests.on('result', ({ kioskId, view }) => {
+      if (view.reasons.length > 0)
+        this.alerts.raise('nightly_degraded', kioskId, { nightly: view.reasons });
+      else this.alerts.clear('nightly_degraded', kioskId);
+      this.fleet.nightlyTested(kioskId, view);
+      this.emit('nightlyTestResult', { kioskId, view });
+    });
     this.quality.on('callStarted', ({ call }) => {
       // A link test would compete with the call for the kiosk's line.
       this.linkTests.stop(call.kioskId);
+      this.nightlyTests.stop(call.kioskId);
       this.fleet.touch(call.kioskId);
       this.callsChanged(call, 'active', null);
       void this.webhooks.send('call.started', callIds(call));

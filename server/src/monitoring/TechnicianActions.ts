@@ -35,8 +35,24 @@ export class TechnicianActions extends EventEmitter<TechnicianActionsEvents> {
     private readonly fleet: FleetService,
     private readonly presence: KioskPresence,
     private readonly logger: Logger,
+    private readonly nightly: { ask(kioskId: string, trigger: 'technician'): void },
   ) {
     super();
+  }
+
+  /** Asks the kiosk to run the nightly test call now (it runs it if idle). */
+  async runNightlyTest(actor: StaffPrincipal, kioskId: string, reason: string): Promise<boolean> {
+    if (!(await this.fleet.statusOf(kioskId))) throw new AppError('NOT_FOUND', 'No such kiosk');
+    this.nightly.ask(kioskId, 'technician');
+    await this.audit.record({
+      actor: staff(actor),
+      action: 'kiosk.nightly_test',
+      target: { type: 'kiosk', id: kioskId },
+      details: { reason },
+    });
+    const delivered = this.presence.isOnline(kioskId);
+    this.logger.info({ kioskId, staffId: actor.staffId, delivered }, 'nightly test requested');
+    return delivered;
   }
 
   async endCall(actor: StaffPrincipal, callId: string, reason: string): Promise<void> {

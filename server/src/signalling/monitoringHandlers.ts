@@ -5,11 +5,14 @@ import { CONSOLE_ROLES, type MonitoringModule } from '../monitoring/MonitoringMo
 import {
   kioskMonitoringEvents,
   kioskMonitoringRequests,
+  kioskNightlyTestEvents,
   staffLinkTestEvents,
   staffMonitoringEvents,
+  staffNightlyTestEvents,
   staffMonitoringRequests,
 } from '@visio/shared/protocol';
 import { emit } from './emit';
+import { registerKioskNightlyTest, registerStaffNightlyTest } from './nightlyTestHandlers';
 import type { RequestRouter } from './RequestRouter';
 import { partyRoom } from './SchedulingNotifier';
 
@@ -29,6 +32,7 @@ export function registerKioskMonitoring(
       monitoring.quality.report(principal, callId, stats);
       return {};
     });
+  registerKioskNightlyTest(router, monitoring);
 }
 
 /**
@@ -95,6 +99,7 @@ export function registerStaffMonitoring(
       },
       { roles: ['advisor'] },
     );
+  registerStaffNightlyTest(router, monitoring);
 }
 
 /** Console staff join the technician room on connection (call from the `/staff` connection handler). */
@@ -129,6 +134,13 @@ export class MonitoringNotifier {
     });
     m.on('callsChanged', (payload) => emit(consoleRoom(), e.callsChanged, payload));
     m.on('linkTestResult', (payload) => emit(consoleRoom(), staffLinkTestEvents.result, payload));
+    m.on('nightlyTestResult', ({ kioskId, view }) =>
+      emit(consoleRoom(), staffNightlyTestEvents.result, { kioskId, ...view }),
+    );
+    m.on('nightlyTestAsked', ({ kioskId, trigger }) => {
+      emit(this.kiosks.to(partyRoom(kioskId)), kioskNightlyTestEvents.asked, { trigger });
+      this.log.info({ kioskId, trigger }, 'nightly test asked');
+    });
     m.on('healthChanged', (snapshot) => {
       if (m.watched) emit(consoleRoom(), e.healthChanged, snapshot);
     });

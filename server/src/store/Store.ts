@@ -20,6 +20,7 @@ import { signOrLipReading } from './migrations/0007_sign_or_lip_reading';
 import { oneCitizenPerKiosk } from './migrations/0008_one_citizen_per_kiosk';
 import { callCarrier } from './migrations/0009_call_carrier';
 import { impactReport } from './migrations/0010_impact_report';
+import { nightlyTests } from './migrations/0011_nightly_tests';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -36,6 +37,7 @@ const migrations: MigrationProvider = {
     '0008_one_citizen_per_kiosk': oneCitizenPerKiosk,
     '0009_call_carrier': callCarrier,
     '0010_impact_report': impactReport,
+    '0011_nightly_tests': nightlyTests,
   }),
 };
 

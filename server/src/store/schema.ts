@@ -192,6 +192,16 @@ export interface CallIncidentTable {
 }
 
 /** One pre-call link test of a kiosk: figures of its line, nothing of the citizen. */
+export interface NightlyTestTable {
+  id: string;
+  kiosk_id: string;
+  site_id: string;
+  at: string;
+  trigger: 'schedule' | 'technician';
+  /** JSON array of `NightlyPathFigures`. */
+  paths: string;
+}
+
 export interface LinkTestTable {
   id: string;
   kiosk_id: string;
@@ -225,6 +235,7 @@ export interface Database {
   call_incidents: CallIncidentTable;
   audit_log: AuditLogTable;
   link_tests: LinkTestTable;
+  nightly_tests: NightlyTestTable;
 }
 
 export type ServiceRow = Selectable<ServiceTable>;

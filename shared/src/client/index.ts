@@ -16,3 +16,5 @@ export * from './SignallingSocket';
 export * from './Store';
 export * from './TypedEmitter';
 export * from './LinkTester';
+export * from './NightlyTester';
+export * from './TestSignal';

@@ -15,3 +15,4 @@ export * from './signature';
 export * from './monitoring';
 export * from './linkGrade';
 export * from './linkTest';
+export * from './nightlyTest';

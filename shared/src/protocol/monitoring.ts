@@ -5,6 +5,7 @@ import { MediaModeSchema, MediaRestartReasonSchema } from './calls';
 import { MediaKindSchema } from './media';
 import { KioskEnrolmentStateSchema } from './rest/auth';
 import { LinkTestResultSchema } from './linkTest';
+import { NightlyReasonSchema, NightlyTestViewSchema } from './nightlyTest';
 
 // The technician console and the kiosks' health reports: fleet presence and alerts, live call
 // quality, server health and the technician's actions. Technicians see metadata and figures only:
@@ -27,6 +28,8 @@ export const KioskScreenSchema = z.enum([
   'call',
   'survey',
   'out_of_service',
+  // The nightly test call runs (no citizen; the screen says a maintenance test is in progress).
+  'maintenance_test',
 ]);
 export type KioskScreen = z.infer<typeof KioskScreenSchema>;
 
@@ -78,6 +81,8 @@ export const AlertTypeSchema = z.enum([
   'media_unreachable',
   // The kiosk's last link test graded worse, or reached fewer paths, than its previous runs.
   'link_degraded',
+  // The kiosk's last nightly test call is worse than its site's baseline (reasons with it).
+  'nightly_degraded',
 ]);
 export type AlertType = z.infer<typeof AlertTypeSchema>;
 
@@ -115,6 +120,8 @@ export const AlertSchema = z.object({
   clearedAt: isoTime.nullable(),
   /** media_unreachable: the call's media paths when it failed. */
   mediaFailure: MediaStartFailureSchema.optional(),
+  /** nightly_degraded: what is worse than usual ("UDP blocked since…", "round trip 3×"). */
+  nightly: z.array(NightlyReasonSchema).max(12).optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
@@ -136,6 +143,8 @@ export const KioskFleetStatusSchema = z.object({
   alerts: z.array(AlertSchema),
   /** The kiosk's last pre-call link test; null if it never ran one. */
   linkTest: LinkTestResultSchema.nullable(),
+  /** The kiosk's last nightly test call against its site's baseline; null if none yet. */
+  nightlyTest: NightlyTestViewSchema.nullable().optional(),
 });
 export type KioskFleetStatus = z.infer<typeof KioskFleetStatusSchema>;
 

@@ -16,6 +16,12 @@ import {
 } from './scheduling';
 import { kioskDirectoryEvents, kioskDirectoryRequests, sessionRequests } from './session';
 import { kioskLinkTestRequests, staffLinkTestEvents, staffLinkTestRequests } from './linkTest';
+import {
+  kioskNightlyTestEvents,
+  kioskNightlyTestRequests,
+  staffNightlyTestEvents,
+  staffNightlyTestRequests,
+} from './nightlyTest';
 
 export interface NamespaceDef {
   readonly path: '/kiosk' | '/staff';
@@ -47,6 +53,7 @@ export const kioskNamespace: NamespaceDef = {
     inCallRequests.submitSurvey,
     ...Object.values(kioskMonitoringRequests),
     ...Object.values(kioskLinkTestRequests),
+    ...Object.values(kioskNightlyTestRequests),
   ],
   events: [
     ...Object.values(kioskSchedulingEvents),
@@ -63,6 +70,7 @@ export const kioskNamespace: NamespaceDef = {
     inCallEvents.signatureRequested,
     inCallEvents.signatureClosed,
     ...Object.values(kioskMonitoringEvents),
+    ...Object.values(kioskNightlyTestEvents),
   ],
 };
 
@@ -87,6 +95,7 @@ export const staffNamespace: NamespaceDef = {
     inCallRequests.currentSignature,
     ...Object.values(staffMonitoringRequests),
     ...Object.values(staffLinkTestRequests),
+    ...Object.values(staffNightlyTestRequests),
   ],
   events: [
     kioskDirectoryEvents.changed,
@@ -104,6 +113,7 @@ export const staffNamespace: NamespaceDef = {
     inCallEvents.signatureClosed,
     ...Object.values(staffMonitoringEvents),
     ...Object.values(staffLinkTestEvents),
+    ...Object.values(staffNightlyTestEvents),
   ],
 };
 

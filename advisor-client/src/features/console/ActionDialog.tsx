@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useT } from '../../i18n/useT';
+import type { Translate } from '../../i18n/translate';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
 import { useStore } from '@visio/shared/ui';
@@ -26,14 +27,7 @@ export function ActionDialog({
   const problem = useStore(techConsole.store, (s) => s.actionProblem);
   const trimmed = reason.trim();
   const valid = trimmed.length >= MIN && trimmed.length <= MAX;
-  const title =
-    action.kind === 'end'
-      ? t('console.action.endFor', { name: action.name })
-      : action.kind === 'reload'
-        ? t('console.action.reloadFor', { name: action.name })
-        : t(action.outOfService ? 'console.action.oosOnFor' : 'console.action.oosOffFor', {
-            name: action.name,
-          });
+  const title = actionLabel(t, action);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -92,4 +86,14 @@ export function ActionDialog({
       </form>
     </Dialog>
   );
+}
+
+/** What an action does, to whom: the dialog's title and the announcement once done. */
+export function actionLabel(t: Translate, action: ConsoleAction): string {
+  if (action.kind === 'end') return t('console.action.endFor', { name: action.name });
+  if (action.kind === 'reload') return t('console.action.reloadFor', { name: action.name });
+  if (action.kind === 'nightly') return t('nightlyTest.runFor', { name: action.name });
+  return t(action.outOfService ? 'console.action.oosOnFor' : 'console.action.oosOffFor', {
+    name: action.name,
+  });
 }

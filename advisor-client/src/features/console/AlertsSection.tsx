@@ -3,6 +3,7 @@ import type { MessageKey } from '../../i18n/translate';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { useStore } from '@visio/shared/ui';
+import { NightlyReasons } from '../nightlyTest/NightlyResult';
 import { ConsoleSection } from './ConsoleSection';
 import type { TechConsole } from './TechConsole';
 
@@ -39,6 +40,7 @@ export function AlertsSection({ console: c }: { readonly console: TechConsole })
                 {t('console.alert.since', { time: format.dateTime(a.raisedAt) })}
               </span>
               {a.mediaFailure ? <MediaFailurePaths failure={a.mediaFailure} /> : null}
+              {a.nightly ? <NightlyReasons reasons={a.nightly} /> : null}
             </li>
           ))}
         </ul>

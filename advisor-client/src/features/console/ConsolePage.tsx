@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { Translate } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
 import { useStaffSession } from '../../session/StaffSessionContext';
 import { useStore } from '@visio/shared/ui';
-import { ActionDialog } from './ActionDialog';
+import { ActionDialog, actionLabel } from './ActionDialog';
 import { AlertsSection, alertKey } from './AlertsSection';
 import { FleetSection } from './FleetSection';
 import { HealthSection } from './HealthSection';
@@ -83,12 +82,4 @@ export function ConsolePage() {
       ) : null}
     </section>
   );
-}
-
-function actionLabel(t: Translate, action: ConsoleAction): string {
-  if (action.kind === 'end') return t('console.action.endFor', { name: action.name });
-  if (action.kind === 'reload') return t('console.action.reloadFor', { name: action.name });
-  return t(action.outOfService ? 'console.action.oosOnFor' : 'console.action.oosOffFor', {
-    name: action.name,
-  });
 }

@@ -8,6 +8,7 @@ import { DataTable } from '../../primitives/DataTable';
 import { useStore } from '@visio/shared/ui';
 import { KioskLinkHistory } from '../linkTest/KioskLinkHistory';
 import { LinkGradeBadge } from '../linkTest/LinkGradeBadge';
+import { NightlyResult } from '../nightlyTest/NightlyResult';
 import { ConsoleSection } from './ConsoleSection';
 import type { ConsoleAction, TechConsole } from './TechConsole';
 
@@ -102,6 +103,7 @@ export function FleetSection({
           t('console.fleet.col.speaker'),
           t('console.fleet.col.network'),
           t('linkTest.col'),
+          t('nightlyTest.col'),
           t('console.fleet.col.browser'),
           t('console.fleet.col.actions'),
         ]}
@@ -160,6 +162,9 @@ export function FleetSection({
                   {t('linkTest.show')}
                 </Button>
               </td>
+              <td data-testid={`fleet-nightly-${k.kioskId}`}>
+                <NightlyResult view={k.nightlyTest} />
+              </td>
               <td>{hb ? browserOf(hb.userAgent) : none}</td>
               <td className="console__actions">
                 <Button
@@ -187,6 +192,14 @@ export function FleetSection({
                   }
                 >
                   {t(k.outOfService ? 'console.action.oosOff' : 'console.action.oosOn')}
+                </Button>
+                <Button
+                  variant="secondary"
+                  testId={`action-nightly-${k.kioskId}`}
+                  aria-label={t('nightlyTest.runFor', { name: k.name })}
+                  onClick={() => onAction({ kind: 'nightly', kioskId: k.kioskId, name: k.name })}
+                >
+                  {t('nightlyTest.run')}
                 </Button>
               </td>
             </tr>

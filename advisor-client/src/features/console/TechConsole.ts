@@ -4,6 +4,7 @@ import {
   staffLinkTestRequests,
   staffMonitoringEvents,
   staffMonitoringRequests,
+  staffNightlyTestRequests,
   type Alert,
   type CallHistoryEntry,
   type ErrorCode,
@@ -24,6 +25,7 @@ const MAX_SAMPLES = 60;
 export type ConsoleAction =
   | { readonly kind: 'end'; readonly callId: Id; readonly name: string }
   | { readonly kind: 'reload'; readonly kioskId: Id; readonly name: string }
+  | { readonly kind: 'nightly'; readonly kioskId: Id; readonly name: string }
   | {
       readonly kind: 'oos';
       readonly kioskId: Id;
@@ -173,6 +175,11 @@ export class TechConsole {
         await s.request(staffMonitoringRequests.endCall, { callId: action.callId, reason });
       } else if (action.kind === 'reload') {
         ({ delivered } = await s.request(staffMonitoringRequests.reloadKiosk, {
+          kioskId: action.kioskId,
+          reason,
+        }));
+      } else if (action.kind === 'nightly') {
+        ({ delivered } = await s.request(staffNightlyTestRequests.run, {
           kioskId: action.kioskId,
           reason,
         }));
