@@ -129,6 +129,52 @@ function validShaped(def: AnyRequestDef): unknown {
       lossSent: 50,
     },
     'linkTest:history': { kioskId: id, limit: 20 },
+    'media:warmUp': { callId, transportId: id },
+    'call:accessibility': { callId, readAloud: true, language: 'fr' },
+    'signature:request': { callId, documentId: id },
+    'signature:cancel': { callId, signatureId: id },
+    'signature:current': { callId },
+    'signature:submit': { callId, signatureId: id, strokes: [[10, 10, 20, 20]] },
+    'signature:decline': { callId, signatureId: id, reason: 'cannot_sign' },
+    'nightlyTest:start': {},
+    'nightlyTest:decline': { reason: 'busy' },
+    'nightlyTest:connect': {
+      testId: id,
+      path: 'udp',
+      direction: 'send',
+      dtlsParameters: FAKE_DTLS,
+    },
+    'nightlyTest:produce': {
+      testId: id,
+      path: 'udp',
+      kind: 'audio',
+      rtpParameters: opusParameters(),
+    },
+    'nightlyTest:consume': {
+      testId: id,
+      path: 'udp',
+      kind: 'audio',
+      rtpCapabilities: {
+        codecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }],
+      },
+    },
+    'nightlyTest:finish': {
+      testId: id,
+      paths: [
+        {
+          path: 'udp',
+          reached: true,
+          timeToFirstFrameMs: 300,
+          rttMs: 20,
+          jitterMs: 5,
+          lossPct: 0,
+          videoKbps: 500,
+          audioKbps: 32,
+        },
+      ],
+    },
+    'nightlyTest:run': { kioskId: id, reason: 'nightly check' },
+    'nightlyTest:history': { kioskId: id, limit: 20 },
   };
   if (!(def.name in samples)) throw new Error(`No sample for ${def.name}: add one`);
   expect(def.request.safeParse(samples[def.name]).success).toBe(true);

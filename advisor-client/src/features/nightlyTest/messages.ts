@@ -19,7 +19,7 @@ export const nightlyTestFr = {
   'nightlyTest.reason.loss': 'pertes en hausse de {points} points ({path})',
   'nightlyTest.reason.bitrate': 'débit vidéo à {percent} % de l’habituel ({path})',
   'nightlyTest.run': 'Tester',
-  'nightlyTest.runFor': 'Lancer le test de nuit maintenant : {name}',
+  'nightlyTest.runFor': 'Tester maintenant (test de nuit) : {name}',
 } as const;
 
 export const nightlyTestEn: Record<keyof typeof nightlyTestFr, string> = {
@@ -39,5 +39,5 @@ export const nightlyTestEn: Record<keyof typeof nightlyTestFr, string> = {
   'nightlyTest.reason.loss': 'loss up {points} points ({path})',
   'nightlyTest.reason.bitrate': 'video bitrate at {percent} % of the usual ({path})',
   'nightlyTest.run': 'Test',
-  'nightlyTest.runFor': 'Run the nightly test now: {name}',
+  'nightlyTest.runFor': 'Test now (nightly test): {name}',
 };
