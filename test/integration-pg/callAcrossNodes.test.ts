@@ -226,7 +226,7 @@ describe('a call whose parties are on different nodes', () => {
   it('is carried by one node only when a live carrier was taken for dead (a partition)', async () => {
     const { kiosk, advisor, callId } = await callAcross(50);
     expect(carrierOf(callId)).toBe('b');
-    const moved = eventWhere(kiosk, callEvents.started, (s) => s.mediaEpoch === 1, 10_000);
+    const moved = eventWhere(kiosk, callEvents.started, (s) => s.mediaEpoch === 1, 25_000);
     // As if node B's heartbeat had lapsed while it lived: the store names a carrier that is gone.
     await a.server.store.db
       .updateTable('live_calls')
@@ -244,7 +244,7 @@ describe('a call whose parties are on different nodes', () => {
     const ended = nextEvent(kiosk, callEvents.ended);
     await advisor.request(callRequests.hangup, { callId });
     await ended;
-  });
+  }, 60_000);
 
   it('is placed on another node when the admitting node drains', async () => {
     b.server.calls.drain();
