@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   AppError,
+  appErrorFromBody,
   type CallEndReason,
   type MediaMode,
   type MediaRestartReason,
@@ -171,8 +172,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     const ack = await this.options.cluster!.request(node, 'call.start', start);
     if (ack.ok) return ack.data as PlacedCall;
     await this.links.waitingRoom.release(row.id);
-    const { code, message, reason } = ack.error;
-    throw reason ? AppError.withReason(code, reason, message) : new AppError(code, message);
+    throw appErrorFromBody(ack.error);
   }
 
   /** Serves another node's `call.start`: a call placed on this node. */

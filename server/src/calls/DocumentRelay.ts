@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { AppError, DocumentInfoSchema, IdSchema, type DocumentInfo } from '@visio/shared/protocol';
+import {
+  appErrorFromBody,
+  DocumentInfoSchema,
+  IdSchema,
+  type DocumentInfo,
+} from '@visio/shared/protocol';
 import { PrincipalSchema, type Principal } from '../auth/Principal';
 import type { CallCluster } from './CallCluster';
 import type { CallService } from './CallService';
@@ -83,7 +88,6 @@ export class DocumentRelay implements CallDocumentAccess {
   private async ask(node: string, kind: string, payload: unknown): Promise<unknown> {
     const ack = await this.cluster.request(node, kind, payload);
     if (ack.ok) return ack.data;
-    const { code, message, reason } = ack.error;
-    throw reason ? AppError.withReason(code, reason, message) : new AppError(code, message);
+    throw appErrorFromBody(ack.error);
   }
 }

@@ -1,5 +1,5 @@
 import { AppError, ErrorBodySchema, REQUEST_TIMEOUT_MS, type ErrorCode } from '../protocol';
-import { appErrorFromBody } from './SignallingClient';
+import { appErrorFromBody } from '../protocol';
 
 /** Anything that validates an answer the zod way (every shared schema qualifies). */
 export interface ResponseParser<T> {

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import {
   AppError,
+  appErrorFromBody,
   ackSchema,
   ERROR_CODES,
   REQUEST_TIMEOUT_MS,
@@ -52,15 +53,6 @@ export class SignallingClient {
       this.socket.off(def.name, listener);
     };
   }
-}
-
-/** The AppError a failed acknowledgement or REST answer stands for, reason and wait included. */
-export function appErrorFromBody(body: ErrorBody): AppError {
-  const { code, message, details, reason, retryAfterSeconds } = body;
-  return new AppError(code, message, details, {
-    ...(reason === undefined ? {} : { reason }),
-    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-  });
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

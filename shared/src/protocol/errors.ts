@@ -78,3 +78,15 @@ export class AppError extends Error {
     return body;
   }
 }
+
+/**
+ * The AppError a failed acknowledgement or REST answer stands for, reason and wait included (a
+ * client's answer from the server, or a node's from another node).
+ */
+export function appErrorFromBody(body: ErrorBody): AppError {
+  const { code, message, details, reason, retryAfterSeconds } = body;
+  return new AppError(code, message, details, {
+    ...(reason === undefined ? {} : { reason }),
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+  });
+}

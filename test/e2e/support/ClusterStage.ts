@@ -61,27 +61,44 @@ export class ClusterStage {
       { host: HOST, port: 0 },
     ];
     const lb = await LoadBalancer.start(HOST, backends);
-    const env = {
-      REDIS_URL: redis.url,
-      SERVER_SECRET: randomBytes(32).toString('hex'),
-      PUBLIC_URL: lb.url,
-      MEDIA_WORKERS: '1',
-      CHECKIN_BEFORE_MIN: '60',
-    };
-    const a = await ServerProcess.start({
-      host: HOST,
-      databaseUrl,
-      env: { ...env, NODE_ID: 'node-a', RTC_MIN_PORT: '40000', RTC_MAX_PORT: '44999' },
-    });
-    const b = await ServerProcess.join(a, {
-      host: HOST,
-      env: { NODE_ID: 'node-b', RTC_MIN_PORT: '45000', RTC_MAX_PORT: '49999' },
-    });
-    backends[0]!.port = a.port;
-    backends[1]!.port = b.port;
-    const args = [`--unsafely-treat-insecure-origin-as-secure=${lb.url}`];
-    const browsers = [await launchChromium({ args }), await launchChromium({ args })];
-    return new ClusterStage(postgres, databaseUrl, redis, lb, { a, b }, browsers);
+    const started: { close(): Promise<unknown> }[] = [];
+    try {
+      const env = {
+        REDIS_URL: redis.url,
+        SERVER_SECRET: randomBytes(32).toString('hex'),
+        PUBLIC_URL: lb.url,
+        MEDIA_WORKERS: '1',
+        CHECKIN_BEFORE_MIN: '60',
+      };
+      const a = await ServerProcess.start({
+        host: HOST,
+        databaseUrl,
+        env: { ...env, NODE_ID: 'node-a', RTC_MIN_PORT: '40000', RTC_MAX_PORT: '44999' },
+      });
+      started.push(a);
+      const b = await ServerProcess.join(a, {
+        host: HOST,
+        env: { NODE_ID: 'node-b', RTC_MIN_PORT: '45000', RTC_MAX_PORT: '49999' },
+      });
+      started.push(b);
+      backends[0]!.port = a.port;
+      backends[1]!.port = b.port;
+      const args = [`--unsafely-treat-insecure-origin-as-secure=${lb.url}`];
+      const browsers: Browser[] = [];
+      for (let i = 0; i < 2; i++) {
+        const browser = await launchChromium({ args });
+        browsers.push(browser);
+        started.push(browser);
+      }
+      return new ClusterStage(postgres, databaseUrl, redis, lb, { a, b }, browsers);
+    } catch (error) {
+      // A node or a browser that did not start: nothing of the stage outlives the failure.
+      for (const part of started.reverse()) await part.close().catch(() => undefined);
+      await lb.close();
+      await redis.stop();
+      await postgres.stop();
+      throw error;
+    }
   }
 
   get fixtures() {
