@@ -15,7 +15,7 @@ import {
 import type { Directory } from '../auth/Directory';
 import type { Principal, StaffPrincipal } from '../auth/Principal';
 import { principalId } from '../auth/Principal';
-import type { MediaRoom, TransportListenOptions, WorkerPool } from '../media';
+import type { ConsumerOffer, MediaRoom, TransportListenOptions, WorkerPool } from '../media';
 import type { WaitingRoom } from '../scheduling/WaitingRoom';
 import { Call, type CallIncident, type CallIncidentCause, type CallParty } from './Call';
 import type { CallCluster } from './CallCluster';
@@ -39,7 +39,9 @@ export interface CallServiceEvents {
   /** An interruption of the call is over (its duration is known), or the call ended during it. */
   incidentClosed: [{ call: Call; incident: CallIncident }];
   /** Media events addressed to one principal (`to`) of a call. */
-  newProducer: [{ call: Call; to: string; producer: ProducerInfo }];
+  newProducer: [
+    { call: Call; to: string; producer: ProducerInfo; consumer: ConsumerOffer | undefined },
+  ];
   producerPaused: [
     { call: Call; to: string; producerId: string; paused: boolean; reason: PauseReason | null },
   ];
@@ -609,8 +611,8 @@ export class CallService extends EventEmitter<CallServiceEvents> {
 
   private wireRoom(call: Call): void {
     const room = call.room;
-    room.on('newProducer', ({ peerId, producer }) =>
-      this.emit('newProducer', { call, to: call.otherPeer(peerId), producer }),
+    room.on('newProducer', ({ to, producer, consumer }) =>
+      this.emit('newProducer', { call, to, producer, consumer }),
     );
     // producerPaused is raised on the consumer side: `peerId` is the one to tell.
     room.on('producerPaused', ({ peerId, producerId, paused, reason }) =>

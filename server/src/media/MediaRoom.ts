@@ -54,6 +54,9 @@ interface SentProducer {
   pauseReason: PauseReason | null;
 }
 
+/** A consumer made for a peer before it asked, on its receive transport `transportId`. */
+export type ConsumerOffer = ResponseOf<typeof mediaRequests.consume> & { transportId: string };
+
 export interface PreparedTransports {
   send: ResponseOf<typeof mediaRequests.createTransport>;
   recv: ResponseOf<typeof mediaRequests.createTransport>;
@@ -75,13 +78,24 @@ interface MediaPeer {
   readonly producers: Map<string, SentProducer>;
   readonly consumers: Map<
     string,
-    { consumer: types.Consumer; source: MediaSource; transport: types.WebRtcTransport }
+    {
+      consumer: types.Consumer;
+      source: MediaSource;
+      transport: types.WebRtcTransport;
+      /** Made by the server with the producer (`offer`) and not resumed yet. */
+      offered: boolean;
+    }
   >;
 }
 
 export interface MediaRoomEvents {
-  /** A peer started sending; the other peers should consume it. */
-  newProducer: [{ peerId: string; producer: ProducerInfo }];
+  /**
+   * Peer `peerId` started sending; peer `to` should consume it. `consumer` is the consumer made
+   * for `to` already (paused), when `to` had joined with a receive transport.
+   */
+  newProducer: [
+    { peerId: string; to: string; producer: ProducerInfo; consumer: ConsumerOffer | undefined },
+  ];
   /** A producer `peerId` consumes paused or resumed (with why it is paused). */
   producerPaused: [
     { peerId: string; producerId: string; paused: boolean; reason: PauseReason | null },
@@ -415,8 +429,48 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const sent: SentProducer = { producer, source, pauseReason: paused ? 'user' : null };
     peer.producers.set(producer.id, sent);
     producer.observer.once('close', () => peer.producers.delete(producer.id));
-    this.emit('newProducer', { peerId, producer: producerInfo(sent) });
+    for (const other of this.peers.values()) {
+      if (other.id !== peerId) void this.announce(sent, peerId, other);
+    }
     return { producerId: producer.id };
+  }
+
+  /**
+   * Tells `to` of a new producer, with a consumer made for it already when it can receive (it
+   * joined and has a receive transport): its client builds it and resumes it, saving the
+   * media:consume round trip on the way to the first picture. Not awaited by the producer's
+   * answer.
+   */
+  private async announce(sent: SentProducer, peerId: string, to: MediaPeer): Promise<void> {
+    let consumer: ConsumerOffer | undefined;
+    try {
+      consumer = await this.offer(to, sent);
+    } catch (error) {
+      // The peer asks with media:consume instead, and gets the reason then.
+      this.logger.debug({ err: error, peerId: to.id }, 'no consumer offered');
+    }
+    if (this._closed || sent.producer.closed) return;
+    this.emit('newProducer', { peerId, to: to.id, producer: producerInfo(sent), consumer });
+  }
+
+  private async offer(peer: MediaPeer, sent: SentProducer): Promise<ConsumerOffer | undefined> {
+    const recv = [...peer.transports.values()].find((t) => t.direction === 'recv');
+    const { rtpCapabilities } = peer;
+    const producerId = sent.producer.id;
+    if (!recv || !rtpCapabilities || this.consumerOf(peer, producerId)) return undefined;
+    if (!this.router.canConsume({ producerId, rtpCapabilities })) return undefined;
+    const params = await this.createConsumer(peer, recv.transport, sent, true);
+    const mine = peer.consumers.get(params.consumerId);
+    if (mine && this.consumerOf(peer, producerId) !== mine) {
+      // The peer asked for it meanwhile (media:consume, after a join that listed it): one is enough.
+      mine.consumer.close();
+      return undefined;
+    }
+    return { ...params, transportId: recv.transport.id };
+  }
+
+  private consumerOf(peer: MediaPeer, producerId: string) {
+    return [...peer.consumers.values()].find(({ consumer }) => consumer.producerId === producerId);
   }
 
   async consume(
@@ -431,24 +485,38 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const owner = [...this.peers.values()].find((p) => p.producers.has(producerId));
     if (!owner || owner.id === peerId)
       throw new AppError('NOT_FOUND', 'No such producer in this call');
-    const { source } = owner.producers.get(producerId)!;
-    if ([...peer.consumers.values()].some(({ consumer }) => consumer.producerId === producerId)) {
+    const existing = this.consumerOf(peer, producerId);
+    if (existing && !existing.offered) {
       throw new AppError('CONFLICT', 'This producer is already consumed');
     }
     if (!this.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) {
       throw new AppError('BAD_STATE', 'The device cannot receive this track (codec mismatch)');
     }
+    // The client did not take the consumer offered with media:newProducer (it missed the event,
+    // or its receive transport was not the one): this one replaces it.
+    existing?.consumer.close();
+    return this.createConsumer(peer, recv.transport, owner.producers.get(producerId)!, false);
+  }
+
+  private async createConsumer(
+    peer: MediaPeer,
+    transport: types.WebRtcTransport,
+    { producer, source }: SentProducer,
+    offered: boolean,
+  ): Promise<ResponseOf<typeof mediaRequests.consume>> {
+    const peerId = peer.id;
+    const producerId = producer.id;
     // Paused until the client has set up its side and acks with resumeConsumer: no media is lost
     // before the browser can render it, and the first video frame is a fresh keyframe.
     const appData: PeerAppData = { peerId, source };
-    const consumer = await recv.transport.consume({
+    const consumer = await transport.consume({
       producerId,
-      rtpCapabilities: peer.rtpCapabilities,
+      rtpCapabilities: peer.rtpCapabilities!,
       paused: true,
       appData,
     });
     this.assertOpen();
-    peer.consumers.set(consumer.id, { consumer, source, transport: recv.transport });
+    peer.consumers.set(consumer.id, { consumer, source, transport, offered });
     consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
       consumer.close();
@@ -468,6 +536,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const entry = this.peer(peerId).consumers.get(consumerId);
     if (!entry) throw new AppError('NOT_FOUND', 'No such consumer in this call');
     const { consumer, transport } = entry;
+    entry.offered = false;
     await consumer.resume();
     if (consumer.kind === 'video') this.askKeyFrameWhenDeliverable(consumer, transport);
   }

@@ -6,8 +6,10 @@ export {
   type WorkerUsage,
 } from './WorkerPool';
 export {
+  type ConsumerOffer,
   MediaRoom,
   type MediaRoomCloseReason,
+  type MediaRoomEvents,
   type PreparedTransports,
   type TransportListenOptions,
 } from './MediaRoom';

@@ -571,8 +571,12 @@ export class SignallingServer {
         mode,
       }),
     );
-    calls.on('newProducer', ({ call, to, producer }) =>
-      emit(toParty(call, to), mediaEvents.newProducer, { callId: call.id, ...producer }),
+    calls.on('newProducer', ({ call, to, producer, consumer }) =>
+      emit(toParty(call, to), mediaEvents.newProducer, {
+        callId: call.id,
+        ...producer,
+        ...(consumer ? { consumer } : {}),
+      }),
     );
     calls.on('producerPaused', ({ call, to, producerId, paused, reason }) =>
       emit(toParty(call, to), mediaEvents.producerPaused, {

@@ -11,6 +11,7 @@ import {
   type MediaMode,
   type MediaSource,
   type PauseReason,
+  type PayloadOf,
   type ProducerInfo,
   type RequestOf,
   type ResponseOf,
@@ -146,6 +147,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private readonly sentTracks: MediaStreamTrack[] = [];
   /** Producers announced before the receive transport existed. */
   private readonly pendingProducers: ProducerInfo[] = [];
+  /** Consumers the server made already, announced with their producer (media:newProducer). */
+  private readonly offeredConsumers = new Map<string, ConsumerOffer>();
 
   private device: ms.Device | null = null;
   private sendTransport: ms.Transport | null = null;
@@ -557,8 +560,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.signalling.socket.on('connect', onReconnect);
     this.unsubscribers.push(
       () => this.signalling.socket.off('connect', onReconnect),
-      this.signalling.on(mediaEvents.newProducer, (payload) => {
-        if (mine(payload)) this.announce(payload);
+      this.signalling.on(mediaEvents.newProducer, ({ consumer, ...info }) => {
+        if (mine(info)) this.announce(info, consumer);
       }),
       this.signalling.on(mediaEvents.producerPaused, (payload) => {
         if (!mine(payload)) return;
@@ -577,12 +580,19 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   }
 
   private wireTransport(transport: ms.Transport): ms.Transport {
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    transport.on('connect', ({ dtlsParameters }, callback) => {
+      // Go on at once: the server handles this socket's requests in order, and mediasoup takes a
+      // producer or consumer on a transport not yet connected, so the first media:produce need
+      // not wait a round trip for this answer. A refusal fails nothing by itself: the transport
+      // then never connects, which the ICE restarter handles; it is reported.
+      callback();
       this.request(mediaRequests.connectTransport, {
         callId: this.callId,
         transportId: transport.id,
         dtlsParameters,
-      }).then(callback, errback);
+      }).catch((error: unknown) => {
+        if (!this.closed) this.emit('error', toAppError(error));
+      });
     });
     const restarter = new IceRestarter({
       policy: this.policy,
@@ -818,8 +828,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   // ---- receiving -----------------------------------------------------------------------
 
-  private announce(info: ProducerInfo): void {
+  private announce(info: ProducerInfo, offered?: ConsumerOffer): void {
     if (!this.remote.admit(info)) return;
+    if (offered) this.offeredConsumers.set(info.producerId, offered);
     this.publishRemote();
     if (this.recvTransport) void this.consume(info.producerId);
     else this.pendingProducers.push(info);
@@ -828,8 +839,15 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private async consume(producerId: string): Promise<void> {
     const transport = this.recvTransport;
     if (!transport || this.closed) return;
+    const offered = this.offeredConsumers.get(producerId);
+    this.offeredConsumers.delete(producerId);
     try {
-      const answer = await this.request(mediaRequests.consume, { callId: this.callId, producerId });
+      // The consumer the server made with the announcement, when it is on this very transport
+      // (a reload or a media restart since would have replaced it); else ask for one.
+      const answer =
+        offered?.transportId === transport.id
+          ? offered
+          : await this.request(mediaRequests.consume, { callId: this.callId, producerId });
       if (this.closed) return;
       const consumer = await transport.consume({
         id: answer.consumerId,
@@ -955,6 +973,8 @@ function transportOptions(info: TransportInfo, iceServers: IceServers): ms.Trans
     iceTransportPolicy: 'all',
   };
 }
+
+type ConsumerOffer = NonNullable<PayloadOf<typeof mediaEvents.newProducer>['consumer']>;
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;

@@ -119,6 +119,16 @@ export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
 
 const callId = IdSchema;
 
+/** A consumer made for a participant, paused, as its client builds its own from it. */
+const ConsumerParametersSchema = z.object({
+  consumerId: IdSchema,
+  producerId: IdSchema,
+  kind: MediaKindSchema,
+  source: MediaSourceSchema,
+  rtpParameters: fromServer,
+  producerPaused: z.boolean(),
+});
+
 /** A WebRTC transport the server made for a participant, as its client builds its own from it. */
 export const TransportInfoSchema = z.object({
   transportId: IdSchema,
@@ -196,15 +206,8 @@ export const mediaRequests = {
   consume: defineRequest(
     'media:consume',
     z.object({ callId, producerId: IdSchema }).strict(),
-    z.object({
-      consumerId: IdSchema,
-      producerId: IdSchema,
-      kind: MediaKindSchema,
-      source: MediaSourceSchema,
-      rtpParameters: fromServer,
-      producerPaused: z.boolean(),
-    }),
-    'Receive a far-side producer. The consumer starts paused; send media:resumeConsumer once it is set up.',
+    ConsumerParametersSchema,
+    'Receive a far-side producer (when media:newProducer came without a consumer). The consumer starts paused; send media:resumeConsumer once it is set up. A consumer the server made for it but that was never resumed is replaced.',
   ),
   resumeConsumer: defineRequest(
     'media:resumeConsumer',
@@ -243,8 +246,16 @@ export const mediaRequests = {
 export const mediaEvents = {
   newProducer: defineEvent(
     'media:newProducer',
-    ProducerInfoSchema.extend({ callId }),
-    'The far side started sending a track; consume it once.',
+    ProducerInfoSchema.extend({
+      callId,
+      /**
+       * The consumer the server already made for this participant, paused, on its receive
+       * transport (`transportId`), when it had joined with one: build it and send
+       * media:resumeConsumer, with no media:consume.
+       */
+      consumer: ConsumerParametersSchema.extend({ transportId: IdSchema }).optional(),
+    }),
+    'The far side started sending a track. When the participant has joined and has a receive transport, the server made the consumer already (`consumer`, paused): build it, then media:resumeConsumer. Otherwise consume it once with media:consume.',
   ),
   producerPaused: defineEvent(
     'media:producerPaused',

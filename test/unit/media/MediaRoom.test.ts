@@ -7,6 +7,7 @@ import type { types } from 'mediasoup';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   MediaRoom,
+  type MediaRoomEvents,
   type MediaRoomObserverEvents,
   type WorkerPool,
 } from '../../../server/src/media';
@@ -342,6 +343,67 @@ describe('MediaRoom producers', () => {
     await room.produce(KIOSK, send.transportId, 'video', vp8Parameters(), 'camera');
     expect(room.isSending(KIOSK, 'audio')).toBe(true);
     expect(room.isSending(KIOSK, 'video')).toBe(true);
+  });
+});
+
+describe('MediaRoom consumers offered with a new producer', () => {
+  /**
+   * Both peers join; the advisor has a receive transport when `advisorReceives`; the kiosk then
+   * sends a camera (video) or a microphone (audio). Resolves once the advisor was told.
+   */
+  async function kioskSends(kind: 'video' | 'audio', { advisorReceives = true } = {}) {
+    const announced: MediaRoomEvents['newProducer'][0][] = [];
+    room.on('newProducer', (event) => announced.push(event));
+    const consumers = new Map<string, types.Consumer>();
+    router.observer.on('newtransport', (transport) =>
+      transport.observer.on('newconsumer', (consumer) => consumers.set(consumer.id, consumer)),
+    );
+    room.join(KIOSK, room.rtpCapabilities);
+    room.join(ADVISOR, room.rtpCapabilities);
+    const send = await room.createTransport(KIOSK, 'send');
+    const recv = advisorReceives ? await room.createTransport(ADVISOR, 'recv') : undefined;
+    const { producerId } =
+      kind === 'video'
+        ? await room.produce(KIOSK, send.transportId, 'video', vp8Parameters(), 'camera')
+        : await room.produce(KIOSK, send.transportId, 'audio', opusParameters(), 'microphone');
+    await eventually(() => announced.length === 1, 'the announcement');
+    return { event: announced[0]!, producerId, recv, consumers };
+  }
+
+  it('makes the consumer of a peer that joined with a receive transport, paused until resumed', async () => {
+    const { event, producerId, recv, consumers } = await kioskSends('video');
+    expect(event).toMatchObject({
+      peerId: KIOSK,
+      to: ADVISOR,
+      producer: { producerId, kind: 'video', source: 'camera' },
+      consumer: { producerId, kind: 'video', source: 'camera', transportId: recv!.transportId },
+    });
+    const consumerId = event.consumer!.consumerId;
+    expect(room.counts().consumers).toBe(1);
+    expect(consumers.get(consumerId)?.paused).toBe(true);
+    await room.resumeConsumer(ADVISOR, consumerId);
+    expect(consumers.get(consumerId)?.paused).toBe(false);
+    // Taken: asking for it again is refused, as for a consumer asked for.
+    await expect(room.consume(ADVISOR, producerId)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('offers none to a peer without a receive transport, which asks with media:consume', async () => {
+    const { event, producerId } = await kioskSends('audio', { advisorReceives: false });
+    expect(event).toMatchObject({ to: ADVISOR, consumer: undefined });
+    expect(room.counts().consumers).toBe(0);
+    await room.createTransport(ADVISOR, 'recv');
+    await expect(room.consume(ADVISOR, producerId)).resolves.toMatchObject({ producerId });
+  });
+
+  it('replaces an offered consumer the peer did not take when it asks for one', async () => {
+    const { event, producerId } = await kioskSends('audio');
+    const offered = event.consumer!.consumerId;
+    const asked = await room.consume(ADVISOR, producerId);
+    expect(asked.consumerId).not.toBe(offered);
+    expect(room.counts().consumers).toBe(1);
+    await expect(room.resumeConsumer(ADVISOR, offered)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
