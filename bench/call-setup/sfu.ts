@@ -121,6 +121,9 @@ export class SfuCalls {
     try {
       const sampler = new ProcSampler();
       if (MEDIA_PROBE) sampler.start();
+      const profilers = JS_PROFILE
+        ? await Promise.all([startJsProfile(kiosk.page), startJsProfile(advisor.page)])
+        : [];
       const t0 = Date.now();
       const frames = Promise.all([
         awaitFirstFrame(kiosk.page, 'kiosk', timeoutMs),
@@ -128,6 +131,7 @@ export class SfuCalls {
       ]);
       await button.click();
       const [k, a] = await frames;
+      for (const [i, stop] of profilers.entries()) await stop(i === 0 ? 'kiosk' : 'advisor');
       if (MEDIA_PROBE && process.env.BENCH_MEDIA_PROBE_VERBOSE === '1')
         console.log(
           `    cpu ms t0→frames (${Date.now() - t0} ms):`,
@@ -203,6 +207,24 @@ export class SfuCalls {
 }
 
 /** After a call the advisor may be asked for its outcome: "later" (not part of the timing). */
+/** Diagnostic (BENCH_JS_PROFILE=<dir>): each page's JS CPU profile over the timed window. */
+const JS_PROFILE = process.env.BENCH_JS_PROFILE;
+let profileCount = 0;
+
+async function startJsProfile(page: Page): Promise<(side: string) => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return async (side) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    const fs = await import('node:fs');
+    fs.mkdirSync(JS_PROFILE!, { recursive: true });
+    fs.writeFileSync(`${JS_PROFILE}/${side}-${profileCount++}.cpuprofile`, JSON.stringify(profile));
+    await cdp.detach();
+  };
+}
+
 async function dismissOutcomeDialog(page: Page): Promise<void> {
   const later = page.getByTestId('outcome-later');
   if (await later.isVisible()) await later.click();
