@@ -87,6 +87,15 @@ beforeAll(async () => {
       }),
     ]);
   }
+  // Saint-Flour's kiosk usable 23 of its 24 opening hours a day since the first month's start.
+  const yesterday = new Date(Date.now() - 864e5).toISOString().slice(0, 10);
+  const days: { kiosk_id: string; day: string; online_minutes: number }[] = [];
+  for (let d = new Date(`${months[0]}-01T12:00:00Z`); ; d = new Date(d.getTime() + 864e5)) {
+    const day = d.toISOString().slice(0, 10);
+    if (day > yesterday) break;
+    days.push({ kiosk_id: t.kiosk.id, day, online_minutes: 23 * 60 });
+  }
+  await db.insertInto('kiosk_availability').values(days).execute();
   return stage.close;
 });
 
@@ -126,6 +135,18 @@ describe('impact report in the staff app', () => {
       const total = await page.getByTestId('report-key-interviews').locator('dd').textContent();
       // 4 months: A at Saint-Flour 9+12+15+18, B 6+7+8+9, A at Murat 7+11+7+11, B 3+6+7+8.
       expect(total).toBe(String(54 + 30 + 36 + 24));
+
+      // Kiosk availability: Saint-Flour's first month, whole, 23 h of 24; Murat never opens.
+      const availability = page
+        .getByTestId('report-availability-row')
+        .filter({ hasText: 'Mairie de Saint-Flour' });
+      expect(await availability.locator(`td[data-month="${months[0]}"]`).textContent()).toBe(
+        '95,8 %',
+      );
+      const murat = page
+        .getByTestId('report-availability-row')
+        .filter({ hasText: 'Bureau de poste de Murat' });
+      expect(await murat.getByTestId('report-availability-period').textContent()).toContain('—');
 
       // The README's picture: the top of the page (filters, key figures, charts, first table).
       await page.screenshot({ path: DOC_SCREENSHOT });

@@ -149,7 +149,41 @@ describe('impact report', () => {
       distanceMissing: false,
       hiddenLeftOut: true,
     });
-    expect(r.notRecorded).toEqual(['kiosk_availability']);
+  });
+
+  it('gives kiosk availability per site and month: usable minutes over opening hours', async () => {
+    // Site 1 opens round the clock; its first kiosk's recording began on 30 March. 31 March and
+    // 2 April were counted twice (two nodes for a moment): a day never exceeds its hours. Every
+    // other day of the period has no record (the server was down): unavailable.
+    await t.server.store.db
+      .insertInto('kiosk_availability')
+      .values([
+        { kiosk_id: t.kiosk.id, day: '2026-03-30', online_minutes: 720 },
+        { kiosk_id: t.kiosk.id, day: '2026-03-31', online_minutes: 1500 },
+        { kiosk_id: t.kiosk.id, day: '2026-04-01', online_minutes: 1440 },
+        { kiosk_id: t.kiosk.id, day: '2026-04-02', online_minutes: 2000 },
+      ])
+      .execute();
+    const r = await report(MARCH_APRIL);
+    const of = (siteId: string | null, month: string | null) =>
+      r.availability.find((a) => a.siteId === siteId && a.month === month);
+    // March: 2 days of 24 h, 12 + 24 h usable. April: 30 days, 2 × 24 h usable.
+    expect(of(t.site, '2026-03')).toEqual({
+      siteId: t.site,
+      month: '2026-03',
+      kiosks: 1,
+      openHours: 48,
+      usableHours: 36,
+      percent: 75,
+    });
+    expect(of(t.site, '2026-04')).toMatchObject({ kiosks: 1, openHours: 720, usableHours: 48 });
+    expect(of(t.site, '2026-04')!.percent).toBe(6.7);
+    // The period: 84 h of 768 h.
+    expect(of(t.site, null)).toMatchObject({ openHours: 768, usableHours: 84, percent: 10.9 });
+    expect(of(null, null)).toMatchObject({ openHours: 768, usableHours: 84, percent: 10.9 });
+    // The second site never opens: nothing to measure.
+    expect(of(site2, '2026-03')).toMatchObject({ kiosks: 0, openHours: 0, percent: null });
+    expect(r.availability).toHaveLength(2 * 2 + 2 + 1);
   });
 
   it('gives groups of fewer than 5 interviews as "< 5", with nothing drawn from them', async () => {

@@ -23,6 +23,7 @@ import { isOpenAt, type WeeklyHours } from '../scheduling/WeeklyHours';
 import type { RunOncePerPeriod } from '../cluster/RedisLeases';
 import { NightlyTestRepository } from './NightlyTestRepository';
 import { ASK_TIMEOUT_MS, NightlyTestService } from './NightlyTestService';
+import { KioskAvailabilityRecorder } from './KioskAvailabilityRecorder';
 import { NightlyTestScheduler, type NightlyCandidate } from './NightlyTestScheduler';
 import { NightlyWindow } from './NightlyWindow';
 import { BASELINE_RESULTS, degradation, siteBaseline } from './nightlyBaseline';
@@ -101,6 +102,8 @@ export interface MonitoringDeps {
   oncePerPeriod?: RunOncePerPeriod | undefined;
   /** How often the nightly scheduler looks for kiosks to test (tests shorten it). */
   nightlyTickMs?: number;
+  /** How often kiosk availability counts a minute (tests shorten it; each tick is a minute). */
+  availabilityTickMs?: number;
 }
 
 /** Staff who see the console: every kiosk and call, as metadata and figures, never media. */
@@ -155,6 +158,8 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
   readonly nightlyTestResults: NightlyTestRepository;
   /** Undefined while NIGHTLY_TEST_WINDOW is unset. */
   readonly nightlyScheduler: NightlyTestScheduler | undefined;
+  /** Minutes of opening hours each kiosk was usable, for the impact report. */
+  readonly availability: KioskAvailabilityRecorder;
   readonly config: MonitoringConfig;
   private readonly logger: Logger;
   private readonly pendingWrites = new Set<Promise<unknown>>();
@@ -279,6 +284,11 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
             retryAfterMs: ASK_TIMEOUT_MS * 5,
             logger: this.logger.child({ part: 'nightlyScheduler' }),
           });
+    this.availability = new KioskAvailabilityRecorder(
+      deps.db,
+      (kioskId) => presence.isOnline(kioskId),
+      this.logger.child({ part: 'availability' }),
+    );
     this.wire();
   }
 
@@ -296,6 +306,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       this.fleet.nightlyTested(result.kioskId, { result, baseline, reasons });
     }
     this.nightlyScheduler?.start(this.deps.nightlyTickMs ?? 60_000);
+    this.availability.start(this.deps.availabilityTickMs);
     this.quality.start();
     this.mediaStart.start();
     this.callMedia.start();
@@ -313,6 +324,7 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     this.nightlyScheduler?.stop();
     this.nightlyTests.close();
     this.webhooks.close();
+    await this.availability.stop();
     for (const off of this.unsubscribe.splice(0)) off();
     await Promise.allSettled([...this.pendingWrites]);
   }

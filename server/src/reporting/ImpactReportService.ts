@@ -6,6 +6,7 @@ import {
   SMALL_GROUP,
   type GroupCount,
   type ImpactReport,
+  type KioskAvailability,
   type OfficeDistance,
   type ReportGroup,
   type ReportPlace,
@@ -20,6 +21,8 @@ import {
   type ReportScope,
   type WaitPercentiles,
 } from './ReportQueries';
+import { parseWeeklyHours } from '../scheduling/WeeklyHours';
+import { availabilityFigures, type AvailabilityKiosk } from './kioskAvailability';
 import { hiddenGroups, type Margin } from './SmallGroups';
 
 export interface ReportRequest {
@@ -109,8 +112,67 @@ export class ImpactReportService {
       byService: totalled('byService'),
       byMonth: totalled('byMonth'),
       total: totalled('total')[0]!,
-      notRecorded: ['kiosk_availability'],
+      availability: await this.availability(
+        request.siteId ? [request.siteId] : sites.map((site) => site.id),
+        monthsOf(from, to),
+        now,
+      ),
     };
+  }
+
+  /** Kiosk availability of the sites over the months (`availabilityFigures`). */
+  private async availability(
+    siteIds: string[],
+    months: string[],
+    now: Date,
+  ): Promise<KioskAvailability[]> {
+    const recorded = await this.db
+      .selectFrom('kiosk_availability')
+      .innerJoin('kiosks', 'kiosks.id', 'kiosk_availability.kiosk_id')
+      .innerJoin('sites', 'sites.id', 'kiosks.site_id')
+      .select((eb) => [
+        'kiosks.id as id',
+        'kiosks.site_id as siteId',
+        'kiosks.enrolment_state as state',
+        'sites.timezone as timeZone',
+        'sites.opening_hours as hours',
+        eb.fn.min('kiosk_availability.day').as('firstDay'),
+        eb.fn.max('kiosk_availability.day').as('lastDay'),
+      ])
+      .groupBy([
+        'kiosks.id',
+        'kiosks.site_id',
+        'kiosks.enrolment_state',
+        'sites.timezone',
+        'sites.opening_hours',
+      ])
+      .execute();
+    const kiosks: AvailabilityKiosk[] = recorded.map((k) => ({
+      id: k.id,
+      siteId: k.siteId,
+      timeZone: k.timeZone,
+      openingHours: parseWeeklyHours(k.hours),
+      enrolled: k.state === 'enrolled',
+      firstDay: String(k.firstDay),
+      lastDay: String(k.lastDay),
+    }));
+    const days = await this.db
+      .selectFrom('kiosk_availability')
+      .select(['kiosk_id', 'day', 'online_minutes'])
+      .where('day', '>=', `${months[0]}-01`)
+      .where('day', '<', `${nextMonth(months[months.length - 1]!)}-01`)
+      .execute();
+    return availabilityFigures(
+      kiosks,
+      days.map((d) => ({
+        kioskId: d.kiosk_id,
+        day: d.day,
+        onlineMinutes: Number(d.online_minutes),
+      })),
+      siteIds,
+      months,
+      now,
+    );
   }
 
   /** A total's trips: the sum of those of the month × site × service groups it shows. */
@@ -278,6 +340,11 @@ function addMonths(month: string, delta: number): string {
 }
 
 const nextMonth = (month: string) => addMonths(month, 1);
+
+/** Every month from `from` to `to`, both included. */
+function monthsOf(from: string, to: string): string[] {
+  return Array.from({ length: monthsBetween(from, to) + 1 }, (_, i) => addMonths(from, i));
+}
 
 function monthsBetween(from: string, to: string): number {
   const index = (month: string) => {

@@ -1,4 +1,9 @@
-import type { ImpactReport, ReportGroup, ReportLanguage } from '@visio/shared/protocol';
+import type {
+  ImpactReport,
+  KioskAvailability,
+  ReportGroup,
+  ReportLanguage,
+} from '@visio/shared/protocol';
 import { formatNumber, reportLabels, type ReportLabel } from './reportLabels';
 
 /** The figures of a group, in the CSV's (and the printable page's) column order. */
@@ -27,6 +32,9 @@ export const FIGURE_COLUMNS: readonly [ReportLabel, (g: ReportGroup) => number |
     ['co2Kg', (g) => g.trips?.co2Kg ?? null],
   ];
 
+const availabilityKey = (a: Pick<KioskAvailability, 'siteId' | 'month'>) =>
+  `${a.siteId ?? '*'}|${a.month ?? '*'}`;
+
 /**
  * One CSV field for a spreadsheet: quoted when it holds the separator, a quote or a line break;
  * a text that a spreadsheet would take for a formula (= + - @) is prefixed with an apostrophe.
@@ -39,7 +47,9 @@ export function csvField(value: string): string {
 /**
  * The report as CSV for spreadsheets: UTF-8 with a byte-order mark (so that Excel reads the
  * accents), `;` between fields, CRLF line ends, decimal comma in French. One line per group,
- * its level first, then every total.
+ * its level first, then every total, then kiosk availability per site × month. The last column,
+ * kiosk availability, is filled on the lines it applies to: each site's total, the grand total
+ * and the availability lines.
  */
 export function reportCsv(report: ImpactReport, language: ReportLanguage): string {
   const l = reportLabels(language);
@@ -50,7 +60,13 @@ export function reportCsv(report: ImpactReport, language: ReportLanguage): strin
     l.site,
     l.service,
     ...FIGURE_COLUMNS.map(([label]) => l[label]),
+    l.availability,
   ];
+  const availability = new Map(report.availability.map((a) => [availabilityKey(a), a.percent]));
+  const percent = (siteId: string | null, month: string | null) => {
+    const value = availability.get(availabilityKey({ siteId, month })) ?? null;
+    return value === null ? '' : formatNumber(value, language);
+  };
   const lines = [header];
   const levels = [
     ['level.groups', report.groups],
@@ -70,8 +86,21 @@ export function reportCsv(report: ImpactReport, language: ReportLanguage): strin
           const v = value(g);
           return v === null ? '' : formatNumber(v, language);
         }),
+        // Per site: its total's line, and the grand total's (a service's or month's has none).
+        g.serviceId === null && g.month === null ? percent(g.siteId, null) : '',
       ]);
     }
+  }
+  for (const a of report.availability) {
+    if (a.siteId === null || a.month === null) continue;
+    lines.push([
+      l['level.availability'],
+      a.month,
+      names.get(a.siteId) ?? '',
+      l.all,
+      ...FIGURE_COLUMNS.map(() => ''),
+      percent(a.siteId, a.month),
+    ]);
   }
   return `\uFEFF${lines.map((fields) => fields.map(csvField).join(';')).join('\r\n')}\r\n`;
 }

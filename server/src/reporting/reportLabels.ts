@@ -10,6 +10,7 @@ const fr = {
   'level.byService': 'total du service',
   'level.byMonth': 'total du mois',
   'level.total': 'total',
+  'level.availability': 'disponibilité lieu × mois',
   month: 'Mois',
   site: 'Lieu',
   service: 'Service partenaire',
@@ -35,6 +36,7 @@ const fr = {
   interpreter: 'Entretiens avec interprète',
   kmSaved: 'Km évités',
   co2Kg: 'kg CO2e évités',
+  availability: 'Disponibilité des bornes (% des heures d’ouverture)',
   distanceMissing: 'Distance non renseignée',
   yes: 'oui',
   no: 'non',
@@ -42,8 +44,9 @@ const fr = {
     'Les groupes de moins de 5 entretiens sont notés « < 5 » et leurs chiffres masqués (ainsi que ceux qui permettraient de les retrouver).',
   trips:
     'Chaque entretien tenu évite un aller-retour du lieu au bureau le plus proche du partenaire : km = 2 × distance × entretiens ; CO2e = km × {factor} kg/km (voiture moyenne, ADEME). Les totaux ne comptent que les km des groupes affichés (« ≥ »).',
-  notRecorded:
-    'Non enregistré à ce jour : disponibilité des bornes. Interprète : 0 tant que l’appel à trois n’existe pas.',
+  notRecorded: 'Interprète : 0 tant que l’appel à trois n’existe pas.',
+  availabilityNote:
+    'Disponibilité des bornes : part des heures d’ouverture du lieu pendant lesquelles ses bornes étaient en ligne et en service, comptée chaque minute depuis le début de l’enregistrement ; un jour où le serveur était arrêté compte comme indisponible.',
   keyFigures: 'Chiffres clés',
   perService: 'Par service partenaire',
   perMonth: 'Par mois',
@@ -63,6 +66,7 @@ const en: Record<ReportLabel, string> = {
   'level.byService': 'service total',
   'level.byMonth': 'month total',
   'level.total': 'total',
+  'level.availability': 'availability site × month',
   month: 'Month',
   site: 'Site',
   service: 'Partner service',
@@ -88,6 +92,7 @@ const en: Record<ReportLabel, string> = {
   interpreter: 'Interviews with an interpreter',
   kmSaved: 'Km avoided',
   co2Kg: 'kg CO2e avoided',
+  availability: 'Kiosk availability (% of opening hours)',
   distanceMissing: 'Distance not set',
   yes: 'yes',
   no: 'no',
@@ -95,7 +100,9 @@ const en: Record<ReportLabel, string> = {
     'Groups of fewer than 5 interviews read "< 5" and their figures are hidden (and so are those that would give them away).',
   trips:
     'Each interview held avoids a round trip from the site to the partner’s nearest office: km = 2 × distance × interviews; CO2e = km × {factor} kg/km (average car, ADEME). Totals count the km of the groups shown only (“≥”).',
-  notRecorded: 'Not recorded yet: kiosk availability. Interpreter: 0 until three-way calls exist.',
+  notRecorded: 'Interpreter: 0 until three-way calls exist.',
+  availabilityNote:
+    'Kiosk availability: the share of the site’s opening hours during which its kiosks were online and in service, counted every minute since recording began; a day the server was down counts as unavailable.',
   keyFigures: 'Key figures',
   perService: 'Per partner service',
   perMonth: 'Per month',

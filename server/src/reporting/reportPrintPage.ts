@@ -63,6 +63,7 @@ export function reportPrintPage(
   const names = new Map([...report.sites, ...report.services].map((p) => [p.id, p.name]));
   const site = names.get(siteId) ?? '';
   const total = report.bySite.find((g) => g.siteId === siteId) ?? report.total;
+  const availability = report.availability.find((a) => a.siteId === siteId && a.month === null);
   const key: [ReportLabel, number | string | null][] = [
     ['interviews', total.interviews],
     ['noShows', total.noShows],
@@ -72,6 +73,7 @@ export function reportPrintPage(
     ['waitP90', total.waits?.p90Min ?? null],
     ['good', total.quality?.good ?? null],
     ['realTimeText', total.accessibility?.realTimeText ?? null],
+    ['availability', availability?.percent ?? null],
   ];
   const table = (caption: ReportLabel, first: string, rows: [string, ReportGroup][]) => `
 <h2>${escape(l[caption])}</h2>
@@ -116,6 +118,7 @@ ${table(
 <div class="notes">
 <p>${escape(l.smallGroups)}</p>
 <p>${escape(l.trips.replace('{factor}', factorText(report.carKgCo2ePerKm, language)))}</p>
+<p>${escape(l.availabilityNote)}</p>
 <p>${escape(l.notRecorded)}</p>
 </div>
 </main>

@@ -32,6 +32,17 @@ function rangesOn(hours: WeeklyHours, weekday: number): [number, number][] {
   ]);
 }
 
+/**
+ * Minutes of a weekday's ranges (ISO weekday, 1 = Monday), or of those before `untilMinutes` after
+ * midnight when given (today's hours so far).
+ */
+export function openMinutesOn(hours: WeeklyHours, weekday: number, untilMinutes = 24 * 60): number {
+  return rangesOn(hours, weekday).reduce(
+    (sum, [from, to]) => sum + Math.max(0, Math.min(to, untilMinutes) - from),
+    0,
+  );
+}
+
 /** Whether the instant falls inside one of the day's ranges, in the site's time zone. */
 export function isOpenAt(hours: WeeklyHours, timeZone: string, instant: Date): boolean {
   const p = localParts(instant, timeZone);

@@ -219,6 +219,13 @@ export interface LinkTestTable {
   throughput_kbps: number | null;
 }
 
+/** Per kiosk and local day of its site ("YYYY-MM-DD"): minutes of opening hours it was usable. */
+export interface KioskAvailabilityTable {
+  kiosk_id: string;
+  day: string;
+  online_minutes: number;
+}
+
 export interface Database {
   services: ServiceTable;
   sites: SiteTable;
@@ -236,6 +243,7 @@ export interface Database {
   audit_log: AuditLogTable;
   link_tests: LinkTestTable;
   nightly_tests: NightlyTestTable;
+  kiosk_availability: KioskAvailabilityTable;
 }
 
 export type ServiceRow = Selectable<ServiceTable>;

@@ -9,6 +9,7 @@ import { useStaffState } from '../../session/StaffSessionContext';
 import { DistancesSection } from './DistancesSection';
 import { MonthBarChart } from './MonthBarChart';
 import { ReportDesk, type ReportFilters } from './ReportDesk';
+import { AvailabilityTable } from './AvailabilityTable';
 import { GroupTable, atLeast, useNumber, type GroupTableProps } from './ReportTables';
 
 /**
@@ -158,6 +159,8 @@ function ReportBody({ desk, report }: { desk: ReportDesk; report: ImpactReport }
   const total = report.total;
   const minutes = (value: number | null | undefined) =>
     value === null || value === undefined ? '—' : t('report.minutes', { value: n(value) });
+  const percent = (value: number | null | undefined) =>
+    value === null || value === undefined ? '—' : t('report.percent', { value: n(value) });
   const key: [MessageKey, string, string][] = [
     ['report.key.interviews', n(total.interviews), 'interviews'],
     ['report.key.noShows', n(total.noShows), 'no-shows'],
@@ -165,6 +168,7 @@ function ReportBody({ desk, report }: { desk: ReportDesk; report: ImpactReport }
     ['report.key.co2', total.trips ? atLeast(total) + n(total.trips.co2Kg) : '—', 'co2'],
     ['report.key.waitP50', minutes(total.waits?.p50Min), 'wait-p50'],
     ['report.key.waitP90', minutes(total.waits?.p90Min), 'wait-p90'],
+    ['report.key.availability', percent(report.availability.at(-1)?.percent), 'availability'],
   ];
   const months = useMemo(() => report.byMonth.map((g) => g.month ?? ''), [report]);
   const interviews = useMemo(
@@ -268,6 +272,7 @@ function ReportBody({ desk, report }: { desk: ReportDesk; report: ImpactReport }
       {tables.map((table) => (
         <GroupTable key={table.id} report={report} {...table} />
       ))}
+      <AvailabilityTable report={report} id={`${ids}-availability`} />
       <section className="report-section report-notes" aria-labelledby={`${ids}-notes`}>
         <h3 id={`${ids}-notes`}>{t('report.notes')}</h3>
         <p>{t('report.notes.smallGroups')}</p>

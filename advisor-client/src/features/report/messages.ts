@@ -65,7 +65,15 @@ export const reportFr = {
   'report.notes.waits':
     'Attente : de l’arrivée à la borne (ou de l’heure du rendez-vous si la personne est arrivée en avance) au début de l’appel. Mois comptés en temps universel.',
   'report.notes.notRecorded':
-    'Pas encore enregistré : disponibilité des bornes. Interprète : 0 tant que l’appel à trois n’existe pas. Lecture à voix haute et langue : appels où la borne les a signalés.',
+    'Interprète : 0 tant que l’appel à trois n’existe pas. Lecture à voix haute et langue : appels où la borne les a signalés.',
+  'report.availability': 'Disponibilité des bornes',
+  'report.availability.intro':
+    'Part des heures d’ouverture du lieu pendant lesquelles ses bornes étaient en ligne et en service, comptée chaque minute depuis le début de l’enregistrement. Un jour où le serveur était arrêté compte comme indisponible.',
+  'report.availability.allSites': 'Tous les lieux',
+  'report.availability.period': 'Sur la période',
+  'report.availability.none': 'non mesurée',
+  'report.key.availability': 'Disponibilité des bornes',
+  'report.percent': '{value} %',
   'report.distances': 'Distances au bureau le plus proche',
   'report.distances.intro':
     'Distance par la route entre chaque lieu et le bureau le plus proche du service partenaire.',
@@ -143,7 +151,15 @@ export const reportEn: { readonly [K in keyof typeof reportFr]: string } = {
   'report.notes.waits':
     'Wait: from arrival at the kiosk (or the appointment’s time if the person came early) to the start of the call. Months are counted in UTC.',
   'report.notes.notRecorded':
-    'Not recorded yet: kiosk availability. Interpreter: 0 until three-way calls exist. Read-aloud and language: calls in which the kiosk reported them.',
+    'Interpreter: 0 until three-way calls exist. Read-aloud and language: calls in which the kiosk reported them.',
+  'report.availability': 'Kiosk availability',
+  'report.availability.intro':
+    'Share of the site’s opening hours during which its kiosks were online and in service, counted every minute since recording began. A day the server was down counts as unavailable.',
+  'report.availability.allSites': 'All sites',
+  'report.availability.period': 'Over the period',
+  'report.availability.none': 'not measured',
+  'report.key.availability': 'Kiosk availability',
+  'report.percent': '{value}%',
   'report.distances': 'Distances to the nearest office',
   'report.distances.intro': 'Road distance from each site to the partner service’s nearest office.',
   'report.distances.readOnly': 'Only an administrator can change these distances.',

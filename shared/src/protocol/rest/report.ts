@@ -115,6 +115,22 @@ export type ReportGroup = z.infer<typeof ReportGroupSchema>;
 export const ReportPlaceSchema = z.object({ id: IdSchema, name: z.string() });
 export type ReportPlace = z.infer<typeof ReportPlaceSchema>;
 
+/**
+ * Kiosk availability: the share of its site's opening hours a kiosk was usable (online and in
+ * service), summed over a site's kiosks for a month (`month` null: the whole period; `siteId`
+ * null: every site). Devices only: no small-group rule applies. `percent` is null where no opening
+ * hour was counted (no kiosk, or nothing recorded yet).
+ */
+export const KioskAvailabilitySchema = z.object({
+  siteId: IdSchema.nullable(),
+  month: ReportMonthSchema.nullable(),
+  kiosks: z.number().int(),
+  openHours: z.number(),
+  usableHours: z.number(),
+  percent: z.number().nullable(),
+});
+export type KioskAvailability = z.infer<typeof KioskAvailabilitySchema>;
+
 /** Answer of `GET /api/report`. */
 export const ImpactReportSchema = z.object({
   from: ReportMonthSchema,
@@ -132,8 +148,8 @@ export const ImpactReportSchema = z.object({
   byService: z.array(ReportGroupSchema),
   byMonth: z.array(ReportGroupSchema),
   total: ReportGroupSchema,
-  /** What the report cannot tell yet, because nothing records it. */
-  notRecorded: z.array(z.enum(['kiosk_availability'])),
+  /** Per site × month, then each site over the period, then every site. */
+  availability: z.array(KioskAvailabilitySchema),
 });
 export type ImpactReport = z.infer<typeof ImpactReportSchema>;
 
