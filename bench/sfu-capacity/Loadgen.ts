@@ -57,12 +57,16 @@ export function buildLoadgen(): string {
   return path.join(SOURCE_DIR, 'build', 'loadgen');
 }
 
+export type SrtpOffer = 'browser' | 'cm';
+
 /**
  * The load generator as a child process: commands as `word key=value` lines on its stdin,
  * answers and events as JSON lines on its stdout. `taskset` pins it to a CPU when asked.
  */
 export class Loadgen {
   readonly fingerprint: string;
+  /** The SRTP profiles the server chose, over the endpoints connected so far. */
+  readonly srtpProfiles = new Set<string>();
   private readonly waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
   private readonly events: Line[] = [];
   private exited = false;
@@ -79,14 +83,21 @@ export class Loadgen {
     });
   }
 
-  static async start(options: { cpu?: number } = {}): Promise<Loadgen> {
+  /**
+   * `srtp`: the DTLS-SRTP profiles it offers: `browser` (Chromium's: AEAD_AES_256_GCM, then
+   * AEAD_AES_128_GCM, then AES_CM_128_HMAC_SHA1_80; mediasoup takes the first) or `cm`
+   * (AES_CM_128_HMAC_SHA1_80 alone).
+   */
+  static async start(options: { cpu?: number; srtp?: SrtpOffer } = {}): Promise<Loadgen> {
     const bin = buildLoadgen();
+    const spawnOptions = {
+      stdio: ['pipe', 'pipe', 'inherit'] as ('pipe' | 'inherit')[],
+      env: { ...process.env, LOADGEN_SRTP: options.srtp ?? 'browser' },
+    };
     const child =
       options.cpu === undefined
-        ? spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] })
-        : spawn('taskset', ['-c', String(options.cpu), bin], {
-            stdio: ['pipe', 'pipe', 'inherit'],
-          });
+        ? spawn(bin, [], spawnOptions)
+        : spawn('taskset', ['-c', String(options.cpu), bin], spawnOptions);
     const lines = readline.createInterface({ input: child.stdout! });
     const first = await new Promise<Line>((resolve, reject) => {
       lines.once('line', (text) => resolve(JSON.parse(text) as Line));
@@ -139,6 +150,7 @@ export class Loadgen {
       timeoutMs,
     );
     if (line.event === 'failed') throw new Error(`endpoint ${id} failed: ${String(line.reason)}`);
+    this.srtpProfiles.add(String(line.srtp));
     return Number(line.ms);
   }
 

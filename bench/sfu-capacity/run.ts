@@ -7,7 +7,7 @@ import { packageVersion } from '../packageVersion';
 import { AppPath } from './AppPath';
 import { BarePath } from './BarePath';
 import type { CapacityPath } from './CapacityPath';
-import { Loadgen } from './Loadgen';
+import { Loadgen, type SrtpOffer } from './Loadgen';
 import { pastKnee } from './PastKnee';
 import { pinnedArgs } from './procStat';
 import { ramp, type StepRecord } from './Ramp';
@@ -29,6 +29,10 @@ const paths = env('BENCH_PATHS', 'bare,app,past-knee').split(',');
 /** Admission control's limit in the past-knee phase: the server's default unless set. */
 const maxCpu = env('BENCH_MAX_CPU', '0.85');
 const offers = Number(env('BENCH_OFFERS', '10'));
+/** The SRTP profiles the generator offers: a browser's (AES-256-GCM chosen) or AES-CM alone. */
+const srtp = env('BENCH_SRTP', 'browser') as SrtpOffer;
+if (srtp !== 'browser' && srtp !== 'cm') throw new Error('BENCH_SRTP is browser or cm');
+const negotiated = new Set<string>();
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -39,10 +43,11 @@ async function pinned<P extends CapacityPath, T>(
 ): Promise<T> {
   const p = await make();
   execFileSync('taskset', pinnedArgs(p.workerPid, WORKER_CPU), { stdio: 'ignore' });
-  const gen = await Loadgen.start({ cpu: GENERATOR_CPU });
+  const gen = await Loadgen.start({ cpu: GENERATOR_CPU, srtp });
   try {
     return await run(p, gen);
   } finally {
+    for (const profile of gen.srtpProfiles) negotiated.add(profile);
     await gen.close();
     await p.close();
   }
@@ -100,6 +105,7 @@ const result = {
     video: `VP8 ${kbps} kbit/s, 30 fps, <=1200-byte packets`,
     audio: 'Opus 20 ms, ~40 kbit/s',
   },
+  srtp: { offered: srtp, negotiated: [...negotiated] },
   window_s: windowMs / 1000,
   duration_s: Math.round((Date.now() - started) / 1000),
   app_calls_per_core: app?.calls_per_core ?? null,

@@ -1,4 +1,5 @@
 #include "dtls.h"
+#include "srtp.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,7 @@ static int accept_any(int ok, X509_STORE_CTX *store) {
   return 1;
 }
 
-int dtls_context_init(dtls_context *c) {
+int dtls_context_init(dtls_context *c, const char *srtp_profiles) {
   memset(c, 0, sizeof *c);
   EVP_PKEY *key = EVP_EC_gen("prime256v1");
   X509 *cert = X509_new();
@@ -42,7 +43,7 @@ int dtls_context_init(dtls_context *c) {
   SSL_CTX_set_max_proto_version(c->ctx, DTLS1_2_VERSION);
   if (SSL_CTX_use_certificate(c->ctx, cert) != 1 || SSL_CTX_use_PrivateKey(c->ctx, key) != 1) return -1;
   /* 0 on success, unlike most of OpenSSL. */
-  if (SSL_CTX_set_tlsext_use_srtp(c->ctx, "SRTP_AES128_CM_SHA1_80") != 0) return -1;
+  if (SSL_CTX_set_tlsext_use_srtp(c->ctx, srtp_profiles) != 0) return -1;
   SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any);
   SSL_CTX_set_options(c->ctx, SSL_OP_NO_QUERY_MTU);
   fingerprint_of(cert, c->fingerprint);
@@ -74,10 +75,11 @@ void dtls_client_free(dtls_client *d) {
 
 static int finish(dtls_client *d) {
   const SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile(d->ssl);
-  if (!p || p->id != SRTP_AES128_CM_SHA1_80) {
-    last_error = "server chose no SRTP_AES128_CM_SHA1_80";
+  if (!p || !srtp_key_len((int)p->id)) {
+    last_error = "server chose no SRTP profile we offered";
     return d->done = -1;
   }
+  d->profile = (int)p->id;
   X509 *peer = SSL_get1_peer_certificate(d->ssl);
   char fp[32 * 3];
   if (!peer) {
@@ -91,15 +93,16 @@ static int finish(dtls_client *d) {
     return d->done = -1;
   }
   /* RFC 5764 §4.2: client key, server key, client salt, server salt. */
-  uint8_t km[60];
-  if (SSL_export_keying_material(d->ssl, km, sizeof km, "EXTRACTOR-dtls_srtp", 19, NULL, 0, 0) != 1) {
+  size_t k = srtp_key_len(d->profile), sl = srtp_salt_len(d->profile);
+  uint8_t km[2 * 32 + 2 * 14];
+  if (SSL_export_keying_material(d->ssl, km, 2 * (k + sl), "EXTRACTOR-dtls_srtp", 19, NULL, 0, 0) != 1) {
     last_error = "keying material export failed";
     return d->done = -1;
   }
-  memcpy(d->client_key, km, 16);
-  memcpy(d->server_key, km + 16, 16);
-  memcpy(d->client_salt, km + 32, 14);
-  memcpy(d->server_salt, km + 46, 14);
+  memcpy(d->client_key, km, k);
+  memcpy(d->server_key, km + k, k);
+  memcpy(d->client_salt, km + 2 * k, sl);
+  memcpy(d->server_salt, km + 2 * k + sl, sl);
   return d->done = 1;
 }
 

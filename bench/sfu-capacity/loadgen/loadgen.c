@@ -186,7 +186,7 @@ static void flush_dtls(endpoint *e) {
 }
 
 static void start_media(endpoint *e, uint64_t now) {
-  if (srtp_sender_init(&e->srtp, e->dtls.client_key, e->dtls.client_salt)) {
+  if (srtp_sender_init(&e->srtp, e->dtls.profile, e->dtls.client_key, e->dtls.client_salt)) {
     fail(e, "srtp init");
     return;
   }
@@ -198,7 +198,8 @@ static void start_media(endpoint *e, uint64_t now) {
   e->next_video_us = now + rand32() % 33333;
   e->next_audio_us = now + rand32() % 20000;
   e->next_rtcp_us = now + 100000 + rand32() % 900000;
-  emit("{\"event\":\"connected\",\"id\":%d,\"ms\":%.1f}", e->id, (now - e->added_us) / 1000.0);
+  emit("{\"event\":\"connected\",\"id\":%d,\"ms\":%.1f,\"srtp\":\"%s\"}", e->id, (now - e->added_us) / 1000.0,
+       srtp_profile_name(e->dtls.profile));
 }
 
 static void protect_and_send(endpoint *e, uint8_t *pkt, size_t len, media_stream *s) {
@@ -438,25 +439,44 @@ static void cmd_stats(void) {
   free(buf);
 }
 
-/* --- self-test operations, for the unit test against RFC 3711's vectors --- */
+/* --- self-test operations, for the unit test against RFC 3711's and libsrtp's vectors --- */
+/* profile=cm (default), gcm128 or gcm256. */
+static int arg_profile(const args *a) {
+  const char *p = arg(a, "profile", "cm");
+  if (!strcmp(p, "gcm128")) return SRTP_PROFILE_AEAD_AES_128_GCM;
+  if (!strcmp(p, "gcm256")) return SRTP_PROFILE_AEAD_AES_256_GCM;
+  return SRTP_PROFILE_AES128_CM_SHA1_80;
+}
+
+/* The master key and salt of `a` for its profile; 0 when both have the profile's length. */
+static int master_of(const args *a, int profile, uint8_t mk[SRTP_MAX_KEY_LEN], uint8_t ms[SRTP_MAX_SALT_LEN]) {
+  int kl = (int)srtp_key_len(profile), sl = (int)srtp_salt_len(profile);
+  return hex_decode(arg(a, "key", ""), mk, SRTP_MAX_KEY_LEN) == kl &&
+                 hex_decode(arg(a, "salt", ""), ms, SRTP_MAX_SALT_LEN) == sl
+             ? 0
+             : -1;
+}
+
 static void cmd_kdf(const args *a) {
-  uint8_t mk[16], ms[14];
-  if (hex_decode(arg(a, "key", ""), mk, 16) != 16 || hex_decode(arg(a, "salt", ""), ms, 14) != 14) {
-    emit("{\"event\":\"error\",\"message\":\"kdf needs key (16 bytes) and salt (14 bytes) in hex\"}");
+  int profile = arg_profile(a);
+  uint8_t mk[SRTP_MAX_KEY_LEN], ms[SRTP_MAX_SALT_LEN];
+  if (master_of(a, profile, mk, ms)) {
+    emit("{\"event\":\"error\",\"message\":\"kdf needs the profile's key and salt in hex\"}");
     return;
   }
   srtp_session_keys rtp, rtcp;
-  srtp_derive(mk, ms, &rtp, &rtcp);
-  char k[33], s[29], au[41], ck[33], cs[29], cau[41];
-  hex_encode(rtp.key, 16, k);
-  hex_encode(rtp.salt, 14, s);
+  srtp_derive(profile, mk, ms, &rtp, &rtcp);
+  size_t k = srtp_key_len(profile), sl = srtp_salt_len(profile);
+  char key[65], salt[29], au[41], ck[65], cs[29], cau[41];
+  hex_encode(rtp.key, k, key);
+  hex_encode(rtp.salt, sl, salt);
   hex_encode(rtp.auth, 20, au);
-  hex_encode(rtcp.key, 16, ck);
-  hex_encode(rtcp.salt, 14, cs);
+  hex_encode(rtcp.key, k, ck);
+  hex_encode(rtcp.salt, sl, cs);
   hex_encode(rtcp.auth, 20, cau);
   emit("{\"event\":\"kdf\",\"rtp_key\":\"%s\",\"rtp_salt\":\"%s\",\"rtp_auth\":\"%s\",\"rtcp_key\":\"%s\","
        "\"rtcp_salt\":\"%s\",\"rtcp_auth\":\"%s\"}",
-       k, s, au, ck, cs, cau);
+       key, salt, au, ck, cs, cau);
 }
 
 static void cmd_keystream(const args *a) {
@@ -477,14 +497,15 @@ static void cmd_keystream(const args *a) {
 }
 
 static void cmd_protect(const args *a) {
-  uint8_t mk[16], ms[14], pkt[4096];
+  int profile = arg_profile(a);
+  uint8_t mk[SRTP_MAX_KEY_LEN], ms[SRTP_MAX_SALT_LEN], pkt[4096];
   int n = hex_decode(arg(a, "packet", ""), pkt, sizeof pkt - SRTP_MAX_TRAILER);
-  if (hex_decode(arg(a, "key", ""), mk, 16) != 16 || hex_decode(arg(a, "salt", ""), ms, 14) != 14 || n < 0) {
+  if (master_of(a, profile, mk, ms) || n < 0) {
     emit("{\"event\":\"error\",\"message\":\"protect needs key, salt, packet\"}");
     return;
   }
   srtp_sender s;
-  srtp_sender_init(&s, mk, ms);
+  srtp_sender_init(&s, profile, mk, ms);
   int rtcp = !strcmp(arg(a, "kind", "rtp"), "rtcp");
   if (rtcp) s.rtcp_index = (uint32_t)arg_num(a, "index", 0);
   int out = rtcp ? srtp_protect_rtcp(&s, pkt, (size_t)n) : srtp_protect_rtp(&s, pkt, (size_t)n, (uint32_t)arg_num(a, "roc", 0));
@@ -550,9 +571,16 @@ static void tick(endpoint *e, uint64_t now) {
   }
 }
 
+/* What a browser offers (Chromium: AES-256-GCM first), or LOADGEN_SRTP=cm for AES-CM alone. */
+static const char *offered_profiles(void) {
+  const char *mode = getenv("LOADGEN_SRTP");
+  if (mode && !strcmp(mode, "cm")) return "SRTP_AES128_CM_SHA1_80";
+  return "SRTP_AEAD_AES_256_GCM:SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80";
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
-  if (dtls_context_init(&dtls_ctx)) {
+  if (dtls_context_init(&dtls_ctx, offered_profiles())) {
     fprintf(stderr, "loadgen: cannot create the DTLS context\n");
     return 1;
   }

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Loadgen } from '../../../bench/sfu-capacity/Loadgen';
 
 // The load generator's SRTP (bench/sfu-capacity/loadgen/srtp.c, OpenSSL primitives) against
-// RFC 3711's known vectors, and one protected packet against Node's own AES-CTR and HMAC-SHA1.
+// RFC 3711's known vectors, and one protected packet against Node's own AES-CTR and HMAC-SHA1;
+// its AEAD_AES_128_GCM against libsrtp's known answer (test/srtp_driver.c, srtp_validate_gcm, the
+// libsrtp the worker is built with) and its AEAD_AES_256_GCM (what Chromium and mediasoup
+// negotiate) against Node's AES-256-GCM.
 
 let gen: Loadgen;
 beforeAll(async () => {
@@ -124,5 +127,78 @@ describe('loadgen SRTP', () => {
       .digest()
       .subarray(0, 10);
     expect(got.toString('hex')).toBe(Buffer.concat([body, eIndex, tag]).toString('hex'));
+  });
+
+  // libsrtp 11bec2b, test/srtp_driver.c: srtp_validate_gcm (AEAD_AES_128_GCM, SSRC cafebabe).
+  const GCM = {
+    key: '000102030405060708090a0b0c0d0e0f',
+    salt: 'a0a1a2a3a4a5a6a7a8a9aaab',
+    rtp: '800f1234decafbadcafebabe' + 'ab'.repeat(16),
+    srtp:
+      '800f1234decafbadcafebabe' +
+      'c5002ede04cfdd2eb91159e0880aa06e' +
+      'd2976826f796b201df3131a127e8a392',
+    rtcp: '81c8000bcafebabe' + 'ab'.repeat(16),
+    // libsrtp's first SRTCP index is 1.
+    srtcp:
+      '81c8000bcafebabe' +
+      'c98b8b5df0392a55852b6c21ac8e7025' +
+      'c52c6fbea2b3b446ea31123ba88ce61e' +
+      '80000001',
+  };
+
+  it('protects RTP and RTCP as libsrtp does with AEAD_AES_128_GCM', async () => {
+    const rtp = await gen.call(
+      `protect profile=gcm128 key=${GCM.key} salt=${GCM.salt} roc=0 packet=${GCM.rtp}`,
+    );
+    expect(rtp.hex).toBe(GCM.srtp);
+    const rtcp = await gen.call(
+      `protect profile=gcm128 kind=rtcp index=1 key=${GCM.key} salt=${GCM.salt} packet=${GCM.rtcp}`,
+    );
+    expect(rtcp.hex).toBe(GCM.srtcp);
+  });
+
+  it('protects RTP as AES-256-GCM computed with Node crypto (RFC 7714 IV and AAD)', async () => {
+    const masterKey = crypto.randomBytes(32);
+    const masterSalt = crypto.randomBytes(12);
+    // RFC 3711's KDF under AES-256-CM, the 12-byte salt padded to 14 (RFC 7714 §11).
+    const kdf = (label: number, n: number) => {
+      const iv = Buffer.alloc(16);
+      masterSalt.copy(iv);
+      iv[7]! ^= label;
+      return crypto.createCipheriv('aes-256-ctr', masterKey, iv).update(Buffer.alloc(n));
+    };
+    const [key, salt] = [kdf(0, 32), kdf(2, 12)];
+    const keys = await gen.call(
+      `kdf profile=gcm256 key=${masterKey.toString('hex')} salt=${masterSalt.toString('hex')}`,
+    );
+    expect([keys.rtp_key, keys.rtp_salt]).toEqual([key.toString('hex'), salt.toString('hex')]);
+
+    const ssrc = 0x01020304;
+    const seq = 0xfffe;
+    const roc = 3;
+    const header = Buffer.from(
+      `9060${seq.toString(16)}00bc614e${ssrc.toString(16).padStart(8, '0')}bede000110300000`,
+      'hex',
+    );
+    const payload = crypto.randomBytes(1100);
+    const out = await gen.call(
+      `protect profile=gcm256 key=${masterKey.toString('hex')} salt=${masterSalt.toString('hex')} roc=${roc} packet=${Buffer.concat([header, payload]).toString('hex')}`,
+    );
+    // IV = (00 00 || SSRC || ROC || SEQ) XOR salt; the header (extension included) is the AAD.
+    const iv = Buffer.alloc(12);
+    iv.writeUInt32BE(ssrc, 2);
+    iv.writeUInt32BE(roc, 6);
+    iv.writeUInt16BE(seq, 10);
+    for (let i = 0; i < 12; i++) iv[i]! ^= salt[i]!;
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(header);
+    const sealed = Buffer.concat([
+      header,
+      cipher.update(payload),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    expect(out.hex).toBe(sealed.toString('hex'));
   });
 });
