@@ -5,6 +5,7 @@ import type { SignallingClient } from '@visio/shared/client';
 import { staffMonitoringRequests, staffNightlyTestRequests } from '@visio/shared/protocol';
 import { connectClient } from '../support/socketClient';
 import type { TestServer } from '../support/testServer';
+import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { blocking, describeViolations, runAxe } from './support/axe';
 import { newMachine } from './support/browser';
@@ -122,6 +123,22 @@ describe('nightly test call (real Chromium, real SFU)', () => {
         .where('action', '=', 'kiosk.nightly_test')
         .execute();
       expect(audit).toContainEqual({ action: 'kiosk.nightly_test', target_id: kioskId });
+
+      // The technician's console shows the result in the kiosk's row, and stays accessible.
+      const console = await newMachine(browser, { viewport: { width: 1400, height: 1000 } });
+      try {
+        const tech = new AdvisorPage(console.page);
+        await tech.open(t.url, t.technician.token);
+        await tech.goTo('console');
+        const cell = console.page.getByTestId(`fleet-nightly-${kioskId}`);
+        await expect.poll(() => cell.textContent()).toMatch(/\d/);
+        await cell.scrollIntoViewIfNeeded();
+        await console.page.screenshot({ path: path.join(SCREENS, 'staff-console-nightly.png') });
+        const found = blocking(await runAxe(console.page));
+        expect(found, describeViolations(found)).toEqual([]);
+      } finally {
+        await console.context.close();
+      }
     } finally {
       await machine.context.close();
     }

@@ -17,7 +17,7 @@ type StatusFilter = 'all' | 'online' | 'offline';
 function deviceText(t: Translate, device: 'camera' | 'microphone', k: KioskFleetStatus): string {
   const state = k.heartbeat?.[device];
   const name = t(`console.device.${device}`);
-  if (!state) return `${name}: ${t('console.fleet.unknown')}`;
+  if (!state) return t('console.device.unknown', { device: name });
   if (!state.present) return t('console.device.missing', { device: name });
   if (state.permission === 'denied') return t('console.device.denied', { device: name });
   if (state.permission === 'granted') return t('console.device.ok', { device: name });
@@ -166,41 +166,44 @@ export function FleetSection({
                 <NightlyResult view={k.nightlyTest} />
               </td>
               <td>{hb ? browserOf(hb.userAgent) : none}</td>
-              <td className="console__actions">
-                <Button
-                  variant="secondary"
-                  testId={`action-reload-${k.kioskId}`}
-                  aria-label={t('console.action.reloadFor', { name: k.name })}
-                  onClick={() => onAction({ kind: 'reload', kioskId: k.kioskId, name: k.name })}
-                >
-                  {t('console.action.reload')}
-                </Button>
-                <Button
-                  variant="secondary"
-                  testId={`action-oos-${k.kioskId}`}
-                  aria-label={t(
-                    k.outOfService ? 'console.action.oosOffFor' : 'console.action.oosOnFor',
-                    { name: k.name },
-                  )}
-                  onClick={() =>
-                    onAction({
-                      kind: 'oos',
-                      kioskId: k.kioskId,
-                      name: k.name,
-                      outOfService: !k.outOfService,
-                    })
-                  }
-                >
-                  {t(k.outOfService ? 'console.action.oosOff' : 'console.action.oosOn')}
-                </Button>
-                <Button
-                  variant="secondary"
-                  testId={`action-nightly-${k.kioskId}`}
-                  aria-label={t('nightlyTest.runFor', { name: k.name })}
-                  onClick={() => onAction({ kind: 'nightly', kioskId: k.kioskId, name: k.name })}
-                >
-                  {t('nightlyTest.run')}
-                </Button>
+              <td>
+                {/* A flex box inside the cell: a cell of its own that is one breaks the row. */}
+                <div className="console__actions">
+                  <Button
+                    variant="secondary"
+                    testId={`action-reload-${k.kioskId}`}
+                    aria-label={t('console.action.reloadFor', { name: k.name })}
+                    onClick={() => onAction({ kind: 'reload', kioskId: k.kioskId, name: k.name })}
+                  >
+                    {t('console.action.reload')}
+                  </Button>
+                  <Button
+                    variant="secondary"
+                    testId={`action-oos-${k.kioskId}`}
+                    aria-label={t(
+                      k.outOfService ? 'console.action.oosOffFor' : 'console.action.oosOnFor',
+                      { name: k.name },
+                    )}
+                    onClick={() =>
+                      onAction({
+                        kind: 'oos',
+                        kioskId: k.kioskId,
+                        name: k.name,
+                        outOfService: !k.outOfService,
+                      })
+                    }
+                  >
+                    {t(k.outOfService ? 'console.action.oosOff' : 'console.action.oosOn')}
+                  </Button>
+                  <Button
+                    variant="secondary"
+                    testId={`action-nightly-${k.kioskId}`}
+                    aria-label={t('nightlyTest.runFor', { name: k.name })}
+                    onClick={() => onAction({ kind: 'nightly', kioskId: k.kioskId, name: k.name })}
+                  >
+                    {t('nightlyTest.run')}
+                  </Button>
+                </div>
               </td>
             </tr>
           );

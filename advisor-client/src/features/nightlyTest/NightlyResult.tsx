@@ -39,7 +39,7 @@ export function NightlyResult({ view }: { readonly view: NightlyTestView | null 
   const unknown = t('nightlyTest.unknown');
   const n = (value: number | null) => (value === null ? unknown : String(Math.round(value)));
   return (
-    <div data-testid="nightly-result" data-reasons={view.reasons.length}>
+    <div className="nightly-result" data-testid="nightly-result" data-reasons={view.reasons.length}>
       {format.dateTime(view.result.at)}
       <ul className="hint">
         {view.result.paths.map((p) => {
@@ -52,10 +52,13 @@ export function NightlyResult({ view }: { readonly view: NightlyTestView | null 
                     path,
                     ttff: n(p.timeToFirstFrameMs),
                     rtt: n(p.rttMs),
-                    usualRtt: n(usual?.rttMs ?? null),
                     loss: p.lossPct === null ? unknown : String(p.lossPct),
                   })
                 : t('nightlyTest.pathBlocked', { path })}
+              {/* The site's usual round trip, once there is one to compare with. */}
+              {p.reached && typeof usual?.rttMs === 'number'
+                ? ` ${t('nightlyTest.usualRtt', { usualRtt: n(usual.rttMs) })}`
+                : null}
             </li>
           );
         })}

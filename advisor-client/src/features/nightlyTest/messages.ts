@@ -7,8 +7,8 @@ export const nightlyTestFr = {
   'nightlyTest.col': 'Test de nuit',
   'nightlyTest.none': 'jamais fait',
   'nightlyTest.asUsual': 'comme d’habitude',
-  'nightlyTest.path':
-    '{path} : image en {ttff} ms, aller-retour {rtt} ms (habituel {usualRtt} ms), pertes {loss} %',
+  'nightlyTest.path': '{path} : image en {ttff} ms, aller-retour {rtt} ms, pertes {loss} %',
+  'nightlyTest.usualRtt': '(habituel {usualRtt} ms)',
   'nightlyTest.pathBlocked': '{path} : injoignable',
   'nightlyTest.unknown': '?',
   'nightlyTest.reason.path_blocked': '{path} bloqué depuis le {since}',
@@ -28,8 +28,8 @@ export const nightlyTestEn: Record<keyof typeof nightlyTestFr, string> = {
   'nightlyTest.col': 'Nightly test',
   'nightlyTest.none': 'never run',
   'nightlyTest.asUsual': 'as usual',
-  'nightlyTest.path':
-    '{path}: picture in {ttff} ms, round trip {rtt} ms (usual {usualRtt} ms), loss {loss} %',
+  'nightlyTest.path': '{path}: picture in {ttff} ms, round trip {rtt} ms, loss {loss} %',
+  'nightlyTest.usualRtt': '(usual {usualRtt} ms)',
   'nightlyTest.pathBlocked': '{path}: unreachable',
   'nightlyTest.unknown': '?',
   'nightlyTest.reason.path_blocked': '{path} blocked since {since}',
