@@ -146,7 +146,11 @@ describe('a call whose parties are on different nodes', () => {
     const ended = nextEvent(advisor, callEvents.ended);
     await kiosk.request(callRequests.hangup, { callId });
     expect(await ended).toMatchObject({ callId, reason: 'hangup', endedBy: 'kiosk' });
-    const [record] = await callRecords(callId);
+    // The record is written after the parties are told (clone CI once read it a moment early).
+    const record = await eventually(async () => {
+      const [row] = await callRecords(callId);
+      return row?.end_reason ? row : undefined;
+    }, 'the call record closed');
     expect(record).toMatchObject({ end_reason: 'hangup' });
   });
 
