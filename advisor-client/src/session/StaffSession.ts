@@ -81,6 +81,7 @@ const ENDED_NOTICE: Record<CallEndReason, MessageKey> = {
   ended_by_staff: 'call.ended.ended_by_staff',
   server_shutdown: 'call.ended.server_shutdown',
   media_unreachable: 'call.ended.media_unreachable',
+  transferred: 'call.ended.transferred.anonymous',
 };
 
 /** What the advisor is told when a call ends, and why the agenda hears it ended. */

@@ -219,6 +219,24 @@ export interface LinkTestTable {
   throughput_kbps: number | null;
 }
 
+/**
+ * Each warm-transfer offer of a call and how it ended, in order: who handed to whom (staff ids,
+ * never the private note), for which service and appointments.
+ */
+export interface CallTransferTable {
+  id: string;
+  call_id: string;
+  from_advisor_id: string;
+  to_advisor_id: string;
+  to_service_id: string;
+  /** The citizen's appointment when offered, and the colleague's made on acceptance. */
+  from_appointment_id: string | null;
+  to_appointment_id: string | null;
+  offered_at: string;
+  decided_at: string;
+  outcome: 'accepted' | 'declined' | 'expired' | 'cancelled' | 'call_ended';
+}
+
 export interface Database {
   services: ServiceTable;
   sites: SiteTable;
@@ -236,6 +254,7 @@ export interface Database {
   audit_log: AuditLogTable;
   link_tests: LinkTestTable;
   nightly_tests: NightlyTestTable;
+  call_transfers: CallTransferTable;
 }
 
 export type ServiceRow = Selectable<ServiceTable>;

@@ -18,6 +18,9 @@ export const CallEndReasonSchema = z.enum([
   // that blocks the media ports): a failed call. The citizen goes back to the head of their
   // service's queue, as for advisor_disconnected; `unreachable` says whose path failed
   'media_unreachable',
+  // to the advisor who handed the call to a colleague (call:transferAccept) only: the call goes
+  // on without them, with the same id, for the kiosk and the colleague
+  'transferred',
 ]);
 export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
 

@@ -8,7 +8,7 @@ import {
   type CallEndReason,
   type CallStarted,
   type ErrorCode,
-  type Outcome,
+  type RecordableOutcome,
 } from '@visio/shared/protocol';
 import { api } from '../../api';
 
@@ -166,7 +166,8 @@ export class Agenda {
         .get()
         .appointments.find((a) => a.status === 'in_call' && a.kiosk.id === call.kioskId)?.id;
     this.callAppointments.delete(call.callId);
-    if (!id || REQUEUED.includes(reason)) return;
+    // Handed to a colleague: its outcome is recorded already (transferred).
+    if (!id || REQUEUED.includes(reason) || reason === 'transferred') return;
     const view = this.store.get().appointments.find((a) => a.id === id);
     if (view) this.store.set({ outcomeFor: view });
   }
@@ -180,7 +181,7 @@ export class Agenda {
     this.store.set({ outcomeFor: null });
   }
 
-  async recordOutcome(outcome: Outcome): Promise<void> {
+  async recordOutcome(outcome: RecordableOutcome): Promise<void> {
     const target = this.store.get().outcomeFor;
     if (!target || this.store.get().recordingOutcome) return;
     this.store.set({ recordingOutcome: true, problem: null });
