@@ -1,5 +1,5 @@
 // The store without React (the UI only re-exports it): the agenda is logic, tested without a page.
-import { Store, type SignallingClient } from '@visio/shared/client';
+import { requestProblem, Store, type SignallingClient } from '@visio/shared/client';
 import {
   AppError,
   staffSchedulingEvents,
@@ -284,14 +284,7 @@ export class Agenda {
 
   private fail(context: AgendaProblem['context'], error: unknown): void {
     this.problemSeq += 1;
-    this.store.set({
-      problem: {
-        context,
-        code: error instanceof AppError ? error.code : 'INTERNAL',
-        reason: error instanceof AppError ? (error.reason ?? null) : null,
-        seq: this.problemSeq,
-      },
-    });
+    this.store.set({ problem: { context, ...requestProblem(error, this.problemSeq) } });
   }
 }
 
