@@ -66,6 +66,8 @@ export class TransferDesk {
   });
   private readonly unsubscribers: (() => void)[] = [];
   private problemSeq = 0;
+  /** Our latest offer: its outcome may come after our call ended (accepted: it went to them). */
+  private lastOffered: string | null = null;
 
   constructor(
     private readonly signalling: SignallingClient,
@@ -85,7 +87,8 @@ export class TransferDesk {
         this.forgetIncoming(transferId),
       ),
       this.signalling.on(transferEvents.outcome, ({ transferId, outcome, colleagueName }) => {
-        if (this.store.get().pending?.transferId !== transferId) return;
+        if (this.lastOffered !== transferId) return;
+        this.lastOffered = null;
         this.store.set({ pending: null, lastOutcome: { outcome, colleagueName } });
       }),
     );
@@ -131,6 +134,7 @@ export class TransferDesk {
         serviceId,
         note,
       });
+      this.lastOffered = transferId;
       const serviceName = colleague.services.find((s) => s.id === serviceId)?.name ?? '';
       this.store.set({
         pending: { transferId, callId, colleagueName: colleague.name, serviceName },
