@@ -5,7 +5,7 @@ import type { TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
 import { admitThroughUi } from './support/admitThroughUi';
-import { blocking, describeViolations, runAxe } from './support/axe';
+import { expectNoBlockingViolations } from './support/axe';
 import { newMachine, pollUntil } from './support/browser';
 import { openE2eStage } from './support/e2eStage';
 
@@ -73,12 +73,6 @@ function shownMedia(page: Page): Promise<{ framesDecoded: number; audioPackets: 
   });
 }
 
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `transfer-${screen}.png`) });
-  const found = blocking(await runAxe(page));
-  expect(found, `${screen}:\n${describeViolations(found)}`).toEqual([]);
-}
-
 describe('warm transfer between two advisors', () => {
   it('A offers the call with a note, B sees it and accepts: kiosk and B see and hear each other, A has left, the kiosk was never wiped', async () => {
     const kioskMachine = await newMachine(browser, { viewport: { width: 1080, height: 1920 } });
@@ -139,7 +133,7 @@ describe('warm transfer between two advisors', () => {
       // B has the call's text so far.
       await b.page.getByTestId('chat-log').getByText('Je vous passe un collègue.').waitFor();
       await kiosk.page.screenshot({ path: path.join(ARTIFACTS, 'transfer-kiosk-after.png') });
-      await expectAccessible(kiosk.page, 'kiosk-handover-done');
+      await expectNoBlockingViolations(kiosk.page, 'kiosk call screen, handed over');
 
       // The kiosk stayed on its call screen throughout: no survey, no wipe, no new check-in.
       const screens = await screensSeen(kiosk.page);
