@@ -7,6 +7,7 @@ import {
   kioskSchedulingRequests,
   mediaEvents,
   mediaRequests,
+  staffMonitoringEvents,
   staffSchedulingRequests,
   transferEvents,
   transferRequests,
@@ -123,6 +124,14 @@ describe('warm transfer', () => {
     // Until the colleague accepts, the first advisor keeps the call.
     expect(t.server.calls.activeCallOf(t.advisor.id)?.id).toBe(callId);
 
+    // The technician's console follows the seat changing hands (names of staff, no note).
+    const technician = await client('/staff', t.technician.token);
+    const technicianHeard = recordTraffic(technician.socket);
+    const consoleSees = eventWhere(
+      technician,
+      staffMonitoringEvents.callsChanged,
+      (c) => c.callId === callId && c.call.advisorId === t.advisor3.id,
+    );
     const outcome = nextEvent(advisor, transferEvents.outcome);
     const firstOut = eventWhere(advisor, callEvents.ended, (e) => e.callId === callId);
     const colleagueStarted = nextEvent(colleague, callEvents.started);
@@ -156,6 +165,7 @@ describe('warm transfer', () => {
     });
     // The kiosk's consumer of the first advisor's microphone closed with their transports.
     await advisorMicGone;
+    expect((await consoleSees).call.advisorName).toBe('Advisor Three');
 
     // The colleague joins the same room: the kiosk's microphone is there to consume, and the
     // colleague's reaches the kiosk on its own receive transport (its transports were kept).
@@ -188,6 +198,7 @@ describe('warm transfer', () => {
     });
     // The kiosk never heard the note, nor was it wiped: no call:ended, no waiting news.
     expect(mentioning(kioskHeard, 'pension')).toEqual([]);
+    expect(mentioning(technicianHeard, 'pension')).toEqual([]);
     expect(kioskHeard.map((h) => h.name)).not.toContain(callEvents.ended.name);
 
     // Both appointments: the first completed as transferred, the colleague's runs in the call.
