@@ -24,7 +24,7 @@ import {
 } from '../support/appointments';
 import { joinMedia, sendMicrophone } from '../support/callMedia';
 import { describe, expect, test, type OpenClient } from '../support/integrationTest';
-import { nextEvent, rawRequest } from '../support/socketClient';
+import { connectExpecting, nextEvent, rawRequest } from '../support/socketClient';
 import { startDirectCall, type TestServer } from '../support/testServer';
 
 // Warm transfer (issue #14 item 2): the call's advisor hands it to a colleague with a private
@@ -249,6 +249,15 @@ describe('warm transfer', () => {
     const offered = nextEvent(colleague, transferEvents.offered);
     const { transferId } = await offer(advisor, callId, t.advisor3.id, t.serviceB);
     await offered;
+    // A page of theirs opened (or reloaded) meanwhile is shown the offer too, note included.
+    const { client: again, event } = await connectExpecting(
+      t.url,
+      '/staff',
+      t.advisor3.token,
+      transferEvents.offered,
+    );
+    expect(await event).toMatchObject({ transferId, note: NOTE });
+    again.socket.close();
     const outcome = nextEvent(advisor, transferEvents.outcome);
     const withdrawn = eventWhere(kiosk, transferEvents.handover, (h) => h.state === 'withdrawn');
     await colleague.request(transferRequests.decline, { callId, transferId });

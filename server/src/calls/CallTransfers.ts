@@ -214,6 +214,11 @@ export class CallTransfers extends EventEmitter<CallTransfersEvents> {
     this.close(offer, 'cancelled');
   }
 
+  /** The offers waiting for this colleague's answer (their page reloaded: shown again). */
+  offersTo(advisorId: string): TransferOffer[] {
+    return [...this.offers.values()].filter((o) => o.to.advisorId === advisorId && !o.answered);
+  }
+
   /** Offers pending, and their timers, go (shutdown). */
   stop(): void {
     for (const offer of this.offers.values()) clearTimeout(offer.timer);

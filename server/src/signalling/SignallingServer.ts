@@ -30,7 +30,7 @@ import { emit } from './emit';
 import type { InCallService } from '../calls/InCallService';
 import { registerKioskInCall, registerStaffInCall, wireInCallEvents } from './inCallHandlers';
 import type { CallTransfers } from '../calls/CallTransfers';
-import { registerStaffTransfer, wireTransferEvents } from './transferHandlers';
+import { registerStaffTransfer, tellPendingOffers, wireTransferEvents } from './transferHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
 import { registerKioskLinkTest, registerStaffLinkTest } from './linkTestHandlers';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
@@ -415,6 +415,8 @@ export class SignallingServer {
       joinConsoleRoom(socket, principal);
       router.attach(socket, principal);
       this.onPartyConnected(socket, principal.staffId);
+      if (this.deps.transfers && isAdvisor)
+        tellPendingOffers(socket, this.deps.transfers, principal.staffId);
       if (scheduling && isAdvisor) {
         scheduling.waitingRoom.advisorConnected(principal.staffId);
         // Advisors hear about the queues of the services they serve.

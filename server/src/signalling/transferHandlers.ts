@@ -1,4 +1,4 @@
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { transferEvents, transferRequests } from '@visio/shared/protocol';
 import type { StaffPrincipal } from '../auth/Principal';
 import type { CallTransfers } from '../calls/CallTransfers';
@@ -48,6 +48,11 @@ export function registerStaffTransfer(
       },
       advisorOnly,
     );
+}
+
+/** A colleague's new tab (or reloaded page) is shown the offers still waiting for their answer. */
+export function tellPendingOffers(socket: Socket, transfers: CallTransfers, staffId: string): void {
+  for (const offer of transfers.offersTo(staffId)) emit(socket, transferEvents.offered, offer.view);
 }
 
 /**
