@@ -23,6 +23,7 @@ import {
   refusal,
 } from '../support/appointments';
 import { joinMedia, sendMicrophone } from '../support/callMedia';
+import { ReportQueries } from '../../server/src/reporting/ReportQueries';
 import { describe, expect, test, type OpenClient } from '../support/integrationTest';
 import { connectExpecting, nextEvent, rawRequest } from '../support/socketClient';
 import { startDirectCall, type TestServer } from '../support/testServer';
@@ -215,6 +216,7 @@ describe('warm transfer', () => {
       advisor_id: t.advisor3.id,
       service_id: t.serviceB,
       kiosk_id: t.kiosk.id,
+      transferred_from: appointmentId,
     });
 
     // The colleague ends the call and records its outcome; the record lists the handover.
@@ -229,6 +231,12 @@ describe('warm transfer', () => {
       appointmentId: toAppointmentId!,
       outcome: 'resolved',
     });
+    // The impact report counts two interviews (two services served) but one wait.
+    const today = { from: inMinutes(-24 * 60), to: inMinutes(24 * 60) };
+    const figures = async (serviceId: string) =>
+      (await new ReportQueries(t.server.store.db).appointments([], { ...today, serviceId }))[0];
+    expect(await figures(t.serviceA)).toMatchObject({ interviews: 1, waited: 1 });
+    expect(await figures(t.serviceB)).toMatchObject({ interviews: 1, waited: 0 });
     expect(await transfersOf(t, callId)).toMatchObject([
       {
         from_advisor_id: t.advisor.id,

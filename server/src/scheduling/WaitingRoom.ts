@@ -429,6 +429,7 @@ export class WaitingRoom {
         call_started_at: now,
         ended_at: null,
         link_grade: row.link_grade,
+        transferred_from: row.id,
         outcome: null,
         created_by: by,
         created_at: now,

@@ -95,6 +95,11 @@ export interface AppointmentTable {
   ended_at: string | null;
   /** Set when the advisor vanished mid-call: the citizen waits again at the head of the queue. */
   handed_back_at: string | null;
+  /**
+   * Warm transfer: the appointment this one takes over in the same call (the citizen's, then a
+   * colleague's); null otherwise. Its wait is the first one's: the report counts it once.
+   */
+  transferred_from: string | null;
   /** The grade of the link test run for this citizen at the kiosk (`LinkGrade`); null before. */
   link_grade: 'good' | 'fair' | 'audio_only' | 'impossible' | null;
   outcome: string | null;
