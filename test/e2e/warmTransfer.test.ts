@@ -130,8 +130,14 @@ describe('warm transfer between two advisors', () => {
       expect(atKiosk.audioPackets).toBeGreaterThan(50);
       expect(atB.framesDecoded).toBeGreaterThan(30);
       expect(atB.audioPackets).toBeGreaterThan(50);
-      // B has the call's text so far.
+      // B has the call's text so far, A's words marked as the previous advisor's on both sides.
       await b.page.getByTestId('chat-log').getByText('Je vous passe un collègue.').waitFor();
+      expect(await b.page.locator('.chat__message--advisor .chat__who').textContent()).toMatch(
+        /^Conseiller précédent/,
+      );
+      expect(
+        await kiosk.page.locator('.chat-message--advisor .chat-message__from').textContent(),
+      ).toBe('Votre conseiller précédent');
       await kiosk.page.screenshot({ path: path.join(ARTIFACTS, 'transfer-kiosk-after.png') });
       await expectNoBlockingViolations(kiosk.page, 'kiosk call screen, handed over');
 

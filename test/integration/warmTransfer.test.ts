@@ -121,6 +121,7 @@ describe('warm transfer', () => {
       state: 'offered',
       serviceName: 'Service B',
       advisorName: null,
+      advisorSince: null,
     });
     // Until the colleague accepts, the first advisor keeps the call.
     expect(t.server.calls.activeCallOf(t.advisor.id)?.id).toBe(callId);
@@ -145,11 +146,13 @@ describe('warm transfer', () => {
     expect(await colleague.request(transferRequests.accept, { callId, transferId })).toEqual({
       callId,
     });
+    const { advisorSince } = await colleagueStarted;
     expect(await colleagueStarted).toMatchObject({
       callId,
       advisorId: t.advisor3.id,
       kioskId: t.kiosk.id,
       peerName: 'Kiosk A',
+      advisorSince: expect.any(String),
     });
     expect(await firstOut).toMatchObject({ reason: 'transferred', endedBy: 'advisor' });
     expect(await outcome).toEqual({
@@ -163,6 +166,7 @@ describe('warm transfer', () => {
       state: 'done',
       serviceName: 'Service B',
       advisorName: 'Advisor Three',
+      advisorSince,
     });
     // The kiosk's consumer of the first advisor's microphone closed with their transports.
     await advisorMicGone;

@@ -216,6 +216,7 @@ export const en: Catalogue = {
   'call.confirm.no': 'No, go on',
   'chat.title': 'Write to the advisor',
   'chat.you': 'You:',
+  'chat.previousAdvisor': 'Your previous advisor',
   'chat.peerTyping': '{name} is writing:',
   'chat.yourText': 'Your text:',
   'chat.keyboard': 'Keyboard',

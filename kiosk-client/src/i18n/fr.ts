@@ -227,6 +227,7 @@ export const fr = {
   'call.confirm.no': 'Non, continuer',
   'chat.title': 'Écrire au conseiller',
   'chat.you': 'Vous :',
+  'chat.previousAdvisor': 'Votre conseiller précédent',
   'chat.peerTyping': '{name} écrit :',
   'chat.yourText': 'Votre texte :',
   'chat.keyboard': 'Clavier',

@@ -141,7 +141,15 @@ function afterHandover(context: VisitContext, handover: CallHandover): Update {
   const call = context.visit.call;
   return {
     handover,
-    ...(call ? { call: { ...call, peerName: name } } : {}),
+    ...(call
+      ? {
+          call: {
+            ...call,
+            peerName: name,
+            ...(handover.advisorSince ? { advisorSince: handover.advisorSince } : {}),
+          },
+        }
+      : {}),
     announcement: announcement(context, 'announce.handover.done', { name, service }),
   };
 }

@@ -54,6 +54,8 @@ export class Call {
   readonly names: { kiosk: string; advisor: string };
   appointmentId: string | undefined;
   serviceId: string | undefined;
+  /** When the advisor now in the call took it over from a colleague; undefined: from the start. */
+  advisorSince: Date | undefined;
   readonly startedAt: Date;
   endedAt: Date | undefined;
   endReason: CallEndReason | undefined;
@@ -108,6 +110,7 @@ export class Call {
     this.names.advisor = to.name;
     this.appointmentId = to.appointmentId;
     this.serviceId = to.serviceId;
+    this.advisorSince = new Date();
   }
 
   /** The media room carrying the call now. */

@@ -35,7 +35,7 @@ export interface CallTransfersEvents {
   /** A colleague is offered a call: they see it (note included); the kiosk hears "putting you through". */
   offered: [{ offer: TransferOffer }];
   /** An offer is over: its sender hears how; the colleague's notice goes; the kiosk is told. */
-  closed: [{ offer: TransferOffer; outcome: TransferOutcome }];
+  closed: [{ offer: TransferOffer; outcome: TransferOutcome; advisorSince?: Date | undefined }];
 }
 
 export interface CallTransfersDeps {
@@ -174,8 +174,9 @@ export class CallTransfers extends EventEmitter<CallTransfersEvents> {
     const fromAppointmentId = offer.fromAppointmentId;
     const toAppointmentId = fromAppointmentId ? randomUUID() : undefined;
     const { advisorId, name, serviceId } = offer.to;
+    let call: Call;
     try {
-      await calls.handOver(offer.callId, {
+      call = await calls.handOver(offer.callId, {
         advisorId,
         name,
         appointmentId: toAppointmentId,
@@ -196,7 +197,7 @@ export class CallTransfers extends EventEmitter<CallTransfersEvents> {
           toAppointmentId,
         ),
       );
-    this.close(offer, 'accepted', toAppointmentId);
+    this.close(offer, 'accepted', toAppointmentId, call.advisorSince);
     return { callId: offer.callId };
   }
 
@@ -263,7 +264,12 @@ export class CallTransfers extends EventEmitter<CallTransfersEvents> {
     return offer;
   }
 
-  private close(offer: TransferOffer, outcome: TransferOutcome, toAppointmentId?: string): void {
+  private close(
+    offer: TransferOffer,
+    outcome: TransferOutcome,
+    toAppointmentId?: string,
+    advisorSince?: Date,
+  ): void {
     if (this.offers.get(offer.callId) !== offer) return;
     this.offers.delete(offer.callId);
     clearTimeout(offer.timer);
@@ -282,6 +288,6 @@ export class CallTransfers extends EventEmitter<CallTransfersEvents> {
         outcome,
       }),
     );
-    this.emit('closed', { offer, outcome });
+    this.emit('closed', { offer, outcome, advisorSince });
   }
 }

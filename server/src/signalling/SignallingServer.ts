@@ -498,6 +498,7 @@ export class SignallingServer {
       appointmentId: call.appointmentId ?? null,
       rtpCapabilities: call.room.rtpCapabilities,
       mediaEpoch: call.mediaEpoch,
+      ...(call.advisorSince ? { advisorSince: call.advisorSince.toISOString() } : {}),
     };
   }
 

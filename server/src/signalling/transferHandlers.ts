@@ -72,9 +72,10 @@ export function wireTransferEvents(
       state: 'offered',
       serviceName: offer.to.serviceName,
       advisorName: null,
+      advisorSince: null,
     });
   });
-  transfers.on('closed', ({ offer, outcome }) => {
+  transfers.on('closed', ({ offer, outcome, advisorSince }) => {
     const { callId, id: transferId } = offer;
     emit(staff.to(partyRoom(offer.to.advisorId)), transferEvents.closed, { transferId, outcome });
     emit(staff.to(partyRoom(offer.fromAdvisorId)), transferEvents.outcome, {
@@ -90,6 +91,7 @@ export function wireTransferEvents(
       state: accepted ? 'done' : 'withdrawn',
       serviceName: offer.to.serviceName,
       advisorName: accepted ? offer.to.name : null,
+      advisorSince: advisorSince?.toISOString() ?? null,
     });
   });
 }

@@ -422,3 +422,18 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     this.report(what, error instanceof AppError ? error.code : 'INTERNAL');
   }
 }
+
+/**
+ * Whether a message of the advisor's seat was written before its current holder took the call
+ * over from a colleague (warm transfer, `call:started` `advisorSince`): then it is the colleague's.
+ */
+export function fromPreviousAdvisor(
+  message: ChatMessage,
+  advisorSince: string | undefined,
+): boolean {
+  return (
+    message.from === 'advisor' &&
+    advisorSince !== undefined &&
+    Date.parse(message.at) < Date.parse(advisorSince)
+  );
+}

@@ -73,6 +73,11 @@ export const CallStartedSchema = z.object({
   media: z
     .object({ send: TransportInfoSchema, recv: TransportInfoSchema, iceServers: IceServersSchema })
     .optional(),
+  /**
+   * When the advisor in the call now took it over from a colleague (warm transfer, ISO 8601):
+   * the advisor's earlier messages are that colleague's. Absent when they started the call.
+   */
+  advisorSince: z.iso.datetime({ offset: true }).optional(),
 });
 export type CallStarted = z.infer<typeof CallStartedSchema>;
 

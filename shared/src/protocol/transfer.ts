@@ -117,6 +117,8 @@ export const CallHandoverSchema = z.object({
   serviceName: z.string(),
   /** The new advisor's display name, once `done`. */
   advisorName: z.string().nullable(),
+  /** Once `done`: since when (the advisor's earlier messages are the previous advisor's). */
+  advisorSince: isoTime.nullable(),
 });
 export type CallHandover = z.infer<typeof CallHandoverSchema>;
 

@@ -381,7 +381,13 @@ describe('a call that survives faults', () => {
     const call = callStarted();
     v.send({ type: 'server.callStarted', call });
     const partyCall = v.ctx().visit.partyCall;
-    const handover = { callId: call.callId, serviceName: 'Service B', advisorName: null };
+    const handover = {
+      callId: call.callId,
+      serviceName: 'Service B',
+      advisorName: null,
+      advisorSince: null,
+    };
+    const since = new Date().toISOString();
     v.send({ type: 'server.handover', handover: { ...handover, state: 'offered' } });
     expect(v.ctx().visit.handover?.state).toBe('offered');
     expect(v.ctx().visit.announcement).toMatchObject({
@@ -399,10 +405,14 @@ describe('a call that survives faults', () => {
     v.send({ type: 'server.handover', handover: { ...handover, state: 'offered' } });
     v.send({
       type: 'server.handover',
-      handover: { ...handover, state: 'done', advisorName: 'Advisor Three' },
+      handover: { ...handover, state: 'done', advisorName: 'Advisor Three', advisorSince: since },
     });
     expect(v.screen()).toBe('call');
-    expect(v.ctx().visit.call).toEqual({ ...call, peerName: 'Advisor Three' });
+    expect(v.ctx().visit.call).toEqual({
+      ...call,
+      peerName: 'Advisor Three',
+      advisorSince: since,
+    });
     expect(v.ctx().visit.partyCall).toBe(partyCall);
     expect(v.calls.map((c) => [c.callId, c.closed])).toEqual([[call.callId, false]]);
     expect(v.effects).not.toContain('forgetCitizen');
@@ -650,6 +660,7 @@ describe('the privacy wipe', () => {
         state: 'done',
         serviceName: 'Service B',
         advisorName: 'Advisor Three',
+        advisorSince: new Date().toISOString(),
       },
       partyCall: { callId: call.callId } as unknown as PartyCall,
       surveyCallId: call.callId,

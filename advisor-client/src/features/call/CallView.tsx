@@ -204,7 +204,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
         </div>
         {transfers ? <TransferDialogHost desk={transfers} callId={call.call.callId} /> : null}
         <div className="call__side">
-          <ChatPanel desk={desk} />
+          <ChatPanel desk={desk} advisorSince={call.call.advisorSince} />
           <DocumentsPanel call={call} />
           <SignaturePanel call={call} />
           <NotesPanel call={call} />

@@ -148,7 +148,7 @@ export function CallScreen() {
       </div>
       {partyCall ? (
         <div className="call-side">
-          <ChatPanel desk={partyCall.desk} peerName={name} />
+          <ChatPanel desk={partyCall.desk} peerName={name} advisorSince={call?.advisorSince} />
           <DocumentsPanel desk={partyCall.desk} />
           <SignatureScreen signature={partyCall.signature} desk={partyCall.desk} />
         </div>
