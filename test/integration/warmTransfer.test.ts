@@ -313,8 +313,23 @@ describe('warm transfer', () => {
     t,
     client,
   }) => {
-    const { advisor, colleague, callId } = await callInProgress(t, client);
-    const { transferId } = await offer(advisor, callId, t.advisor3.id, t.serviceB);
+    const { advisor: before, colleague, callId } = await callInProgress(t, client);
+    const { transferId, expiresAt } = await offer(before, callId, t.advisor3.id, t.serviceB);
+    // The sender's page reloads: told the call again, with its offer still waiting.
+    const oldSocket = before.socket.id;
+    before.socket.close();
+    await eventually(
+      () => !t.server.signalling.io.of('/staff').sockets.has(oldSocket ?? ''),
+      'the server to see the page go',
+    );
+    const reloaded = await connectExpecting(t.url, '/staff', t.advisor.token, callEvents.started);
+    const advisor = reloaded.client;
+    expect((await reloaded.event).transfer).toEqual({
+      transferId,
+      colleagueName: 'Advisor Three',
+      serviceName: 'Service B',
+      expiresAt,
+    });
     // Only the sender withdraws it; only the colleague answers it.
     expect(
       await refusal(colleague.request(transferRequests.cancel, { callId, transferId })),
@@ -338,6 +353,7 @@ describe('warm transfer', () => {
         (await transfersOf(t, callId)).map((r) => r.outcome).join() === 'cancelled,call_ended',
       'both offers to be recorded',
     );
+    advisor.socket.close();
   });
 
   test('refuses offers to a colleague offline, in a call, away, to oneself, for a service they do not serve, a second one, and from anyone but the call’s advisor', async ({

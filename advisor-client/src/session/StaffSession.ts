@@ -379,6 +379,7 @@ export class StaffSession {
     party.start();
     this.store.set({ call, endedNotice: null });
     this.agenda?.closeOutcome();
+    this.transferDesk?.callStarted(started);
   }
 
   private onCallEnded(call: AdvisorCall, end: PartyCallEnd): void {

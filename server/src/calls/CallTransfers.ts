@@ -215,6 +215,11 @@ export class CallTransfers extends EventEmitter<CallTransfersEvents> {
     this.close(offer, 'cancelled');
   }
 
+  /** The offer of a call waiting for an answer, if any. */
+  offerOf(callId: string): TransferOffer | undefined {
+    return this.offers.get(callId);
+  }
+
   /** The offers waiting for this colleague's answer (their page reloaded: shown again). */
   offersTo(advisorId: string): TransferOffer[] {
     return [...this.offers.values()].filter((o) => o.to.advisorId === advisorId && !o.answered);

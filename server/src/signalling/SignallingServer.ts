@@ -10,6 +10,7 @@ import {
   kioskDirectoryRequests,
   mediaEvents,
   sessionRequests,
+  type CallStarted,
   type PayloadOf,
 } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
@@ -499,6 +500,21 @@ export class SignallingServer {
       rtpCapabilities: call.room.rtpCapabilities,
       mediaEpoch: call.mediaEpoch,
       ...(call.advisorSince ? { advisorSince: call.advisorSince.toISOString() } : {}),
+      ...this.pendingTransfer(call, forId),
+    };
+  }
+
+  /** The advisor's offer of the call still waiting for an answer, told again with the call. */
+  private pendingTransfer(call: Call, forId: string): Pick<CallStarted, 'transfer'> {
+    const offer = forId === call.advisorId ? this.deps.transfers?.offerOf(call.id) : undefined;
+    if (!offer || offer.fromAdvisorId !== forId) return {};
+    return {
+      transfer: {
+        transferId: offer.id,
+        colleagueName: offer.to.name,
+        serviceName: offer.to.serviceName,
+        expiresAt: offer.view.expiresAt,
+      },
     };
   }
 

@@ -78,6 +78,18 @@ export const CallStartedSchema = z.object({
    * the advisor's earlier messages are that colleague's. Absent when they started the call.
    */
   advisorSince: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * To the call's advisor told again (a reloaded page): their warm-transfer offer of this call
+   * still waiting for the colleague's answer (call:transferOffer), to show and withdraw.
+   */
+  transfer: z
+    .object({
+      transferId: IdSchema,
+      colleagueName: z.string(),
+      serviceName: z.string(),
+      expiresAt: z.iso.datetime({ offset: true }),
+    })
+    .optional(),
 });
 export type CallStarted = z.infer<typeof CallStartedSchema>;
 

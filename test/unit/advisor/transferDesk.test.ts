@@ -92,6 +92,41 @@ describe('the transfer desk', () => {
     expect(desk.store.get().lastOutcome?.outcome).toBe('accepted');
   });
 
+  it('shows our offer still waiting when the call is told again after a reload', () => {
+    const { desk, tell } = deskWith({});
+    const transferId = randomUUID();
+    const callId = randomUUID();
+    desk.callStarted({
+      callId,
+      kioskId: randomUUID(),
+      advisorId: randomUUID(),
+      peerName: 'Borne 1',
+      appointmentId: null,
+      rtpCapabilities: { codecs: [], headerExtensions: [] },
+      mediaEpoch: 1,
+      transfer: {
+        transferId,
+        colleagueName: 'Bruno',
+        serviceName: 'Retraites',
+        expiresAt: new Date().toISOString(),
+      },
+    });
+    expect(desk.store.get().pending).toEqual({
+      transferId,
+      callId,
+      colleagueName: 'Bruno',
+      serviceName: 'Retraites',
+    });
+    tell(transferEvents.outcome, {
+      callId,
+      transferId,
+      outcome: 'expired',
+      colleagueName: 'Bruno',
+    });
+    expect(desk.store.get().pending).toBeNull();
+    expect(desk.store.get().lastOutcome?.outcome).toBe('expired');
+  });
+
   it('words a refused offer by its reason, in both languages', async () => {
     const { desk } = deskWith({
       [transferRequests.offer.name]: AppError.withReason('CONFLICT', 'colleague_in_call', 'busy'),

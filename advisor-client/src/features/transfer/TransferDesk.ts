@@ -4,6 +4,7 @@ import {
   AppError,
   transferEvents,
   transferRequests,
+  type CallStarted,
   type ErrorCode,
   type TransferColleague,
   type TransferOffered,
@@ -171,6 +172,21 @@ export class TransferDesk {
 
   decline(offer: TransferOffered): Promise<void> {
     return this.answer(offer, transferRequests.decline);
+  }
+
+  /** Our call (again, after a reload): an offer of it still waiting is ours to show. */
+  callStarted(call: CallStarted): void {
+    const transfer = call.transfer;
+    if (!transfer) return;
+    this.lastOffered = transfer.transferId;
+    this.store.set({
+      pending: {
+        transferId: transfer.transferId,
+        callId: call.callId,
+        colleagueName: transfer.colleagueName,
+        serviceName: transfer.serviceName,
+      },
+    });
   }
 
   /** Our call ended: an offer of it is over too (the server says so as well). */
