@@ -8,6 +8,8 @@ import { KiosksPage } from './features/kiosks/KiosksPage';
 import { LoginPage } from './features/login/LoginPage';
 import { ReportPage } from './features/report/ReportPage';
 import { ErrorAlert } from './features/status/ErrorAlert';
+import { TransferOffers } from './features/transfer/TransferOffers';
+import { TransferOutcomeNotice } from './features/transfer/TransferStatus';
 import { UnauthorizedScreen } from './features/status/UnauthorizedScreen';
 import { useT } from './i18n/useT';
 import { LiveAnnouncer } from './primitives/LiveAnnouncer';
@@ -76,6 +78,12 @@ function SignedIn() {
         ) : null}
         {connection === 'connecting' ? <p aria-busy="true">{t('connecting.title')}</p> : null}
         <ErrorAlert />
+        {session.transfers ? (
+          <>
+            <TransferOutcomeNotice desk={session.transfers} />
+            <TransferOffers desk={session.transfers} />
+          </>
+        ) : null}
         {inCall ? (
           <CallView />
         ) : (

@@ -8,6 +8,8 @@ import type { ScryptCost } from './auth/PasswordHasher';
 import { CallRecordRepository } from './calls/CallRecordRepository';
 import { CallService } from './calls/CallService';
 import { InCallService } from './calls/InCallService';
+import { CallTransfers } from './calls/CallTransfers';
+import { CallTransferRepository } from './calls/CallTransferRepository';
 import { LiveCallRepository } from './calls/LiveCallRepository';
 import { CallDocuments } from './documents/CallDocuments';
 import { ConfigError, redactDatabaseUrl, type Config } from './config/config';
@@ -183,6 +185,19 @@ export class VisioServer {
     };
     calls.on('callStarted', advisorStatusChanged);
     calls.on('callEnded', advisorStatusChanged);
+    // A warm transfer: the colleague is in a call now, the first advisor free again.
+    calls.on('handedOver', ({ call, fromAdvisorId }) => {
+      advisorStatusChanged({ call });
+      advisorStatusChanged({ call: { advisorId: fromAdvisorId } });
+    });
+    const transfers = new CallTransfers({
+      calls,
+      refs: scheduling.refs,
+      waitingRoom: scheduling.waitingRoom,
+      records: new CallTransferRepository(store.db),
+      offerTimeoutMs: config.calls.transferOfferTimeoutMs,
+      logger: logger.child({ module: 'calls' }),
+    });
     await scheduling.start(
       callCluster
         ? await live.appointmentIds()
@@ -261,6 +276,7 @@ export class VisioServer {
       scheduling,
       timezone: config.timezone,
       inCall,
+      transfers,
       staffSessions: auth.sessions,
       monitoring,
       relay,

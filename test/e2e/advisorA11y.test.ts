@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/testServer';
 import { AdvisorPage } from './pages/AdvisorPage';
 import { KioskPage } from './pages/KioskPage';
+import { admitThroughUi } from './support/admitThroughUi';
 import { bookAppointment } from './support/booking';
-import { blocking, describeViolations, runAxe } from './support/axe';
+import { expectNoBlockingViolations } from './support/axe';
 import { newMachine, pollUntil } from './support/browser';
 import { openE2eStage } from './support/e2eStage';
 
@@ -32,8 +33,7 @@ beforeAll(async () => {
 /** axe-core on the page as it is (after a screenshot): no serious or critical violation. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENS, `staff-${screen}.png`), fullPage: true });
-  const found = blocking(await runAxe(page));
-  expect(found, `${screen}:\n${describeViolations(found)}`).toEqual([]);
+  await expectNoBlockingViolations(page, screen);
 }
 
 describe('every staff screen passes axe-core without serious or critical violations', () => {
@@ -201,6 +201,39 @@ describe('every staff screen passes axe-core without serious or critical violati
       fs.rmSync(file, { force: true });
       await kioskMachine.context.close();
       await advisorMachine.context.close();
+    }
+  });
+
+  it('the warm transfer: the dialog, the offer waiting, the colleague’s notice, how it ended', async () => {
+    const kioskMachine = await newMachine(browser, { viewport: { width: 1080, height: 1920 } });
+    const aMachine = await newMachine(browser, { viewport: { width: 1400, height: 1000 } });
+    const bMachine = await newMachine(browser, { viewport: { width: 1400, height: 1000 } });
+    try {
+      const a = new AdvisorPage(aMachine.page);
+      const b = new AdvisorPage(bMachine.page);
+      await b.open(t.url, t.advisor3.token);
+      await b.agenda().waitFor();
+      await admitThroughUi(t, new KioskPage(kioskMachine.page), a);
+
+      await a.page.getByTestId('transfer-open').click();
+      await a.page.getByTestId(`transfer-choice-${t.advisor3.id}-${t.serviceB}`).waitFor();
+      await expectAccessible(a.page, 'transfer-dialog');
+      await a.page.getByTestId(`transfer-choice-${t.advisor3.id}-${t.serviceB}`).check();
+      await a.page.getByTestId('transfer-note').fill('Une note privée');
+      await a.page.getByTestId('transfer-send').click();
+      await a.page.getByTestId('transfer-pending').waitFor();
+      await expectAccessible(a.page, 'transfer-pending');
+
+      await b.page.getByTestId('transfer-offer').waitFor();
+      await expectAccessible(b.page, 'transfer-offer');
+      await b.page.getByTestId('transfer-decline').click();
+      await a.page.locator('[data-testid=transfer-outcome][data-outcome=declined]').waitFor();
+      await expectAccessible(a.page, 'transfer-declined');
+      await a.hangUp();
+    } finally {
+      await kioskMachine.context.close();
+      await aMachine.context.close();
+      await bMachine.context.close();
     }
   });
 });

@@ -7,6 +7,8 @@ import {
   kioskSchedulingRequests,
   staffMonitoringRequests,
   staffSchedulingRequests,
+  transferEvents,
+  transferRequests,
 } from '@visio/shared/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinMedia, sendMicrophone } from '../support/callMedia';
@@ -16,7 +18,7 @@ import { connect, connectClient, nextEvent } from '../support/socketClient';
 // "Nothing personal is written to logs during recovery." The server runs as a child process, as
 // in production, at debug level, and everything it writes is kept. A call carrying distinctive
 // personal values (the citizen's reference, the check-in code, chat text, a document's name, the
-// advisor's name) then goes through the recoveries: its media worker killed, the kiosk dropping
+// advisors' names, a warm transfer's private note) then goes through the recoveries: its media worker killed, the kiosk dropping
 // and coming back, the server killed and restarted (the call restored). None of those values, and
 // no e-mail address, may appear in the output. Socket clients stand in for the browsers: what is
 // logged is the server's, whoever talks to it.
@@ -27,6 +29,8 @@ const CHAT_TEXT = 'Je suis Zéphyrine Quillebeuf, joignable au 06 12 34 56 78';
 const DOCUMENT_NAME = 'avis-imposition-Quillebeuf.png';
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const EMAIL = /[\w.+-]+@[\w-]+\.[a-z]{2,}/i;
+/** A warm transfer's private note: staff text for the colleague, never in a log. */
+const TRANSFER_NOTE = 'Mme Quillebeuf attend une réponse sur sa pension de réversion';
 
 let server: ServerProcess;
 const open: SignallingClient[] = [];
@@ -134,7 +138,18 @@ describe('the server’s logs during recoveries', () => {
     const { messages } = await kiosk.request(inCallRequests.chatHistory, { callId });
     expect(messages.map((m) => m.text)).toContain(CHAT_TEXT);
     await withMedia(2);
-    await advisor.request(callRequests.hangup, { callId });
+    // A warm transfer with a private note: the colleague takes the call over, then ends it.
+    const colleague = await client('/staff', f.advisor3.token);
+    const offered = nextEvent(colleague, transferEvents.offered);
+    const { transferId } = await advisor.request(transferRequests.offer, {
+      callId,
+      toAdvisorId: f.advisor3.id,
+      serviceId: f.serviceB,
+      note: TRANSFER_NOTE,
+    });
+    expect((await offered).note).toBe(TRANSFER_NOTE);
+    await colleague.request(transferRequests.accept, { callId, transferId });
+    await colleague.request(callRequests.hangup, { callId });
     await server.stop();
 
     const log = server.recordedOutput();
@@ -142,7 +157,16 @@ describe('the server’s logs during recoveries', () => {
     expect(log).toContain(callId);
     expect(log).toContain('call media re-homed');
     expect(log).toContain('running call restored');
-    for (const personal of [CITIZEN_REF, 'Quillebeuf', 'Zéphyrine', CHAT_TEXT, '06 12 34 56 78']) {
+    expect(log).toContain('call handed over');
+    for (const personal of [
+      CITIZEN_REF,
+      'Quillebeuf',
+      'Zéphyrine',
+      CHAT_TEXT,
+      '06 12 34 56 78',
+      TRANSFER_NOTE,
+      'Advisor Three',
+    ]) {
       expect(log, personal).not.toContain(personal);
     }
     expect(log).not.toContain(DOCUMENT_NAME);

@@ -11,6 +11,8 @@ import {
   mediaEvents,
   mediaRequests,
   staffSchedulingRequests,
+  transferEvents,
+  transferRequests,
 } from '@visio/shared/protocol';
 import type { SignallingClient } from '@visio/shared/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +154,45 @@ describe('a call whose parties are on different nodes', () => {
       return row?.end_reason ? row : undefined;
     }, 'the call record closed');
     expect(record).toMatchObject({ end_reason: 'hangup' });
+  });
+
+  it('hands the call to a colleague connected to the node that does not carry it (warm transfer)', async () => {
+    const { kiosk, advisor, callId, appointmentId } = await callAcross(59);
+    const carrier = carrierOf(callId) === 'a' ? a : b;
+    const elsewhere = carrier === a ? b : a;
+    const colleague = await connectTo(elsewhere, '/staff', a.advisor3.token);
+    // Seen online from the advisor's node, whichever it is.
+    await eventually(
+      async () =>
+        (await advisor.request(transferRequests.colleagues, {})).colleagues.some(
+          (c) => c.advisorId === a.advisor3.id,
+        ),
+      'the colleague to be seen online',
+    );
+    const offered = nextEvent(colleague, transferEvents.offered);
+    const { transferId } = await advisor.request(transferRequests.offer, {
+      callId,
+      toAdvisorId: a.advisor3.id,
+      serviceId: a.serviceB,
+      note: 'across nodes',
+    });
+    expect((await offered).note).toBe('across nodes');
+    const started = nextEvent(colleague, callEvents.started);
+    const firstOut = eventWhere(advisor, callEvents.ended, (e) => e.callId === callId);
+    const done = eventWhere(kiosk, transferEvents.handover, (h) => h.state === 'done');
+    await colleague.request(transferRequests.accept, { callId, transferId });
+    expect(await started).toMatchObject({ callId, advisorId: a.advisor3.id });
+    expect(await firstOut).toMatchObject({ reason: 'transferred' });
+    await done;
+    // The colleague's media requests reach the carrier through their own node.
+    const joined = await joinMedia(colleague, callId);
+    const heard = eventWhere(kiosk, mediaEvents.newProducer, (p) => p.callId === callId);
+    await sendMicrophone(colleague, callId, joined.send.transportId);
+    await heard;
+    expect(await appointmentRow(a, appointmentId)).toMatchObject({ outcome: 'transferred' });
+    const ended = nextEvent(kiosk, callEvents.ended);
+    await colleague.request(callRequests.hangup, { callId });
+    expect(await ended).toMatchObject({ callId, reason: 'hangup' });
   });
 
   it('tells the carrier when the party on the other node goes, and when it is back', async () => {

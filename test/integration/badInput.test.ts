@@ -51,6 +51,11 @@ function validShaped(def: AnyRequestDef): unknown {
     'kiosks:list': {},
     'call:hangup': { callId },
     'call:setMediaMode': { callId, mode: 'audio_text' },
+    'transfer:colleagues': {},
+    'call:transferOffer': { callId, toAdvisorId: id, serviceId: id, note: 'a word for you' },
+    'call:transferAccept': { callId, transferId: id },
+    'call:transferDecline': { callId, transferId: id },
+    'call:transferCancel': { callId, transferId: id },
     'media:join': {
       callId,
       rtpCapabilities: {

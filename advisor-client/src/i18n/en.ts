@@ -7,6 +7,7 @@ import { bookingEn } from '../features/booking/messages';
 import { kiosksEn } from '../features/kiosks/messages';
 import { loginEn } from '../features/login/messages';
 import { reportEn } from '../features/report/messages';
+import { transferEn } from '../features/transfer/messages';
 import type { Catalogue } from './fr';
 
 export const en: Catalogue = {
@@ -128,4 +129,5 @@ export const en: Catalogue = {
   ...linkTestEn,
   ...reportEn,
   ...nightlyTestEn,
+  ...transferEn,
 };

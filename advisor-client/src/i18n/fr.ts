@@ -9,6 +9,7 @@ import { bookingFr } from '../features/booking/messages';
 import { kiosksFr } from '../features/kiosks/messages';
 import { loginFr } from '../features/login/messages';
 import { reportFr } from '../features/report/messages';
+import { transferFr } from '../features/transfer/messages';
 
 /** The whole app's sentences; each feature adds its own catalogue. */
 const baseFr = {
@@ -137,6 +138,7 @@ export const fr = {
   ...linkTestFr,
   ...reportFr,
   ...nightlyTestFr,
+  ...transferFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -18,11 +18,13 @@ import {
   type CallStarted,
   type ErrorCode,
   type PrincipalSummary,
+  type TransferOffered,
 } from '@visio/shared/protocol';
 import { Agenda } from '../features/agenda/Agenda';
 import { AdvisorCall, QUALITY_SAMPLE_MS } from '../features/call/AdvisorCall';
 import { ArrivalAlert } from '../features/agenda/ArrivalAlert';
 import { KioskDirectory } from '../features/kiosks/KioskDirectory';
+import { TransferDesk } from '../features/transfer/TransferDesk';
 import type { ErrorContext } from '../i18n/errorMessage';
 import type { MessageKey, MessageParams, Translate } from '../i18n/translate';
 import { Store } from '@visio/shared/ui';
@@ -81,6 +83,7 @@ const ENDED_NOTICE: Record<CallEndReason, MessageKey> = {
   ended_by_staff: 'call.ended.ended_by_staff',
   server_shutdown: 'call.ended.server_shutdown',
   media_unreachable: 'call.ended.media_unreachable',
+  transferred: 'call.ended.transferred.anonymous',
 };
 
 /** What the advisor is told when a call ends, and why the agenda hears it ended. */
@@ -116,6 +119,7 @@ export class StaffSession {
   readonly store: Store<StaffState>;
   readonly signalling: SignallingClient;
   private agendaOfAdvisor: Agenda | null = null;
+  private transferDesk: TransferDesk | null = null;
   private presence: KioskDirectory | null = null;
   private readonly alert = new ArrivalAlert();
   private readonly cleanups: (() => void)[] = [];
@@ -142,6 +146,11 @@ export class StaffSession {
   /** The advisor's agenda; null for other roles (and until the identity is known). */
   get agenda(): Agenda | null {
     return this.agendaOfAdvisor;
+  }
+
+  /** Warm transfers, offered and received; null for other roles than advisor. */
+  get transfers(): TransferDesk | null {
+    return this.transferDesk;
   }
 
   /** Live kiosk presence for the kiosks page; null for roles without it. */
@@ -196,6 +205,7 @@ export class StaffSession {
     this.store.get().call?.close();
     this.closed = true;
     this.agendaOfAdvisor?.detach();
+    this.transferDesk?.detach();
     this.presence?.detach();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.alert.close();
@@ -276,6 +286,10 @@ export class StaffSession {
         onOutcomeRecorded: () => this.announce('announce.outcomeRecorded'),
       });
       this.agendaOfAdvisor.attach();
+      this.transferDesk = new TransferDesk(this.signalling, {
+        onOffered: (offer) => this.onTransferOffered(offer),
+      });
+      this.transferDesk.attach();
       void this.openDevices();
     }
     // kiosks:list is for advisors, technicians and admins; the kiosks page shows it.
@@ -321,6 +335,18 @@ export class StaffSession {
     this.alert.alert(t('notification.arrival.title'), t('notification.arrival.body', params));
   }
 
+  /** A colleague offers us their call: as loud as an arrival (sound, notification, announcement). */
+  private onTransferOffered(offer: TransferOffered): void {
+    const t = this.options.translate;
+    const params = {
+      from: offer.fromAdvisorName,
+      service: offer.serviceName,
+      kiosk: offer.kioskName,
+    };
+    this.announce('announce.transferOffered', params);
+    this.alert.alert(t('notification.transfer.title'), t('notification.transfer.body', params));
+  }
+
   // ---- call lifecycle ------------------------------------------------------------------
 
   private onCallStarted(started: CallStarted): void {
@@ -353,6 +379,7 @@ export class StaffSession {
     party.start();
     this.store.set({ call, endedNotice: null });
     this.agenda?.closeOutcome();
+    this.transferDesk?.callStarted(started);
   }
 
   private onCallEnded(call: AdvisorCall, end: PartyCallEnd): void {
@@ -360,6 +387,7 @@ export class StaffSession {
     const { notice, reason } = endOf(end);
     this.store.set({ endedNotice: notice });
     if (notice) this.announce(notice);
+    this.transferDesk?.callEnded(call.call.callId);
     if (!this.closed) this.agenda?.callEnded(call.call, reason);
   }
 

@@ -130,6 +130,9 @@ export const en: Catalogue = {
   'call.remoteCameraOff': '{name} turned their camera off',
   'call.remoteMicOff': '{name} muted their microphone',
   'call.waitingVideo': 'Video is on its way…',
+  'call.handover.offered':
+    'Your advisor is putting you through to {service}. Please stay at the kiosk: the call goes on.',
+  'call.handover.done': 'You are now speaking with {name}, {service}.',
   'call.audioText':
     'The connection is too weak for video. Video is paused: you can keep talking, and write below. It comes back by itself.',
   'call.audioText.overlay': 'Video paused: the connection is too weak',
@@ -160,6 +163,8 @@ export const en: Catalogue = {
   'announce.audioText':
     'The connection is too weak for video: video is paused, you can keep talking and writing',
   'announce.videoBack': 'The video is back',
+  'announce.handover.offered': 'Your advisor is putting you through to {service}',
+  'announce.handover.done': 'You are now speaking with {name}, {service}',
   'announce.requeued.advisor_disconnected':
     'Your advisor was disconnected. You keep your place at the head of the queue.',
   'announce.requeued.media_unreachable':
@@ -211,6 +216,7 @@ export const en: Catalogue = {
   'call.confirm.no': 'No, go on',
   'chat.title': 'Write to the advisor',
   'chat.you': 'You:',
+  'chat.previousAdvisor': 'Your previous advisor',
   'chat.peerTyping': '{name} is writing:',
   'chat.yourText': 'Your text:',
   'chat.keyboard': 'Keyboard',

@@ -138,6 +138,9 @@ export const fr = {
   'call.remoteCameraOff': '{name} a coupé sa caméra',
   'call.remoteMicOff': '{name} a coupé son micro',
   'call.waitingVideo': 'La vidéo arrive…',
+  'call.handover.offered':
+    'Votre conseiller vous met en relation avec le service {service}. Restez devant la borne : l’appel continue.',
+  'call.handover.done': 'Vous êtes maintenant en relation avec {name}, service {service}.',
   'call.audioText':
     'La connexion est trop faible pour la vidéo. L’image est en pause : vous pouvez continuer à parler, et écrire ci-dessous. Elle reviendra toute seule.',
   'call.audioText.overlay': 'Image en pause : la connexion est trop faible',
@@ -168,6 +171,8 @@ export const fr = {
   'announce.audioText':
     'La connexion est trop faible pour la vidéo : l’image est en pause, vous pouvez continuer à parler et à écrire',
   'announce.videoBack': 'L’image est revenue',
+  'announce.handover.offered': 'Votre conseiller vous met en relation avec le service {service}',
+  'announce.handover.done': 'Vous êtes maintenant en relation avec {name}, service {service}',
   'announce.requeued.advisor_disconnected':
     'Votre conseiller a été déconnecté. Vous gardez votre place en tête de la file.',
   'announce.requeued.media_unreachable':
@@ -222,6 +227,7 @@ export const fr = {
   'call.confirm.no': 'Non, continuer',
   'chat.title': 'Écrire au conseiller',
   'chat.you': 'Vous :',
+  'chat.previousAdvisor': 'Votre conseiller précédent',
   'chat.peerTyping': '{name} écrit :',
   'chat.yourText': 'Votre texte :',
   'chat.keyboard': 'Clavier',

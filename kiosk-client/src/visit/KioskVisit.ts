@@ -5,6 +5,7 @@ import {
   inCallRequests,
   kioskSchedulingEvents,
   kioskSchedulingRequests,
+  transferEvents,
   type CallStarted,
 } from '@visio/shared/protocol';
 import { createActor, fromCallback, fromPromise, type Actor, type EventObject } from 'xstate';
@@ -104,6 +105,9 @@ export class KioskVisit {
   private listen(signalling: SignallingClient): void {
     this.cleanups.push(
       signalling.on(callEvents.started, (call) => this.send({ type: 'server.callStarted', call })),
+      signalling.on(transferEvents.handover, (handover) =>
+        this.send({ type: 'server.handover', handover }),
+      ),
       signalling.on(kioskSchedulingEvents.waitingStatus, (status) =>
         this.send({ type: 'server.waitingStatus', status }),
       ),

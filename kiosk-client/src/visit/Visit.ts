@@ -1,5 +1,5 @@
 import type { PartyCall } from '@visio/shared/client';
-import type { CallStarted, WaitingStatus } from '@visio/shared/protocol';
+import type { CallHandover, CallStarted, WaitingStatus } from '@visio/shared/protocol';
 import {
   DEFAULT_LANGUAGE,
   type Language,
@@ -55,6 +55,11 @@ export interface Visit {
   readonly requeued: RequeueReason | null;
   /** The call in progress, as `call:started` announced it; it survives a signalling outage. */
   readonly call: CallStarted | null;
+  /**
+   * The advisor is putting the citizen through to another service (`offered`), or the new advisor
+   * took the call (`done`): a calm notice on the call screen; null otherwise. Never a wipe.
+   */
+  readonly handover: CallHandover | null;
   /** Its lifecycle (media, text, documents), once set up. */
   readonly partyCall: PartyCall | null;
   /** The call that just ended, until the citizen answers (or skips) the survey. */
@@ -77,6 +82,7 @@ export function createVisit(): Visit {
     waiting: null,
     requeued: null,
     call: null,
+    handover: null,
     partyCall: null,
     surveyCallId: null,
     noticeAfterSurvey: null,

@@ -1,5 +1,10 @@
 import type { PartyCall, PartyCallEnd, CallAnnouncement } from '@visio/shared/client';
-import { AppError, type CallStarted, type WaitingStatus } from '@visio/shared/protocol';
+import {
+  AppError,
+  type CallHandover,
+  type CallStarted,
+  type WaitingStatus,
+} from '@visio/shared/protocol';
 import {
   and,
   assertEvent,
@@ -79,6 +84,8 @@ export type VisitEvent =
       readonly reason: 'no_show' | 'cancelled' | 'expired';
     }
   | { readonly type: 'server.callStarted'; readonly call: CallStarted }
+  /** A warm transfer of the call: being put through, done, or not happening after all. */
+  | { readonly type: 'server.handover'; readonly handover: CallHandover }
   // the call in progress (its PartyCall)
   | { readonly type: 'call.ready'; readonly partyCall: PartyCall }
   | { readonly type: 'call.announce'; readonly announcement: CallAnnouncement }
@@ -116,6 +123,36 @@ const announcement = (context: VisitContext, key: MessageKey, params?: MessagePa
   ...(params ? { params } : {}),
   seq: (context.visit.announcement?.seq ?? 0) + 1,
 });
+
+/**
+ * A warm transfer as the citizen lives it: told they are being put through (to a service), then
+ * who their advisor is now; the call, its text and documents go on. A withdrawn one: nothing
+ * changes, the notice goes.
+ */
+function afterHandover(context: VisitContext, handover: CallHandover): Update {
+  const service = handover.serviceName;
+  if (handover.state === 'withdrawn') return { handover: null };
+  if (handover.state === 'offered')
+    return {
+      handover,
+      announcement: announcement(context, 'announce.handover.offered', { service }),
+    };
+  const name = handover.advisorName ?? '';
+  const call = context.visit.call;
+  return {
+    handover,
+    ...(call
+      ? {
+          call: {
+            ...call,
+            peerName: name,
+            ...(handover.advisorSince ? { advisorSince: handover.advisorSince } : {}),
+          },
+        }
+      : {}),
+    announcement: announcement(context, 'announce.handover.done', { name, service }),
+  };
+}
 
 type NoticeParam =
   | WelcomeNotice
@@ -550,6 +587,13 @@ export const visitMachine = setup({
             'call.ready': {
               actions: assign({
                 visit: ({ context, event }) => withVisit(context, { partyCall: event.partyCall }),
+              }),
+            },
+            'server.handover': {
+              guard: ({ context, event }) => event.handover.callId === context.visit.call?.callId,
+              actions: assign({
+                visit: ({ context, event }) =>
+                  withVisit(context, afterHandover(context, event.handover)),
               }),
             },
             'call.announce': {

@@ -32,6 +32,14 @@ export interface CallParties {
   startedAt?: Date;
 }
 
+/** Who holds the advisor's seat of a call, and for which appointment and service. */
+export interface AdvisorSeat {
+  advisorId: string;
+  name: string;
+  appointmentId: string | undefined;
+  serviceId: string | undefined;
+}
+
 /**
  * One call between a kiosk and an advisor. Its media room carries it but is not it: when the room
  * is lost (worker death or hang, a router closed under us, a server restart) the call moves to a
@@ -41,10 +49,13 @@ export interface CallParties {
 export class Call {
   readonly id: string;
   readonly kioskId: string;
-  readonly advisorId: string;
+  /** The advisor in the call now: a warm transfer hands the seat to a colleague (`handOver`). */
+  advisorId: string;
   readonly names: { kiosk: string; advisor: string };
-  readonly appointmentId: string | undefined;
-  readonly serviceId: string | undefined;
+  appointmentId: string | undefined;
+  serviceId: string | undefined;
+  /** When the advisor now in the call took it over from a colleague; undefined: from the start. */
+  advisorSince: Date | undefined;
   readonly startedAt: Date;
   endedAt: Date | undefined;
   endReason: CallEndReason | undefined;
@@ -88,6 +99,18 @@ export class Call {
     const transports = this.prepared.get(principalId);
     this.prepared.delete(principalId);
     return this.mediaEpoch === 0 ? transports : undefined;
+  }
+
+  /**
+   * The advisor's seat goes to a colleague (warm transfer): the call, its room, chat and documents
+   * go on; from now on the colleague is its advisor, for the appointment made for them.
+   */
+  handOver(to: AdvisorSeat): void {
+    this.advisorId = to.advisorId;
+    this.names.advisor = to.name;
+    this.appointmentId = to.appointmentId;
+    this.serviceId = to.serviceId;
+    this.advisorSince = new Date();
   }
 
   /** The media room carrying the call now. */

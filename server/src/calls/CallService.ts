@@ -17,7 +17,13 @@ import type { Principal, StaffPrincipal } from '../auth/Principal';
 import { principalId } from '../auth/Principal';
 import type { ConsumerOffer, MediaRoom, TransportListenOptions, WorkerPool } from '../media';
 import type { WaitingRoom } from '../scheduling/WaitingRoom';
-import { Call, type CallIncident, type CallIncidentCause, type CallParty } from './Call';
+import {
+  Call,
+  type AdvisorSeat,
+  type CallIncident,
+  type CallIncidentCause,
+  type CallParty,
+} from './Call';
 import type { CallCluster } from './CallCluster';
 import type { CallRecordRepository } from './CallRecordRepository';
 import type { LiveCallRepository, LiveCallState } from './LiveCallRepository';
@@ -34,6 +40,11 @@ export interface CallServiceEvents {
   /** A party lost its last connection; the call ends at `graceEndsAt` unless it is back. */
   partyAway: [{ call: Call; party: CallParty; awaySince: Date; graceEndsAt: Date }];
   partyBack: [{ call: Call; party: CallParty }];
+  /**
+   * Warm transfer: the advisor's seat went from `fromAdvisorId` to `call.advisorId` (same call,
+   * same room); the first advisor is out of the call, the colleague joins its media.
+   */
+  handedOver: [{ call: Call; fromAdvisorId: string }];
   /** A party's line switched between video and audio + real-time text (its degradation policy). */
   mediaModeChanged: [{ call: Call; party: CallParty; mode: MediaMode }];
   /** An interruption of the call is over (its duration is known), or the call ended during it. */
@@ -374,6 +385,47 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     call.mediaModes[party] = mode;
     this.logger.info({ callId: call.id, party, mode }, 'call media mode changed');
     this.emit('mediaModeChanged', { call, party, mode });
+  }
+
+  /**
+   * Warm transfer: the advisor's seat of a running call goes to a colleague who is in no call.
+   * The kiosk keeps its transports and gets the colleague's media; the first advisor's transports
+   * close (the kiosk's consumers of them close) and their requests about the call are refused
+   * from now on. The call keeps its id, room, chat and documents. CONFLICT (advisor_in_call) when
+   * the colleague is in a call; NOT_FOUND when the call is over.
+   */
+  async handOver(callId: string, to: AdvisorSeat): Promise<Call> {
+    const call = this.calls.get(callId);
+    if (!call) throw new AppError('NOT_FOUND', 'No such call');
+    const fromAdvisorId = call.advisorId;
+    if (this.callOfParty.has(to.advisorId) || this.starting.has(to.advisorId)) throw inCall(false);
+    const cluster = this.options.cluster;
+    this.starting.add(to.advisorId);
+    try {
+      if (await cluster?.callOf(to.advisorId)) throw inCall(false);
+    } finally {
+      this.starting.delete(to.advisorId);
+    }
+    if (call.ended) throw new AppError('NOT_FOUND', 'No such call');
+    call.room.addPeer(to.advisorId);
+    clearTimeout(this.absences.get(fromAdvisorId)?.timer);
+    this.absences.delete(fromAdvisorId);
+    call.handOver(to);
+    this.callOfParty.delete(fromAdvisorId);
+    this.callOfParty.set(to.advisorId, call);
+    call.room.removePeer(fromAdvisorId);
+    this.logger.info({ callId, fromAdvisorId, toAdvisorId: to.advisorId }, 'call handed over');
+    const live = this.links?.live;
+    if (live) void this.persist(callId, 'call handover', () => live.handedOver(call));
+    if (cluster)
+      void (async () => {
+        await cluster.release(callId, [fromAdvisorId]);
+        await cluster.carry(callId, [call.kioskId, call.advisorId]);
+      })().catch((err: unknown) =>
+        this.logger.warn({ err, callId }, 'call handover not announced to the nodes'),
+      );
+    this.emit('handedOver', { call, fromAdvisorId });
+    return call;
   }
 
   /** Ends a call on behalf of staff with authority over it (technician, admin). */

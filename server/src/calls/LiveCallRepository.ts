@@ -40,6 +40,20 @@ export class LiveCallRepository {
       .execute();
   }
 
+  /** The advisor's seat changed hands (warm transfer): a restart restores the colleague's call. */
+  async handedOver(call: Call): Promise<void> {
+    await this.db
+      .updateTable('live_calls')
+      .set({
+        advisor_id: call.advisorId,
+        advisor_name: call.names.advisor,
+        appointment_id: call.appointmentId ?? null,
+        service_id: call.serviceId ?? null,
+      })
+      .where('id', '=', call.id)
+      .execute();
+  }
+
   /** The node incarnations carrying running calls (null: a call of a single node). */
   async carriers(): Promise<(string | null)[]> {
     const rows = await this.db.selectFrom('live_calls').select('node_id').distinct().execute();

@@ -63,6 +63,8 @@ const BaseEnvSchema = z.object({
 
   /** How long a party of a call may stay disconnected before the call ends. */
   CALL_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** How long a colleague has to accept a warm transfer before the first advisor keeps the call. */
+  TRANSFER_OFFER_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(60),
   /**
    * A call whose media has not flowed both ways this long after its start fails as
    * media_unreachable (the citizen goes back to the head of the queue, the console alerts).
@@ -388,7 +390,7 @@ export interface Config {
     /** Admission control's CPU limit per worker (a share of one core); undefined: off. */
     workerMaxCpu: number | undefined;
   };
-  calls: { reconnectGraceMs: number };
+  calls: { reconnectGraceMs: number; transferOfferTimeoutMs: number };
   signalling: { ratePerSecond: number; rateBurst: number; origins: HandshakeOrigins };
   clients: { kioskDist: string; advisorDist: string };
   demoSeed: boolean;
@@ -537,7 +539,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerLogLevel: e.MEDIA_WORKER_LOG_LEVEL,
       workerMaxCpu: e.MEDIA_WORKER_MAX_CPU < 1 ? e.MEDIA_WORKER_MAX_CPU : undefined,
     },
-    calls: { reconnectGraceMs: e.CALL_RECONNECT_GRACE_MS },
+    calls: {
+      reconnectGraceMs: e.CALL_RECONNECT_GRACE_MS,
+      transferOfferTimeoutMs: e.TRANSFER_OFFER_TIMEOUT_S * 1000,
+    },
     signalling: {
       ratePerSecond: e.SIGNALLING_RATE_PER_SECOND,
       rateBurst: e.SIGNALLING_RATE_BURST,

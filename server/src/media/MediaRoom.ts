@@ -171,17 +171,35 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       logger.child({ roomId: id, workerPid }),
       lossCause,
     );
-    for (const peerId of peerIds) {
-      room.peers.set(peerId, {
-        id: peerId,
-        rtpCapabilities: undefined,
-        transports: new Map(),
-        producers: new Map(),
-        consumers: new Map(),
-      });
-    }
+    for (const peerId of peerIds) room.addPeer(peerId);
     room.logger.debug('media room opened');
     return room;
+  }
+
+  /** A party that joins the call later (a colleague taking it over): it joins with media:join. */
+  addPeer(peerId: string): void {
+    this.assertOpen();
+    if (this.peers.has(peerId)) return;
+    this.peers.set(peerId, {
+      id: peerId,
+      rtpCapabilities: undefined,
+      transports: new Map(),
+      producers: new Map(),
+      consumers: new Map(),
+    });
+  }
+
+  /**
+   * A party leaves the call while it goes on (it handed its seat to a colleague): its transports
+   * close, and with them its producers (the others' consumers of them close: consumerClosed) and
+   * its consumers. Its requests are refused from then on (FORBIDDEN).
+   */
+  removePeer(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer || this._closed) return;
+    this.peers.delete(peerId);
+    for (const { transport } of peer.transports.values()) transport.close();
+    if (peer.rtpCapabilities) this.objects.emit('peerLeft', { peerId });
   }
 
   get closed(): boolean {

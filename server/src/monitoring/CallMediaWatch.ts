@@ -46,6 +46,13 @@ export class CallMediaWatch extends EventEmitter<CallMediaWatchEvents> {
     this.listen('partyBack', ({ call, party }) =>
       this.apply(call, (r, now) => r.partyBack(party, now)),
     );
+    // Warm transfer: the first advisor's media is gone; the colleague's flows once they joined.
+    // The console's view changes either way (the advisor's name).
+    this.listen('handedOver', ({ call }) => {
+      if (call.ended) return;
+      this.recordOf(call).stoppedFlowingTo('advisor', Date.now());
+      this.emit('changed', { call });
+    });
     this.listen('sourcePaused', ({ call, party, source, reason }) =>
       this.apply(call, (r, now) => r.sourcePaused(party, source, reason, now)),
     );

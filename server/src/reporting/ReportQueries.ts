@@ -60,7 +60,9 @@ function waitSeconds(db: Kysely<Database>): RawBuilder<number> {
 }
 
 const COMPLETED = sql`a.status = 'completed'`;
-const WAITED = sql`a.status = 'completed' and a.call_started_at is not null and a.checked_in_at is not null`;
+// A colleague's appointment taken over in a warm transfer is an interview of its own, but the
+// citizen waited once: for the first.
+const WAITED = sql`a.status = 'completed' and a.call_started_at is not null and a.checked_in_at is not null and a.transferred_from is null`;
 
 /** 1 when the condition holds, else 0: summed, it counts. */
 const countIf = (condition: RawBuilder<unknown>) =>

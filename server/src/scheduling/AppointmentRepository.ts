@@ -107,6 +107,24 @@ export class AppointmentRepository {
     return result.numUpdatedRows === 1n;
   }
 
+  /**
+   * A warm transfer, as one transaction: the citizen's appointment in a call takes `changes` (it
+   * completes) and `next` (the colleague's, in the same call) is written; both or neither. False
+   * when the first was no longer in a call.
+   */
+  async handOver(
+    fromId: string,
+    changes: AppointmentUpdate,
+    next: NewAppointment,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.updateIfStatus(fromId, 'in_call', changes, trx))) return false;
+      // After the update: at most one appointment of a kiosk is in a call (a unique index).
+      await this.insert(next, trx);
+      return true;
+    });
+  }
+
   async update(id: string, changes: AppointmentUpdate, trx: Db = this.db): Promise<void> {
     await trx
       .updateTable('appointments')

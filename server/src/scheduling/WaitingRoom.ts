@@ -385,6 +385,72 @@ export class WaitingRoom {
     await this.move(row, event, changes, { kind: 'system' }, { reason });
   }
 
+  /**
+   * Warm transfer of a citizen in a call to a colleague: their appointment completes with the
+   * outcome `transferred`, and one of the colleague's begins in the same call (same kiosk, citizen
+   * reference, check-in time and options; starting now; the colleague's service), whose outcome
+   * the colleague records after the call, with the id `newId` the call knows it by.
+   */
+  async handOver(
+    appointmentId: string,
+    by: string,
+    to: { advisorId: string; serviceId: string },
+    newId: string,
+  ): Promise<void> {
+    const row = await this.appointments.find(appointmentId);
+    if (row?.status !== 'in_call')
+      throw AppError.withReason(
+        'BAD_STATE',
+        row?.status ?? 'gone',
+        'This citizen is not in a call',
+      );
+    const now = this.clock.now().toISOString();
+    const id = newId;
+    const handed = await this.appointments.handOver(
+      row.id,
+      {
+        status: nextStatus(row.status, 'complete', row.kind),
+        ended_at: now,
+        outcome: 'transferred',
+      },
+      {
+        id,
+        kind: row.kind,
+        service_id: to.serviceId,
+        advisor_id: to.advisorId,
+        kiosk_id: row.kiosk_id,
+        starts_at: now,
+        duration_min: row.duration_min,
+        check_in_code_hash: null,
+        citizen_ref: row.citizen_ref,
+        sign_or_lip_reading: row.sign_or_lip_reading,
+        status: 'in_call',
+        checked_in_at: row.checked_in_at,
+        call_started_at: now,
+        ended_at: null,
+        link_grade: row.link_grade,
+        transferred_from: row.id,
+        outcome: null,
+        created_by: by,
+        created_at: now,
+        updated_at: now,
+      },
+    );
+    if (!handed) throw AppError.withReason('BAD_STATE', 'gone', 'This citizen is not in a call');
+    // Ids and codes only: which appointment follows which, for which service; no names.
+    await this.audit.record({
+      actor: { kind: 'staff', id: by },
+      action: 'appointment.transfer',
+      target: { type: 'appointment', id: row.id },
+      details: { toAppointmentId: id, toServiceId: to.serviceId },
+    });
+    for (const changed of [row.id, id]) {
+      const updated = await this.appointments.find(changed);
+      if (updated) this.emitChanged(updated);
+    }
+    this.events.emit('queuesChanged', { serviceIds: [row.service_id, to.serviceId] });
+  }
+
   /** The advisor who handled an appointment records how it went. */
   async recordOutcome(
     advisorId: string,

@@ -10,6 +10,7 @@ import {
   kioskDirectoryRequests,
   mediaEvents,
   sessionRequests,
+  type CallStarted,
   type PayloadOf,
 } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
@@ -29,6 +30,8 @@ import type { SchedulingModule } from '../scheduling/SchedulingModule';
 import { emit } from './emit';
 import type { InCallService } from '../calls/InCallService';
 import { registerKioskInCall, registerStaffInCall, wireInCallEvents } from './inCallHandlers';
+import type { CallTransfers } from '../calls/CallTransfers';
+import { registerStaffTransfer, tellPendingOffers, wireTransferEvents } from './transferHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
 import { registerKioskLinkTest, registerStaffLinkTest } from './linkTestHandlers';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
@@ -66,6 +69,8 @@ export interface SignallingDeps {
     { resolveSession(token: string): Promise<{ sessionId: string } | undefined> } | undefined;
   /** Chat, documents and survey inside calls. */
   inCall?: InCallService | undefined;
+  /** Warm transfers of calls between advisors; absent without scheduling. */
+  transfers?: CallTransfers | undefined;
   /** Fleet, alerts, call quality, health and the technician's actions. */
   monitoring?: MonitoringModule | undefined;
   /** Hands each party TURN credentials with every media join; absent = no relay. */
@@ -165,6 +170,7 @@ export class SignallingServer {
       this.schedulingNotifier.wire();
     }
     if (deps.inCall) wireInCallEvents(deps.inCall, this.kioskNsp, this.staffNsp);
+    if (deps.transfers) wireTransferEvents(deps.transfers, this.kioskNsp, this.staffNsp);
     if (deps.monitoring)
       new MonitoringNotifier(this.kioskNsp, this.staffNsp, deps.monitoring, this.log).wire();
     if (deps.cluster) this.serveCluster(deps.cluster);
@@ -380,6 +386,7 @@ export class SignallingServer {
     if (scheduling)
       registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);
     if (this.deps.inCall) registerStaffInCall(router, this.deps.inCall);
+    if (this.deps.transfers) registerStaffTransfer(router, this.deps.transfers, this.tabs);
     if (this.deps.monitoring) {
       registerStaffMonitoring(router, this.deps.monitoring);
       registerStaffLinkTest(router, this.deps.monitoring);
@@ -409,6 +416,8 @@ export class SignallingServer {
       joinConsoleRoom(socket, principal);
       router.attach(socket, principal);
       this.onPartyConnected(socket, principal.staffId);
+      if (this.deps.transfers && isAdvisor)
+        tellPendingOffers(socket, this.deps.transfers, principal.staffId);
       if (scheduling && isAdvisor) {
         scheduling.waitingRoom.advisorConnected(principal.staffId);
         // Advisors hear about the queues of the services they serve.
@@ -490,6 +499,22 @@ export class SignallingServer {
       appointmentId: call.appointmentId ?? null,
       rtpCapabilities: call.room.rtpCapabilities,
       mediaEpoch: call.mediaEpoch,
+      ...(call.advisorSince ? { advisorSince: call.advisorSince.toISOString() } : {}),
+      ...this.pendingTransfer(call, forId),
+    };
+  }
+
+  /** The advisor's offer of the call still waiting for an answer, told again with the call. */
+  private pendingTransfer(call: Call, forId: string): Pick<CallStarted, 'transfer'> {
+    const offer = forId === call.advisorId ? this.deps.transfers?.offerOf(call.id) : undefined;
+    if (!offer || offer.fromAdvisorId !== forId) return {};
+    return {
+      transfer: {
+        transferId: offer.id,
+        colleagueName: offer.to.name,
+        serviceName: offer.to.serviceName,
+        expiresAt: offer.view.expiresAt,
+      },
     };
   }
 
@@ -535,6 +560,23 @@ export class SignallingServer {
       const payload = { callId: call.id, reason, endedBy, ...(unreachable ? { unreachable } : {}) };
       emit(toKiosk(call), callEvents.ended, payload);
       emit(toAdvisor(call), callEvents.ended, payload);
+      void kioskChanged(call.kioskId);
+    });
+    // Warm transfer: the first advisor is out of the call (every tab of theirs); the colleague's
+    // tab that accepted runs it from now on (else every tab of theirs is told, each asks).
+    calls.on('handedOver', ({ call, fromAdvisorId }) => {
+      emit(this.staffNsp.to(partyRoom(fromAdvisorId)), callEvents.ended, {
+        callId: call.id,
+        reason: 'transferred',
+        endedBy: 'advisor',
+      });
+      const tab = this.tabs.callStarted(call.id, call.advisorId);
+      const socket = tab ? this.staffNsp.sockets.get(tab) : undefined;
+      emit(
+        socket ?? toAdvisor(call),
+        callEvents.started,
+        this.callStartedPayload(call, call.advisorId),
+      );
       void kioskChanged(call.kioskId);
     });
     calls.on('mediaRestarted', ({ call, reason }) => {

@@ -22,6 +22,7 @@ import { callCarrier } from './migrations/0009_call_carrier';
 import { impactReport } from './migrations/0010_impact_report';
 import { nightlyTests } from './migrations/0011_nightly_tests';
 import { kioskAvailability } from './migrations/0012_kiosk_availability';
+import { callTransfers } from './migrations/0013_call_transfers';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -40,6 +41,7 @@ const migrations: MigrationProvider = {
     '0010_impact_report': impactReport,
     '0011_nightly_tests': nightlyTests,
     '0012_kiosk_availability': kioskAvailability,
+    '0013_call_transfers': callTransfers,
   }),
 };
 

@@ -95,6 +95,11 @@ export interface AppointmentTable {
   ended_at: string | null;
   /** Set when the advisor vanished mid-call: the citizen waits again at the head of the queue. */
   handed_back_at: string | null;
+  /**
+   * Warm transfer: the appointment this one takes over in the same call (the citizen's, then a
+   * colleague's); null otherwise. Its wait is the first one's: the report counts it once.
+   */
+  transferred_from: string | null;
   /** The grade of the link test run for this citizen at the kiosk (`LinkGrade`); null before. */
   link_grade: 'good' | 'fair' | 'audio_only' | 'impossible' | null;
   outcome: string | null;
@@ -226,6 +231,24 @@ export interface KioskAvailabilityTable {
   online_minutes: number;
 }
 
+/**
+ * Each warm-transfer offer of a call and how it ended, in order: who handed to whom (staff ids,
+ * never the private note), for which service and appointments.
+ */
+export interface CallTransferTable {
+  id: string;
+  call_id: string;
+  from_advisor_id: string;
+  to_advisor_id: string;
+  to_service_id: string;
+  /** The citizen's appointment when offered, and the colleague's made on acceptance. */
+  from_appointment_id: string | null;
+  to_appointment_id: string | null;
+  offered_at: string;
+  decided_at: string;
+  outcome: 'accepted' | 'declined' | 'expired' | 'cancelled' | 'call_ended';
+}
+
 export interface Database {
   services: ServiceTable;
   sites: SiteTable;
@@ -244,6 +267,7 @@ export interface Database {
   link_tests: LinkTestTable;
   nightly_tests: NightlyTestTable;
   kiosk_availability: KioskAvailabilityTable;
+  call_transfers: CallTransferTable;
 }
 
 export type ServiceRow = Selectable<ServiceTable>;

@@ -106,9 +106,8 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
   private readonly cleanups: (() => void)[] = [];
   private readonly blobUrls = new Set<string>();
   /**
-   * The messages seen so far, kept in the tab so that a reload mid-call shows them again (the
-   * server has no request for the call's chat history: see the report of "calls that survive
-   * faults"). Messages sent while the page was reloading are not among them.
+   * The messages seen so far, kept in the tab so that a reload mid-call shows them at once; the
+   * server's history (chat:history) completes them.
    */
   private readonly transcript: CallTabMemory<readonly ChatMessage[]>;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
@@ -160,6 +159,7 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     this.signalling.socket.on('connect', onConnect);
     this.cleanups.push(() => this.signalling.socket.off('connect', onConnect));
     void this.refreshDocuments();
+    void this.loadHistory();
   }
 
   close(): void {
@@ -357,6 +357,26 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     URL.revokeObjectURL(url);
   }
 
+  /**
+   * The call's text so far, from the server: what a colleague taking the call over (warm
+   * transfer) or a reloaded page did not see, merged in the order it was written.
+   */
+  private async loadHistory(): Promise<void> {
+    try {
+      const { messages } = await this.signalling.request(inCallRequests.chatHistory, {
+        callId: this.callId,
+      });
+      if (this.closed) return;
+      const known = this.store.get().messages;
+      const fresh = messages.filter((m) => !known.some((k) => k.id === m.id));
+      if (fresh.length === 0) return;
+      this.store.set({ messages: [...fresh, ...known].sort((x, y) => x.at.localeCompare(y.at)) });
+      this.transcript.write(this.store.get().messages);
+    } catch {
+      // What this tab saw stays; new messages still arrive.
+    }
+  }
+
   private async refreshDocuments(): Promise<void> {
     try {
       const { documents } = await this.signalling.request(inCallRequests.listDocuments, {
@@ -401,4 +421,19 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
   private fail(what: DeskAction, error: unknown): void {
     this.report(what, error instanceof AppError ? error.code : 'INTERNAL');
   }
+}
+
+/**
+ * Whether a message of the advisor's seat was written before its current holder took the call
+ * over from a colleague (warm transfer, `call:started` `advisorSince`): then it is the colleague's.
+ */
+export function fromPreviousAdvisor(
+  message: ChatMessage,
+  advisorSince: string | undefined,
+): boolean {
+  return (
+    message.from === 'advisor' &&
+    advisorSince !== undefined &&
+    Date.parse(message.at) < Date.parse(advisorSince)
+  );
 }

@@ -10,6 +10,7 @@ export * from './InCallDesk';
 export * from './LocalMedia';
 export * from './PartyCall';
 export * from './RemoteMedia';
+export * from './RequestProblem';
 export * from './RestClient';
 export * from './SignallingClient';
 export * from './SignallingSocket';

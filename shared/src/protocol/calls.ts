@@ -18,6 +18,9 @@ export const CallEndReasonSchema = z.enum([
   // that blocks the media ports): a failed call. The citizen goes back to the head of their
   // service's queue, as for advisor_disconnected; `unreachable` says whose path failed
   'media_unreachable',
+  // to the advisor who handed the call to a colleague (call:transferAccept) only: the call goes
+  // on without them, with the same id, for the kiosk and the colleague
+  'transferred',
 ]);
 export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
 
@@ -69,6 +72,23 @@ export const CallStartedSchema = z.object({
    */
   media: z
     .object({ send: TransportInfoSchema, recv: TransportInfoSchema, iceServers: IceServersSchema })
+    .optional(),
+  /**
+   * When the advisor in the call now took it over from a colleague (warm transfer, ISO 8601):
+   * the advisor's earlier messages are that colleague's. Absent when they started the call.
+   */
+  advisorSince: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * To the call's advisor told again (a reloaded page): their warm-transfer offer of this call
+   * still waiting for the colleague's answer (call:transferOffer), to show and withdraw.
+   */
+  transfer: z
+    .object({
+      transferId: IdSchema,
+      colleagueName: z.string(),
+      serviceName: z.string(),
+      expiresAt: z.iso.datetime({ offset: true }),
+    })
     .optional(),
 });
 export type CallStarted = z.infer<typeof CallStartedSchema>;

@@ -2,6 +2,7 @@ import { callEvents, callRequests } from './calls';
 import type { AnyEventDef, AnyRequestDef } from './envelope';
 import { inCallEvents, inCallRequests } from './incall';
 import { mediaEvents, mediaRequests } from './media';
+import { transferEvents, transferRequests } from './transfer';
 import {
   kioskMonitoringEvents,
   kioskMonitoringRequests,
@@ -62,6 +63,7 @@ export const kioskNamespace: NamespaceDef = {
     callEvents.mediaRestart,
     callEvents.partyStatus,
     callEvents.mediaMode,
+    transferEvents.handover,
     ...Object.values(mediaEvents),
     inCallEvents.chatDraft,
     inCallEvents.chatMessage,
@@ -84,6 +86,7 @@ export const staffNamespace: NamespaceDef = {
     ...Object.values(staffSchedulingRequests),
     callRequests.hangup,
     callRequests.setMediaMode,
+    ...Object.values(transferRequests),
     ...media,
     inCallRequests.chatDraft,
     inCallRequests.chatSend,
@@ -105,6 +108,9 @@ export const staffNamespace: NamespaceDef = {
     callEvents.mediaRestart,
     callEvents.partyStatus,
     callEvents.mediaMode,
+    transferEvents.offered,
+    transferEvents.closed,
+    transferEvents.outcome,
     ...Object.values(mediaEvents),
     inCallEvents.chatDraft,
     inCallEvents.chatMessage,

@@ -19,8 +19,17 @@ export type AppointmentStatus = z.infer<typeof AppointmentStatusSchema>;
 export const AdvisorStatusSchema = z.enum(['available', 'in_call', 'away', 'offline']);
 export type AdvisorStatus = z.infer<typeof AdvisorStatusSchema>;
 
-export const OutcomeSchema = z.enum(['resolved', 'follow_up', 'redirected', 'not_resolved']);
+/** The outcomes an advisor records after a call. */
+export const RecordableOutcomeSchema = z.enum([
+  'resolved',
+  'follow_up',
+  'redirected',
+  'not_resolved',
+]);
+/** `transferred`: the call was handed to a colleague (warm transfer), recorded by the server. */
+export const OutcomeSchema = z.enum([...RecordableOutcomeSchema.options, 'transferred']);
 export type Outcome = z.infer<typeof OutcomeSchema>;
+export type RecordableOutcome = z.infer<typeof RecordableOutcomeSchema>;
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -149,7 +158,7 @@ export const staffSchedulingRequests = {
   ),
   recordOutcome: defineRequest(
     'appointment:recordOutcome',
-    z.object({ appointmentId: IdSchema, outcome: OutcomeSchema }).strict(),
+    z.object({ appointmentId: IdSchema, outcome: RecordableOutcomeSchema }).strict(),
     z.object({ appointment: AppointmentViewSchema }),
     'Advisor: record the outcome of an appointment they handled (after the call).',
   ),

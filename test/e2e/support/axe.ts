@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -55,4 +56,10 @@ export function describeViolations(violations: AxeViolation[]): string {
         v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n'),
     )
     .join('\n');
+}
+
+/** axe-core on the page as it is: no serious or critical violation (`what` names it on failure). */
+export async function expectNoBlockingViolations(page: Page, what: string): Promise<void> {
+  const found = blocking(await runAxe(page));
+  expect(found, `${what}:\n${describeViolations(found)}`).toEqual([]);
 }

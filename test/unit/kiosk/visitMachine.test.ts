@@ -376,6 +376,52 @@ describe('a call that survives faults', () => {
     expect(v.ctx().visit.announcement?.key).toBe('announce.peerBack');
   });
 
+  it('stays in the same call through a warm transfer: told calmly, the new advisor named, never wiped', () => {
+    const v = visit();
+    const call = callStarted();
+    v.send({ type: 'server.callStarted', call });
+    const partyCall = v.ctx().visit.partyCall;
+    const handover = {
+      callId: call.callId,
+      serviceName: 'Service B',
+      advisorName: null,
+      advisorSince: null,
+    };
+    const since = new Date().toISOString();
+    v.send({ type: 'server.handover', handover: { ...handover, state: 'offered' } });
+    expect(v.ctx().visit.handover?.state).toBe('offered');
+    expect(v.ctx().visit.announcement).toMatchObject({
+      key: 'announce.handover.offered',
+      params: { service: 'Service B' },
+    });
+    // Not this call's: ignored.
+    v.send({
+      type: 'server.handover',
+      handover: { ...handover, callId: crypto.randomUUID(), state: 'withdrawn' },
+    });
+    expect(v.ctx().visit.handover?.state).toBe('offered');
+    v.send({ type: 'server.handover', handover: { ...handover, state: 'withdrawn' } });
+    expect(v.ctx().visit.handover).toBeNull();
+    v.send({ type: 'server.handover', handover: { ...handover, state: 'offered' } });
+    v.send({
+      type: 'server.handover',
+      handover: { ...handover, state: 'done', advisorName: 'Advisor Three', advisorSince: since },
+    });
+    expect(v.screen()).toBe('call');
+    expect(v.ctx().visit.call).toEqual({
+      ...call,
+      peerName: 'Advisor Three',
+      advisorSince: since,
+    });
+    expect(v.ctx().visit.partyCall).toBe(partyCall);
+    expect(v.calls.map((c) => [c.callId, c.closed])).toEqual([[call.callId, false]]);
+    expect(v.effects).not.toContain('forgetCitizen');
+    expect(v.ctx().visit.announcement).toMatchObject({
+      key: 'announce.handover.done',
+      params: { name: 'Advisor Three', service: 'Service B' },
+    });
+  });
+
   it('sends the citizen back to the waiting room, not home, when their advisor does not come back', async () => {
     const v = visit();
     v.send({ type: 'language.set', language: 'en' });
@@ -609,6 +655,13 @@ describe('the privacy wipe', () => {
       waiting: waitingStatus(),
       requeued: 'advisor_disconnected',
       call,
+      handover: {
+        callId: call.callId,
+        state: 'done',
+        serviceName: 'Service B',
+        advisorName: 'Advisor Three',
+        advisorSince: new Date().toISOString(),
+      },
       partyCall: { callId: call.callId } as unknown as PartyCall,
       surveyCallId: call.callId,
       noticeAfterSurvey: 'welcome.callEnded',

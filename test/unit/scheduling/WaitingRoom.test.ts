@@ -92,6 +92,7 @@ function waiting(overrides: Partial<AppointmentWithNames> = {}): AppointmentWith
     call_started_at: null,
     ended_at: null,
     handed_back_at: null,
+    transferred_from: null,
     link_grade: null,
     outcome: null,
     created_by: null,

@@ -1,5 +1,5 @@
 // The store without React (the UI only re-exports it): the agenda is logic, tested without a page.
-import { Store, type SignallingClient } from '@visio/shared/client';
+import { requestProblem, Store, type SignallingClient } from '@visio/shared/client';
 import {
   AppError,
   staffSchedulingEvents,
@@ -8,7 +8,7 @@ import {
   type CallEndReason,
   type CallStarted,
   type ErrorCode,
-  type Outcome,
+  type RecordableOutcome,
 } from '@visio/shared/protocol';
 import { api } from '../../api';
 
@@ -166,7 +166,8 @@ export class Agenda {
         .get()
         .appointments.find((a) => a.status === 'in_call' && a.kiosk.id === call.kioskId)?.id;
     this.callAppointments.delete(call.callId);
-    if (!id || REQUEUED.includes(reason)) return;
+    // Handed to a colleague: its outcome is recorded already (transferred).
+    if (!id || REQUEUED.includes(reason) || reason === 'transferred') return;
     const view = this.store.get().appointments.find((a) => a.id === id);
     if (view) this.store.set({ outcomeFor: view });
   }
@@ -180,7 +181,7 @@ export class Agenda {
     this.store.set({ outcomeFor: null });
   }
 
-  async recordOutcome(outcome: Outcome): Promise<void> {
+  async recordOutcome(outcome: RecordableOutcome): Promise<void> {
     const target = this.store.get().outcomeFor;
     if (!target || this.store.get().recordingOutcome) return;
     this.store.set({ recordingOutcome: true, problem: null });
@@ -283,14 +284,7 @@ export class Agenda {
 
   private fail(context: AgendaProblem['context'], error: unknown): void {
     this.problemSeq += 1;
-    this.store.set({
-      problem: {
-        context,
-        code: error instanceof AppError ? error.code : 'INTERNAL',
-        reason: error instanceof AppError ? (error.reason ?? null) : null,
-        seq: this.problemSeq,
-      },
-    });
+    this.store.set({ problem: { context, ...requestProblem(error, this.problemSeq) } });
   }
 }
 

@@ -1,4 +1,4 @@
-import { OutcomeSchema, type AppointmentView } from '@visio/shared/protocol';
+import { RecordableOutcomeSchema, type AppointmentView } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Dialog } from '../../primitives/Dialog';
@@ -33,7 +33,7 @@ export function OutcomeDialog({
         </p>
       ) : null}
       <div className="outcomes" role="group" aria-label={t('outcome.title')}>
-        {OutcomeSchema.options.map((outcome, i) => (
+        {RecordableOutcomeSchema.options.map((outcome, i) => (
           <Button
             key={outcome}
             variant={i === 0 ? 'primary' : 'secondary'}

@@ -7,11 +7,14 @@ import { ToggleButton } from '../../primitives/ToggleButton';
 import { VideoView } from '../../primitives/VideoView';
 import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
 import type { AdvisorCall } from './AdvisorCall';
+import type { TransferDesk } from '../transfer/TransferDesk';
 import { ChatPanel } from './ChatPanel';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
 import { QualityIndicator } from './QualityIndicator';
 import { SignaturePanel } from './SignaturePanel';
+import { TransferDialog } from '../transfer/TransferDialog';
+import { TransferPending } from '../transfer/TransferStatus';
 import {
   MicCameraToggles,
   useCallMedia,
@@ -53,6 +56,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
   const [soundBlocked, setSoundBlocked] = useState(false);
   const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const transfers = session.transfers;
 
   // Keyboard and screen-reader users land on the call when it starts.
   useEffect(() => headingRef.current?.focus(), []);
@@ -102,6 +106,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
           {t('call.audioText')}
         </p>
       ) : null}
+      {transfers ? <TransferPending desk={transfers} /> : null}
       <QualityBar call={call} />
       <div className="call__body">
         <div className="call__media">
@@ -177,6 +182,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
                 disabled={!callSession}
               />
             ) : null}
+            {transfers ? <TransferButton desk={transfers} /> : null}
             <Button
               variant="danger"
               testId="hangup"
@@ -196,8 +202,9 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
             />
           ) : null}
         </div>
+        {transfers ? <TransferDialogHost desk={transfers} callId={call.call.callId} /> : null}
         <div className="call__side">
-          <ChatPanel desk={desk} />
+          <ChatPanel desk={desk} advisorSince={call.call.advisorSince} />
           <DocumentsPanel call={call} />
           <SignaturePanel call={call} />
           <NotesPanel call={call} />
@@ -205,6 +212,32 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
       </div>
     </section>
   );
+}
+
+function TransferButton({ desk }: { readonly desk: TransferDesk }) {
+  const t = useT();
+  const busy = useStore(desk.store, (s) => s.pending !== null || s.dialogOpen);
+  return (
+    <Button
+      variant="secondary"
+      testId="transfer-open"
+      disabled={busy}
+      onClick={() => desk.openDialog()}
+    >
+      {t('transfer.open')}
+    </Button>
+  );
+}
+
+function TransferDialogHost({
+  desk,
+  callId,
+}: {
+  readonly desk: TransferDesk;
+  readonly callId: string;
+}) {
+  const open = useStore(desk.store, (s) => s.dialogOpen);
+  return open ? <TransferDialog desk={desk} callId={callId} /> : null;
 }
 
 function QualityBar({ call }: { readonly call: AdvisorCall }) {

@@ -4,10 +4,17 @@ import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { useStore } from '@visio/shared/ui';
-import type { InCallDesk } from '@visio/shared/client';
+import { fromPreviousAdvisor, type InCallDesk } from '@visio/shared/client';
 
 /** Real-time text beside the voice (EN 301 549 6.2): the citizen sees every keystroke. */
-export function ChatPanel({ desk }: { readonly desk: InCallDesk }) {
+export function ChatPanel({
+  desk,
+  advisorSince,
+}: {
+  readonly desk: InCallDesk;
+  /** Since when the call is ours (a warm transfer): earlier advisor messages are a colleague's. */
+  readonly advisorSince?: string | undefined;
+}) {
   const t = useT();
   const format = useFormat();
   const ids = useId();
@@ -46,7 +53,10 @@ export function ChatPanel({ desk }: { readonly desk: InCallDesk }) {
         {messages.map((m) => (
           <li key={m.id} className={`chat__message chat__message--${m.from}`} data-from={m.from}>
             <span className="chat__who">
-              {t(`chat.from.${m.from}`)} · <time dateTime={m.at}>{format.time(m.at)}</time>
+              {fromPreviousAdvisor(m, advisorSince)
+                ? t('chat.from.previousAdvisor')
+                : t(`chat.from.${m.from}`)}{' '}
+              · <time dateTime={m.at}>{format.time(m.at)}</time>
             </span>
             <span className="chat__text">{m.text}</span>
           </li>

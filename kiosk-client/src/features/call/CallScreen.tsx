@@ -42,6 +42,7 @@ export function CallScreen() {
   const snapshot = useCallSnapshot(callSession);
   const callState = usePartyCall(partyCall);
   const outputDeviceId = useVisit((s) => s.context.visit.outputDeviceId);
+  const handover = useVisit((s) => s.context.visit.handover);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const [volume, setVolume] = useState(80);
   const [confirmHangup, setConfirmHangup] = useState(false);
@@ -96,6 +97,20 @@ export function CallScreen() {
             />
           ) : null}
           {!online ? <p className="banner">{t('call.signallingLost')}</p> : null}
+          {handover ? (
+            <p
+              className="banner banner--info"
+              data-testid="handover-notice"
+              data-state={handover.state}
+            >
+              {handover.state === 'done'
+                ? t('call.handover.done', {
+                    name: handover.advisorName ?? '',
+                    service: handover.serviceName,
+                  })
+                : t('call.handover.offered', { service: handover.serviceName })}
+            </p>
+          ) : null}
           {audioText ? (
             <p className="banner banner--info" data-testid="audio-text-notice">
               {t('call.audioText')}
@@ -133,7 +148,7 @@ export function CallScreen() {
       </div>
       {partyCall ? (
         <div className="call-side">
-          <ChatPanel desk={partyCall.desk} peerName={name} />
+          <ChatPanel desk={partyCall.desk} peerName={name} advisorSince={call?.advisorSince} />
           <DocumentsPanel desk={partyCall.desk} />
           <SignatureScreen signature={partyCall.signature} desk={partyCall.desk} />
         </div>

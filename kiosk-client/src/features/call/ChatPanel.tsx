@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n/useT';
-import type { InCallDesk } from '@visio/shared/client';
+import { fromPreviousAdvisor, type InCallDesk } from '@visio/shared/client';
 import { useStore } from '@visio/shared/ui';
 import { useVisit } from '../../session/KioskSessionContext';
 import { OnScreenKeyboard } from './OnScreenKeyboard';
@@ -12,9 +12,12 @@ import { OnScreenKeyboard } from './OnScreenKeyboard';
 export function ChatPanel({
   desk,
   peerName,
+  advisorSince,
 }: {
   readonly desk: InCallDesk;
   readonly peerName: string;
+  /** Since when the advisor is this one (a warm transfer): earlier messages are their colleague's. */
+  readonly advisorSince?: string | undefined;
 }) {
   const t = useT();
   const language = useVisit((s) => s.context.visit.language);
@@ -36,7 +39,11 @@ export function ChatPanel({
         {messages.map((m) => (
           <li key={m.id} className={`chat-message chat-message--${m.from}`}>
             <span className="chat-message__from">
-              {m.from === 'kiosk' ? t('chat.you') : peerName}
+              {m.from === 'kiosk'
+                ? t('chat.you')
+                : fromPreviousAdvisor(m, advisorSince)
+                  ? t('chat.previousAdvisor')
+                  : peerName}
             </span>{' '}
             {m.text}
           </li>
