@@ -211,6 +211,7 @@ export const en: Catalogue = {
   'call.confirm.no': 'No, go on',
   'chat.title': 'Write to the advisor',
   'chat.you': 'You:',
+  'chat.interpreter': 'Interpreter:',
   'chat.peerTyping': '{name} is writing:',
   'chat.yourText': 'Your text:',
   'chat.keyboard': 'Keyboard',

@@ -222,6 +222,7 @@ export const fr = {
   'call.confirm.no': 'Non, continuer',
   'chat.title': 'Écrire au conseiller',
   'chat.you': 'Vous :',
+  'chat.interpreter': 'Interprète :',
   'chat.peerTyping': '{name} écrit :',
   'chat.yourText': 'Votre texte :',
   'chat.keyboard': 'Clavier',

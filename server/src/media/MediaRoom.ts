@@ -171,15 +171,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       logger.child({ roomId: id, workerPid }),
       lossCause,
     );
-    for (const peerId of peerIds) {
-      room.peers.set(peerId, {
-        id: peerId,
-        rtpCapabilities: undefined,
-        transports: new Map(),
-        producers: new Map(),
-        consumers: new Map(),
-      });
-    }
+    for (const peerId of peerIds) room.addPeer(peerId);
     room.logger.debug('media room opened');
     return room;
   }
@@ -263,7 +255,38 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.objects.emit('peerJoined', { peerId });
     return [...this.peers.values()]
       .filter((p) => p.id !== peerId)
-      .flatMap((p) => [...p.producers.values()].map(producerInfo));
+      .flatMap((p) => [...p.producers.values()].map((sent) => producerInfo(sent, p.id)));
+  }
+
+  /**
+   * A peer joins the room after it opened (an interpreter joining a call): it may then join and
+   * make transports as the first ones did. A peer already in the room is left as it is.
+   */
+  addPeer(peerId: string): void {
+    this.assertOpen();
+    if (this.peers.has(peerId)) return;
+    this.peers.set(peerId, {
+      id: peerId,
+      rtpCapabilities: undefined,
+      transports: new Map(),
+      producers: new Map(),
+      consumers: new Map(),
+    });
+  }
+
+  /**
+   * A peer leaves the room while the others go on: its transports close, and with them its
+   * producers (each other peer's consumer of them closes: `consumerClosed`) and its consumers.
+   */
+  removePeer(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer || this._closed) return;
+    this.peers.delete(peerId);
+    for (const { transport } of peer.transports.values()) transport.close();
+    peer.transports.clear();
+    peer.producers.clear();
+    peer.consumers.clear();
+    if (peer.rtpCapabilities) this.objects.emit('peerLeft', { peerId });
   }
 
   /**
@@ -450,7 +473,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       this.logger.debug({ err: error, peerId: to.id }, 'no consumer offered');
     }
     if (this._closed || sent.producer.closed) return;
-    this.emit('newProducer', { peerId, to: to.id, producer: producerInfo(sent), consumer });
+    this.emit('newProducer', { peerId, to: to.id, producer: producerInfo(sent, peerId), consumer });
   }
 
   private async offer(peer: MediaPeer, sent: SentProducer): Promise<ConsumerOffer | undefined> {
@@ -657,8 +680,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 }
 
-function producerInfo({ producer, source, pauseReason }: SentProducer): ProducerInfo {
+function producerInfo(
+  { producer, source, pauseReason }: SentProducer,
+  peerId: string,
+): ProducerInfo {
   return {
+    peerId,
     producerId: producer.id,
     kind: producer.kind,
     source,

@@ -42,8 +42,7 @@ const fr = {
     'Les groupes de moins de 5 entretiens sont notés « < 5 » et leurs chiffres masqués (ainsi que ceux qui permettraient de les retrouver).',
   trips:
     'Chaque entretien tenu évite un aller-retour du lieu au bureau le plus proche du partenaire : km = 2 × distance × entretiens ; CO2e = km × {factor} kg/km (voiture moyenne, ADEME). Les totaux ne comptent que les km des groupes affichés (« ≥ »).',
-  notRecorded:
-    'Non enregistré à ce jour : disponibilité des bornes. Interprète : 0 tant que l’appel à trois n’existe pas.',
+  notRecorded: 'Non enregistré à ce jour : disponibilité des bornes.',
   keyFigures: 'Chiffres clés',
   perService: 'Par service partenaire',
   perMonth: 'Par mois',
@@ -95,7 +94,7 @@ const en: Record<ReportLabel, string> = {
     'Groups of fewer than 5 interviews read "< 5" and their figures are hidden (and so are those that would give them away).',
   trips:
     'Each interview held avoids a round trip from the site to the partner’s nearest office: km = 2 × distance × interviews; CO2e = km × {factor} kg/km (average car, ADEME). Totals count the km of the groups shown only (“≥”).',
-  notRecorded: 'Not recorded yet: kiosk availability. Interpreter: 0 until three-way calls exist.',
+  notRecorded: 'Not recorded yet: kiosk availability.',
   keyFigures: 'Key figures',
   perService: 'Per partner service',
   perMonth: 'Per month',

@@ -6,10 +6,12 @@ import {
   AppError,
   callEvents,
   callRequests,
+  interpreterEvents,
   kioskDirectoryEvents,
   kioskDirectoryRequests,
   mediaEvents,
   sessionRequests,
+  type CallInterpreter,
   type PayloadOf,
 } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
@@ -20,7 +22,7 @@ import {
   type Principal,
   type StaffPrincipal,
 } from '../auth/Principal';
-import type { Call } from '../calls/Call';
+import type { Call, CallInterpreterParty } from '../calls/Call';
 import type { CallCluster } from '../calls/CallCluster';
 import type { CallService, RemoteStart } from '../calls/CallService';
 import type { KioskPresence } from '../monitoring/KioskPresence';
@@ -30,6 +32,7 @@ import { emit } from './emit';
 import type { InCallService } from '../calls/InCallService';
 import { registerKioskInCall, registerStaffInCall, wireInCallEvents } from './inCallHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
+import { registerStaffInterpreter } from './interpreterHandlers';
 import { registerKioskLinkTest, registerStaffLinkTest } from './linkTestHandlers';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
 import {
@@ -189,15 +192,14 @@ export class SignallingServer {
   async announceAdopted(calls: readonly Call[]): Promise<void> {
     await Promise.all(
       calls.flatMap((call) =>
-        [
-          ['/kiosk', call.kioskId],
-          ['/staff', call.advisorId],
-        ].map(async ([nsp, id]) => {
-          if (call.ended || !(await this.isConnected(nsp as '/kiosk' | '/staff', id!))) return;
-          this.deps.calls.partyReconnected(id!);
-          const to = nsp === '/kiosk' ? this.kioskNsp : this.staffNsp;
-          emit(to.to(partyRoom(id!)), callEvents.started, this.callStartedPayload(call, id!));
-        }),
+        [['/kiosk', call.kioskId], ...call.partyIds.slice(1).map((id) => ['/staff', id])].map(
+          async ([nsp, id]) => {
+            if (call.ended || !(await this.isConnected(nsp as '/kiosk' | '/staff', id!))) return;
+            this.deps.calls.partyReconnected(id!);
+            const to = nsp === '/kiosk' ? this.kioskNsp : this.staffNsp;
+            emit(to.to(partyRoom(id!)), callEvents.started, this.callStartedPayload(call, id!));
+          },
+        ),
       ),
     );
   }
@@ -374,8 +376,10 @@ export class SignallingServer {
         },
         { roles: ['advisor'] },
       );
-    // Only advisors take part in calls: other roles never reach the media of any call.
-    registerMediaHandlers(router, calls, this.deps.relay, ['advisor']);
+    // Only advisors and the interpreters they invite take part in calls: other roles never
+    // reach the media of any call.
+    registerMediaHandlers(router, calls, this.deps.relay, ['advisor', 'interpreter']);
+    registerStaffInterpreter(router, calls);
     const scheduling = this.deps.scheduling;
     if (scheduling)
       registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);
@@ -490,6 +494,7 @@ export class SignallingServer {
       appointmentId: call.appointmentId ?? null,
       rtpCapabilities: call.room.rtpCapabilities,
       mediaEpoch: call.mediaEpoch,
+      interpreter: call.interpreter ? callInterpreter(call.interpreter) : null,
     };
   }
 
@@ -498,7 +503,10 @@ export class SignallingServer {
     const toKiosk = (call: Call) => this.kioskNsp.to(partyRoom(call.kioskId));
     const toAdvisor = (call: Call) => this.staffNsp.to(partyRoom(call.advisorId));
     const toParty = (call: Call, id: string) =>
-      id === call.kioskId ? toKiosk(call) : toAdvisor(call);
+      id === call.kioskId ? toKiosk(call) : this.staffNsp.to(partyRoom(id));
+    // The interpreter of the call, while one takes part (else nobody).
+    const toInterpreter = (call: Call) =>
+      call.interpreter ? this.staffNsp.to(partyRoom(call.interpreter.id)) : undefined;
     // The advisor's tab that runs the call (other tabs stay out of it), else all their tabs.
     const toAdvisorCall = (call: Call) => {
       const tab = this.tabs.tabOf(call.id, call.advisorId);
@@ -535,6 +543,8 @@ export class SignallingServer {
       const payload = { callId: call.id, reason, endedBy, ...(unreachable ? { unreachable } : {}) };
       emit(toKiosk(call), callEvents.ended, payload);
       emit(toAdvisor(call), callEvents.ended, payload);
+      const interpreter = toInterpreter(call);
+      if (interpreter) emit(interpreter, callEvents.ended, payload);
       void kioskChanged(call.kioskId);
     });
     calls.on('mediaRestarted', ({ call, reason }) => {
@@ -546,6 +556,8 @@ export class SignallingServer {
       };
       emit(toKiosk(call), callEvents.mediaRestart, payload);
       emit(toAdvisorCall(call), callEvents.mediaRestart, payload);
+      const interpreter = toInterpreter(call);
+      if (interpreter) emit(interpreter, callEvents.mediaRestart, payload);
     });
     // The other party hears who is away and until when the call waits for them, or that they are back.
     const tellPartyStatus = (
@@ -596,6 +608,33 @@ export class SignallingServer {
     calls.on('peerDownlink', ({ call, to, kbps }) =>
       emit(toParty(call, to), mediaEvents.peerDownlink, { callId: call.id, kbps }),
     );
+    calls.on('interpreterJoined', ({ call }) => {
+      const interpreter = call.interpreter!;
+      emit(
+        toParty(call, interpreter.id),
+        callEvents.started,
+        this.callStartedPayload(call, interpreter.id),
+      );
+      const payload = { callId: call.id, ...callInterpreter(interpreter) };
+      emit(toKiosk(call), interpreterEvents.joined, payload);
+      emit(toAdvisorCall(call), interpreterEvents.joined, payload);
+    });
+    calls.on('interpreterLeft', ({ call, interpreterId, reason }) => {
+      const payload = { callId: call.id, interpreterId, reason };
+      emit(toKiosk(call), interpreterEvents.left, payload);
+      emit(toAdvisorCall(call), interpreterEvents.left, payload);
+      // Their own screen (another tab, or back after the grace) leaves the call too.
+      emit(toParty(call, interpreterId), callEvents.ended, {
+        callId: call.id,
+        reason: 'hangup',
+        endedBy: 'system',
+      });
+    });
     presence.on('changed', ({ kioskId }) => void kioskChanged(kioskId));
   }
+}
+
+/** The interpreter as the call's parties hear of them: a role, never a name. */
+function callInterpreter({ id, kind, language }: CallInterpreterParty): CallInterpreter {
+  return { interpreterId: id, kind, language };
 }

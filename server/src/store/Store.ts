@@ -21,6 +21,7 @@ import { oneCitizenPerKiosk } from './migrations/0008_one_citizen_per_kiosk';
 import { callCarrier } from './migrations/0009_call_carrier';
 import { impactReport } from './migrations/0010_impact_report';
 import { nightlyTests } from './migrations/0011_nightly_tests';
+import { interpreter } from './migrations/0012_interpreter';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -38,6 +39,7 @@ const migrations: MigrationProvider = {
     '0009_call_carrier': callCarrier,
     '0010_impact_report': impactReport,
     '0011_nightly_tests': nightlyTests,
+    '0012_interpreter': interpreter,
   }),
 };
 

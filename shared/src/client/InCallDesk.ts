@@ -19,6 +19,7 @@ import { Store } from './Store';
 import { TypedEmitter } from './TypedEmitter';
 
 /** Who is at this end of the call, as chat messages and documents name their sender. */
+/** A call's parties as its real-time text names them: the kiosk, the advisor, the interpreter. */
 export type CallParty = ChatMessage['from'];
 
 export const ACCEPTED_DOCUMENT_TYPES: readonly DocumentInfo['type'][] = [

@@ -43,9 +43,12 @@ export type PartyCallState = 'devices' | 'connecting' | 'connected' | 'reconnect
  */
 export type ReconnectCause = 'network' | 'rejoin' | MediaRestartReason;
 
+/** The two parties every call has (an interpreter may join them: `CallParty`). */
+export type CallPair = 'kiosk' | 'advisor';
+
 /** The other party while its connection is lost (`call:partyStatus` away), until it is back. */
 export interface PeerAway {
-  readonly party: CallParty;
+  readonly party: CallPair;
   /** Since when, in ms since the epoch (the server's clock, as it said). */
   readonly since: number;
   /** When the server stops waiting for it; null if it did not say. */
@@ -60,9 +63,9 @@ export type PartyCallEnd =
   | {
       readonly by: 'server';
       readonly reason: CallEndReason;
-      readonly endedBy: CallParty | 'system';
+      readonly endedBy: CallPair | 'system';
       /** media_unreachable: the parties whose network never carried the call's media. */
-      readonly unreachable?: readonly CallParty[];
+      readonly unreachable?: readonly CallPair[];
     }
   /** The media could not be set up or came back no more: this side hung up for it. */
   | { readonly by: 'failure' }

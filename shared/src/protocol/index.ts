@@ -16,3 +16,4 @@ export * from './monitoring';
 export * from './linkGrade';
 export * from './linkTest';
 export * from './nightlyTest';
+export * from './interpreter';

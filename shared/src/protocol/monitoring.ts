@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
 import { MediaModeSchema, MediaRestartReasonSchema } from './calls';
+import { InterpreterKindSchema, SpokenLanguageSchema } from './interpreter';
 import { MediaKindSchema } from './media';
 import { KioskEnrolmentStateSchema } from './rest/auth';
 import { LinkTestResultSchema } from './linkTest';
@@ -271,6 +272,11 @@ export const LiveCallSchema = z.object({
   workerPid: z.number().int(),
   /** What each party's line carries: video, or audio + real-time text (its degradation policy). */
   mediaModes: z.object({ kiosk: MediaModeSchema, advisor: MediaModeSchema }),
+  /** The interpreter taking part, as a role (LSF, LPC, a spoken language), never a name. */
+  interpreter: z
+    .object({ kind: InterpreterKindSchema, language: SpokenLanguageSchema.nullable() })
+    .nullable()
+    .optional(),
   media: LiveCallMediaSchema,
   latest: QualitySampleSchema.nullable(),
 });

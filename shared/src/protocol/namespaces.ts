@@ -1,6 +1,7 @@
 import { callEvents, callRequests } from './calls';
 import type { AnyEventDef, AnyRequestDef } from './envelope';
 import { inCallEvents, inCallRequests } from './incall';
+import { interpreterEvents, interpreterRequests } from './interpreter';
 import { mediaEvents, mediaRequests } from './media';
 import {
   kioskMonitoringEvents,
@@ -62,6 +63,7 @@ export const kioskNamespace: NamespaceDef = {
     callEvents.mediaRestart,
     callEvents.partyStatus,
     callEvents.mediaMode,
+    ...Object.values(interpreterEvents),
     ...Object.values(mediaEvents),
     inCallEvents.chatDraft,
     inCallEvents.chatMessage,
@@ -74,7 +76,7 @@ export const kioskNamespace: NamespaceDef = {
   ],
 };
 
-/** Advisors, schedulers and technicians. Authenticated by a staff session; roles checked per request. */
+/** Advisors, schedulers, technicians and interpreters. Authenticated by a staff session; roles checked per request. */
 export const staffNamespace: NamespaceDef = {
   path: '/staff',
   auth: 'the staff session cookie (`visio_session`, httpOnly) sent with the handshake, or handshake auth `{ token }` with the session token (tools, tests)',
@@ -84,6 +86,7 @@ export const staffNamespace: NamespaceDef = {
     ...Object.values(staffSchedulingRequests),
     callRequests.hangup,
     callRequests.setMediaMode,
+    ...Object.values(interpreterRequests),
     ...media,
     inCallRequests.chatDraft,
     inCallRequests.chatSend,
@@ -105,6 +108,7 @@ export const staffNamespace: NamespaceDef = {
     callEvents.mediaRestart,
     callEvents.partyStatus,
     callEvents.mediaMode,
+    ...Object.values(interpreterEvents),
     ...Object.values(mediaEvents),
     inCallEvents.chatDraft,
     inCallEvents.chatMessage,

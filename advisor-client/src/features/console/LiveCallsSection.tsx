@@ -104,6 +104,13 @@ function LiveCallCard({
           {call.setupSeconds !== null
             ? ` · ${t('console.calls.setup', { seconds: call.setupSeconds.toFixed(2) })}`
             : ''}
+          {call.interpreter
+            ? ` · ${t('console.calls.interpreter', {
+                kind: t(`console.interpreter.${call.interpreter.kind}`, {
+                  language: call.interpreter.language ?? '',
+                }),
+              })}`
+            : ''}
           {weakLines.length > 0
             ? ` · ${t('console.calls.audioText', {
                 party: weakLines.map((party) => t(`console.party.${party}`)).join(', '),

@@ -65,7 +65,7 @@ export const reportFr = {
   'report.notes.waits':
     'Attente : de l’arrivée à la borne (ou de l’heure du rendez-vous si la personne est arrivée en avance) au début de l’appel. Mois comptés en temps universel.',
   'report.notes.notRecorded':
-    'Pas encore enregistré : disponibilité des bornes. Interprète : 0 tant que l’appel à trois n’existe pas. Lecture à voix haute et langue : appels où la borne les a signalés.',
+    'Pas encore enregistré : disponibilité des bornes. Interprète : appels où un interprète a pris part. Lecture à voix haute et langue : appels où la borne les a signalés.',
   'report.distances': 'Distances au bureau le plus proche',
   'report.distances.intro':
     'Distance par la route entre chaque lieu et le bureau le plus proche du service partenaire.',
@@ -143,7 +143,7 @@ export const reportEn: { readonly [K in keyof typeof reportFr]: string } = {
   'report.notes.waits':
     'Wait: from arrival at the kiosk (or the appointment’s time if the person came early) to the start of the call. Months are counted in UTC.',
   'report.notes.notRecorded':
-    'Not recorded yet: kiosk availability. Interpreter: 0 until three-way calls exist. Read-aloud and language: calls in which the kiosk reported them.',
+    'Not recorded yet: kiosk availability. Interpreter: calls an interpreter took part in. Read-aloud and language: calls in which the kiosk reported them.',
   'report.distances': 'Distances to the nearest office',
   'report.distances.intro': 'Road distance from each site to the partner service’s nearest office.',
   'report.distances.readOnly': 'Only an administrator can change these distances.',

@@ -36,7 +36,11 @@ export function ChatPanel({
         {messages.map((m) => (
           <li key={m.id} className={`chat-message chat-message--${m.from}`}>
             <span className="chat-message__from">
-              {m.from === 'kiosk' ? t('chat.you') : peerName}
+              {m.from === 'kiosk'
+                ? t('chat.you')
+                : m.from === 'interpreter'
+                  ? t('chat.interpreter')
+                  : peerName}
             </span>{' '}
             {m.text}
           </li>
