@@ -121,6 +121,11 @@ export const en: Catalogue = {
 
   'call.title': 'In a call with {name}',
   'call.remoteVideo': 'Video of {name}',
+  'call.interpreterVideo': 'Video of the interpreter ({kind})',
+  'call.interpreter': 'Interpreter ({kind})',
+  'call.interpreter.lsf': 'French Sign Language',
+  'call.interpreter.lpc': 'cued speech',
+  'call.interpreter.spoken': 'language: {language}',
   'call.selfView': 'Your picture',
   'call.mic': 'Mute microphone',
   'call.mic.off': 'Microphone off',
@@ -160,6 +165,8 @@ export const en: Catalogue = {
   'announce.audioText':
     'The connection is too weak for video: video is paused, you can keep talking and writing',
   'announce.videoBack': 'The video is back',
+  'announce.interpreterJoined': 'An interpreter joined the call',
+  'announce.interpreterLeft': 'The interpreter left the call; the call goes on',
   'announce.requeued.advisor_disconnected':
     'Your advisor was disconnected. You keep your place at the head of the queue.',
   'announce.requeued.media_unreachable':

@@ -129,6 +129,11 @@ export const fr = {
 
   'call.title': 'En communication avec {name}',
   'call.remoteVideo': 'Vidéo de {name}',
+  'call.interpreterVideo': 'Vidéo de l’interprète ({kind})',
+  'call.interpreter': 'Interprète ({kind})',
+  'call.interpreter.lsf': 'langue des signes française',
+  'call.interpreter.lpc': 'langue française parlée complétée',
+  'call.interpreter.spoken': 'langue : {language}',
   'call.selfView': 'Votre image',
   'call.mic': 'Couper le micro',
   'call.mic.off': 'Micro coupé',
@@ -168,6 +173,8 @@ export const fr = {
   'announce.audioText':
     'La connexion est trop faible pour la vidéo : l’image est en pause, vous pouvez continuer à parler et à écrire',
   'announce.videoBack': 'L’image est revenue',
+  'announce.interpreterJoined': 'Un interprète a rejoint l’appel',
+  'announce.interpreterLeft': 'L’interprète a quitté l’appel ; l’appel continue',
   'announce.requeued.advisor_disconnected':
     'Votre conseiller a été déconnecté. Vous gardez votre place en tête de la file.',
   'announce.requeued.media_unreachable':

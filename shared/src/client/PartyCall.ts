@@ -2,10 +2,12 @@ import {
   AppError,
   callEvents,
   callRequests,
+  interpreterEvents,
   kioskMonitoringRequests,
   mediaRequests,
   staffMonitoringRequests,
   type CallEndReason,
+  type CallInterpreter,
   type CallStarted,
   type MediaMode,
   type MediaRestartReason,
@@ -86,7 +88,9 @@ export type CallAnnouncementKey =
   | 'announce.cameraOff'
   | 'announce.cameraOn'
   | 'announce.audioText'
-  | 'announce.videoBack';
+  | 'announce.videoBack'
+  | 'announce.interpreterJoined'
+  | 'announce.interpreterLeft';
 
 export interface CallAnnouncement {
   readonly key: CallAnnouncementKey;
@@ -122,6 +126,8 @@ export interface PartyCallSnapshot {
    * both ways and the call goes on with voice and real-time text.
    */
   readonly mediaModes: { readonly own: MediaMode; readonly peer: MediaMode };
+  /** The call's interpreter while one takes part (a third party; for the interpreter: themself). */
+  readonly interpreter: CallInterpreter | null;
   readonly end: PartyCallEnd | null;
 }
 
@@ -223,6 +229,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       reconnecting: null,
       peerAway: null,
       mediaModes: { own: 'video', peer: 'video' },
+      interpreter: options.call.interpreter ?? null,
       end: null,
     });
     this.desk = new InCallDesk({
@@ -290,6 +297,16 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       }),
       signalling.on(callEvents.mediaMode, (changed) => {
         if (mine(changed)) this.onPeerMediaMode(changed.mode);
+      }),
+      signalling.on(interpreterEvents.joined, ({ callId, ...interpreter }) => {
+        if (callId !== this.callId || this.isEnded) return;
+        this.store.set({ interpreter });
+        this.announce({ key: 'announce.interpreterJoined' });
+      }),
+      signalling.on(interpreterEvents.left, (left) => {
+        if (!mine(left) || this.isEnded) return;
+        this.store.set({ interpreter: null });
+        this.announce({ key: 'announce.interpreterLeft' });
       }),
     );
     const onConnect = () => void this.checkStillOn();
@@ -401,6 +418,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
         : {}),
       ...(carried ? { initialMuted: carried.muted } : {}),
       keepLipReadable: this.options.keepLipReadable ?? true,
+      // The far side: the advisor for the kiosk, else the kiosk (an interpreter's media is apart).
+      mainPeerId: this.options.party === 'kiosk' ? call.advisorId : call.kioskId,
       peerAudioText: this.store.get().mediaModes.peer === 'audio_text',
     });
     media.on('state', (state) => {
@@ -444,6 +463,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
   }
 
   private tellMediaMode(mode: MediaMode): void {
+    // The interpreter's line is theirs alone: the parties' policies go on as between two.
+    if (this.options.party === 'interpreter') return;
     this.options.signalling
       .request(callRequests.setMediaMode, { callId: this.callId, mode })
       .catch((error: unknown) => {
@@ -633,6 +654,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
           // Samples may come more often than the server wants them (the advisor's quality bars).
           if (Date.now() - this.lastReportAt < STATS_REPORT_MS - sampleMs / 2) return;
           this.lastReportAt = Date.now();
+          // The call's quality is measured between its two parties; an interpreter's is not.
+          if (this.options.party === 'interpreter') return;
           return this.options.signalling.request(request, { callId: this.callId, stats });
         })
         .catch(() => {

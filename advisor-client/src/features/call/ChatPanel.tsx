@@ -4,10 +4,19 @@ import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { useStore } from '@visio/shared/ui';
-import type { InCallDesk } from '@visio/shared/client';
+import type { CallParty, InCallDesk } from '@visio/shared/client';
 
-/** Real-time text beside the voice (EN 301 549 6.2): the citizen sees every keystroke. */
-export function ChatPanel({ desk }: { readonly desk: InCallDesk }) {
+/**
+ * Real-time text beside the voice (EN 301 549 6.2): the citizen sees every keystroke. `self`: whose
+ * messages read "You" (the advisor's, or in the interpreter's view the interpreter's).
+ */
+export function ChatPanel({
+  desk,
+  self = 'advisor',
+}: {
+  readonly desk: InCallDesk;
+  readonly self?: CallParty;
+}) {
   const t = useT();
   const format = useFormat();
   const ids = useId();
@@ -46,7 +55,8 @@ export function ChatPanel({ desk }: { readonly desk: InCallDesk }) {
         {messages.map((m) => (
           <li key={m.id} className={`chat__message chat__message--${m.from}`} data-from={m.from}>
             <span className="chat__who">
-              {t(`chat.from.${m.from}`)} · <time dateTime={m.at}>{format.time(m.at)}</time>
+              {t(m.from === self ? 'chat.from.you' : `chat.from.${m.from}`)} ·{' '}
+              <time dateTime={m.at}>{format.time(m.at)}</time>
             </span>
             <span className="chat__text">{m.text}</span>
           </li>
