@@ -187,6 +187,10 @@ describe('every staff screen passes axe-core without serious or critical violati
       });
       try {
         const interpreter = new AdvisorPage(interpreterMachine.page);
+        // The invitation link without a session: the sign-in page offers to go on as a guest.
+        await interpreter.page.goto(`${t.url}/advisor/?interpret=${interpreterCode}`);
+        await interpreter.page.getByTestId('guest-join').waitFor();
+        await expectAccessible(interpreter.page, 'login-guest-interpreter');
         await interpreter.open(t.url, t.interpreter.token);
         await interpreter.page.getByTestId('interpret-page').waitFor();
         await interpreter.page.getByTestId('interpret-code').fill('WRONGCDE');

@@ -56,6 +56,15 @@ async function decodes(page: Page, testIds: readonly string[], frames = 20): Pro
   return gained;
 }
 
+/** The advisor invites an interpreter from the call view: the code and the link it shows. */
+async function inviteThroughUi(advisor: AdvisorPage, kind: 'lsf' | 'lpc' = 'lsf') {
+  await advisor.page.getByTestId(`invite-kind-${kind}`).check();
+  await advisor.page.getByTestId('invite-interpreter').click();
+  const code = (await advisor.page.getByTestId('interpreter-code').textContent()) ?? '';
+  const link = (await advisor.page.getByTestId('interpreter-link').textContent()) ?? '';
+  return { code, link };
+}
+
 async function chatLog(page: Page): Promise<string> {
   return (await page.getByTestId('chat-log').textContent()) ?? '';
 }
@@ -74,10 +83,7 @@ describe('a call with an interpreter', () => {
       const { callId } = await admitThroughUi(t, kiosk, advisor);
 
       // The advisor invites a French Sign Language interpreter and gets a code and its link.
-      await advisor.page.getByTestId('invite-kind-lsf').check();
-      await advisor.page.getByTestId('invite-interpreter').click();
-      const code = (await advisor.page.getByTestId('interpreter-code').textContent()) ?? '';
-      const link = (await advisor.page.getByTestId('interpreter-link').textContent()) ?? '';
+      const { code, link } = await inviteThroughUi(advisor);
       expect(code).toMatch(/^[A-Z2-9]{8}$/);
       expect(link).toBe(`${t.url}/advisor/?interpret=${code}`);
 
@@ -158,6 +164,38 @@ describe('a call with an interpreter', () => {
       await kioskMachine.context.close();
       await advisorMachine.context.close();
       await interpreterMachine.context.close();
+    }
+  });
+
+  it('lets an interpreter without an account in from the invitation link, for that call only', async () => {
+    const kioskMachine = await newMachine(browser, { viewport: { width: 1920, height: 1080 } });
+    const advisorMachine = await newMachine(browser);
+    const guestMachine = await newMachine(browser);
+    try {
+      const kiosk = new KioskPage(kioskMachine.page);
+      const advisor = new AdvisorPage(advisorMachine.page);
+      const guest = guestMachine.page;
+      await admitThroughUi(t, kiosk, advisor);
+      const { code, link } = await inviteThroughUi(advisor, 'lpc');
+      // No session: the sign-in page offers to go on as a guest interpreter.
+      await guest.goto(link);
+      await guest.getByTestId('guest-join').click();
+      await expect.poll(() => guest.getByTestId('interpret-code').inputValue()).toBe(code);
+      await guest.getByTestId('interpret-join').click();
+      await guest.getByTestId('interpreter-call').waitFor();
+      // Nothing but the call: no agenda, no other page.
+      expect(await guest.getByTestId('nav-agenda').count()).toBe(0);
+      const [atGuest, atKiosk] = await Promise.all([
+        decodes(guest, ['remote-video', 'advisor-video']),
+        decodes(kiosk.page, ['remote-video', 'interpreter-video']),
+      ]);
+      for (const frames of [...atGuest, ...atKiosk]) expect(frames).toBeGreaterThanOrEqual(20);
+      await advisor.hangUp();
+      await guest.getByTestId('interpreter-call').waitFor({ state: 'detached' });
+    } finally {
+      await kioskMachine.context.close();
+      await advisorMachine.context.close();
+      await guestMachine.context.close();
     }
   });
 });

@@ -7,12 +7,14 @@ import {
   interpreterEvents,
   interpreterRequests,
   mediaEvents,
+  sessionRequests,
   staffMonitoringRequests,
+  staffSchedulingRequests,
 } from '@visio/shared/protocol';
 import { describe, expect, test } from '../support/integrationTest';
-import { eventually, refusal } from '../support/appointments';
+import { api, eventually, refusal, restError } from '../support/appointments';
 import { joinMedia, sendMicrophone } from '../support/callMedia';
-import { nextEvent } from '../support/socketClient';
+import { connect, nextEvent } from '../support/socketClient';
 import { startDirectCall, type TestServer } from '../support/testServer';
 
 // A third party in a call (issue 14): the advisor invites an interpreter with a one-time code, the
@@ -329,5 +331,68 @@ describe('in the call', () => {
     expect(await left).toEqual({ callId, interpreterId: t.interpreter.id, reason: 'disconnected' });
     expect(t.server.calls.activeCallOf(t.kiosk.id)?.id).toBe(callId);
     await advisor.request(callRequests.hangup, { callId });
+  });
+});
+
+describe('invitation links for interpreters without an account', () => {
+  const guestPass = (t: TestServer, code: string) =>
+    api(t, 'POST', '/api/interpreter/guest', { body: { code } });
+
+  test('the code exchanges for a guest pass: the interpreter role only, this call only, until it ends', async ({
+    t,
+    client,
+  }) => {
+    const { advisor, callId } = await call(t, client);
+    const { code } = await advisor.request(interpreterRequests.invite, {
+      callId,
+      kind: 'lpc',
+      language: null,
+    });
+    const answer = await guestPass(t, code);
+    expect(answer.status).toBe(200);
+    const { token } = answer.body as { token: string };
+    const guest = await client('/staff', token);
+    const { principal } = await guest.request(sessionRequests.whoami, {});
+    // A role, no account: no name but the role's, no agenda.
+    expect(principal).toMatchObject({ kind: 'staff', name: 'Interpreter', roles: ['interpreter'] });
+    expect(await refusal(guest.request(staffSchedulingRequests.agenda, {}))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    // The pass did not spend the code: the guest's join does.
+    const joined = nextEvent(advisor, interpreterEvents.joined);
+    await guest.request(interpreterRequests.join, { code });
+    expect(await joined).toMatchObject({ kind: 'lpc' });
+    expect(await guestPass(t, code).then(restError)).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'interpreter_code_used',
+    });
+    expect(await guestPass(t, 'AAAAAAAA').then(restError)).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'interpreter_code_unknown',
+    });
+    // The pass dies with the call.
+    await advisor.request(callRequests.hangup, { callId });
+    await expect(connect(t.url, '/staff', token)).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+  });
+
+  test('a guest pass joins the call of its code, no other', async ({ t, client }) => {
+    const first = await call(t, client);
+    const advisor2 = await client('/staff', t.advisor2.token);
+    await client('/kiosk', t.kiosk2.token);
+    const other = await startDirectCall(t, t.advisor2.token, t.kiosk2.id);
+    const invite = (c: SignallingClient, callId: string) =>
+      c.request(interpreterRequests.invite, { callId, kind: 'lsf', language: null });
+    const firstCode = (await invite(first.advisor, first.callId)).code;
+    const otherCode = (await invite(advisor2, other.callId)).code;
+    const { token } = (await guestPass(t, firstCode)).body as { token: string };
+    const guest = await client('/staff', token);
+    expect(
+      await refusal(guest.request(interpreterRequests.join, { code: otherCode })),
+    ).toMatchObject({ code: 'NOT_FOUND', reason: 'interpreter_code_unknown' });
+    await guest.request(interpreterRequests.join, { code: firstCode });
+    await advisor2.request(callRequests.hangup, { callId: other.callId });
+    await first.advisor.request(callRequests.hangup, { callId: first.callId });
   });
 });

@@ -414,9 +414,13 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     const invitation = this.invitations.peek(code);
     const call = this.calls.get(invitation.callId);
     if (!call || call.ended) {
-      this.invitations.expire(invitation.callId);
+      this.invitations.callEnded(invitation.callId);
       throw codeExpired();
     }
+    // A guest's pass is for the call of the code it came from, no other.
+    const guestOf = this.invitations.guestCall(interpreterId);
+    if (guestOf !== undefined && guestOf !== call.id)
+      throw AppError.withReason('NOT_FOUND', 'interpreter_code_unknown', 'No such invitation code');
     if (this.callOfParty.has(interpreterId) || this.starting.has(interpreterId))
       throw AppError.withReason('CONFLICT', 'interpreter_in_call', 'You are in a call already');
     if (call.interpreter)
@@ -443,6 +447,35 @@ export class CallService extends EventEmitter<CallServiceEvents> {
       });
     this.emit('interpreterJoined', { call });
     return call;
+  }
+
+  /**
+   * An invitation link opened by an interpreter without an account: a bearer token for a guest
+   * principal (role interpreter, no account, no agenda) that may join this code's call only, and
+   * dies with it. The code is not spent (the join spends it); its errors are the join's.
+   */
+  interpreterGuestPass(code: string): string {
+    const { callId } = this.invitations.peek(code);
+    const call = this.calls.get(callId);
+    if (!call || call.ended) {
+      this.invitations.callEnded(callId);
+      throw codeExpired();
+    }
+    const { token } = this.invitations.guestPass(code);
+    this.logger.info({ callId }, 'interpreter guest pass issued');
+    return token;
+  }
+
+  /** The guest interpreter a pass stands for, while its call goes on (a role, never a name). */
+  interpreterGuest(token: string): StaffPrincipal | undefined {
+    const guest = this.invitations.guest(token);
+    if (!guest) return undefined;
+    return {
+      kind: 'staff',
+      staffId: guest.interpreterId,
+      name: 'Interpreter',
+      roles: ['interpreter'],
+    };
   }
 
   /** The interpreter leaves the call (theirs only: FORBIDDEN to its other parties). */
@@ -598,7 +631,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.logger.warn({ callId }, 'call carried by another node now: dropped here');
     this.forgetAbsences(call);
     this.calls.delete(callId);
-    this.invitations.expire(callId);
+    this.invitations.callEnded(callId);
     for (const party of call.partyIds)
       if (this.callOfParty.get(party) === call) this.callOfParty.delete(party);
     call.room.removeAllListeners('closed');
@@ -657,7 +690,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     call.endReason = reason;
     call.endedBy = endedBy;
     this.calls.delete(call.id);
-    this.invitations.expire(call.id);
+    this.invitations.callEnded(call.id);
     for (const party of call.partyIds) {
       if (this.callOfParty.get(party) === call) this.callOfParty.delete(party);
     }

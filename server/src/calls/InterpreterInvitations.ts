@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import {
   AppError,
   INTERPRETER_CODE_ALPHABET,
@@ -17,6 +17,12 @@ interface Invitation {
 }
 
 type Spent = { why: 'used' | 'expired'; at: number };
+
+/** An interpreter without an account, let in by an invitation: their id and the call it is for. */
+export interface InterpreterGuest {
+  interpreterId: string;
+  callId: string;
+}
 
 /** BAD_STATE (`interpreter_code_expired`): the code's call is over, or a newer code replaced it. */
 export function codeExpired(): AppError {
@@ -46,6 +52,8 @@ export function parseInterpretation(label: string): Interpretation {
 export class InterpreterInvitations {
   private readonly pending = new Map<string, Invitation>();
   private readonly spent = new Map<string, Spent>();
+  /** Guest passes (bearer tokens) by token. */
+  private readonly guests = new Map<string, InterpreterGuest>();
 
   /** A new code for `callId` (its previous unused code, if any, no longer works). */
   issue(callId: string, interpretation: Interpretation): string {
@@ -79,6 +87,38 @@ export class InterpreterInvitations {
   /** Spends a code (after `peek` and the caller's own checks). */
   use(code: string): void {
     if (this.pending.delete(code)) this.remember(code, 'used');
+  }
+
+  /**
+   * A pass for an interpreter without an account, from a pending code (not spent: their join
+   * spends it): a bearer token standing for a guest id that may join this code's call only. It
+   * dies with the call (`callEnded`).
+   */
+  guestPass(code: string): { token: string; guest: InterpreterGuest } {
+    const { callId } = this.peek(code);
+    const token = randomBytes(32).toString('base64url');
+    const guest = { interpreterId: randomUUID(), callId };
+    this.guests.set(token, guest);
+    return { token, guest };
+  }
+
+  /** The guest a pass stands for, while their call goes on. */
+  guest(token: string): InterpreterGuest | undefined {
+    return this.guests.get(token);
+  }
+
+  /** The call a guest interpreter may join (undefined: not a guest). */
+  guestCall(interpreterId: string): string | undefined {
+    for (const guest of this.guests.values())
+      if (guest.interpreterId === interpreterId) return guest.callId;
+    return undefined;
+  }
+
+  /** The call ended: its unused code expires, and its guests' passes stop working. */
+  callEnded(callId: string): void {
+    this.expire(callId);
+    for (const [token, guest] of this.guests)
+      if (guest.callId === callId) this.guests.delete(token);
   }
 
   /** The call ended (or was re-invited): its unused code no longer works. */

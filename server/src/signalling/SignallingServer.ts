@@ -393,6 +393,9 @@ export class SignallingServer {
       // The session id is kept with the socket so that logging out closes the sockets it opened.
       let sessionId: string | undefined;
       const resolve = async (token: string) => {
+        // An interpreter without an account, let in by an invitation link: no session.
+        const guest = calls.interpreterGuest(token);
+        if (guest) return guest;
         const principal = await directory.authenticateStaff(token);
         if (principal)
           sessionId = (await this.deps.staffSessions?.resolveSession(token))?.sessionId;

@@ -105,3 +105,14 @@ export const interpreterEvents = {
     'The interpreter left the call (their media is closed); the call goes on between the kiosk and the advisor.',
   ),
 } as const;
+
+/** `POST /api/interpreter/guest`: an invitation link opened by an interpreter without an account. */
+export const InterpreterGuestBodySchema = z.object({ code: InterpreterCodeSchema }).strict();
+export const InterpreterGuestResponseSchema = z.object({
+  /**
+   * A bearer token for the staff socket (handshake auth `{ token }`): a guest with the interpreter
+   * role only, who may join this code's call (with call:joinAsInterpreter) and nothing else; it
+   * stops working when the call ends.
+   */
+  token: z.string(),
+});

@@ -1,22 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import { AppError } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import type { MessageKey } from '../../i18n/translate';
 import { Button } from '../../primitives/Button';
 import { useStaffSession } from '../../session/StaffSessionContext';
-
-const REFUSALS: Readonly<Record<string, MessageKey>> = {
-  interpreter_code_unknown: 'interpret.error.interpreter_code_unknown',
-  interpreter_code_used: 'interpret.error.interpreter_code_used',
-  interpreter_code_expired: 'interpret.error.interpreter_code_expired',
-  interpreter_present: 'interpret.error.interpreter_present',
-  interpreter_in_call: 'interpret.error.interpreter_in_call',
-};
-
-/** The code of an invitation link (`/advisor/?interpret=CODE`), if the page was opened with one. */
-function codeInLink(): string {
-  return new URLSearchParams(window.location.search).get('interpret') ?? '';
-}
+import { codeInLink, codeRefusal } from './refusals';
 
 /**
  * An interpreter joins the call they were invited to, with the code the advisor gave them (or
@@ -37,8 +24,7 @@ export function InterpretPage() {
     try {
       await session.joinAsInterpreter(code);
     } catch (error) {
-      const reason = error instanceof AppError ? error.reason : undefined;
-      setRefusal((reason && REFUSALS[reason]) || 'interpret.error.other');
+      setRefusal(codeRefusal(error));
     } finally {
       setBusy(false);
     }

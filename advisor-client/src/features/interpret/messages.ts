@@ -33,6 +33,10 @@ export const interpretFr = {
   'interpret.error.interpreter_in_call': 'Vous êtes déjà dans un appel.',
   'interpret.error.other': 'Impossible de rejoindre l’appel. Réessayez.',
 
+  'guest.title': 'Interprète sans compte ?',
+  'guest.intro': 'Rejoignez l’appel avec ce lien d’invitation, sans vous connecter.',
+  'guest.join': 'Continuer comme interprète invité',
+
   'interpreting.title': 'Interprétation — {name}',
   'interpreting.kiosk': 'Vidéo de l’usager ({name})',
   'interpreting.kioskCaption': 'Usager',
@@ -73,6 +77,10 @@ export const interpretEn: Record<keyof typeof interpretFr, string> = {
   'interpret.error.interpreter_present': 'An interpreter is in this call already.',
   'interpret.error.interpreter_in_call': 'You are in a call already.',
   'interpret.error.other': 'The call could not be joined. Please try again.',
+
+  'guest.title': 'Interpreter without an account?',
+  'guest.intro': 'Join the call with this invitation link, without signing in.',
+  'guest.join': 'Continue as a guest interpreter',
 
   'interpreting.title': 'Interpreting — {name}',
   'interpreting.kiosk': 'Video of the citizen ({name})',
