@@ -118,6 +118,14 @@ describe('inviting and joining', () => {
     });
     expect(JSON.stringify(calls)).not.toContain('Interpreter');
     await advisor.request(callRequests.hangup, { callId });
+    // The call history keeps the role.
+    const history = await eventually(async () => {
+      const { calls: past } = await tech.request(staffMonitoringRequests.callsHistory, {
+        limit: 5,
+      });
+      return past.find((c) => c.callId === callId && c.endedAt !== null);
+    }, 'the call in the history');
+    expect(history.interpreter).toEqual({ kind: 'lsf', language: null });
   });
 
   test('a spoken-language invitation names its language, LSF and LPC none', async ({

@@ -32,6 +32,13 @@ export const InterpretationSchema = z
   .refine(...namesItsLanguage);
 export type Interpretation = z.infer<typeof InterpretationSchema>;
 
+/** An interpretation as records and the console show it: a role, never a name. */
+export const InterpreterRoleSchema = z.object({
+  kind: InterpreterKindSchema,
+  language: SpokenLanguageSchema.nullable(),
+});
+export type InterpreterRole = z.infer<typeof InterpreterRoleSchema>;
+
 /** The interpreter of a call, as its other parties see it. */
 export const CallInterpreterSchema = z.object({
   /** The interpreter's id in the call (its media producers carry it as `peerId`). */
