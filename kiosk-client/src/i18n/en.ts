@@ -220,6 +220,7 @@ export const en: Catalogue = {
   'chat.you': 'You:',
   'chat.interpreter': 'Interpreter:',
   'chat.peerTyping': '{name} is writing:',
+  'chat.interpreterTyping': 'The interpreter is writing:',
   'chat.yourText': 'Your text:',
   'chat.keyboard': 'Keyboard',
   'chat.shift': 'Shift',

@@ -231,6 +231,7 @@ export const fr = {
   'chat.you': 'Vous :',
   'chat.interpreter': 'Interprète :',
   'chat.peerTyping': '{name} écrit :',
+  'chat.interpreterTyping': 'L’interprète écrit :',
   'chat.yourText': 'Votre texte :',
   'chat.keyboard': 'Clavier',
   'chat.shift': 'Majuscule',

@@ -22,6 +22,7 @@ export function ChatPanel({
   const ids = useId();
   const messages = useStore(desk.store, (s) => s.messages);
   const peerDraft = useStore(desk.store, (s) => s.peerDraft);
+  const peerDraftFrom = useStore(desk.store, (s) => s.peerDraftFrom);
   const draft = useStore(desk.store, (s) => s.draft);
   const sending = useStore(desk.store, (s) => s.sending);
   const logRef = useRef<HTMLOListElement>(null);
@@ -64,7 +65,13 @@ export function ChatPanel({
       </ol>
       <div className="chat__peer" aria-live="polite">
         <span className="chat__peer-label">
-          {peerDraft ? t('chat.peerDraft') : t('chat.peerDraftNone')}
+          {peerDraft
+            ? t(
+                peerDraftFrom === 'kiosk' || !peerDraftFrom
+                  ? 'chat.peerDraft'
+                  : `chat.peerDraft.${peerDraftFrom}`,
+              )
+            : t('chat.peerDraftNone')}
         </span>{' '}
         <span data-testid="chat-peer-draft" className="chat__peer-text">
           {peerDraft}
