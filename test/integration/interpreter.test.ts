@@ -403,4 +403,16 @@ describe('invitation links for interpreters without an account', () => {
     await advisor2.request(callRequests.hangup, { callId: other.callId });
     await first.advisor.request(callRequests.hangup, { callId: first.callId });
   });
+
+  test('a network that tries too many unknown codes waits', async ({ startServer }) => {
+    const own = await startServer();
+    for (let i = 0; i < 10; i++)
+      expect(await guestPass(own, 'AAAAAAAA').then(restError)).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+    const refused = await guestPass(own, 'AAAAAAAA');
+    expect(refused.status).toBe(429);
+    expect(restError(refused)).toMatchObject({ code: 'RATE_LIMITED', reason: 'too_many_codes' });
+    expect(restError(refused).retryAfterSeconds).toBeGreaterThan(0);
+  });
 });
