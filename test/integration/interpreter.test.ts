@@ -332,6 +332,17 @@ describe('in the call', () => {
     expect(await ended).toMatchObject({ callId: first.callId, reason: 'hangup', endedBy: 'kiosk' });
   });
 
+  test('the interpreter hears when either party is away and back', async ({ t, client }) => {
+    const { kiosk, interpreter, advisor, callId } = await interpreted(t, client);
+    const away = nextEvent(interpreter, callEvents.partyStatus);
+    kiosk.socket.disconnect();
+    expect(await away).toMatchObject({ callId, party: 'kiosk', state: 'away' });
+    const back = nextEvent(interpreter, callEvents.partyStatus);
+    kiosk.socket.connect();
+    expect(await back).toMatchObject({ callId, party: 'kiosk', state: 'back' });
+    await advisor.request(callRequests.hangup, { callId });
+  });
+
   test('an interpreter who stays away leaves the call; the call goes on', async ({ t, client }) => {
     const { kiosk, advisor, interpreter, callId } = await interpreted(t, client);
     const left = nextEvent(kiosk, interpreterEvents.left);

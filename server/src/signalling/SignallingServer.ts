@@ -567,14 +567,23 @@ export class SignallingServer {
       call: Call,
       party: 'kiosk' | 'advisor',
       away?: { awaySince: Date; graceEndsAt: Date },
-    ) =>
-      emit(party === 'kiosk' ? toAdvisorCall(call) : toKiosk(call), callEvents.partyStatus, {
+    ) => {
+      const payload = {
         callId: call.id,
         party,
-        state: away ? 'away' : 'back',
+        state: away ? ('away' as const) : ('back' as const),
         awaySince: away?.awaySince.toISOString() ?? null,
         graceEndsAt: away?.graceEndsAt.toISOString() ?? null,
-      });
+      };
+      emit(
+        party === 'kiosk' ? toAdvisorCall(call) : toKiosk(call),
+        callEvents.partyStatus,
+        payload,
+      );
+      // The interpreter hears of either party (they interpret between the two).
+      const interpreter = toInterpreter(call);
+      if (interpreter) emit(interpreter, callEvents.partyStatus, payload);
+    };
     calls.on('partyAway', ({ call, party, awaySince, graceEndsAt }) =>
       tellPartyStatus(call, party, { awaySince, graceEndsAt }),
     );

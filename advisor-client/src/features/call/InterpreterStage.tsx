@@ -8,7 +8,13 @@ import { CallToggles } from './CallToggles';
 import { ChatPanel } from './ChatPanel';
 import { StageCorner } from './StageCorner';
 import { PeerTile } from './PeerTile';
-import { useCallMedia, useCallSnapshot, usePartyCall, callStateKey } from '@visio/shared/ui';
+import {
+  useCallMedia,
+  useCallSnapshot,
+  usePartyCall,
+  callStateKey,
+  PeerAwayBanner,
+} from '@visio/shared/ui';
 
 /**
  * The interpreter's call: the citizen and the advisor side by side, as large, their own picture
@@ -28,6 +34,7 @@ export function InterpreterStage({ call }: { readonly call: AdvisorCall }) {
 
   const name = call.call.peerName;
   const state = callState?.state ?? 'connecting';
+  const peerAway = callState?.peerAway ?? null;
   const advisorStream = snapshot?.peerStreams.get(call.call.advisorId) ?? null;
   const cameraOff = snapshot?.localMuted.camera ?? false;
 
@@ -50,6 +57,16 @@ export function InterpreterStage({ call }: { readonly call: AdvisorCall }) {
           </strong>
         </p>
       </div>
+      {peerAway ? (
+        <PeerAwayBanner
+          since={peerAway.since}
+          words={(seconds) =>
+            t(peerAway.party === 'kiosk' ? 'call.peerAway' : 'interpreting.advisorAway', {
+              seconds,
+            })
+          }
+        />
+      ) : null}
       <div className="call__body">
         <div className="call__media">
           <div className="stage">

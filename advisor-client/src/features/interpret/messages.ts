@@ -43,6 +43,7 @@ export const interpretFr = {
   'interpreting.advisor': 'Vidéo du conseiller',
   'interpreting.advisorCaption': 'Conseiller',
   'interpreting.leave': 'Quitter l’appel',
+  'interpreting.advisorAway': 'Le conseiller se reconnecte… (depuis {seconds} s)',
 } as const;
 
 export const interpretEn: Record<keyof typeof interpretFr, string> = {
@@ -88,6 +89,7 @@ export const interpretEn: Record<keyof typeof interpretFr, string> = {
   'interpreting.advisor': 'Video of the advisor',
   'interpreting.advisorCaption': 'Advisor',
   'interpreting.leave': 'Leave the call',
+  'interpreting.advisorAway': 'The advisor is reconnecting… (for {seconds} s)',
 };
 
 /** Spoken languages offered first for an interpretation (codes: BCP 47). */
