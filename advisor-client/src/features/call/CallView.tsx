@@ -147,6 +147,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
               </div>
               {interpreter ? (
                 <PeerTile
+                  waitingText={t('interpreting.waitingVideo')}
                   stream={interpreterStream}
                   label={t('interpret.video', { kind: interpreterKind(interpreter) })}
                   caption={t('interpret.role', { kind: interpreterKind(interpreter) })}

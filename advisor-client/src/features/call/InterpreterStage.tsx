@@ -72,6 +72,7 @@ export function InterpreterStage({ call }: { readonly call: AdvisorCall }) {
           <div className="stage">
             <div className="stage__tiles stage__tiles--two">
               <PeerTile
+                waitingText={t('interpreting.waitingVideo')}
                 stream={snapshot?.remoteStream ?? null}
                 label={t('interpreting.kiosk', { name })}
                 caption={t('interpreting.kioskCaption')}
@@ -80,6 +81,7 @@ export function InterpreterStage({ call }: { readonly call: AdvisorCall }) {
                 onAutoplayBlocked={onAutoplayBlocked}
               />
               <PeerTile
+                waitingText={t('interpreting.waitingVideo')}
                 stream={advisorStream}
                 label={t('interpreting.advisor')}
                 caption={t('interpreting.advisorCaption')}

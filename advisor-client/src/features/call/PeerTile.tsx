@@ -9,6 +9,8 @@ export interface PeerTileProps {
   readonly testId: string;
   readonly muted?: boolean;
   readonly onAutoplayBlocked?: () => void;
+  /** Said over the tile until the peer's picture arrives. */
+  readonly waitingText?: string;
 }
 
 /** Another party of a three-way call beside the far side, as large, with its role over it. */
@@ -19,6 +21,7 @@ export function PeerTile({
   testId,
   muted,
   onAutoplayBlocked,
+  waitingText,
 }: PeerTileProps) {
   return (
     <figure className="stage__tile stage__tile--peer">
@@ -29,6 +32,9 @@ export function PeerTile({
         {...(muted === undefined ? {} : { muted })}
         {...(onAutoplayBlocked ? { onAutoplayBlocked } : {})}
       />
+      {waitingText && (stream?.getVideoTracks().length ?? 0) === 0 ? (
+        <p className="stage__overlay">{waitingText}</p>
+      ) : null}
       <figcaption className="stage__caption">{caption}</figcaption>
     </figure>
   );

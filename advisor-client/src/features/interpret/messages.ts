@@ -43,6 +43,7 @@ export const interpretFr = {
   'interpreting.advisor': 'Vidéo du conseiller',
   'interpreting.advisorCaption': 'Conseiller',
   'interpreting.leave': 'Quitter l’appel',
+  'interpreting.waitingVideo': 'En attente de l’image…',
   'interpreting.advisorAway': 'Le conseiller se reconnecte… (depuis {seconds} s)',
 } as const;
 
@@ -89,6 +90,7 @@ export const interpretEn: Record<keyof typeof interpretFr, string> = {
   'interpreting.advisor': 'Video of the advisor',
   'interpreting.advisorCaption': 'Advisor',
   'interpreting.leave': 'Leave the call',
+  'interpreting.waitingVideo': 'Waiting for the picture…',
   'interpreting.advisorAway': 'The advisor is reconnecting… (for {seconds} s)',
 };
 

@@ -112,6 +112,9 @@ export function CallScreen() {
                 sinkId={outputDeviceId}
                 testId="interpreter-video"
               />
+              {(interpreterStream?.getVideoTracks().length ?? 0) === 0 ? (
+                <p className="stage__overlay">{t('call.waitingVideo')}</p>
+              ) : null}
               <figcaption className="stage__caption">
                 {t('call.interpreter', { kind: interpreterKind })}
               </figcaption>
