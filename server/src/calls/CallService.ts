@@ -445,6 +445,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
         await records.interpreted(call.id, interpretationLabel(interpretation));
         await live?.interpreterChanged(call);
       });
+    this.carryParties(call);
     this.emit('interpreterJoined', { call });
     return call;
   }
@@ -495,6 +496,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     clearTimeout(this.absences.get(interpreter.id)?.timer);
     this.absences.delete(interpreter.id);
     call.room.removePeer(interpreter.id);
+    this.carryParties(call);
     this.logger.info({ callId: call.id, reason }, 'interpreter left the call');
     const live = this.links?.live;
     if (live) void this.persist(call.id, 'call interpreter', () => live.interpreterChanged(call));
@@ -720,6 +722,13 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     return this.writes.run(callId, write, (err) =>
       this.logger.error({ err, callId }, `${what} not saved`),
     );
+  }
+
+  /** The other nodes hear who is in the call now (an interpreter joined or left). */
+  private carryParties(call: Call): void {
+    void this.options.cluster?.carry(call.id, call.partyIds).catch((err: unknown) => {
+      this.logger.warn({ err, callId: call.id }, 'call parties not announced to the nodes');
+    });
   }
 
   /** The other nodes hear that the parties are free (a failure is logged: the keys lapse). */

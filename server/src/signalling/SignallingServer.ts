@@ -7,10 +7,12 @@ import {
   callEvents,
   callRequests,
   interpreterEvents,
+  interpreterRequests,
   kioskDirectoryEvents,
   kioskDirectoryRequests,
   mediaEvents,
   sessionRequests,
+  type Ack,
   type CallInterpreter,
   type PayloadOf,
 } from '@visio/shared/protocol';
@@ -32,7 +34,7 @@ import { emit } from './emit';
 import type { InCallService } from '../calls/InCallService';
 import { registerKioskInCall, registerStaffInCall, wireInCallEvents } from './inCallHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
-import { registerStaffInterpreter } from './interpreterHandlers';
+import { registerStaffInterpreter, type JoinElsewhere } from './interpreterHandlers';
 import { registerKioskLinkTest, registerStaffLinkTest } from './linkTestHandlers';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
 import {
@@ -231,6 +233,27 @@ export class SignallingServer {
     cluster.serve('call.start', (raw) => calls.startPlaced(RemoteStartSchema.parse(raw)));
   }
 
+  /** With other nodes: an interpreter's join tried on each (its code lives on its call's node). */
+  private joinElsewhere(): JoinElsewhere | undefined {
+    const cluster = this.deps.cluster;
+    if (!cluster) return undefined;
+    return async (principal, payload) => {
+      const others = (await cluster.nodes()).filter((n) => n.nodeId !== cluster.nodeId);
+      for (const { nodeId } of others) {
+        const ack = await cluster.request(nodeId, 'call.request', {
+          nsp: '/staff',
+          event: interpreterRequests.join.name,
+          principal,
+          payload,
+        });
+        // The carrier's router answer, carried as data of the relay's own answer.
+        const answer = ack.ok ? (ack.data as Ack<unknown>) : ack;
+        if (answer.ok || answer.error.reason !== 'interpreter_code_unknown') return answer;
+      }
+      return undefined;
+    };
+  }
+
   /** Relays a party's call requests to the node carrying the call, when another one does. */
   private relayFor(nsp: '/kiosk' | '/staff'): CallRelay | undefined {
     const cluster = this.deps.cluster;
@@ -379,7 +402,7 @@ export class SignallingServer {
     // Only advisors and the interpreters they invite take part in calls: other roles never
     // reach the media of any call.
     registerMediaHandlers(router, calls, this.deps.relay, ['advisor', 'interpreter']);
-    registerStaffInterpreter(router, calls);
+    registerStaffInterpreter(router, calls, this.joinElsewhere());
     const scheduling = this.deps.scheduling;
     if (scheduling)
       registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);
