@@ -699,7 +699,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.forgetAbsences(call);
     for (const incident of call.incidents) this.closeIncident(call, incident);
     call.room.close();
-    void this.releaseParties(call.id, [call.kioskId, call.advisorId]);
+    void this.releaseParties(call.id, call.partyIds);
     const durationMs = call.endedAt.getTime() - call.startedAt.getTime();
     this.logger.info({ callId: call.id, reason, endedBy, durationMs }, 'call ended');
     this.emit('callEnded', { call, reason, endedBy });
