@@ -19,7 +19,13 @@ import { principalId } from '../auth/Principal';
 import type { ConsumerOffer, MediaRoom, TransportListenOptions, WorkerPool } from '../media';
 import type { WaitingRoom } from '../scheduling/WaitingRoom';
 import { Call, type CallIncident, type CallIncidentCause, type CallParty } from './Call';
-import { codeExpired, InterpreterInvitations, interpretationLabel } from './InterpreterInvitations';
+import {
+  codeExpired,
+  codeUnknown,
+  InterpreterInvitations,
+  interpretationLabel,
+  interpreterPresent,
+} from './InterpreterInvitations';
 import type { CallCluster } from './CallCluster';
 import type { CallRecordRepository } from './CallRecordRepository';
 import type { LiveCallRepository, LiveCallState } from './LiveCallRepository';
@@ -391,12 +397,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     const call = this.callFor(principal, callId);
     if (call.partyOf(principalId(principal)) !== 'advisor')
       throw new AppError('FORBIDDEN', 'Only the advisor of the call invites an interpreter');
-    if (call.interpreter)
-      throw AppError.withReason(
-        'CONFLICT',
-        'interpreter_present',
-        'An interpreter takes part in this call already',
-      );
+    if (call.interpreter) throw interpreterPresent();
     const code = this.invitations.issue(call.id, interpretation);
     this.logger.info(
       { callId: call.id, interpretation: interpretationLabel(interpretation) },
@@ -419,16 +420,10 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     }
     // A guest's pass is for the call of the code it came from, no other.
     const guestOf = this.invitations.guestCall(interpreterId);
-    if (guestOf !== undefined && guestOf !== call.id)
-      throw AppError.withReason('NOT_FOUND', 'interpreter_code_unknown', 'No such invitation code');
+    if (guestOf !== undefined && guestOf !== call.id) throw codeUnknown();
     if (this.callOfParty.has(interpreterId) || this.starting.has(interpreterId))
       throw AppError.withReason('CONFLICT', 'interpreter_in_call', 'You are in a call already');
-    if (call.interpreter)
-      throw AppError.withReason(
-        'CONFLICT',
-        'interpreter_present',
-        'An interpreter takes part in this call already',
-      );
+    if (call.interpreter) throw interpreterPresent();
     call.room.addPeer(interpreterId);
     this.invitations.use(code);
     const { interpretation } = invitation;

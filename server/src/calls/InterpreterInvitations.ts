@@ -24,6 +24,20 @@ export interface InterpreterGuest {
   callId: string;
 }
 
+/** NOT_FOUND (`interpreter_code_unknown`): no such code (or not one for this guest). */
+export function codeUnknown(): AppError {
+  return AppError.withReason('NOT_FOUND', 'interpreter_code_unknown', 'No such invitation code');
+}
+
+/** CONFLICT (`interpreter_present`): the call has its interpreter already. */
+export function interpreterPresent(): AppError {
+  return AppError.withReason(
+    'CONFLICT',
+    'interpreter_present',
+    'An interpreter takes part in this call already',
+  );
+}
+
 /** BAD_STATE (`interpreter_code_expired`): the code's call is over, or a newer code replaced it. */
 export function codeExpired(): AppError {
   return AppError.withReason(
@@ -81,7 +95,7 @@ export class InterpreterInvitations {
     if (spent?.why === 'used')
       throw AppError.withReason('CONFLICT', 'interpreter_code_used', 'This code was used already');
     if (spent?.why === 'expired') throw codeExpired();
-    throw AppError.withReason('NOT_FOUND', 'interpreter_code_unknown', 'No such invitation code');
+    throw codeUnknown();
   }
 
   /** Spends a code (after `peek` and the caller's own checks). */
