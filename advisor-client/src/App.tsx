@@ -4,6 +4,7 @@ import { BookingPage } from './features/booking/BookingPage';
 import { CallView } from './features/call/CallView';
 import { ConsolePage } from './features/console/ConsolePage';
 import { AppHeader } from './features/header/AppHeader';
+import { InterpretPage } from './features/interpret/InterpretPage';
 import { KiosksPage } from './features/kiosks/KiosksPage';
 import { LoginPage } from './features/login/LoginPage';
 import { ReportPage } from './features/report/ReportPage';
@@ -98,6 +99,7 @@ function SignedIn() {
             {view === 'kiosks' ? <KiosksPage /> : null}
             {view === 'console' ? <ConsolePage /> : null}
             {view === 'report' ? <ReportPage /> : null}
+            {view === 'interpret' ? <InterpretPage /> : null}
           </>
         )}
       </main>

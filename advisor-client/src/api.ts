@@ -5,6 +5,7 @@ import {
   CreatedAppointmentSchema,
   EnrolmentCodeResponseSchema,
   ImpactReportSchema,
+  InterpreterGuestResponseSchema,
   KioskListResponseSchema,
   KioskSummarySchema,
   OfficeDistanceSchema,
@@ -52,6 +53,13 @@ export const api = {
   login: (body: LoginBody) =>
     call('/api/auth/login', { method: 'POST', body, response: SessionResponseSchema }),
   logout: () => call('/api/auth/logout', { method: 'POST' }),
+  /** An invitation link's code, for a guest interpreter's socket token. */
+  interpreterGuest: (code: string) =>
+    call('/api/interpreter/guest', {
+      method: 'POST',
+      body: { code },
+      response: InterpreterGuestResponseSchema,
+    }),
 
   reference: () => call('/api/reference', { response: ReferenceDataSchema }),
   appointments: (from: Date, to: Date) =>

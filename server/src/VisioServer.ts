@@ -251,6 +251,7 @@ export class VisioServer {
         scheduling,
         monitoring,
         documents: callCluster ? new DocumentRelay(inCall, calls, callCluster) : inCall,
+        interpreters: calls,
         reports: new ImpactReportService(store.db, {
           carKgCo2ePerKm: config.report.carKgCo2ePerKm,
           clock: clock && (() => clock.now().getTime()),

@@ -175,6 +175,42 @@ describe('every staff screen passes axe-core without serious or critical violati
       );
       await page.getByTestId('network-quality-self').locator('summary').click();
       await expectAccessible(page, 'call');
+
+      // A three-way call: the advisor invites an interpreter, who joins from the staff app.
+      await page.getByTestId('invite-kind-spoken').check();
+      await page.getByTestId('invite-language').selectOption('ar');
+      await page.getByTestId('invite-interpreter').click();
+      const interpreterCode = (await page.getByTestId('interpreter-code').textContent()) ?? '';
+      await expectAccessible(page, 'call-invite');
+      const interpreterMachine = await newMachine(browser, {
+        viewport: { width: 1400, height: 1000 },
+      });
+      try {
+        const interpreter = new AdvisorPage(interpreterMachine.page);
+        // The invitation link without a session: the sign-in page offers to go on as a guest.
+        await interpreter.page.goto(`${t.url}/advisor/?interpret=${interpreterCode}`);
+        await interpreter.page.getByTestId('guest-join').waitFor();
+        await expectAccessible(interpreter.page, 'login-guest-interpreter');
+        await interpreter.open(t.url, t.interpreter.token);
+        await interpreter.page.getByTestId('interpret-page').waitFor();
+        await interpreter.page.getByTestId('interpret-code').fill('WRONGCDE');
+        await interpreter.page.getByTestId('interpret-join').click();
+        await interpreter.page.getByTestId('interpret-error').waitFor();
+        await expectAccessible(interpreter.page, 'interpret');
+        await interpreter.page.getByTestId('interpret-code').fill(interpreterCode);
+        await interpreter.page.getByTestId('interpret-join').click();
+        await interpreter.page.getByTestId('interpreter-call').waitFor();
+        await interpreter.typeChat('Bonjour');
+        await interpreter.page.getByTestId('chat-log').getByText('Bonjour').first().waitFor();
+        await expectAccessible(interpreter.page, 'interpreter-call');
+        await page.getByTestId('interpreter-present').waitFor();
+        await page.getByTestId('interpreter-video').waitFor();
+        await expectAccessible(page, 'call-three-way');
+        await interpreter.page.getByTestId('leave-call').click();
+        await page.getByTestId('interpreter-video').waitFor({ state: 'detached' });
+      } finally {
+        await interpreterMachine.context.close();
+      }
       await advisor.hangUp();
       await advisor.callView().waitFor({ state: 'detached' });
       await page.getByTestId('outcome-dialog').waitFor();

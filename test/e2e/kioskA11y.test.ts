@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   callRequests,
+  interpreterRequests,
   staffMonitoringRequests,
   staffSchedulingRequests,
 } from '@visio/shared/protocol';
@@ -111,6 +112,22 @@ describe.each(Object.entries(ORIENTATIONS))(
 
         const { callId } = await advisor.request(staffSchedulingRequests.admit, { appointmentId });
         await check('call', 'call');
+        // A three-way call: the interpreter beside the advisor, with their role.
+        const invited = await advisor.request(interpreterRequests.invite, {
+          callId,
+          kind: 'lsf',
+          language: null,
+        });
+        const interpreter = await connectClient(t.url, '/staff', t.interpreter.token);
+        try {
+          await interpreter.request(interpreterRequests.join, { code: invited.code });
+          await kiosk.byId('interpreter-video').waitFor();
+          await check('call-three-way');
+          await interpreter.request(interpreterRequests.leave, { callId });
+          await kiosk.byId('interpreter-video').waitFor({ state: 'detached' });
+        } finally {
+          interpreter.socket.close();
+        }
         // The on-screen keyboard, shift off then caps lock on (longest labels, capitals).
         const keys = async (state: string) =>
           failures.push(...(await keyProblems(kiosk.page)).map((p) => `keyboard, ${state}: ${p}`));

@@ -7,6 +7,8 @@ import {
   callRequests,
   inCallEvents,
   inCallRequests,
+  interpreterEvents,
+  interpreterRequests,
   kioskSchedulingRequests,
   mediaEvents,
   mediaRequests,
@@ -193,6 +195,38 @@ describe('a call whose parties are on different nodes', () => {
     const ended = nextEvent(kiosk, callEvents.ended);
     await colleague.request(callRequests.hangup, { callId });
     expect(await ended).toMatchObject({ callId, reason: 'hangup' });
+  });
+
+  it('takes an interpreter connected to the node that does not carry the call', async () => {
+    const { kiosk, advisor, callId } = await callAcross(20);
+    const carrier = carrierOf(callId) === 'a' ? a : b;
+    const elsewhere = carrier === a ? b : a;
+    const { code } = await advisor.request(interpreterRequests.invite, {
+      callId,
+      kind: 'lsf',
+      language: null,
+    });
+    const interpreter = await connectTo(elsewhere, '/staff', a.interpreter.token);
+    const started = nextEvent(interpreter, callEvents.started);
+    const joined = nextEvent(kiosk, interpreterEvents.joined);
+    // The code lives on the carrier: the join is tried there, and the interpreter is in the call.
+    expect(await interpreter.request(interpreterRequests.join, { code })).toEqual({ callId });
+    expect(await started).toMatchObject({ callId, interpreter: { kind: 'lsf' } });
+    expect(await joined).toMatchObject({ interpreterId: a.interpreter.id });
+    // Media through the carrier, announced with its owner.
+    await joinMedia(kiosk, callId);
+    const i = await joinMedia(interpreter, callId);
+    const announced = nextEvent(kiosk, mediaEvents.newProducer);
+    await sendMicrophone(interpreter, callId, i.send.transportId);
+    expect(await announced).toMatchObject({ peerId: a.interpreter.id });
+    // An unknown code is unknown on every node.
+    await expect(
+      interpreter.request(interpreterRequests.join, { code: 'AAAAAAAA' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', reason: 'interpreter_code_unknown' });
+    const left = nextEvent(kiosk, interpreterEvents.left);
+    await interpreter.request(interpreterRequests.leave, { callId });
+    expect(await left).toMatchObject({ reason: 'left' });
+    await advisor.request(callRequests.hangup, { callId });
   });
 
   it('tells the carrier when the party on the other node goes, and when it is back', async () => {

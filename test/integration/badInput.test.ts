@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io-client';
 import type { SignallingClient } from '@visio/shared/client';
 import {
   callRequests,
+  interpreterRequests,
   kioskDirectoryRequests,
   kioskNamespace,
   MAX_REQUEST_BYTES,
@@ -56,6 +57,9 @@ function validShaped(def: AnyRequestDef): unknown {
     'call:transferAccept': { callId, transferId: id },
     'call:transferDecline': { callId, transferId: id },
     'call:transferCancel': { callId, transferId: id },
+    'call:inviteInterpreter': { callId, kind: 'lsf', language: null },
+    'call:joinAsInterpreter': { code: 'ABCDEFGH' },
+    'call:leave': { callId },
     'media:join': {
       callId,
       rtpCapabilities: {
@@ -240,13 +244,45 @@ describe('objects of other calls, or of none', () => {
     expect(errorCode(await rawRequest(kiosk, def.name, validShaped(def)))).toBe('NOT_FOUND');
   });
 
+  // The interpreter's own requests (joining with a code, leaving) are refused to advisors by role.
+  const interpreterOnly: string[] = [interpreterRequests.join.name, interpreterRequests.leave.name];
   test.each(
     staffNamespace.requests
       .filter((d) => /^(media|chat|documents|survey|call):/.test(d.name))
+      .filter((d) => !interpreterOnly.includes(d.name))
       .map((d) => [d.name, d] as const),
   )("advisor %s on someone else's call → NOT_FOUND", async (_name, def) => {
     const payload = { ...(validShaped(def) as object), callId: bystanders.callId };
     expect(errorCode(await rawRequest(staff, def.name, payload))).toBe('NOT_FOUND');
+  });
+
+  test.each(
+    [
+      ...interpreterOnly,
+      mediaRequests.join.name,
+      mediaRequests.consume.name,
+      'chat:send',
+      'chat:history',
+    ].map((name) => [name, staffNamespace.requests.find((d) => d.name === name)!] as const),
+  )(
+    'interpreter %s on a call they are not in (or an unknown code) → NOT_FOUND',
+    async (_name, def) => {
+      const interpreter = await connect(t.url, '/staff', t.interpreter.token);
+      try {
+        const sample = validShaped(def) as object;
+        const payload = 'callId' in sample ? { ...sample, callId: bystanders.callId } : sample;
+        expect(errorCode(await rawRequest(interpreter, def.name, payload))).toBe('NOT_FOUND');
+      } finally {
+        interpreter.close();
+      }
+    },
+  );
+
+  test('advisors may not use the interpreter’s requests', async () => {
+    for (const name of interpreterOnly) {
+      const def = staffNamespace.requests.find((d) => d.name === name)!;
+      expect(errorCode(await rawRequest(staff, name, validShaped(def))), name).toBe('FORBIDDEN');
+    }
   });
 });
 

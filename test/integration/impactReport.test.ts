@@ -53,6 +53,7 @@ beforeAll(async () => {
         text: i < 3,
         readAloud: i === 6,
         language: i < 2 ? 'en' : 'fr',
+        ...(i === 1 ? { interpreter: 'lsf' } : i === 4 ? { interpreter: 'spoken:ar' } : {}),
         incidents: i === 0 ? 2 : 0,
       },
     })),
@@ -128,7 +129,7 @@ describe('impact report', () => {
       signOrLipReading: 2,
       readAloud: 1,
       inEnglish: 2,
-      interpreter: 0,
+      interpreter: 2,
     });
     // 2 × 30 km × 7 interviews; × 0.218 kg CO2e/km (the default factor).
     expect(g.trips).toEqual({

@@ -5,6 +5,7 @@ import {
   callEvents,
   callRequests,
   inCallRequests,
+  interpreterRequests,
   kioskSchedulingRequests,
   mediaEvents,
   staffSchedulingRequests,
@@ -72,6 +73,51 @@ describe('a drain (SIGTERM)', () => {
 });
 
 describe('a restart that left calls running', () => {
+  test('restores the call’s interpreter, who rejoins it in the new room', async ({
+    servers,
+    client,
+    socket,
+  }) => {
+    const before = await servers.start(ENV);
+    await client('/kiosk', before.kiosk.token, before);
+    const advisor = await client('/staff', before.advisor.token, before);
+    const interpreter = await client('/staff', before.interpreter.token, before);
+    const { callId } = await startDirectCall(before, before.advisor.token, before.kiosk.id);
+    const { code } = await advisor.request(interpreterRequests.invite, {
+      callId,
+      kind: 'spoken',
+      language: 'uk',
+    });
+    await interpreter.request(interpreterRequests.join, { code });
+    await eventually(
+      async () =>
+        (
+          await before.server.store.db
+            .selectFrom('live_calls')
+            .select('interpretation')
+            .where('id', '=', callId)
+            .executeTakeFirst()
+        )?.interpretation === 'spoken:uk',
+      'the interpreter kept with the running call',
+    );
+    await before.stop({ keepData: true, leaveCallsRunning: true });
+    servers.stopped(before);
+
+    const after = await servers.start(ENV, { dataDir: before.dataDir, fixtures: before });
+    let started!: Promise<unknown>;
+    const raw = await socket('/staff', after.interpreter.token, {
+      on: after,
+      beforeConnect: (s) => (started = nextEvent(new SignallingClient(s), callEvents.started)),
+    });
+    expect(await started).toMatchObject({
+      callId,
+      mediaEpoch: 1,
+      interpreter: { interpreterId: after.interpreter.id, kind: 'spoken', language: 'uk' },
+    });
+    await joinMedia(new SignallingClient(raw, 5_000), callId, 1);
+    after.server.calls.endByStaff(callId);
+  });
+
   test('restores the call with its chat and documents, and the waiting citizen keeps place and time', async ({
     servers,
     client,

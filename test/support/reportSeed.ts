@@ -20,6 +20,8 @@ export interface InterviewSeed {
     text?: boolean;
     readAloud?: boolean;
     language?: 'fr' | 'en';
+    /** The interpretation given in the call (`lsf`, `spoken:ar`…), if an interpreter took part. */
+    interpreter?: string;
     incidents?: number;
   };
 }
@@ -76,6 +78,7 @@ export async function seedInterviews(
         text_used: r.call.text ? 1 : 0,
         read_aloud: r.call.readAloud ? 1 : 0,
         kiosk_language: r.call.language ?? null,
+        interpreter: r.call.interpreter ?? null,
       })
       .execute();
     for (let i = 0; i < (r.call.incidents ?? 0); i++) {

@@ -28,6 +28,8 @@ export interface Fixtures {
   admin: Party;
   /** Sees the impact report only. */
   coordinator: Party;
+  /** Joins calls it is invited to, as their interpreter (issue 14). */
+  interpreter: Party;
   /** The server's PostgreSQL database (integration-pg project); undefined on SQLite. */
   databaseUrl?: string | undefined;
 }
@@ -178,6 +180,7 @@ async function seedFixtures(server: VisioServer): Promise<Fixtures> {
     scheduler: await staff('Scheduler', 'sched', ['scheduler']),
     admin: await staff('Admin', 'admin', ['admin']),
     coordinator: await staff('Coordinator', 'coord', ['coordinator']),
+    interpreter: await staff('Interpreter', 'interp', ['interpreter']),
   };
 }
 

@@ -1,5 +1,6 @@
 import { agendaEn } from '../features/agenda/messages';
 import { callDeskEn } from '../features/call/messages';
+import { interpretEn } from '../features/interpret/messages';
 import { consoleEn } from '../features/console/messages';
 import { linkTestEn } from '../features/linkTest/messages';
 import { nightlyTestEn } from '../features/nightlyTest/messages';
@@ -117,6 +118,8 @@ export const en: Catalogue = {
   'announce.peerBack': 'The citizen’s kiosk is back',
   'announce.audioText': 'Weak connection: video paused, sound and real-time text go on',
   'announce.videoBack': 'Video is back',
+  'announce.interpreterJoined': 'An interpreter joined the call',
+  'announce.interpreterLeft': 'The interpreter left the call; the call goes on',
   'announce.citizenArrived': '{ref} has arrived at kiosk {kiosk} ({service})',
   'announce.walkInArrived': 'A walk-in citizen is waiting at kiosk {kiosk} ({service})',
   'announce.outcomeRecorded': 'Outcome saved',
@@ -125,6 +128,7 @@ export const en: Catalogue = {
   ...bookingEn,
   ...kiosksEn,
   ...callDeskEn,
+  ...interpretEn,
   ...consoleEn,
   ...linkTestEn,
   ...reportEn,

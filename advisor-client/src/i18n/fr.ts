@@ -2,6 +2,7 @@ import type { Catalogue as SharedCatalogue } from '@visio/shared/i18n';
 
 import { agendaFr } from '../features/agenda/messages';
 import { callDeskFr } from '../features/call/messages';
+import { interpretFr } from '../features/interpret/messages';
 import { consoleFr } from '../features/console/messages';
 import { linkTestFr } from '../features/linkTest/messages';
 import { nightlyTestFr } from '../features/nightlyTest/messages';
@@ -121,6 +122,8 @@ const baseFr = {
   'announce.audioText':
     'Connexion faible : vidéo en pause, le son et le texte en temps réel continuent',
   'announce.videoBack': 'La vidéo est revenue',
+  'announce.interpreterJoined': 'Un interprète a rejoint l’appel',
+  'announce.interpreterLeft': 'L’interprète a quitté l’appel ; l’appel continue',
   'announce.citizenArrived': '{ref} est arrivé(e) à la borne {kiosk} ({service})',
   'announce.walkInArrived': 'Un usager sans rendez-vous attend à la borne {kiosk} ({service})',
   'announce.outcomeRecorded': 'Issue enregistrée',
@@ -134,6 +137,7 @@ export const fr = {
   ...bookingFr,
   ...kiosksFr,
   ...callDeskFr,
+  ...interpretFr,
   ...consoleFr,
   ...linkTestFr,
   ...reportFr,

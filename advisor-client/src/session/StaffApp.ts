@@ -1,7 +1,7 @@
 import { AppError, type ErrorCode } from '@visio/shared/protocol';
 import { api, onSessionRefused } from '../api';
 import { DEFAULT_LANGUAGE, translate, type Language } from '../i18n/translate';
-import { forgetStaffToken } from './staffToken';
+import { forgetStaffToken, keepStaffToken } from './staffToken';
 import { StaffSession, type StaffPrincipal } from './StaffSession';
 import { Store } from '@visio/shared/ui';
 
@@ -100,6 +100,17 @@ export class StaffApp {
     } catch (error) {
       console.warn('logout failed', error);
     }
+  }
+
+  /**
+   * An interpreter without an account opened an invitation link: its code exchanges for a guest
+   * token (kept for this tab, as a `?token=` one), and a session opens with it.
+   */
+  async joinAsGuestInterpreter(code: string): Promise<void> {
+    const { token } = await api.interpreterGuest(code);
+    keepStaffToken(token);
+    this.token = token;
+    this.openSession(null);
   }
 
   /** A `?token=` session the server refused: back to the sign-in form. */

@@ -12,11 +12,13 @@ import {
 import {
   AppError,
   callEvents,
+  interpreterRequests,
   sessionRequests,
   type AppointmentView,
   type CallEndReason,
   type CallStarted,
   type ErrorCode,
+  type Interpretation,
   type PrincipalSummary,
   type TransferOffered,
 } from '@visio/shared/protocol';
@@ -347,23 +349,44 @@ export class StaffSession {
     this.alert.alert(t('notification.transfer.title'), t('notification.transfer.body', params));
   }
 
+  // ---- three-way calls -----------------------------------------------------------------
+
+  /** The advisor invites an interpreter into the call: a one-time code and its link. */
+  inviteInterpreter(interpretation: Interpretation): Promise<{ code: string; link: string }> {
+    const call = this.store.get().call;
+    if (!call) return Promise.reject(new AppError('BAD_STATE', 'No call in progress'));
+    return this.signalling.request(interpreterRequests.invite, {
+      callId: call.call.callId,
+      ...interpretation,
+    });
+  }
+
+  /** An interpreter joins the call of a code (its call:started follows). */
+  async joinAsInterpreter(code: string): Promise<void> {
+    await this.signalling.request(interpreterRequests.join, { code });
+  }
+
   // ---- call lifecycle ------------------------------------------------------------------
 
   private onCallStarted(started: CallStarted): void {
     const current = this.store.get().call;
     if (current?.call.callId === started.callId || this.closed) return; // announced again after a reconnect
     current?.close();
+    const asInterpreter =
+      started.interpreter?.interpreterId !== undefined &&
+      started.interpreter.interpreterId === this.store.get().principal?.staffId;
 
     const party = new PartyCall({
       signalling: this.signalling,
       call: started,
-      party: 'advisor',
+      party: asInterpreter ? 'interpreter' : 'advisor',
       token: this.options.token,
       statsSampleMs: QUALITY_SAMPLE_MS,
       // The camera stays open between calls: the media starts at once when it still runs.
       localMedia: () => this.liveLocalStream() ?? this.openDevices(),
       // Our camera too must stay lip-readable for a citizen who lip-reads or signs.
-      keepLipReadable: this.appointmentOf(started)?.signOrLipReading ?? false,
+      // The interpreter's camera is frame-rate first whatever the call (sign language is motion).
+      keepLipReadable: asInterpreter || (this.appointmentOf(started)?.signOrLipReading ?? false),
     });
     const call = new AdvisorCall(party, {
       announce: (key) => this.announce(key),

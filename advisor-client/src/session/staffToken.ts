@@ -9,11 +9,7 @@ export function takeStaffToken(): string | null {
   const url = new URL(window.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
-    try {
-      window.sessionStorage.setItem(STAFF_TOKEN_KEY, fromUrl);
-    } catch {
-      // Storage can be disabled; the token still works for this page load.
-    }
+    keepStaffToken(fromUrl);
     url.searchParams.delete('token');
     window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
     return fromUrl;
@@ -22,6 +18,15 @@ export function takeStaffToken(): string | null {
     return window.sessionStorage.getItem(STAFF_TOKEN_KEY);
   } catch {
     return null;
+  }
+}
+
+/** Keeps a session token for this tab (a reload keeps the session; closing the tab ends it). */
+export function keepStaffToken(token: string): void {
+  try {
+    window.sessionStorage.setItem(STAFF_TOKEN_KEY, token);
+  } catch {
+    // Storage can be disabled; the token still works for this page load.
   }
 }
 

@@ -121,6 +121,11 @@ export const en: Catalogue = {
 
   'call.title': 'In a call with {name}',
   'call.remoteVideo': 'Video of {name}',
+  'call.interpreterVideo': 'Video of the interpreter ({kind})',
+  'call.interpreter': 'Interpreter ({kind})',
+  'call.interpreter.lsf': 'French Sign Language',
+  'call.interpreter.lpc': 'cued speech',
+  'call.interpreter.spoken': 'language: {language}',
   'call.selfView': 'Your picture',
   'call.mic': 'Mute microphone',
   'call.mic.off': 'Microphone off',
@@ -165,6 +170,8 @@ export const en: Catalogue = {
   'announce.videoBack': 'The video is back',
   'announce.handover.offered': 'Your advisor is putting you through to {service}',
   'announce.handover.done': 'You are now speaking with {name}, {service}',
+  'announce.interpreterJoined': 'An interpreter joined the call',
+  'announce.interpreterLeft': 'The interpreter left the call; the call goes on',
   'announce.requeued.advisor_disconnected':
     'Your advisor was disconnected. You keep your place at the head of the queue.',
   'announce.requeued.media_unreachable':
@@ -217,7 +224,9 @@ export const en: Catalogue = {
   'chat.title': 'Write to the advisor',
   'chat.you': 'You:',
   'chat.previousAdvisor': 'Your previous advisor',
+  'chat.interpreter': 'Interpreter:',
   'chat.peerTyping': '{name} is writing:',
+  'chat.interpreterTyping': 'The interpreter is writing:',
   'chat.yourText': 'Your text:',
   'chat.keyboard': 'Keyboard',
   'chat.shift': 'Shift',

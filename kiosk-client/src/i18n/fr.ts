@@ -129,6 +129,11 @@ export const fr = {
 
   'call.title': 'En communication avec {name}',
   'call.remoteVideo': 'Vidéo de {name}',
+  'call.interpreterVideo': 'Vidéo de l’interprète ({kind})',
+  'call.interpreter': 'Interprète ({kind})',
+  'call.interpreter.lsf': 'langue des signes française',
+  'call.interpreter.lpc': 'langue française parlée complétée',
+  'call.interpreter.spoken': 'langue : {language}',
   'call.selfView': 'Votre image',
   'call.mic': 'Couper le micro',
   'call.mic.off': 'Micro coupé',
@@ -173,6 +178,8 @@ export const fr = {
   'announce.videoBack': 'L’image est revenue',
   'announce.handover.offered': 'Votre conseiller vous met en relation avec le service {service}',
   'announce.handover.done': 'Vous êtes maintenant en relation avec {name}, service {service}',
+  'announce.interpreterJoined': 'Un interprète a rejoint l’appel',
+  'announce.interpreterLeft': 'L’interprète a quitté l’appel ; l’appel continue',
   'announce.requeued.advisor_disconnected':
     'Votre conseiller a été déconnecté. Vous gardez votre place en tête de la file.',
   'announce.requeued.media_unreachable':
@@ -228,7 +235,9 @@ export const fr = {
   'chat.title': 'Écrire au conseiller',
   'chat.you': 'Vous :',
   'chat.previousAdvisor': 'Votre conseiller précédent',
+  'chat.interpreter': 'Interprète :',
   'chat.peerTyping': '{name} écrit :',
+  'chat.interpreterTyping': 'L’interprète écrit :',
   'chat.yourText': 'Votre texte :',
   'chat.keyboard': 'Clavier',
   'chat.shift': 'Majuscule',

@@ -1,5 +1,6 @@
 import type {
   CallEndReason,
+  Interpretation,
   MediaMode,
   MediaRestartReason,
   MediaStartFailure,
@@ -7,6 +8,13 @@ import type {
 import type { MediaRoom, PreparedTransports } from '../media';
 
 export type CallParty = 'kiosk' | 'advisor';
+/** A principal's part in a call: one of its two parties, or the interpreter who joined them. */
+export type CallRole = CallParty | 'interpreter';
+
+/** A call's interpreter: a principal id and the interpretation, never a name. */
+export interface CallInterpreterParty extends Interpretation {
+  id: string;
+}
 
 /** What interrupted a running call: its media room was lost, or a party's connection was. */
 export type CallIncidentCause = MediaRestartReason | 'kiosk_away' | 'advisor_away';
@@ -70,6 +78,10 @@ export class Call {
    * survives a move to a new room: the line is the same.
    */
   readonly mediaModes: Record<CallParty, MediaMode> = { kiosk: 'video', advisor: 'video' };
+  /** The interpreter taking part now, if any (a third party on the same router). */
+  interpreter: CallInterpreterParty | undefined;
+  /** Whether an interpreter took part at any time (the record and the impact report count it). */
+  interpreted: Interpretation | undefined;
   /**
    * Transports made for each party when the call started, handed once with its first
    * `call:started` (`takePrepared`), in the room of epoch 0 only.
@@ -135,12 +147,26 @@ export class Call {
     return undefined;
   }
 
+  /** As `partyOf`, the interpreter (while one takes part) included. */
+  roleOf(principalId: string): CallRole | undefined {
+    if (principalId === this.interpreter?.id) return 'interpreter';
+    return this.partyOf(principalId);
+  }
+
   /** The principal id of a party. */
   idOf(party: CallParty): string {
     return party === 'kiosk' ? this.kioskId : this.advisorId;
   }
 
-  /** The name the given party sees for the other side. */
+  /** Every party's principal id: the kiosk, the advisor and, while one takes part, the interpreter. */
+  get partyIds(): string[] {
+    return [this.kioskId, this.advisorId, ...(this.interpreter ? [this.interpreter.id] : [])];
+  }
+
+  /**
+   * The name the given party sees for the other side (the interpreter sees the kiosk's: they
+   * interpret for the citizen).
+   */
   peerNameFor(principalId: string): string {
     return principalId === this.kioskId ? this.names.advisor : this.names.kiosk;
   }

@@ -38,6 +38,15 @@ export class CallRecordRepository {
       .execute();
   }
 
+  /** An interpreter took part in the call: the interpretation (a role, never a name). */
+  async interpreted(callId: string, interpretation: string): Promise<void> {
+    await this.db
+      .updateTable('call_records')
+      .set({ interpreter: interpretation })
+      .where('id', '=', callId)
+      .execute();
+  }
+
   /** Real-time text went in the call (the impact report counts such calls; the text dies). */
   async textUsed(callId: string): Promise<void> {
     await this.db

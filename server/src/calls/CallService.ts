@@ -5,6 +5,7 @@ import {
   AppError,
   appErrorFromBody,
   type CallEndReason,
+  type Interpretation,
   type MediaMode,
   type MediaRestartReason,
   type MediaStartFailure,
@@ -24,6 +25,13 @@ import {
   type CallIncidentCause,
   type CallParty,
 } from './Call';
+import {
+  codeExpired,
+  codeUnknown,
+  InterpreterInvitations,
+  interpretationLabel,
+  interpreterPresent,
+} from './InterpreterInvitations';
 import type { CallCluster } from './CallCluster';
 import type { CallRecordRepository } from './CallRecordRepository';
 import type { LiveCallRepository, LiveCallState } from './LiveCallRepository';
@@ -49,6 +57,10 @@ export interface CallServiceEvents {
   mediaModeChanged: [{ call: Call; party: CallParty; mode: MediaMode }];
   /** An interruption of the call is over (its duration is known), or the call ended during it. */
   incidentClosed: [{ call: Call; incident: CallIncident }];
+  /** An interpreter joined the call (`call.interpreter`), a third party on its router. */
+  interpreterJoined: [{ call: Call }];
+  /** The interpreter left (or stayed away beyond the grace); the call goes on. */
+  interpreterLeft: [{ call: Call; interpreterId: string; reason: 'left' | 'disconnected' }];
   /** Media events addressed to one principal (`to`) of a call. */
   newProducer: [
     { call: Call; to: string; producer: ProducerInfo; consumer: ConsumerOffer | undefined },
@@ -122,6 +134,8 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   /** Each call's store writes, in order; a stop waits for them. */
   private readonly writes = new CallWrites();
   private readonly rooms: RoomKeeper;
+  /** One-time codes inviting an interpreter into a call. */
+  private readonly invitations = new InterpreterInvitations();
   /** Set by `drain()`: calls in progress go on, no new one starts. */
   private draining = false;
   /** Set by `leaveRunning()`: the calls are the next process's; nothing may end them here. */
@@ -327,8 +341,12 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   async restore(states: readonly LiveCallState[]): Promise<Call[]> {
     const restored = await Promise.all(
       states.map(async (state) => {
-        const { parties } = state;
-        const peers = [parties.kioskId, parties.advisorId];
+        const { parties, interpreter } = state;
+        const peers = [
+          parties.kioskId,
+          parties.advisorId,
+          ...(interpreter ? [interpreter.id] : []),
+        ];
         let room: MediaRoom;
         try {
           room = await this.rooms.reopen(parties.id, peers, this.options.rehomeWithinMs);
@@ -337,6 +355,11 @@ export class CallService extends EventEmitter<CallServiceEvents> {
           return undefined;
         }
         const call = new Call(parties, room, state.mediaEpoch + 1);
+        if (interpreter) {
+          const { id: _id, ...interpretation } = interpreter;
+          call.interpreter = interpreter;
+          call.interpreted = interpretation;
+        }
         this.register(call);
         const incident = this.openIncident(call, 'server_restart');
         void this.rooms.allJoined(room, peers).then((joined) => {
@@ -364,14 +387,126 @@ export class CallService extends EventEmitter<CallServiceEvents> {
    */
   callFor(principal: Principal, callId: string): Call {
     const call = this.calls.get(callId);
-    if (!call || !call.partyOf(principalId(principal)))
+    if (!call || !call.roleOf(principalId(principal)))
       throw new AppError('NOT_FOUND', 'No such call');
     return call;
   }
 
+  /** A party ends the call; the interpreter's hang-up is their leaving it (the call goes on). */
   hangup(principal: Principal, callId: string): void {
     const call = this.callFor(principal, callId);
-    this.end(call, 'hangup', call.partyOf(principalId(principal)) ?? 'system');
+    const party = call.partyOf(principalId(principal));
+    if (party) this.end(call, 'hangup', party);
+    else this.removeInterpreter(call, 'left');
+  }
+
+  /**
+   * The call's advisor invites an interpreter: a one-time code for this call (replacing its unused
+   * one), which expires when the call ends. CONFLICT while an interpreter takes part.
+   */
+  inviteInterpreter(principal: Principal, callId: string, interpretation: Interpretation): string {
+    const call = this.callFor(principal, callId);
+    if (call.partyOf(principalId(principal)) !== 'advisor')
+      throw new AppError('FORBIDDEN', 'Only the advisor of the call invites an interpreter');
+    if (call.interpreter) throw interpreterPresent();
+    const code = this.invitations.issue(call.id, interpretation);
+    this.logger.info(
+      { callId: call.id, interpretation: interpretationLabel(interpretation) },
+      'interpreter invited',
+    );
+    return code;
+  }
+
+  /**
+   * An interpreter joins the call a code was made for, as a third party on its router: spends the
+   * code, and the others hear of it (`interpreterJoined`). The code's errors: see
+   * InterpreterInvitations.peek; CONFLICT (`interpreter_in_call`) for someone in a call already.
+   */
+  joinAsInterpreter(interpreterId: string, code: string): Call {
+    const invitation = this.invitations.peek(code);
+    const call = this.calls.get(invitation.callId);
+    if (!call || call.ended) {
+      this.invitations.callEnded(invitation.callId);
+      throw codeExpired();
+    }
+    // A guest's pass is for the call of the code it came from, no other.
+    const guestOf = this.invitations.guestCall(interpreterId);
+    if (guestOf !== undefined && guestOf !== call.id) throw codeUnknown();
+    if (this.callOfParty.has(interpreterId) || this.starting.has(interpreterId))
+      throw AppError.withReason('CONFLICT', 'interpreter_in_call', 'You are in a call already');
+    if (call.interpreter) throw interpreterPresent();
+    call.room.addPeer(interpreterId);
+    this.invitations.use(code);
+    const { interpretation } = invitation;
+    call.interpreter = { id: interpreterId, ...interpretation };
+    call.interpreted = interpretation;
+    this.callOfParty.set(interpreterId, call);
+    this.logger.info(
+      { callId: call.id, interpretation: interpretationLabel(interpretation) },
+      'interpreter joined the call',
+    );
+    const { records, live } = this.links ?? {};
+    if (records)
+      void this.persist(call.id, 'call interpreter', async () => {
+        await records.interpreted(call.id, interpretationLabel(interpretation));
+        await live?.interpreterChanged(call);
+      });
+    this.carryParties(call);
+    this.emit('interpreterJoined', { call });
+    return call;
+  }
+
+  /**
+   * An invitation link opened by an interpreter without an account: a bearer token for a guest
+   * principal (role interpreter, no account, no agenda) that may join this code's call only, and
+   * dies with it. The code is not spent (the join spends it); its errors are the join's.
+   */
+  interpreterGuestPass(code: string): string {
+    const { callId } = this.invitations.peek(code);
+    const call = this.calls.get(callId);
+    if (!call || call.ended) {
+      this.invitations.callEnded(callId);
+      throw codeExpired();
+    }
+    const { token } = this.invitations.guestPass(code);
+    this.logger.info({ callId }, 'interpreter guest pass issued');
+    return token;
+  }
+
+  /** The guest interpreter a pass stands for, while its call goes on (a role, never a name). */
+  interpreterGuest(token: string): StaffPrincipal | undefined {
+    const guest = this.invitations.guest(token);
+    if (!guest) return undefined;
+    return {
+      kind: 'staff',
+      staffId: guest.interpreterId,
+      name: 'Interpreter',
+      roles: ['interpreter'],
+    };
+  }
+
+  /** The interpreter leaves the call (theirs only: FORBIDDEN to its other parties). */
+  leaveAsInterpreter(principal: Principal, callId: string): void {
+    const call = this.callFor(principal, callId);
+    if (call.roleOf(principalId(principal)) !== 'interpreter')
+      throw new AppError('FORBIDDEN', 'Only the interpreter leaves a call; the parties hang up');
+    this.removeInterpreter(call, 'left');
+  }
+
+  /** The interpreter's media closes and the others hear of it; the call goes on. */
+  private removeInterpreter(call: Call, reason: 'left' | 'disconnected'): void {
+    const interpreter = call.interpreter;
+    if (!interpreter || call.ended) return;
+    call.interpreter = undefined;
+    if (this.callOfParty.get(interpreter.id) === call) this.callOfParty.delete(interpreter.id);
+    clearTimeout(this.absences.get(interpreter.id)?.timer);
+    this.absences.delete(interpreter.id);
+    call.room.removePeer(interpreter.id);
+    this.carryParties(call);
+    this.logger.info({ callId: call.id, reason }, 'interpreter left the call');
+    const live = this.links?.live;
+    if (live) void this.persist(call.id, 'call interpreter', () => live.interpreterChanged(call));
+    this.emit('interpreterLeft', { call, interpreterId: interpreter.id, reason });
   }
 
   /**
@@ -380,8 +515,9 @@ export class CallService extends EventEmitter<CallServiceEvents> {
    */
   setMediaMode(principal: Principal, callId: string, mode: MediaMode): void {
     const call = this.callFor(principal, callId);
-    const party = call.partyOf(principalId(principal))!;
-    if (call.mediaModes[party] === mode) return;
+    const party = call.partyOf(principalId(principal));
+    // The interpreter's line is theirs alone: the parties' policies go on as between two.
+    if (!party || call.mediaModes[party] === mode) return;
     call.mediaModes[party] = mode;
     this.logger.info({ callId: call.id, party, mode }, 'call media mode changed');
     this.emit('mediaModeChanged', { call, party, mode });
@@ -544,7 +680,8 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.logger.warn({ callId }, 'call carried by another node now: dropped here');
     this.forgetAbsences(call);
     this.calls.delete(callId);
-    for (const party of [call.kioskId, call.advisorId])
+    this.invitations.callEnded(callId);
+    for (const party of call.partyIds)
       if (this.callOfParty.get(party) === call) this.callOfParty.delete(party);
     call.room.removeAllListeners('closed');
     call.room.close();
@@ -563,13 +700,22 @@ export class CallService extends EventEmitter<CallServiceEvents> {
 
   private register(call: Call): void {
     this.calls.set(call.id, call);
-    this.callOfParty.set(call.kioskId, call);
-    this.callOfParty.set(call.advisorId, call);
+    for (const id of call.partyIds) this.callOfParty.set(id, call);
     this.wireRoom(call);
   }
 
   /** `tell`: whether the other party hears of it and an incident is opened (not on a restore). */
   private startAbsence(call: Call, id: string, tell: boolean): void {
+    if (call.roleOf(id) === 'interpreter' && !this.absences.has(id)) {
+      // An interpreter who stays away leaves the call; the call goes on without them.
+      const timer = setTimeout(() => {
+        this.absences.delete(id);
+        if (call.interpreter?.id === id) this.removeInterpreter(call, 'disconnected');
+      }, this.options.reconnectGraceMs);
+      timer.unref();
+      this.absences.set(id, { timer, incident: undefined });
+      return;
+    }
     const party = call.partyOf(id);
     if (!party || this.absences.has(id)) return;
     const awaySince = new Date();
@@ -593,13 +739,14 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     call.endReason = reason;
     call.endedBy = endedBy;
     this.calls.delete(call.id);
-    for (const party of [call.kioskId, call.advisorId]) {
+    this.invitations.callEnded(call.id);
+    for (const party of call.partyIds) {
       if (this.callOfParty.get(party) === call) this.callOfParty.delete(party);
     }
     this.forgetAbsences(call);
     for (const incident of call.incidents) this.closeIncident(call, incident);
     call.room.close();
-    void this.releaseParties(call.id, [call.kioskId, call.advisorId]);
+    void this.releaseParties(call.id, call.partyIds);
     const durationMs = call.endedAt.getTime() - call.startedAt.getTime();
     this.logger.info({ callId: call.id, reason, endedBy, durationMs }, 'call ended');
     this.emit('callEnded', { call, reason, endedBy });
@@ -624,6 +771,13 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     );
   }
 
+  /** The other nodes hear who is in the call now (an interpreter joined or left). */
+  private carryParties(call: Call): void {
+    void this.options.cluster?.carry(call.id, call.partyIds).catch((err: unknown) => {
+      this.logger.warn({ err, callId: call.id }, 'call parties not announced to the nodes');
+    });
+  }
+
   /** The other nodes hear that the parties are free (a failure is logged: the keys lapse). */
   private async releaseParties(callId: string, parties: readonly string[]): Promise<void> {
     await this.options.cluster?.release(callId, parties).catch((err: unknown) => {
@@ -636,7 +790,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   }
 
   private forgetAbsences(call: Call): void {
-    for (const party of [call.kioskId, call.advisorId]) {
+    for (const party of call.partyIds) {
       clearTimeout(this.absences.get(party)?.timer);
       this.absences.delete(party);
     }
@@ -677,9 +831,11 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     room.on('consumerClosed', ({ peerId, consumerId, producerId }) =>
       this.emit('consumerClosed', { call, to: peerId, consumerId, producerId }),
     );
-    room.on('downlinkEstimate', ({ peerId, kbps }) =>
-      this.emit('peerDownlink', { call, to: call.otherPeer(peerId), kbps }),
-    );
+    // Between the kiosk and the advisor only: an interpreter's line does not set their video.
+    room.on('downlinkEstimate', ({ peerId, kbps }) => {
+      if (call.partyOf(peerId))
+        this.emit('peerDownlink', { call, to: call.otherPeer(peerId), kbps });
+    });
     room.on('closed', ({ reason }) => {
       // Closed on purpose (the call ended, or moved on already): nothing to do.
       if (reason !== 'closed' && !call.ended && call.room === room) void this.rehome(call, reason);
@@ -695,7 +851,7 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     const incident = this.openIncident(call, reason);
     this.logger.warn({ callId: call.id, reason, mediaEpoch: call.mediaEpoch }, 'call media lost');
     this.emit('mediaLost', { call, reason });
-    const peers = [call.kioskId, call.advisorId];
+    const peers = call.partyIds;
     let room: MediaRoom;
     try {
       room = await this.rooms.reopen(call.id, peers, this.options.rehomeWithinMs);

@@ -13,13 +13,13 @@ import { hasRole, principalId, type KioskPrincipal, type Principal } from '../au
 import type { CallDocuments } from '../documents/CallDocuments';
 import { CallSignatures } from '../documents/CallSignatures';
 import { stampSignature } from '../documents/SignatureStamp';
-import type { Call, CallParty } from './Call';
+import type { Call, CallParty, CallRole } from './Call';
 import type { CallRecordRepository } from './CallRecordRepository';
 import type { CallService } from './CallService';
 import type { LiveCallRepository } from './LiveCallRepository';
 
 export interface InCallEvents {
-  chatDraft: [{ call: Call; from: CallParty; text: string }];
+  chatDraft: [{ call: Call; from: CallRole; text: string }];
   chatMessage: [{ call: Call; message: ChatMessage }];
   scanRequested: [{ call: Call }];
   documentAdded: [{ call: Call; document: DocumentInfo }];
@@ -69,7 +69,7 @@ export class InCallService extends EventEmitter<InCallEvents> {
   }
 
   chatDraft(principal: Principal, callId: string, text: string): void {
-    const { call, party } = this.party(principal, callId);
+    const { call, party } = this.textParty(principal, callId);
     this.emit('chatDraft', { call, from: party, text });
   }
 
@@ -78,7 +78,7 @@ export class InCallService extends EventEmitter<InCallEvents> {
    * own row), so that a message acknowledged to its sender survives a restart.
    */
   async chatSend(principal: Principal, callId: string, text: string): Promise<ChatMessage> {
-    const { call, party } = this.party(principal, callId);
+    const { call, party } = this.textParty(principal, callId);
     const message: ChatMessage = {
       id: randomUUID(),
       from: party,
@@ -113,7 +113,7 @@ export class InCallService extends EventEmitter<InCallEvents> {
 
   /** The call's messages so far, oldest first (a page that reloads or a restored call). */
   chatHistory(principal: Principal, callId: string): ChatMessage[] {
-    return [...(this.chats.get(this.party(principal, callId).call.id) ?? [])];
+    return [...(this.chats.get(this.textParty(principal, callId).call.id) ?? [])];
   }
 
   /** A call restored after a restart gets its chat back. */
@@ -298,7 +298,19 @@ export class InCallService extends EventEmitter<InCallEvents> {
       throw new AppError('FORBIDDEN', 'Only the parties of a call reach its content');
     }
     const call = this.calls.callFor(principal, callId);
-    return { call, party: call.partyOf(principalId(principal))! };
+    const party = call.partyOf(principalId(principal));
+    // The interpreter reaches the call's text, not its documents nor signatures.
+    if (!party) throw new AppError('FORBIDDEN', 'Only the parties of a call reach its content');
+    return { call, party };
+  }
+
+  /** As `party`, for real-time text: the call's interpreter writes and reads it too. */
+  private textParty(principal: Principal, callId: string): { call: Call; party: CallRole } {
+    if (principal.kind === 'staff' && !hasRole(principal, ['advisor', 'interpreter'])) {
+      throw new AppError('FORBIDDEN', 'Only the parties of a call reach its content');
+    }
+    const call = this.calls.callFor(principal, callId);
+    return { call, party: call.roleOf(principalId(principal))! };
   }
 }
 

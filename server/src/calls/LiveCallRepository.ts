@@ -1,12 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { ChatMessage, DocumentInfo } from '@visio/shared/protocol';
 import type { Database } from '../store';
-import type { Call, CallParties } from './Call';
+import type { Call, CallInterpreterParty, CallParties } from './Call';
+import { interpretationLabel, parseInterpretation } from './InterpreterInvitations';
 
 /** A call that was running when the process stopped, as the store kept it. */
 export interface LiveCallState {
   parties: CallParties & { startedAt: Date };
   mediaEpoch: number;
+  /** The interpreter taking part when the process stopped, if any. */
+  interpreter: CallInterpreterParty | undefined;
   messages: ChatMessage[];
   documents: DocumentInfo[];
   /** Documents' bytes kept in the store (nodes sharing it), by document id. */
@@ -112,6 +115,19 @@ export class LiveCallRepository {
       .execute();
   }
 
+  /** The call's interpreter joined or left (`call.interpreter`). */
+  async interpreterChanged(call: Call): Promise<void> {
+    const interpreter = call.interpreter;
+    await this.db
+      .updateTable('live_calls')
+      .set({
+        interpreter_id: interpreter?.id ?? null,
+        interpretation: interpreter ? interpretationLabel(interpreter) : null,
+      })
+      .where('id', '=', call.id)
+      .execute();
+  }
+
   async messageSent(callId: string, message: ChatMessage): Promise<void> {
     await this.db
       .insertInto('live_call_messages')
@@ -190,6 +206,10 @@ export class LiveCallRepository {
           startedAt: new Date(row.started_at),
         },
         mediaEpoch: row.media_epoch,
+        interpreter:
+          row.interpreter_id && row.interpretation
+            ? { id: row.interpreter_id, ...parseInterpretation(row.interpretation) }
+            : undefined,
         messages: messages.map((m) => ({ id: m.id, from: m.from_party, text: m.text, at: m.at })),
         documents: documents.map((d) => ({
           id: d.id,

@@ -60,6 +60,7 @@ const DEMO_STAFF: { name: string; login: string; roles: StaffRole[]; services: s
   { name: 'Luc Moreau', login: 'luc', roles: ['technician'], services: [] },
   { name: 'Admin', login: 'admin', roles: ['admin'], services: [] },
   { name: 'Claire Roux', login: 'claire', roles: ['coordinator'], services: [] },
+  { name: 'Inès Haddad', login: 'ines', roles: ['interpreter'], services: [] },
 ];
 
 export interface DemoReport {

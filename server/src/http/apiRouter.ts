@@ -10,6 +10,7 @@ import { bookingRoutes } from './bookingRoutes';
 import { documentRoutes } from './documentRoutes';
 import { metricsRoutes } from './metricsRoutes';
 import { monitoringRoutes } from './monitoringRoutes';
+import { interpreterRoutes, type InterpreterGuestPasses } from './interpreterRoutes';
 import { reportRoutes } from './reportRoutes';
 
 export interface ApiDeps {
@@ -19,6 +20,8 @@ export interface ApiDeps {
   monitoring: MonitoringModule;
   /** A call's documents: this node's, or relayed to the node carrying the call. */
   documents: CallDocumentAccess;
+  /** Guest passes for interpreters without an account (invitation links). */
+  interpreters: InterpreterGuestPasses;
   reports: ImpactReportService;
   /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
@@ -40,6 +43,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/api', bookingRoutes(scheduling));
   api.use('/api/monitoring', monitoringRoutes(monitoring));
   api.use('/api', reportRoutes(deps.reports));
+  api.use('/api', interpreterRoutes(deps.interpreters));
   if (deps.metricsOnPublicPort)
     api.use(metricsRoutes(monitoring.metrics, { token: deps.metricsToken }));
   api.use('/api', documentRoutes(documents, auth.directory));

@@ -176,7 +176,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return room;
   }
 
-  /** A party that joins the call later (a colleague taking it over): it joins with media:join. */
+  /**
+   * A peer joins the room after it opened (an interpreter joining the call, a colleague taking it
+   * over): it may then join and make transports as the first ones did. A peer already in the room
+   * is left as it is.
+   */
   addPeer(peerId: string): void {
     this.assertOpen();
     if (this.peers.has(peerId)) return;
@@ -190,15 +194,19 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 
   /**
-   * A party leaves the call while it goes on (it handed its seat to a colleague): its transports
-   * close, and with them its producers (the others' consumers of them close: consumerClosed) and
-   * its consumers. Its requests are refused from then on (FORBIDDEN).
+   * A peer leaves the room while the others go on (an interpreter leaving, an advisor who handed
+   * their seat to a colleague): its transports close, and with them its producers (each other
+   * peer's consumer of them closes: `consumerClosed`) and its consumers. Its requests are refused
+   * from then on (FORBIDDEN).
    */
   removePeer(peerId: string): void {
     const peer = this.peers.get(peerId);
     if (!peer || this._closed) return;
     this.peers.delete(peerId);
     for (const { transport } of peer.transports.values()) transport.close();
+    peer.transports.clear();
+    peer.producers.clear();
+    peer.consumers.clear();
     if (peer.rtpCapabilities) this.objects.emit('peerLeft', { peerId });
   }
 
@@ -281,7 +289,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.objects.emit('peerJoined', { peerId });
     return [...this.peers.values()]
       .filter((p) => p.id !== peerId)
-      .flatMap((p) => [...p.producers.values()].map(producerInfo));
+      .flatMap((p) => [...p.producers.values()].map((sent) => producerInfo(sent, p.id)));
   }
 
   /**
@@ -468,7 +476,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       this.logger.debug({ err: error, peerId: to.id }, 'no consumer offered');
     }
     if (this._closed || sent.producer.closed) return;
-    this.emit('newProducer', { peerId, to: to.id, producer: producerInfo(sent), consumer });
+    this.emit('newProducer', { peerId, to: to.id, producer: producerInfo(sent, peerId), consumer });
   }
 
   private async offer(peer: MediaPeer, sent: SentProducer): Promise<ConsumerOffer | undefined> {
@@ -675,8 +683,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 }
 
-function producerInfo({ producer, source, pauseReason }: SentProducer): ProducerInfo {
+function producerInfo(
+  { producer, source, pauseReason }: SentProducer,
+  peerId: string,
+): ProducerInfo {
   return {
+    peerId,
     producerId: producer.id,
     kind: producer.kind,
     source,

@@ -10,6 +10,7 @@ import {
   type QualitySummary,
   type QualityVerdict,
 } from '@visio/shared/protocol';
+import { parseInterpretation } from '../calls/InterpreterInvitations';
 
 export interface HistoryQuery {
   quality?: QualityVerdict | undefined;
@@ -67,6 +68,7 @@ export class CallHistoryRepository {
         'c.ended_by',
         'c.quality',
         'c.media_failure',
+        'c.interpreter',
       ])
       .orderBy('c.started_at', 'desc')
       .orderBy('c.id')
@@ -94,6 +96,7 @@ export class CallHistoryRepository {
       quality: parseJson(r.quality, QualitySummarySchema),
       incidents: incidents.get(r.id) ?? [],
       mediaFailure: parseJson(r.media_failure, MediaStartFailureSchema),
+      interpreter: r.interpreter ? parseInterpretation(r.interpreter) : null,
     }));
   }
 

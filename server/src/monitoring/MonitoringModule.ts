@@ -363,6 +363,9 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
       setupSeconds: this.quality.setupSecondsOf(call.id),
       workerPid: call.room.workerPid,
       mediaModes: { ...call.mediaModes },
+      interpreter: call.interpreter
+        ? { kind: call.interpreter.kind, language: call.interpreter.language }
+        : null,
       media: this.callMedia.viewOf(call),
       latest: this.quality.latestOf(call.id),
     };
@@ -447,6 +450,11 @@ export class MonitoringModule extends EventEmitter<MonitoringEvents> {
     const onMediaMode = ({ call }: { call: Call }) => this.callsChanged(call, 'active', null);
     this.deps.calls.on('mediaModeChanged', onMediaMode);
     this.unsubscribe.push(() => this.deps.calls.off('mediaModeChanged', onMediaMode));
+    // The console shows the interpreter of a call as a role: it hears them come and go.
+    for (const event of ['interpreterJoined', 'interpreterLeft'] as const) {
+      this.deps.calls.on(event, onMediaMode);
+      this.unsubscribe.push(() => this.deps.calls.off(event, onMediaMode));
+    }
     this.quality.on('callSetUp', ({ call, setupSeconds }) => {
       this.metrics.callSetup.observe(setupSeconds);
       // The kiosk's media reaches the server again: its path works.

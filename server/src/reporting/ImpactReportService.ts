@@ -309,8 +309,7 @@ export class ImpactReportService {
         signOrLipReading: num(a?.signOrLipReading),
         readAloud: num(c?.readAloud),
         inEnglish: num(c?.inEnglish),
-        // No call carries an interpreter yet.
-        interpreter: 0,
+        interpreter: num(c?.interpreted),
       },
       trips: {
         kmSaved,

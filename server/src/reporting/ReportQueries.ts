@@ -42,6 +42,8 @@ export interface CallFigures extends GroupKey {
   textUsed: number;
   readAloud: number;
   inEnglish: number;
+  /** Calls an interpreter took part in (LSF, LPC or a spoken language). */
+  interpreted: number;
   incidents: number;
 }
 
@@ -188,6 +190,7 @@ export class ReportQueries {
         sql`${countIf(sql`c.text_used = 1`)} as ${sql.ref('textUsed')}`,
         sql`${countIf(sql`c.read_aloud = 1`)} as ${sql.ref('readAloud')}`,
         sql`${countIf(sql`c.kiosk_language = 'en'`)} as ${sql.ref('inEnglish')}`,
+        sql`${countIf(sql`c.interpreter is not null`)} as ${sql.ref('interpreted')}`,
         sql`sum(coalesce(i.n, 0)) as incidents`,
       ])}
       from call_records c

@@ -44,7 +44,7 @@ const fr = {
     'Les groupes de moins de 5 entretiens sont notés « < 5 » et leurs chiffres masqués (ainsi que ceux qui permettraient de les retrouver).',
   trips:
     'Chaque entretien tenu évite un aller-retour du lieu au bureau le plus proche du partenaire : km = 2 × distance × entretiens ; CO2e = km × {factor} kg/km (voiture moyenne, ADEME). Les totaux ne comptent que les km des groupes affichés (« ≥ »).',
-  notRecorded: 'Interprète : 0 tant que l’appel à trois n’existe pas.',
+  notRecorded: 'Interprète : appels où un interprète a pris part.',
   availabilityNote:
     'Disponibilité des bornes : part des heures d’ouverture du lieu pendant lesquelles ses bornes étaient en ligne et en service, comptée chaque minute depuis le début de l’enregistrement ; un jour où le serveur était arrêté compte comme indisponible.',
   keyFigures: 'Chiffres clés',
@@ -100,7 +100,7 @@ const en: Record<ReportLabel, string> = {
     'Groups of fewer than 5 interviews read "< 5" and their figures are hidden (and so are those that would give them away).',
   trips:
     'Each interview held avoids a round trip from the site to the partner’s nearest office: km = 2 × distance × interviews; CO2e = km × {factor} kg/km (average car, ADEME). Totals count the km of the groups shown only (“≥”).',
-  notRecorded: 'Interpreter: 0 until three-way calls exist.',
+  notRecorded: 'Interpreter: calls an interpreter took part in.',
   availabilityNote:
     'Kiosk availability: the share of the site’s opening hours during which its kiosks were online and in service, counted every minute since recording began; a day the server was down counts as unavailable.',
   keyFigures: 'Key figures',

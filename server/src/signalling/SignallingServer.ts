@@ -6,10 +6,14 @@ import {
   AppError,
   callEvents,
   callRequests,
+  interpreterEvents,
+  interpreterRequests,
   kioskDirectoryEvents,
   kioskDirectoryRequests,
   mediaEvents,
   sessionRequests,
+  type Ack,
+  type CallInterpreter,
   type CallStarted,
   type PayloadOf,
 } from '@visio/shared/protocol';
@@ -21,7 +25,7 @@ import {
   type Principal,
   type StaffPrincipal,
 } from '../auth/Principal';
-import type { Call } from '../calls/Call';
+import type { Call, CallInterpreterParty } from '../calls/Call';
 import type { CallCluster } from '../calls/CallCluster';
 import type { CallService, RemoteStart } from '../calls/CallService';
 import type { KioskPresence } from '../monitoring/KioskPresence';
@@ -33,6 +37,7 @@ import { registerKioskInCall, registerStaffInCall, wireInCallEvents } from './in
 import type { CallTransfers } from '../calls/CallTransfers';
 import { registerStaffTransfer, tellPendingOffers, wireTransferEvents } from './transferHandlers';
 import { registerMediaHandlers } from './mediaHandlers';
+import { registerStaffInterpreter, type JoinElsewhere } from './interpreterHandlers';
 import { registerKioskLinkTest, registerStaffLinkTest } from './linkTestHandlers';
 import type { MonitoringModule } from '../monitoring/MonitoringModule';
 import {
@@ -195,15 +200,14 @@ export class SignallingServer {
   async announceAdopted(calls: readonly Call[]): Promise<void> {
     await Promise.all(
       calls.flatMap((call) =>
-        [
-          ['/kiosk', call.kioskId],
-          ['/staff', call.advisorId],
-        ].map(async ([nsp, id]) => {
-          if (call.ended || !(await this.isConnected(nsp as '/kiosk' | '/staff', id!))) return;
-          this.deps.calls.partyReconnected(id!);
-          const to = nsp === '/kiosk' ? this.kioskNsp : this.staffNsp;
-          emit(to.to(partyRoom(id!)), callEvents.started, this.callStartedPayload(call, id!));
-        }),
+        [['/kiosk', call.kioskId], ...call.partyIds.slice(1).map((id) => ['/staff', id])].map(
+          async ([nsp, id]) => {
+            if (call.ended || !(await this.isConnected(nsp as '/kiosk' | '/staff', id!))) return;
+            this.deps.calls.partyReconnected(id!);
+            const to = nsp === '/kiosk' ? this.kioskNsp : this.staffNsp;
+            emit(to.to(partyRoom(id!)), callEvents.started, this.callStartedPayload(call, id!));
+          },
+        ),
       ),
     );
   }
@@ -233,6 +237,27 @@ export class SignallingServer {
       return null;
     });
     cluster.serve('call.start', (raw) => calls.startPlaced(RemoteStartSchema.parse(raw)));
+  }
+
+  /** With other nodes: an interpreter's join tried on each (its code lives on its call's node). */
+  private joinElsewhere(): JoinElsewhere | undefined {
+    const cluster = this.deps.cluster;
+    if (!cluster) return undefined;
+    return async (principal, payload) => {
+      const others = (await cluster.nodes()).filter((n) => n.nodeId !== cluster.nodeId);
+      for (const { nodeId } of others) {
+        const ack = await cluster.request(nodeId, 'call.request', {
+          nsp: '/staff',
+          event: interpreterRequests.join.name,
+          principal,
+          payload,
+        });
+        // The carrier's router answer, carried as data of the relay's own answer.
+        const answer = ack.ok ? (ack.data as Ack<unknown>) : ack;
+        if (answer.ok || answer.error.reason !== 'interpreter_code_unknown') return answer;
+      }
+      return undefined;
+    };
   }
 
   /** Relays a party's call requests to the node carrying the call, when another one does. */
@@ -380,8 +405,10 @@ export class SignallingServer {
         },
         { roles: ['advisor'] },
       );
-    // Only advisors take part in calls: other roles never reach the media of any call.
-    registerMediaHandlers(router, calls, this.deps.relay, ['advisor']);
+    // Only advisors and the interpreters they invite take part in calls: other roles never
+    // reach the media of any call.
+    registerMediaHandlers(router, calls, this.deps.relay, ['advisor', 'interpreter']);
+    registerStaffInterpreter(router, calls, this.joinElsewhere());
     const scheduling = this.deps.scheduling;
     if (scheduling)
       registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);
@@ -396,6 +423,9 @@ export class SignallingServer {
       // The session id is kept with the socket so that logging out closes the sockets it opened.
       let sessionId: string | undefined;
       const resolve = async (token: string) => {
+        // An interpreter without an account, let in by an invitation link: no session.
+        const guest = calls.interpreterGuest(token);
+        if (guest) return guest;
         const principal = await directory.authenticateStaff(token);
         if (principal)
           sessionId = (await this.deps.staffSessions?.resolveSession(token))?.sessionId;
@@ -501,6 +531,7 @@ export class SignallingServer {
       mediaEpoch: call.mediaEpoch,
       ...(call.advisorSince ? { advisorSince: call.advisorSince.toISOString() } : {}),
       ...this.pendingTransfer(call, forId),
+      interpreter: call.interpreter ? callInterpreter(call.interpreter) : null,
     };
   }
 
@@ -523,7 +554,10 @@ export class SignallingServer {
     const toKiosk = (call: Call) => this.kioskNsp.to(partyRoom(call.kioskId));
     const toAdvisor = (call: Call) => this.staffNsp.to(partyRoom(call.advisorId));
     const toParty = (call: Call, id: string) =>
-      id === call.kioskId ? toKiosk(call) : toAdvisor(call);
+      id === call.kioskId ? toKiosk(call) : this.staffNsp.to(partyRoom(id));
+    // The interpreter of the call, while one takes part (else nobody).
+    const toInterpreter = (call: Call) =>
+      call.interpreter ? this.staffNsp.to(partyRoom(call.interpreter.id)) : undefined;
     // The advisor's tab that runs the call (other tabs stay out of it), else all their tabs.
     const toAdvisorCall = (call: Call) => {
       const tab = this.tabs.tabOf(call.id, call.advisorId);
@@ -560,6 +594,8 @@ export class SignallingServer {
       const payload = { callId: call.id, reason, endedBy, ...(unreachable ? { unreachable } : {}) };
       emit(toKiosk(call), callEvents.ended, payload);
       emit(toAdvisor(call), callEvents.ended, payload);
+      const interpreter = toInterpreter(call);
+      if (interpreter) emit(interpreter, callEvents.ended, payload);
       void kioskChanged(call.kioskId);
     });
     // Warm transfer: the first advisor is out of the call (every tab of theirs); the colleague's
@@ -588,20 +624,31 @@ export class SignallingServer {
       };
       emit(toKiosk(call), callEvents.mediaRestart, payload);
       emit(toAdvisorCall(call), callEvents.mediaRestart, payload);
+      const interpreter = toInterpreter(call);
+      if (interpreter) emit(interpreter, callEvents.mediaRestart, payload);
     });
     // The other party hears who is away and until when the call waits for them, or that they are back.
     const tellPartyStatus = (
       call: Call,
       party: 'kiosk' | 'advisor',
       away?: { awaySince: Date; graceEndsAt: Date },
-    ) =>
-      emit(party === 'kiosk' ? toAdvisorCall(call) : toKiosk(call), callEvents.partyStatus, {
+    ) => {
+      const payload = {
         callId: call.id,
         party,
-        state: away ? 'away' : 'back',
+        state: away ? ('away' as const) : ('back' as const),
         awaySince: away?.awaySince.toISOString() ?? null,
         graceEndsAt: away?.graceEndsAt.toISOString() ?? null,
-      });
+      };
+      emit(
+        party === 'kiosk' ? toAdvisorCall(call) : toKiosk(call),
+        callEvents.partyStatus,
+        payload,
+      );
+      // The interpreter hears of either party (they interpret between the two).
+      const interpreter = toInterpreter(call);
+      if (interpreter) emit(interpreter, callEvents.partyStatus, payload);
+    };
     calls.on('partyAway', ({ call, party, awaySince, graceEndsAt }) =>
       tellPartyStatus(call, party, { awaySince, graceEndsAt }),
     );
@@ -638,6 +685,33 @@ export class SignallingServer {
     calls.on('peerDownlink', ({ call, to, kbps }) =>
       emit(toParty(call, to), mediaEvents.peerDownlink, { callId: call.id, kbps }),
     );
+    calls.on('interpreterJoined', ({ call }) => {
+      const interpreter = call.interpreter!;
+      emit(
+        toParty(call, interpreter.id),
+        callEvents.started,
+        this.callStartedPayload(call, interpreter.id),
+      );
+      const payload = { callId: call.id, ...callInterpreter(interpreter) };
+      emit(toKiosk(call), interpreterEvents.joined, payload);
+      emit(toAdvisorCall(call), interpreterEvents.joined, payload);
+    });
+    calls.on('interpreterLeft', ({ call, interpreterId, reason }) => {
+      const payload = { callId: call.id, interpreterId, reason };
+      emit(toKiosk(call), interpreterEvents.left, payload);
+      emit(toAdvisorCall(call), interpreterEvents.left, payload);
+      // Their own screen (another tab, or back after the grace) leaves the call too.
+      emit(toParty(call, interpreterId), callEvents.ended, {
+        callId: call.id,
+        reason: 'hangup',
+        endedBy: 'system',
+      });
+    });
     presence.on('changed', ({ kioskId }) => void kioskChanged(kioskId));
   }
+}
+
+/** The interpreter as the call's parties hear of them: a role, never a name. */
+function callInterpreter({ id, kind, language }: CallInterpreterParty): CallInterpreter {
+  return { interpreterId: id, kind, language };
 }

@@ -1,7 +1,7 @@
 import type { Namespace } from 'socket.io';
 import { inCallEvents, inCallRequests } from '@visio/shared/protocol';
 import type { KioskPrincipal, Principal, StaffPrincipal } from '../auth/Principal';
-import type { Call } from '../calls/Call';
+import type { Call, CallRole } from '../calls/Call';
 import type { InCallService } from '../calls/InCallService';
 import { emit } from './emit';
 import type { RequestRouter } from './RequestRouter';
@@ -13,6 +13,8 @@ function registerCommon<P extends Principal>(
   roles?: readonly ['advisor'],
 ): void {
   const opts = roles ? { roles } : {};
+  // Real-time text reaches the call's interpreter too (a staff member with that role).
+  const textOpts = roles ? { roles: [...roles, 'interpreter'] as const } : {};
   router
     .on(
       inCallRequests.chatDraft,
@@ -20,19 +22,19 @@ function registerCommon<P extends Principal>(
         inCall.chatDraft(principal, callId, text);
         return {};
       },
-      opts,
+      textOpts,
     )
     .on(
       inCallRequests.chatSend,
       async ({ callId, text }, { principal }) => ({
         message: await inCall.chatSend(principal, callId, text),
       }),
-      opts,
+      textOpts,
     )
     .on(
       inCallRequests.chatHistory,
       ({ callId }, { principal }) => ({ messages: inCall.chatHistory(principal, callId) }),
-      opts,
+      textOpts,
     )
     .on(
       inCallRequests.listDocuments,
@@ -104,15 +106,21 @@ export function registerStaffInCall(
 export function wireInCallEvents(inCall: InCallService, kiosks: Namespace, staff: Namespace): void {
   const toKiosk = (call: Call) => kiosks.to(partyRoom(call.kioskId));
   const toAdvisor = (call: Call) => staff.to(partyRoom(call.advisorId));
-  inCall.on('chatDraft', ({ call, from, text }) =>
-    emit(from === 'kiosk' ? toAdvisor(call) : toKiosk(call), inCallEvents.chatDraft, {
-      callId: call.id,
-      from,
-      text,
-    }),
-  );
+  // Real-time text goes to every party: the kiosk, the advisor and the interpreter, if any.
+  const toEach = (call: Call, except?: CallRole) =>
+    (['kiosk', 'advisor', 'interpreter'] as const)
+      .filter((role) => role !== except)
+      .flatMap((role) => {
+        if (role === 'kiosk') return [toKiosk(call)];
+        if (role === 'advisor') return [toAdvisor(call)];
+        return call.interpreter ? [staff.to(partyRoom(call.interpreter.id))] : [];
+      });
+  inCall.on('chatDraft', ({ call, from, text }) => {
+    for (const to of toEach(call, from))
+      emit(to, inCallEvents.chatDraft, { callId: call.id, from, text });
+  });
   inCall.on('chatMessage', ({ call, message }) => {
-    for (const to of [toKiosk(call), toAdvisor(call)])
+    for (const to of toEach(call))
       emit(to, inCallEvents.chatMessage, { callId: call.id, ...message });
   });
   inCall.on('scanRequested', ({ call }) =>

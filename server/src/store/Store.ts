@@ -23,6 +23,7 @@ import { impactReport } from './migrations/0010_impact_report';
 import { nightlyTests } from './migrations/0011_nightly_tests';
 import { kioskAvailability } from './migrations/0012_kiosk_availability';
 import { callTransfers } from './migrations/0013_call_transfers';
+import { interpreter } from './migrations/0014_interpreter';
 import { StatementCache } from './StatementCache';
 import { WalCheckpointer } from './WalCheckpointer';
 import type { Database } from './schema';
@@ -42,6 +43,7 @@ const migrations: MigrationProvider = {
     '0011_nightly_tests': nightlyTests,
     '0012_kiosk_availability': kioskAvailability,
     '0013_call_transfers': callTransfers,
+    '0014_interpreter': interpreter,
   }),
 };
 

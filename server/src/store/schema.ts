@@ -132,6 +132,8 @@ export interface CallRecordTable {
   read_aloud: Generated<number>;
   /** The language the kiosk last said it showed during the call; null if it never said. */
   kiosk_language: Generated<'fr' | 'en' | null>;
+  /** The interpretation given in the call (`lsf`, `lpc`, `spoken:<language>`); null: none. */
+  interpreter: Generated<string | null>;
 }
 
 export interface AuditLogTable {
@@ -160,13 +162,16 @@ export interface LiveCallTable {
   media_epoch: number;
   /** The node incarnation carrying it when nodes share the database; null on one node. */
   node_id: string | null;
+  /** The interpreter taking part (their principal id and `lsf` / `lpc` / `spoken:<language>`). */
+  interpreter_id: Generated<string | null>;
+  interpretation: Generated<string | null>;
 }
 
 /** The real-time text of a call in progress; deleted with the call. */
 export interface LiveCallMessageTable {
   id: string;
   call_id: string;
-  from_party: 'kiosk' | 'advisor';
+  from_party: 'kiosk' | 'advisor' | 'interpreter';
   text: string;
   at: string;
 }

@@ -42,6 +42,11 @@ export interface LocalMuted {
 export interface CallSessionEvents extends Record<string, unknown> {
   state: CallSessionState;
   remoteStream: MediaStream;
+  /**
+   * A three-way call: the microphone and camera of each party other than the far side (the
+   * interpreter; for the interpreter, the advisor), by peer id. A new map when one changes.
+   */
+  peerStreams: ReadonlyMap<string, MediaStream>;
   /** The far side's shared screen; null when they stop sharing. */
   remoteScreen: MediaStream | null;
   /** Whether this side is sharing its screen (false again when the share ends, for any reason). */
@@ -80,6 +85,11 @@ export interface CallSessionOptions {
    * further first. Default true.
    */
   readonly keepLipReadable?: boolean;
+  /**
+   * The far side's peer id (`remoteStream` is theirs): producers of any other peer (an
+   * interpreter's) go to `peerStreams`. Absent: every producer is the far side's.
+   */
+  readonly mainPeerId?: string;
   /** The other party's line is in audio + text already: the camera starts held. */
   readonly peerAudioText?: boolean;
   /** Overrides of the degradation policy's thresholds and hold times (tests, benchmarks). */
@@ -134,6 +144,12 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private readonly localStream: MediaStream;
   private readonly policy: IceRestartPolicy;
   private readonly remote = new RemoteMedia();
+  /** The producers of peers other than the far side (a three-way call), by peer id. */
+  private readonly others = new Map<string, RemoteMedia>();
+  /** Whose RemoteMedia each producer is in. */
+  private readonly owners = new Map<string, RemoteMedia>();
+  private readonly mainPeerId: string | undefined;
+  private publishedPeers: ReadonlyMap<string, MediaStream> = new Map();
   private readonly stats = new CallStats();
   private readonly unsubscribers: (() => void)[] = [];
   private readonly restarters: IceRestarter[] = [];
@@ -181,6 +197,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.routerRtpCapabilities = options.routerRtpCapabilities;
     this.mediaEpoch = options.mediaEpoch;
     this.prepared = options.prepared;
+    this.mainPeerId = options.mainPeerId;
     this.muted = {
       microphone: options.initialMuted?.microphone ?? false,
       camera: options.initialMuted?.camera ?? false,
@@ -210,6 +227,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   /** The far side's current microphone and camera tracks; a new object when they change. */
   get remoteStream(): MediaStream {
     return this.publishedStream;
+  }
+
+  /** The other peers' microphone and camera (a three-way call), by peer id. */
+  get peerStreams(): ReadonlyMap<string, MediaStream> {
+    return this.publishedPeers;
   }
 
   /** The far side's shared screen, or null when they are not sharing. */
@@ -421,6 +443,9 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.producers.clear();
     this.screenTrack = null;
     this.remote.closeAll();
+    for (const other of this.others.values()) other.closeAll();
+    this.others.clear();
+    this.owners.clear();
     this.sendTransport?.close();
     this.recvTransport?.close();
     for (const track of this.sentTracks.splice(0)) track.stop();
@@ -565,12 +590,16 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       }),
       this.signalling.on(mediaEvents.producerPaused, (payload) => {
         if (!mine(payload)) return;
-        this.remote.setPaused(payload.producerId, payload.paused, payload.reason);
+        this.remoteOf(payload.producerId).setPaused(
+          payload.producerId,
+          payload.paused,
+          payload.reason,
+        );
         this.publishRemote();
       }),
       this.signalling.on(mediaEvents.consumerClosed, (payload) => {
         if (!mine(payload)) return;
-        this.remote.remove(payload.producerId);
+        this.remoteOf(payload.producerId).remove(payload.producerId);
         this.publishRemote();
       }),
       this.signalling.on(mediaEvents.peerDownlink, (payload) => {
@@ -828,8 +857,23 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   // ---- receiving -----------------------------------------------------------------------
 
+  /** The RemoteMedia a producer of `peerId` belongs in: the far side's, or another peer's. */
+  private remoteFor(peerId: string | undefined): RemoteMedia {
+    if (peerId === undefined || this.mainPeerId === undefined || peerId === this.mainPeerId)
+      return this.remote;
+    let other = this.others.get(peerId);
+    if (!other) this.others.set(peerId, (other = new RemoteMedia()));
+    return other;
+  }
+
+  private remoteOf(producerId: string): RemoteMedia {
+    return this.owners.get(producerId) ?? this.remote;
+  }
+
   private announce(info: ProducerInfo, offered?: ConsumerOffer): void {
-    if (!this.remote.admit(info)) return;
+    const remote = this.remoteFor(info.peerId);
+    if (!remote.admit(info)) return;
+    this.owners.set(info.producerId, remote);
     if (offered) this.offeredConsumers.set(info.producerId, offered);
     this.publishRemote();
     if (this.recvTransport) void this.consume(info.producerId);
@@ -867,7 +911,8 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         // One stream id for audio and video lets the browser keep them in lip sync.
         streamId: `call-${this.callId}`,
       });
-      if (this.closed || !this.remote.attach(producerId, consumer, answer.producerPaused)) {
+      const remote = this.remoteOf(producerId);
+      if (this.closed || !remote.attach(producerId, consumer, answer.producerPaused)) {
         consumer.close();
         return;
       }
@@ -878,7 +923,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       const appError = toAppError(error);
       // NOT_FOUND: the producer went away before we asked for it; nothing to receive.
       if (appError.code !== 'NOT_FOUND') {
-        this.remote.forget(producerId);
+        this.remoteOf(producerId).forget(producerId);
         this.emit('error', appError);
       }
       this.publishRemote();
@@ -901,6 +946,17 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     if (screen.changed) {
       this.publishedScreen = screen.stream;
       this.emit('remoteScreen', screen.stream);
+    }
+    let peersChanged = false;
+    const peers = new Map<string, MediaStream>();
+    for (const [peerId, other] of this.others) {
+      const current = other.currentStream();
+      peersChanged ||= current.changed || !this.publishedPeers.has(peerId);
+      peers.set(peerId, current.stream);
+    }
+    if (peersChanged) {
+      this.publishedPeers = peers;
+      this.emit('peerStreams', peers);
     }
   }
 

@@ -19,6 +19,7 @@ import { Store } from './Store';
 import { TypedEmitter } from './TypedEmitter';
 
 /** Who is at this end of the call, as chat messages and documents name their sender. */
+/** A call's parties as its real-time text names them: the kiosk, the advisor, the interpreter. */
 export type CallParty = ChatMessage['from'];
 
 export const ACCEPTED_DOCUMENT_TYPES: readonly DocumentInfo['type'][] = [
@@ -46,6 +47,8 @@ export interface InCallDeskState {
   readonly draft: string;
   /** What the other side is typing right now. */
   readonly peerDraft: string;
+  /** Who typed `peerDraft` last (a three-way call has two other sides); null before anyone. */
+  readonly peerDraftFrom: CallParty | null;
   readonly sending: boolean;
   readonly documents: readonly DocumentInfo[];
   readonly uploading: boolean;
@@ -74,6 +77,7 @@ const EMPTY: InCallDeskState = {
   messages: [],
   draft: '',
   peerDraft: '',
+  peerDraftFrom: null,
   sending: false,
   documents: [],
   uploading: false,
@@ -139,13 +143,15 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     const mine = (payload: { callId: string }) => payload.callId === this.callId && !this.closed;
     this.cleanups.push(
       this.signalling.on(inCallEvents.chatDraft, ({ callId, from, text }) => {
-        if (mine({ callId }) && from !== this.party) this.store.set({ peerDraft: text });
+        if (mine({ callId }) && from !== this.party)
+          this.store.set({ peerDraft: text, peerDraftFrom: from });
       }),
       this.signalling.on(inCallEvents.chatMessage, ({ callId, ...message }) => {
         if (!mine({ callId })) return;
         this.addMessage(message);
         // The server clears a committed draft on both sides.
-        if (message.from !== this.party) this.store.set({ peerDraft: '' });
+        if (message.from !== this.party && message.from === this.store.get().peerDraftFrom)
+          this.store.set({ peerDraft: '' });
       }),
       this.signalling.on(inCallEvents.scanRequested, (payload) => {
         if (mine(payload)) this.store.set((s) => ({ scanRequests: s.scanRequests + 1 }));

@@ -2,10 +2,12 @@ import {
   AppError,
   callEvents,
   callRequests,
+  interpreterEvents,
   kioskMonitoringRequests,
   mediaRequests,
   staffMonitoringRequests,
   type CallEndReason,
+  type CallInterpreter,
   type CallStarted,
   type MediaMode,
   type MediaRestartReason,
@@ -43,9 +45,12 @@ export type PartyCallState = 'devices' | 'connecting' | 'connected' | 'reconnect
  */
 export type ReconnectCause = 'network' | 'rejoin' | MediaRestartReason;
 
+/** The two parties every call has (an interpreter may join them: `CallParty`). */
+export type CallPair = 'kiosk' | 'advisor';
+
 /** The other party while its connection is lost (`call:partyStatus` away), until it is back. */
 export interface PeerAway {
-  readonly party: CallParty;
+  readonly party: CallPair;
   /** Since when, in ms since the epoch (the server's clock, as it said). */
   readonly since: number;
   /** When the server stops waiting for it; null if it did not say. */
@@ -60,9 +65,9 @@ export type PartyCallEnd =
   | {
       readonly by: 'server';
       readonly reason: CallEndReason;
-      readonly endedBy: CallParty | 'system';
+      readonly endedBy: CallPair | 'system';
       /** media_unreachable: the parties whose network never carried the call's media. */
-      readonly unreachable?: readonly CallParty[];
+      readonly unreachable?: readonly CallPair[];
     }
   /** The media could not be set up or came back no more: this side hung up for it. */
   | { readonly by: 'failure' }
@@ -83,7 +88,9 @@ export type CallAnnouncementKey =
   | 'announce.cameraOff'
   | 'announce.cameraOn'
   | 'announce.audioText'
-  | 'announce.videoBack';
+  | 'announce.videoBack'
+  | 'announce.interpreterJoined'
+  | 'announce.interpreterLeft';
 
 export interface CallAnnouncement {
   readonly key: CallAnnouncementKey;
@@ -119,6 +126,8 @@ export interface PartyCallSnapshot {
    * both ways and the call goes on with voice and real-time text.
    */
   readonly mediaModes: { readonly own: MediaMode; readonly peer: MediaMode };
+  /** The call's interpreter while one takes part (a third party; for the interpreter: themself). */
+  readonly interpreter: CallInterpreter | null;
   readonly end: PartyCallEnd | null;
 }
 
@@ -220,6 +229,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       reconnecting: null,
       peerAway: null,
       mediaModes: { own: 'video', peer: 'video' },
+      interpreter: options.call.interpreter ?? null,
       end: null,
     });
     this.desk = new InCallDesk({
@@ -287,6 +297,16 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       }),
       signalling.on(callEvents.mediaMode, (changed) => {
         if (mine(changed)) this.onPeerMediaMode(changed.mode);
+      }),
+      signalling.on(interpreterEvents.joined, ({ callId, ...interpreter }) => {
+        if (callId !== this.callId || this.isEnded) return;
+        this.store.set({ interpreter });
+        this.announce({ key: 'announce.interpreterJoined' });
+      }),
+      signalling.on(interpreterEvents.left, (left) => {
+        if (!mine(left) || this.isEnded) return;
+        this.store.set({ interpreter: null });
+        this.announce({ key: 'announce.interpreterLeft' });
       }),
     );
     const onConnect = () => void this.checkStillOn();
@@ -398,6 +418,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
         : {}),
       ...(carried ? { initialMuted: carried.muted } : {}),
       keepLipReadable: this.options.keepLipReadable ?? true,
+      // The far side: the advisor for the kiosk, else the kiosk (an interpreter's media is apart).
+      mainPeerId: this.options.party === 'kiosk' ? call.advisorId : call.kioskId,
       peerAudioText: this.store.get().mediaModes.peer === 'audio_text',
     });
     media.on('state', (state) => {
@@ -441,6 +463,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
   }
 
   private tellMediaMode(mode: MediaMode): void {
+    // The interpreter's line is theirs alone: the parties' policies go on as between two.
+    if (this.options.party === 'interpreter') return;
     this.options.signalling
       .request(callRequests.setMediaMode, { callId: this.callId, mode })
       .catch((error: unknown) => {
@@ -630,6 +654,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
           // Samples may come more often than the server wants them (the advisor's quality bars).
           if (Date.now() - this.lastReportAt < STATS_REPORT_MS - sampleMs / 2) return;
           this.lastReportAt = Date.now();
+          // The call's quality is measured between its two parties; an interpreter's is not.
+          if (this.options.party === 'interpreter') return;
           return this.options.signalling.request(request, { callId: this.callId, stats });
         })
         .catch(() => {

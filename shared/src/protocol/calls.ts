@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
+import { CallInterpreterSchema } from './interpreter';
 import { RtpCapabilitiesSchema, TransportInfoSchema } from './media';
 import { IceServersSchema } from './relay';
 
@@ -65,6 +66,8 @@ export const CallStartedSchema = z.object({
    * replaced meanwhile is refused (CONFLICT, reason stale_media_epoch) instead of applied.
    */
   mediaEpoch: z.number().int().min(0),
+  /** The call's interpreter while one takes part (a third party); absent or null: none. */
+  interpreter: CallInterpreterSchema.nullable().optional(),
   /**
    * When the call starts (not when told again): a send and a receive transport the server made
    * for this participant, with the TURN relay, so that its client builds its transports without

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
+
+/** Who wrote in a call's real-time text: its kiosk, its advisor or its interpreter. */
+export const ChatPartySchema = z.enum(['kiosk', 'advisor', 'interpreter']);
 import {
   SignatureClosedSchema,
   SignatureDeclineReasonSchema,
@@ -16,7 +19,7 @@ export const MAX_CHAT_TEXT = 500;
 
 export const ChatMessageSchema = z.object({
   id: IdSchema,
-  from: z.enum(['kiosk', 'advisor']),
+  from: ChatPartySchema,
   text: z.string(),
   at: z.iso.datetime({ offset: true }),
 });
@@ -118,7 +121,7 @@ export const inCallRequests = {
 export const inCallEvents = {
   chatDraft: defineEvent(
     'chat:typing',
-    z.object({ callId, from: z.enum(['kiosk', 'advisor']), text: z.string() }),
+    z.object({ callId, from: ChatPartySchema, text: z.string() }),
     "The other side's text as they type it.",
   ),
   chatMessage: defineEvent(

@@ -17,3 +17,4 @@ export * from './linkGrade';
 export * from './linkTest';
 export * from './nightlyTest';
 export * from './transfer';
+export * from './interpreter';

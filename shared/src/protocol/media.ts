@@ -114,6 +114,11 @@ export const ProducerInfoSchema = z.object({
   paused: z.boolean(),
   /** Why it is paused; null while it is not. */
   pauseReason: PauseReasonSchema.nullable(),
+  /**
+   * Whose producer it is (the kiosk's, the advisor's or the interpreter's id, as call:started and
+   * call:interpreterJoined name them): a three-way call shows each party apart.
+   */
+  peerId: IdSchema.optional(),
 });
 export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
 

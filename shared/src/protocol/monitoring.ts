@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
 import { MediaModeSchema, MediaRestartReasonSchema } from './calls';
+import { InterpreterRoleSchema } from './interpreter';
 import { MediaKindSchema } from './media';
 import { KioskEnrolmentStateSchema } from './rest/auth';
 import { LinkTestResultSchema } from './linkTest';
@@ -271,6 +272,8 @@ export const LiveCallSchema = z.object({
   workerPid: z.number().int(),
   /** What each party's line carries: video, or audio + real-time text (its degradation policy). */
   mediaModes: z.object({ kiosk: MediaModeSchema, advisor: MediaModeSchema }),
+  /** The interpreter taking part, as a role (LSF, LPC, a spoken language), never a name. */
+  interpreter: InterpreterRoleSchema.nullable().optional(),
   media: LiveCallMediaSchema,
   latest: QualitySampleSchema.nullable(),
 });
@@ -311,6 +314,8 @@ export const CallHistoryEntrySchema = z.object({
   incidents: z.array(CallIncidentSchema),
   /** A call that ended media_unreachable: whose path failed, and the ICE states seen. */
   mediaFailure: MediaStartFailureSchema.nullable(),
+  /** The interpretation given in the call, if an interpreter took part (a role, never a name). */
+  interpreter: InterpreterRoleSchema.nullable().optional(),
 });
 export type CallHistoryEntry = z.infer<typeof CallHistoryEntrySchema>;
 

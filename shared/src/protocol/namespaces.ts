@@ -1,6 +1,7 @@
 import { callEvents, callRequests } from './calls';
 import type { AnyEventDef, AnyRequestDef } from './envelope';
 import { inCallEvents, inCallRequests } from './incall';
+import { interpreterEvents, interpreterRequests } from './interpreter';
 import { mediaEvents, mediaRequests } from './media';
 import { transferEvents, transferRequests } from './transfer';
 import {
@@ -64,6 +65,7 @@ export const kioskNamespace: NamespaceDef = {
     callEvents.partyStatus,
     callEvents.mediaMode,
     transferEvents.handover,
+    ...Object.values(interpreterEvents),
     ...Object.values(mediaEvents),
     inCallEvents.chatDraft,
     inCallEvents.chatMessage,
@@ -76,7 +78,7 @@ export const kioskNamespace: NamespaceDef = {
   ],
 };
 
-/** Advisors, schedulers and technicians. Authenticated by a staff session; roles checked per request. */
+/** Advisors, schedulers, technicians and interpreters. Authenticated by a staff session; roles checked per request. */
 export const staffNamespace: NamespaceDef = {
   path: '/staff',
   auth: 'the staff session cookie (`visio_session`, httpOnly) sent with the handshake, or handshake auth `{ token }` with the session token (tools, tests)',
@@ -87,6 +89,7 @@ export const staffNamespace: NamespaceDef = {
     callRequests.hangup,
     callRequests.setMediaMode,
     ...Object.values(transferRequests),
+    ...Object.values(interpreterRequests),
     ...media,
     inCallRequests.chatDraft,
     inCallRequests.chatSend,
@@ -111,6 +114,7 @@ export const staffNamespace: NamespaceDef = {
     transferEvents.offered,
     transferEvents.closed,
     transferEvents.outcome,
+    ...Object.values(interpreterEvents),
     ...Object.values(mediaEvents),
     inCallEvents.chatDraft,
     inCallEvents.chatMessage,

@@ -9,6 +9,8 @@ export const StaffRoleSchema = z.enum([
   'technician',
   'admin',
   'coordinator',
+  // joins calls it is invited to (with a code) as their interpreter; sees nothing else
+  'interpreter',
 ]);
 export type StaffRole = z.infer<typeof StaffRoleSchema>;
 

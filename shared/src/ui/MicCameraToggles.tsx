@@ -12,6 +12,19 @@ export interface MicCameraTogglesProps {
   readonly disabled: boolean;
 }
 
+/** The keys both apps word the switches with (`call.mic`, `call.mic.off`…). */
+export type MicCameraKey = 'call.mic' | 'call.mic.off' | 'call.camera' | 'call.camera.off';
+
+/** The switches' labels in an app's words, from the keys both apps share. */
+export function micCameraLabels(t: (key: MicCameraKey) => string): MicCameraTogglesProps['labels'] {
+  return {
+    mic: t('call.mic'),
+    micOff: t('call.mic.off'),
+    camera: t('call.camera'),
+    cameraOff: t('call.camera.off'),
+  };
+}
+
 /** The microphone and camera switches of a call, the same at the kiosk and at the desk. */
 export function MicCameraToggles({
   labels,

@@ -13,3 +13,4 @@ export * from './MicCameraToggles';
 export * from './LiveAnnouncer';
 export * from './Dialog';
 export * from './ConfirmDialog';
+export * from './SelfView';

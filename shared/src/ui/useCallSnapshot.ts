@@ -8,6 +8,8 @@ export interface CallSnapshot {
   readonly remoteMuted: RemoteMuted;
   readonly localMuted: LocalMuted;
   readonly remoteScreen: MediaStream | null;
+  /** The other peers' streams in a three-way call (CallSession.peerStreams). */
+  readonly peerStreams: ReadonlyMap<string, MediaStream>;
 }
 
 const snapshots = new WeakMap<CallSession, CallSnapshot>();
@@ -21,7 +23,8 @@ function readSnapshot(session: CallSession): CallSnapshot {
     previous.remoteStream === session.remoteStream &&
     previous.remoteMuted === session.remoteMuted &&
     previous.localMuted === session.localMuted &&
-    previous.remoteScreen === session.remoteScreenStream
+    previous.remoteScreen === session.remoteScreenStream &&
+    previous.peerStreams === session.peerStreams
   ) {
     return previous;
   }
@@ -31,6 +34,7 @@ function readSnapshot(session: CallSession): CallSnapshot {
     remoteMuted: session.remoteMuted,
     localMuted: session.localMuted,
     remoteScreen: session.remoteScreenStream,
+    peerStreams: session.peerStreams,
   };
   snapshots.set(session, next);
   return next;
@@ -42,7 +46,14 @@ export function useCallSnapshot(session: CallSession | null): CallSnapshot | nul
     (onChange: () => void) => {
       if (!session) return () => undefined;
       const offs = (
-        ['state', 'remoteStream', 'remoteMuted', 'localMuted', 'remoteScreen'] as const
+        [
+          'state',
+          'remoteStream',
+          'remoteMuted',
+          'localMuted',
+          'remoteScreen',
+          'peerStreams',
+        ] as const
       ).map((event) => session.on(event, onChange));
       return () => offs.forEach((off) => off());
     },

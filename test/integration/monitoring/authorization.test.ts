@@ -5,6 +5,8 @@ import type { SignallingClient } from '@visio/shared/client';
 import {
   callEvents,
   inCallRequests,
+  interpreterRequests,
+  kioskDirectoryRequests,
   mediaRequests,
   staffSchedulingRequests,
 } from '@visio/shared/protocol';
@@ -252,7 +254,15 @@ describe('technicians never reach a call', () => {
     [inCallRequests.chatSend.name, () => ({ callId: callId(), text: 'hello' })],
     [inCallRequests.listDocuments.name, () => ({ callId: callId() })],
     [inCallRequests.requestScan.name, () => ({ callId: callId() })],
+    [interpreterRequests.invite.name, () => ({ callId: callId(), kind: 'lsf', language: null })],
+    [interpreterRequests.join.name, () => ({ code: 'ABCDEFGH' })],
+    [interpreterRequests.leave.name, () => ({ callId: callId() })],
   ];
+
+  test('covers every interpreter request', () => {
+    const covered = attempts.map(([name]) => name);
+    for (const def of Object.values(interpreterRequests)) expect(covered).toContain(def.name);
+  });
 
   test('covers every media request', () => {
     const covered = attempts.map(([name]) => name);
@@ -266,5 +276,26 @@ describe('technicians never reach a call', () => {
 
   test('the call carried on untouched', async () => {
     expect(t.server.calls.activeCalls.map((c) => c.id)).toEqual([live.callId]);
+  });
+});
+
+describe('interpreters reach the calls they join, nothing else', () => {
+  test('no agenda, no queue, no kiosks, no console, no report', async () => {
+    const interpreter = await connect(t.url, '/staff', t.interpreter.token);
+    try {
+      const asked: [string, unknown][] = [
+        [staffSchedulingRequests.agenda.name, {}],
+        [staffSchedulingRequests.queue.name, {}],
+        [kioskDirectoryRequests.list.name, {}],
+        [staffMonitoringRequests.fleetList.name, {}],
+        [staffMonitoringRequests.callsLive.name, {}],
+      ];
+      for (const [name, payload] of asked)
+        expect(codeOf(await rawRequest(interpreter, name, payload)), name).toBe('FORBIDDEN');
+      for (const path of ['/api/monitoring/calls/history', '/api/report'])
+        expect((await api(t, 'GET', path, { token: t.interpreter.token })).status, path).toBe(403);
+    } finally {
+      interpreter.close();
+    }
   });
 });

@@ -8,7 +8,13 @@ import { VideoView } from '../../primitives/VideoView';
 import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
 import type { AdvisorCall } from './AdvisorCall';
 import type { TransferDesk } from '../transfer/TransferDesk';
+import { CallToggles } from './CallToggles';
 import { ChatPanel } from './ChatPanel';
+import { StageCorner } from './StageCorner';
+import { InterpreterStage } from './InterpreterStage';
+import { InvitePanel } from './InvitePanel';
+import { PeerTile } from './PeerTile';
+import { useInterpreterKind } from '../interpret/useInterpreterKind';
 import { DocumentsPanel } from './DocumentsPanel';
 import { NotesPanel } from './NotesPanel';
 import { QualityIndicator } from './QualityIndicator';
@@ -16,7 +22,6 @@ import { SignaturePanel } from './SignaturePanel';
 import { TransferDialog } from '../transfer/TransferDialog';
 import { TransferPending } from '../transfer/TransferStatus';
 import {
-  MicCameraToggles,
   useCallMedia,
   useCallSnapshot,
   usePartyCall,
@@ -37,17 +42,22 @@ const REMOTE_MIC_WORDS = {
   device_missing: 'call.remoteMicMissing',
 } as const satisfies Record<PauseReason, string>;
 
-/** The call: the citizen large, the advisor small, and the call controls. */
+/**
+ * The call: the citizen large (and the interpreter beside them, as large, while one takes part),
+ * the advisor small, and the call controls. An interpreter sees their own stage.
+ */
 export function CallView() {
   const call = useStaffState((s) => s.call);
-  return call ? <CallStage call={call} /> : null;
+  const staffId = useStaffState((s) => s.principal?.staffId);
+  if (!call) return null;
+  const interpreting = staffId !== undefined && call.call.interpreter?.interpreterId === staffId;
+  return interpreting ? <InterpreterStage call={call} /> : <CallStage call={call} />;
 }
 
 function CallStage({ call }: { readonly call: AdvisorCall }) {
   const t = useT();
   const session = useStaffSession();
   const callSession = useCallMedia(call.party);
-  const localStream = useStaffState((s) => s.localStream);
   const desk = call.party.desk;
   const sharing = useStore(call.store, (s) => s.screenTrack !== null);
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
@@ -66,10 +76,14 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
   const peerAwaySince = callState?.peerAway?.since ?? null;
   const remoteStream = snapshot?.remoteStream ?? null;
   const remoteHasVideo = (remoteStream?.getVideoTracks().length ?? 0) > 0;
-  const micMuted = snapshot?.localMuted.microphone ?? false;
   const cameraOff = snapshot?.localMuted.camera ?? false;
   const modes = callState?.mediaModes;
   const audioText = modes?.own === 'audio_text' || modes?.peer === 'audio_text';
+  const interpreter = callState?.interpreter ?? null;
+  const interpreterStream = interpreter
+    ? (snapshot?.peerStreams.get(interpreter.interpreterId) ?? null)
+    : null;
+  const interpreterKind = useInterpreterKind();
 
   return (
     <section
@@ -111,27 +125,43 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
       <div className="call__body">
         <div className="call__media">
           <div className="stage">
-            <VideoView
-              stream={remoteStream}
-              label={t('call.remoteVideo', { name })}
-              muted={soundBlocked}
-              onAutoplayBlocked={onAutoplayBlocked}
-              testId="remote-video"
-            />
-            {audioText ? (
-              // Never a frozen picture: the kiosk's video is paused, and we say why.
-              <p className="stage__overlay">{t('call.audioText.overlay')}</p>
-            ) : !remoteHasVideo || snapshot?.remoteMuted.video ? (
-              <p
-                className="stage__overlay"
-                data-testid="remote-camera-state"
-                data-reason={remoteHasVideo ? (snapshot?.remoteMuted.videoReason ?? '') : ''}
-              >
-                {remoteHasVideo
-                  ? t(REMOTE_CAMERA_WORDS[snapshot?.remoteMuted.videoReason ?? 'user'])
-                  : t('call.waitingVideo')}
-              </p>
-            ) : null}
+            <div className={`stage__tiles${interpreter ? ' stage__tiles--two' : ''}`}>
+              <div className="stage__tile">
+                <VideoView
+                  stream={remoteStream}
+                  label={t('call.remoteVideo', { name })}
+                  muted={soundBlocked}
+                  onAutoplayBlocked={onAutoplayBlocked}
+                  testId="remote-video"
+                />
+                {audioText ? (
+                  // Never a frozen picture: the kiosk's video is paused, and we say why.
+                  <p className="stage__overlay">{t('call.audioText.overlay')}</p>
+                ) : !remoteHasVideo || snapshot?.remoteMuted.video ? (
+                  <p
+                    className="stage__overlay"
+                    data-testid="remote-camera-state"
+                    data-reason={remoteHasVideo ? (snapshot?.remoteMuted.videoReason ?? '') : ''}
+                  >
+                    {remoteHasVideo
+                      ? t(REMOTE_CAMERA_WORDS[snapshot?.remoteMuted.videoReason ?? 'user'])
+                      : t('call.waitingVideo')}
+                  </p>
+                ) : null}
+                {interpreter ? <p className="stage__caption">{name}</p> : null}
+              </div>
+              {interpreter ? (
+                <PeerTile
+                  waitingText={t('interpreting.waitingVideo')}
+                  stream={interpreterStream}
+                  label={t('interpret.video', { kind: interpreterKind(interpreter) })}
+                  caption={t('interpret.role', { kind: interpreterKind(interpreter) })}
+                  testId="interpreter-video"
+                  muted={soundBlocked}
+                  onAutoplayBlocked={onAutoplayBlocked}
+                />
+              ) : null}
+            </div>
             {snapshot?.remoteMuted.audio ? (
               <p
                 className="stage__badge"
@@ -141,36 +171,14 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
                 {t(REMOTE_MIC_WORDS[snapshot.remoteMuted.audioReason ?? 'user'])}
               </p>
             ) : null}
-            {soundBlocked ? (
-              <Button
-                className="sound-unlock"
-                icon={<Icon name="speaker" />}
-                onClick={() => setSoundBlocked(false)}
-              >
-                {t('call.soundBlocked')}
-              </Button>
-            ) : null}
-            <figure className="self-view">
-              <VideoView stream={localStream} self label={t('call.selfView')} testId="self-video" />
-              {cameraOff ? (
-                <figcaption className="self-view__off">{t('call.camera.off')}</figcaption>
-              ) : null}
-            </figure>
+            <StageCorner
+              cameraOff={cameraOff}
+              soundBlocked={soundBlocked}
+              onUnlockSound={() => setSoundBlocked(false)}
+            />
           </div>
           <div className="controls" role="group" aria-label={t('call.controls')}>
-            <MicCameraToggles
-              labels={{
-                mic: t('call.mic'),
-                micOff: t('call.mic.off'),
-                camera: t('call.camera'),
-                cameraOff: t('call.camera.off'),
-              }}
-              micMuted={micMuted}
-              cameraOff={cameraOff}
-              onMicMutedChange={(muted) => session.setMicrophoneMuted(muted)}
-              onCameraOffChange={(off) => session.setCameraOff(off)}
-              disabled={!callSession}
-            />
+            <CallToggles snapshot={snapshot} />
             {canShare ? (
               <ToggleButton
                 testId="screen-share"
@@ -205,6 +213,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
         {transfers ? <TransferDialogHost desk={transfers} callId={call.call.callId} /> : null}
         <div className="call__side">
           <ChatPanel desk={desk} advisorSince={call.call.advisorSince} />
+          <InvitePanel call={call} />
           <DocumentsPanel call={call} />
           <SignaturePanel call={call} />
           <NotesPanel call={call} />

@@ -4,14 +4,19 @@ import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { useStore } from '@visio/shared/ui';
-import { fromPreviousAdvisor, type InCallDesk } from '@visio/shared/client';
+import { fromPreviousAdvisor, type CallParty, type InCallDesk } from '@visio/shared/client';
 
-/** Real-time text beside the voice (EN 301 549 6.2): the citizen sees every keystroke. */
+/**
+ * Real-time text beside the voice (EN 301 549 6.2): the citizen sees every keystroke. `self`: whose
+ * messages read "You" (the advisor's, or in the interpreter's view the interpreter's).
+ */
 export function ChatPanel({
   desk,
+  self = 'advisor',
   advisorSince,
 }: {
   readonly desk: InCallDesk;
+  readonly self?: CallParty;
   /** Since when the call is ours (a warm transfer): earlier advisor messages are a colleague's. */
   readonly advisorSince?: string | undefined;
 }) {
@@ -20,6 +25,7 @@ export function ChatPanel({
   const ids = useId();
   const messages = useStore(desk.store, (s) => s.messages);
   const peerDraft = useStore(desk.store, (s) => s.peerDraft);
+  const peerDraftFrom = useStore(desk.store, (s) => s.peerDraftFrom);
   const draft = useStore(desk.store, (s) => s.draft);
   const sending = useStore(desk.store, (s) => s.sending);
   const logRef = useRef<HTMLOListElement>(null);
@@ -55,7 +61,7 @@ export function ChatPanel({
             <span className="chat__who">
               {fromPreviousAdvisor(m, advisorSince)
                 ? t('chat.from.previousAdvisor')
-                : t(`chat.from.${m.from}`)}{' '}
+                : t(m.from === self ? 'chat.from.you' : `chat.from.${m.from}`)}{' '}
               · <time dateTime={m.at}>{format.time(m.at)}</time>
             </span>
             <span className="chat__text">{m.text}</span>
@@ -64,7 +70,13 @@ export function ChatPanel({
       </ol>
       <div className="chat__peer" aria-live="polite">
         <span className="chat__peer-label">
-          {peerDraft ? t('chat.peerDraft') : t('chat.peerDraftNone')}
+          {peerDraft
+            ? t(
+                peerDraftFrom === 'kiosk' || !peerDraftFrom
+                  ? 'chat.peerDraft'
+                  : `chat.peerDraft.${peerDraftFrom}`,
+              )
+            : t('chat.peerDraftNone')}
         </span>{' '}
         <span data-testid="chat-peer-draft" className="chat__peer-text">
           {peerDraft}

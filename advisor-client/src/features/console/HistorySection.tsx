@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { interpreterRole } from './interpreterRole';
 import type { QualityVerdict } from '@visio/shared/protocol';
 import { useFormat } from '../../i18n/useFormat';
 import { useT } from '../../i18n/useT';
@@ -60,7 +61,10 @@ export function HistorySection({ console: c }: { readonly console: TechConsole }
           >
             <td>{format.dateTime(h.startedAt)}</td>
             <td>{h.kioskName ?? none}</td>
-            <td>{h.advisorName ?? none}</td>
+            <td>
+              {h.advisorName ?? none}
+              {h.interpreter ? ` + ${interpreterRole(t, h.interpreter)}` : ''}
+            </td>
             <td>{h.serviceName ?? none}</td>
             <td>{h.durationSeconds === null ? none : formatDuration(h.durationSeconds)}</td>
             <td>{h.endReason ?? none}</td>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { interpreterRole } from './interpreterRole';
 import type { FlowQuality, LiveCall, QualitySample } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
@@ -104,6 +105,7 @@ function LiveCallCard({
           {call.setupSeconds !== null
             ? ` · ${t('console.calls.setup', { seconds: call.setupSeconds.toFixed(2) })}`
             : ''}
+          {call.interpreter ? ` · ${interpreterRole(t, call.interpreter)}` : ''}
           {weakLines.length > 0
             ? ` · ${t('console.calls.audioText', {
                 party: weakLines.map((party) => t(`console.party.${party}`)).join(', '),

@@ -6,6 +6,7 @@ import { formatClock, useNow } from '../../primitives/useNow';
 import type { LoginProblem } from '../../session/StaffApp';
 import { useAppState, useStaffApp } from '../../session/StaffAppContext';
 import { LanguageButton } from '../header/LanguageButton';
+import { GuestJoin } from '../interpret/GuestJoin';
 
 function problemKey(problem: LoginProblem, waiting: boolean): MessageKey {
   if (problem.code === 'RATE_LIMITED')
@@ -121,6 +122,7 @@ export function LoginPage() {
             </Button>
           </div>
         </form>
+        <GuestJoin />
       </main>
     </div>
   );

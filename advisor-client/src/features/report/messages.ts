@@ -65,7 +65,7 @@ export const reportFr = {
   'report.notes.waits':
     'Attente : de l’arrivée à la borne (ou de l’heure du rendez-vous si la personne est arrivée en avance) au début de l’appel. Mois comptés en temps universel.',
   'report.notes.notRecorded':
-    'Interprète : 0 tant que l’appel à trois n’existe pas. Lecture à voix haute et langue : appels où la borne les a signalés.',
+    'Interprète : appels où un interprète a pris part. Lecture à voix haute et langue : appels où la borne les a signalés.',
   'report.availability': 'Disponibilité des bornes',
   'report.availability.intro':
     'Part des heures d’ouverture du lieu pendant lesquelles ses bornes étaient en ligne et en service, comptée chaque minute depuis le début de l’enregistrement. Un jour où le serveur était arrêté compte comme indisponible.',
@@ -151,7 +151,7 @@ export const reportEn: { readonly [K in keyof typeof reportFr]: string } = {
   'report.notes.waits':
     'Wait: from arrival at the kiosk (or the appointment’s time if the person came early) to the start of the call. Months are counted in UTC.',
   'report.notes.notRecorded':
-    'Interpreter: 0 until three-way calls exist. Read-aloud and language: calls in which the kiosk reported them.',
+    'Interpreter: calls an interpreter took part in. Read-aloud and language: calls in which the kiosk reported them.',
   'report.availability': 'Kiosk availability',
   'report.availability.intro':
     'Share of the site’s opening hours during which its kiosks were online and in service, counted every minute since recording began. A day the server was down counts as unavailable.',

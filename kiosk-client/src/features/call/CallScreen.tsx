@@ -12,11 +12,14 @@ import type { DeviceHealth } from '../../visit/CitizenDevices';
 import type { MessageKey } from '../../i18n/translate';
 import {
   MicCameraToggles,
+  micCameraLabels,
   useCallMedia,
   useCallSnapshot,
   usePartyCall,
   callStateKey,
   PeerAwayBanner,
+  SelfView,
+  SoundUnlock,
 } from '@visio/shared/ui';
 
 /** What the citizen is told while a device fails: the call goes on with what still works. */
@@ -27,8 +30,9 @@ function deviceSentence(camera: DeviceHealth, microphone: DeviceHealth): Message
 }
 
 /**
- * The call: the advisor life-size, the citizen's own picture small, big controls, and beside
- * the picture the real-time text and the documents.
+ * The call: the advisor life-size (and the interpreter beside them, as large, while one takes
+ * part), the citizen's own picture small, big controls, and beside the picture the real-time text
+ * and the documents.
  */
 export function CallScreen() {
   const t = useT();
@@ -57,6 +61,13 @@ export function CallScreen() {
   const cameraOff = snapshot?.localMuted.camera ?? false;
   const modes = callState?.mediaModes;
   const audioText = modes?.own === 'audio_text' || modes?.peer === 'audio_text';
+  const interpreter = callState?.interpreter ?? null;
+  const interpreterStream = interpreter
+    ? (snapshot?.peerStreams.get(interpreter.interpreterId) ?? null)
+    : null;
+  const interpreterKind = interpreter
+    ? t(`call.interpreter.${interpreter.kind}`, { language: interpreter.language ?? '' })
+    : '';
 
   return (
     <main
@@ -67,23 +78,50 @@ export function CallScreen() {
     >
       <h1 className="call-title">{t('call.title', { name })}</h1>
       <div className="stage">
-        <VideoView
-          stream={remoteStream}
-          label={t('call.remoteVideo', { name })}
-          muted={soundBlocked}
-          onAutoplayBlocked={onAutoplayBlocked}
-          volume={volume / 100}
-          sinkId={outputDeviceId}
-          testId="remote-video"
-        />
-        {audioText ? (
-          // Never a frozen picture: the advisor's video is paused too, and we say why.
-          <p className="stage__overlay">{t('call.audioText.overlay')}</p>
-        ) : !remoteHasVideo || snapshot?.remoteMuted.video ? (
-          <p className="stage__overlay">
-            {remoteHasVideo ? t('call.remoteCameraOff', { name }) : t('call.waitingVideo')}
-          </p>
-        ) : null}
+        <div
+          className={`stage__tiles${interpreter ? ' stage__tiles--two' : ''}`}
+          data-testid="call-tiles"
+        >
+          <div className="stage__tile">
+            <VideoView
+              stream={remoteStream}
+              label={t('call.remoteVideo', { name })}
+              muted={soundBlocked}
+              onAutoplayBlocked={onAutoplayBlocked}
+              volume={volume / 100}
+              sinkId={outputDeviceId}
+              testId="remote-video"
+            />
+            {audioText ? (
+              // Never a frozen picture: the advisor's video is paused too, and we say why.
+              <p className="stage__overlay">{t('call.audioText.overlay')}</p>
+            ) : !remoteHasVideo || snapshot?.remoteMuted.video ? (
+              <p className="stage__overlay">
+                {remoteHasVideo ? t('call.remoteCameraOff', { name }) : t('call.waitingVideo')}
+              </p>
+            ) : null}
+            {interpreter ? <p className="stage__caption">{name}</p> : null}
+          </div>
+          {interpreter ? (
+            <figure className="stage__tile stage__tile--interpreter">
+              <VideoView
+                stream={interpreterStream}
+                label={t('call.interpreterVideo', { kind: interpreterKind })}
+                muted={soundBlocked}
+                onAutoplayBlocked={onAutoplayBlocked}
+                volume={volume / 100}
+                sinkId={outputDeviceId}
+                testId="interpreter-video"
+              />
+              {(interpreterStream?.getVideoTracks().length ?? 0) === 0 ? (
+                <p className="stage__overlay">{t('call.waitingVideo')}</p>
+              ) : null}
+              <figcaption className="stage__caption">
+                {t('call.interpreter', { kind: interpreterKind })}
+              </figcaption>
+            </figure>
+          ) : null}
+        </div>
         <div className="stage__banners">
           {state !== 'connected' ? (
             <p className="banner" data-testid="call-state-banner">
@@ -131,20 +169,15 @@ export function CallScreen() {
           ) : null}
         </div>
         {soundBlocked ? (
-          <Button
-            className="sound-unlock"
-            icon={<Icon name="speaker" />}
-            onClick={() => setSoundBlocked(false)}
-          >
-            {t('call.soundBlocked')}
-          </Button>
+          <SoundUnlock label={t('call.soundBlocked')} onClick={() => setSoundBlocked(false)} />
         ) : null}
-        <figure className="self-view self-view--call">
-          <VideoView stream={localStream} self label={t('call.selfView')} testId="self-video" />
-          {cameraOff ? (
-            <figcaption className="self-view__off">{t('call.camera.off')}</figcaption>
-          ) : null}
-        </figure>
+        <SelfView
+          className="self-view--call"
+          stream={localStream}
+          label={t('call.selfView')}
+          offLabel={t('call.camera.off')}
+          cameraOff={cameraOff}
+        />
       </div>
       {partyCall ? (
         <div className="call-side">
@@ -170,12 +203,7 @@ export function CallScreen() {
           />
         </label>
         <MicCameraToggles
-          labels={{
-            mic: t('call.mic'),
-            micOff: t('call.mic.off'),
-            camera: t('call.camera'),
-            cameraOff: t('call.camera.off'),
-          }}
+          labels={micCameraLabels(t)}
           micMuted={micMuted}
           cameraOff={cameraOff}
           onMicMutedChange={(muted) => partyCall?.setMicrophoneMuted(muted)}

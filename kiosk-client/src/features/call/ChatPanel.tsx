@@ -24,6 +24,7 @@ export function ChatPanel({
   const messages = useStore(desk.store, (s) => s.messages);
   const draft = useStore(desk.store, (s) => s.draft);
   const peerDraft = useStore(desk.store, (s) => s.peerDraft);
+  const peerDraftFrom = useStore(desk.store, (s) => s.peerDraftFrom);
   const logRef = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
@@ -43,7 +44,9 @@ export function ChatPanel({
                 ? t('chat.you')
                 : fromPreviousAdvisor(m, advisorSince)
                   ? t('chat.previousAdvisor')
-                  : peerName}
+                  : m.from === 'interpreter'
+                    ? t('chat.interpreter')
+                    : peerName}
             </span>{' '}
             {m.text}
           </li>
@@ -52,7 +55,11 @@ export function ChatPanel({
       <p className="chat-peer-draft" data-testid="chat-peer-draft" data-text={peerDraft}>
         {peerDraft ? (
           <>
-            <span className="chat-message__from">{t('chat.peerTyping', { name: peerName })}</span>{' '}
+            <span className="chat-message__from">
+              {peerDraftFrom === 'interpreter'
+                ? t('chat.interpreterTyping')
+                : t('chat.peerTyping', { name: peerName })}
+            </span>{' '}
             {peerDraft}
           </>
         ) : null}

@@ -63,7 +63,7 @@ export const QualityFiguresSchema = z.object({
 });
 export type QualityFigures = z.infer<typeof QualityFiguresSchema>;
 
-/** Accessibility features used. `interpreter` is 0 until a call can carry an interpreter. */
+/** Accessibility features used. `interpreter`: calls an interpreter took part in. */
 export const AccessibilityFiguresSchema = z.object({
   /** Calls in which real-time text was used. */
   realTimeText: z.number().int().min(0),
