@@ -86,10 +86,12 @@ export interface CallSessionOptions {
    */
   readonly keepLipReadable?: boolean;
   /**
-   * The far side's peer id (`remoteStream` is theirs): producers of any other peer (an
-   * interpreter's) go to `peerStreams`. Absent: every producer is the far side's.
+   * Whether a peer is the far side (`remoteStream` is theirs), asked when its producer is
+   * announced: producers of any other peer (an interpreter's) go to `peerStreams`. A predicate,
+   * not an id: the kiosk's far side changes when the call is handed to a colleague. Absent: every
+   * producer is the far side's.
    */
-  readonly mainPeerId?: string;
+  readonly isMainPeer?: (peerId: string) => boolean;
   /** The other party's line is in audio + text already: the camera starts held. */
   readonly peerAudioText?: boolean;
   /** Overrides of the degradation policy's thresholds and hold times (tests, benchmarks). */
@@ -148,7 +150,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private readonly others = new Map<string, RemoteMedia>();
   /** Whose RemoteMedia each producer is in. */
   private readonly owners = new Map<string, RemoteMedia>();
-  private readonly mainPeerId: string | undefined;
+  private readonly isMainPeer: ((peerId: string) => boolean) | undefined;
   private publishedPeers: ReadonlyMap<string, MediaStream> = new Map();
   private readonly stats = new CallStats();
   private readonly unsubscribers: (() => void)[] = [];
@@ -197,7 +199,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     this.routerRtpCapabilities = options.routerRtpCapabilities;
     this.mediaEpoch = options.mediaEpoch;
     this.prepared = options.prepared;
-    this.mainPeerId = options.mainPeerId;
+    this.isMainPeer = options.isMainPeer;
     this.muted = {
       microphone: options.initialMuted?.microphone ?? false,
       camera: options.initialMuted?.camera ?? false,
@@ -859,8 +861,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
 
   /** The RemoteMedia a producer of `peerId` belongs in: the far side's, or another peer's. */
   private remoteFor(peerId: string | undefined): RemoteMedia {
-    if (peerId === undefined || this.mainPeerId === undefined || peerId === this.mainPeerId)
-      return this.remote;
+    if (peerId === undefined || !this.isMainPeer || this.isMainPeer(peerId)) return this.remote;
     let other = this.others.get(peerId);
     if (!other) this.others.set(peerId, (other = new RemoteMedia()));
     return other;

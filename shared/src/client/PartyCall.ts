@@ -418,8 +418,12 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
         : {}),
       ...(carried ? { initialMuted: carried.muted } : {}),
       keepLipReadable: this.options.keepLipReadable ?? true,
-      // The far side: the advisor for the kiosk, else the kiosk (an interpreter's media is apart).
-      mainPeerId: this.options.party === 'kiosk' ? call.advisorId : call.kioskId,
+      // The far side: for the kiosk whoever is not the interpreter (the advisor, or the colleague
+      // the call was handed to), for the others the kiosk; an interpreter's media is apart.
+      isMainPeer:
+        this.options.party === 'kiosk'
+          ? (peerId) => peerId !== this.store.get().interpreter?.interpreterId
+          : (peerId) => peerId === call.kioskId,
       peerAudioText: this.store.get().mediaModes.peer === 'audio_text',
     });
     media.on('state', (state) => {
