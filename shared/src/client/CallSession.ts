@@ -172,6 +172,10 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   private sendTransport: ms.Transport | null = null;
   private recvTransport: ms.Transport | null = null;
   private startPromise: Promise<void> | null = null;
+  private signalJoined: () => void = () => undefined;
+  private readonly joinedPromise = new Promise<void>((resolve) => {
+    this.signalJoined = resolve;
+  });
   private setupDone = false;
   private everConnected = false;
   private failed = false;
@@ -293,13 +297,24 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
    * state becomes 'failed') if the call cannot be set up. Resolves quietly if closed meanwhile.
    */
   start(): Promise<void> {
-    this.startPromise ??= this.setup().catch((error: unknown) => {
-      if (this.closed) return;
-      const appError = toAppError(error);
-      this.fail(appError);
-      throw appError;
-    });
+    this.startPromise ??= this.setup()
+      .catch((error: unknown) => {
+        if (this.closed) return;
+        const appError = toAppError(error);
+        this.fail(appError);
+        throw appError;
+      })
+      .finally(() => this.signalJoined());
     return this.startPromise;
+  }
+
+  /**
+   * Settles once this side's media:join is answered, or its setup ended without one (never
+   * rejects): what else an app asks for at call start can wait for it, since the server answers a
+   * socket's requests in turn and the far side's first picture waits on the join.
+   */
+  whenJoined(): Promise<void> {
+    return this.joinedPromise;
   }
 
   /** Mute or unmute the microphone: stops sending at once, then tells the server. */
@@ -438,6 +453,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.signalJoined();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     for (const restarter of this.restarters.splice(0)) restarter.close();
     this.degradation.close();
@@ -478,6 +494,7 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       >['rtpCapabilities'],
       ...(prepared ? { keep: [prepared.send.transportId, prepared.recv.transportId] } : {}),
     });
+    joined.then(this.signalJoined, this.signalJoined);
     if (prepared) {
       // The transports came with call:started: both are built now and the receiving one starts
       // connecting (its requests leave after the join, which the server handles first, keeping

@@ -45,7 +45,8 @@ export class CallSignature {
     readonly callId: Id,
   ) {}
 
-  start(): void {
+  /** Listens at once; asks for the request still open once `askAfter` settles (see InCallDesk). */
+  start(askAfter: Promise<unknown> = Promise.resolve()): void {
     if (this.cleanups.length > 0 || this.closed) return;
     this.cleanups.push(
       this.signalling.on(inCallEvents.signatureRequested, ({ callId, ...request }) => {
@@ -65,7 +66,9 @@ export class CallSignature {
     const onConnect = () => void this.refresh();
     this.signalling.socket.on('connect', onConnect);
     this.cleanups.push(() => this.signalling.socket.off('connect', onConnect));
-    void this.refresh();
+    void askAfter.finally(() => {
+      if (!this.closed) void this.refresh();
+    });
   }
 
   close(): void {

@@ -134,8 +134,12 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     return this.closed;
   }
 
-  /** Listens to the call's text and document events, and asks for the documents shared so far. */
-  start(): void {
+  /**
+   * Listens to the call's text and document events at once, and asks for the documents and text
+   * shared so far once `askAfter` settles (the call's media join: what the first picture waits on
+   * goes first).
+   */
+  start(askAfter: Promise<unknown> = Promise.resolve()): void {
     if (this.started || this.closed) return;
     this.started = true;
     const kept = this.transcript.read();
@@ -164,8 +168,11 @@ export class InCallDesk extends TypedEmitter<InCallDeskEvents> {
     const onConnect = () => void this.refreshDocuments();
     this.signalling.socket.on('connect', onConnect);
     this.cleanups.push(() => this.signalling.socket.off('connect', onConnect));
-    void this.refreshDocuments();
-    void this.loadHistory();
+    void askAfter.finally(() => {
+      if (this.closed) return;
+      void this.refreshDocuments();
+      void this.loadHistory();
+    });
   }
 
   close(): void {

@@ -30,6 +30,8 @@ import { TypedEmitter } from './TypedEmitter';
 
 /** After a failed attempt to tell the other party this line's mode, the next one. */
 const MEDIA_MODE_RETRY_MS = 1_000;
+/** The longest the call's text, documents and signature wait for the media's join (`start`). */
+const DESK_ASK_MAX_WAIT_MS = 1_500;
 /**
  * Where one call stands for this party: waiting for its camera and microphone, then the media's
  * own state, until it ends (for good: a PartyCall is never reused). A call that loses its media
@@ -216,6 +218,11 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
   private generation = 0;
   private lastReportAt = -Infinity;
   private started = false;
+  /** Settles when the call's first media session has its join answered (or gave up). */
+  private joinedOnce: () => void = () => undefined;
+  private readonly firstJoin = new Promise<void>((resolve) => {
+    this.joinedOnce = resolve;
+  });
 
   constructor(options: PartyCallOptions) {
     super();
@@ -312,8 +319,18 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     const onConnect = () => void this.checkStillOn();
     signalling.socket.on('connect', onConnect);
     this.cleanups.push(() => signalling.socket.off('connect', onConnect));
-    this.desk.start();
-    this.signature.start();
+    // The call's text, documents and open signature request are asked for once the media's join
+    // is answered: the server answers a socket's requests in turn, and the far side's first
+    // picture waits on the join. At most DESK_ASK_MAX_WAIT_MS: devices slow to open do not hold
+    // them back. Their events are listened to at once.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const askAfter = Promise.race([
+      this.firstJoin,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, DESK_ASK_MAX_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
+    this.cleanups.push(() => clearTimeout(timer));
+    this.desk.start(askAfter);
+    this.signature.start(askAfter);
     this.announce({ key: 'announce.callStarted', params: { name: this.call.peerName } });
   }
 
@@ -438,6 +455,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     this.store.set({ media, state: recovering ? 'reconnecting' : 'connecting' });
     if (this.statsTimer === undefined) this.startStats();
     media.start().catch((error: unknown) => console.warn('call media setup failed', error));
+    void media.whenJoined().then(this.joinedOnce);
     const screen = carried?.screen;
     // The advisor's shared screen goes on in the new room; if it cannot, the session says the
     // share stopped (screenSharing false) and the app tells the user.

@@ -156,6 +156,17 @@ export class FakeMedia extends TypedEmitter<CallSessionEvents> {
     this.started = true;
   }
 
+  /** The fake's join is answered at once, unless the test holds it (`holdJoin`). */
+  private joined: Promise<void> = Promise.resolve();
+  holdJoin(): () => void {
+    let answer!: () => void;
+    this.joined = new Promise((resolve) => (answer = resolve));
+    return answer;
+  }
+  whenJoined(): Promise<void> {
+    return this.joined;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

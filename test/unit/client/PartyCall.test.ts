@@ -63,6 +63,36 @@ describe('PartyCall set-up', () => {
     expect(ended).toEqual([{ by: 'server', reason: 'hangup', endedBy: 'advisor' }]);
   });
 
+  it('asks for the text, documents and signature request so far only once the media joined (or 1.5 s)', async () => {
+    const asked = () =>
+      ['chat:history', 'documents:list', 'signature:current'].map((n) => server.sent(n).length);
+    let answerJoin!: () => void;
+    const held = fakeMediaFactory();
+    const { call } = recordedPartyCall(server, {
+      ...held,
+      create: (options) => {
+        const made = held.create(options);
+        answerJoin = (made as unknown as { holdJoin(): () => void }).holdJoin();
+        return made;
+      },
+    });
+    call.start();
+    await settle();
+    // The join goes first: the server answers a socket's requests in turn.
+    expect(asked()).toEqual([0, 0, 0]);
+    answerJoin();
+    await settle();
+    expect(asked()).toEqual([1, 1, 1]);
+
+    // Devices slow to open (no media yet, so no join): asked after 1.5 s all the same.
+    const { call: slow } = partyCall({ localMedia: () => new Promise(() => undefined) });
+    slow.start();
+    await vi.advanceTimersByTimeAsync(1_400);
+    expect(server.sent('chat:history').filter((d) => d.callId === slow.callId)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(server.sent('chat:history').filter((d) => d.callId === slow.callId)).toHaveLength(1);
+  });
+
   it('announces the media state changes that matter to the user', () => {
     const { call, keys } = partyCall();
     call.start();
