@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { PauseReason } from '@visio/shared/protocol';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
@@ -8,6 +8,7 @@ import { VideoView } from '../../primitives/VideoView';
 import { useStaffSession, useStaffState } from '../../session/StaffSessionContext';
 import type { AdvisorCall } from './AdvisorCall';
 import type { TransferDesk } from '../transfer/TransferDesk';
+import { CallHeader } from './CallHeader';
 import { CallToggles } from './CallToggles';
 import { ChatPanel } from './ChatPanel';
 import { StageCorner } from './StageCorner';
@@ -25,7 +26,6 @@ import {
   useCallMedia,
   useCallSnapshot,
   usePartyCall,
-  callStateKey,
   PeerAwayBanner,
   useStore,
 } from '@visio/shared/ui';
@@ -65,11 +65,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
   const callState = usePartyCall(call.party);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
-  const headingRef = useRef<HTMLHeadingElement>(null);
   const transfers = session.transfers;
-
-  // Keyboard and screen-reader users land on the call when it starts.
-  useEffect(() => headingRef.current?.focus(), []);
 
   const name = call.call.peerName;
   const state = callState?.state ?? 'connecting';
@@ -94,21 +90,7 @@ function CallStage({ call }: { readonly call: AdvisorCall }) {
       data-call-id={call.call.callId}
       aria-labelledby="call-heading"
     >
-      <div className="call__top">
-        <h2 id="call-heading" ref={headingRef} tabIndex={-1}>
-          {t('call.title', { name })}
-        </h2>
-        <p className={`call-state call-state--${state}`}>
-          {t('call.stateLabel')}{' '}
-          <strong
-            data-testid="call-state"
-            data-state={state}
-            data-cause={callState?.reconnecting ?? ''}
-          >
-            {t(callStateKey(callState))}
-          </strong>
-        </p>
-      </div>
+      <CallHeader title={t('call.title', { name })} callState={callState} />
       {peerAwaySince !== null ? (
         <PeerAwayBanner
           since={peerAwaySince}

@@ -1,20 +1,15 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useT } from '../../i18n/useT';
 import { Button } from '../../primitives/Button';
 import { Icon } from '../../primitives/Icon';
 import { useStaffSession } from '../../session/StaffSessionContext';
 import type { AdvisorCall } from './AdvisorCall';
+import { CallHeader } from './CallHeader';
 import { CallToggles } from './CallToggles';
 import { ChatPanel } from './ChatPanel';
 import { StageCorner } from './StageCorner';
 import { PeerTile } from './PeerTile';
-import {
-  useCallMedia,
-  useCallSnapshot,
-  usePartyCall,
-  callStateKey,
-  PeerAwayBanner,
-} from '@visio/shared/ui';
+import { useCallMedia, useCallSnapshot, usePartyCall, PeerAwayBanner } from '@visio/shared/ui';
 
 /**
  * The interpreter's call: the citizen and the advisor side by side, as large, their own picture
@@ -29,8 +24,6 @@ export function InterpreterStage({ call }: { readonly call: AdvisorCall }) {
   const callState = usePartyCall(call.party);
   const [soundBlocked, setSoundBlocked] = useState(false);
   const onAutoplayBlocked = useCallback(() => setSoundBlocked(true), []);
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => headingRef.current?.focus(), []);
 
   const name = call.call.peerName;
   const state = callState?.state ?? 'connecting';
@@ -46,17 +39,7 @@ export function InterpreterStage({ call }: { readonly call: AdvisorCall }) {
       data-call-id={call.call.callId}
       aria-labelledby="call-heading"
     >
-      <div className="call__top">
-        <h2 id="call-heading" ref={headingRef} tabIndex={-1}>
-          {t('interpreting.title', { name })}
-        </h2>
-        <p className={`call-state call-state--${state}`}>
-          {t('call.stateLabel')}{' '}
-          <strong data-testid="call-state" data-state={state}>
-            {t(callStateKey(callState))}
-          </strong>
-        </p>
-      </div>
+      <CallHeader title={t('interpreting.title', { name })} callState={callState} />
       {peerAway ? (
         <PeerAwayBanner
           since={peerAway.since}
