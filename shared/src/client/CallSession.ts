@@ -911,16 +911,6 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
           ? offered
           : await this.request(mediaRequests.consume, { callId: this.callId, producerId });
       if (this.closed) return;
-      // Resumed while the browser builds its receiver, not after: the far side's first keyframe,
-      // which leaves its encoder about when this is asked, is then forwarded, where a resume after
-      // the receiver is built would miss it and wait for another (an encoder's keyframe request,
-      // a paced keyframe: about 100 ms). Should the keyframe beat the receiver here, the browser
-      // asks for another one itself, which is what resuming later costs anyway.
-      const resumed = this.request(mediaRequests.resumeConsumer, {
-        callId: this.callId,
-        consumerId: answer.consumerId,
-      });
-      resumed.catch(() => undefined); // awaited below; not left unhandled if consume throws first
       const consumer = await transport.consume({
         id: answer.consumerId,
         producerId: answer.producerId,
@@ -934,6 +924,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
         consumer.close();
         return;
       }
+      // Resume at once: the server holds the flow until this ack, then sends a fresh keyframe.
+      const resumed = this.request(mediaRequests.resumeConsumer, {
+        callId: this.callId,
+        consumerId: answer.consumerId,
+      });
       this.publishRemote();
       await resumed;
     } catch (error) {
