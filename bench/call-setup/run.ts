@@ -70,6 +70,7 @@ async function main(): Promise<void> {
         const cpuBefore = cpuSnapshot();
         if (which === 'sfu') {
           s = await sfu.call();
+          if (process.env.BENCH_TRACE === '1') printTrace(s);
           await sfu.hangUp();
         } else {
           p = await p2p.connect();
@@ -394,3 +395,20 @@ main().then(
     setTimeout(() => process.exit(1), 2_000).unref();
   },
 );
+
+/** BENCH_TRACE=1: one call's server milestones and both pages' signalling, in time order. */
+function printTrace(s: SfuSample): void {
+  const rows: [number, string][] = [
+    ...Object.entries(s.server).map(([k, v]) => [v, k] as [number, string]),
+    ...Object.entries(s.signalling.kiosk).map(([k, v]) => [v, `kiosk   ${k}`] as [number, string]),
+    ...Object.entries(s.signalling.advisor).map(
+      ([k, v]) => [v, `advisor ${k}`] as [number, string],
+    ),
+    [s.kiosk_ms, 'kiosk   FIRST FRAME'],
+    [s.advisor_ms, 'advisor FIRST FRAME'],
+  ];
+  rows.sort((a, b) => a[0] - b[0]);
+  console.log(
+    rows.map(([at, what]) => `      ${String(Math.round(at)).padStart(5)}  ${what}`).join('\n'),
+  );
+}

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestServer } from '../../test/support/testServer';
 import { AdvisorPage } from '../../test/e2e/pages/AdvisorPage';
@@ -124,6 +125,7 @@ export class SfuCalls {
       const profilers = JS_PROFILE
         ? await Promise.all([startJsProfile(kiosk.page), startJsProfile(advisor.page)])
         : [];
+      const traced = CHROME_TRACE ? await startChromeTrace(kiosk.page, advisor.page) : undefined;
       const t0 = Date.now();
       const frames = Promise.all([
         awaitFirstFrame(kiosk.page, 'kiosk', timeoutMs),
@@ -132,6 +134,7 @@ export class SfuCalls {
       await button.click();
       const [k, a] = await frames;
       for (const [i, stop] of profilers.entries()) await stop(i === 0 ? 'kiosk' : 'advisor');
+      await traced?.();
       if (MEDIA_PROBE && process.env.BENCH_MEDIA_PROBE_VERBOSE === '1')
         console.log(
           `    cpu ms t0→frames (${Date.now() - t0} ms):`,
@@ -207,6 +210,25 @@ export class SfuCalls {
 }
 
 /** After a call the advisor may be asked for its outcome: "later" (not part of the timing). */
+/**
+ * Diagnostic (BENCH_CHROME_TRACE=<dir>): a Chromium trace (timeline, rendering) of the timed
+ * window, of the advisor's page and the kiosk's in turn (one trace at a time per browser), for
+ * chrome://tracing or the DevTools performance panel.
+ */
+const CHROME_TRACE = process.env.BENCH_CHROME_TRACE;
+let chromeTraceCount = 0;
+async function startChromeTrace(kiosk: Page, advisor: Page): Promise<() => Promise<void>> {
+  const n = chromeTraceCount++;
+  const [side, page] = n % 2 === 0 ? ['advisor', advisor] : ['kiosk', kiosk];
+  const browser = page.context().browser()!;
+  fs.mkdirSync(CHROME_TRACE!, { recursive: true });
+  await browser.startTracing(page, {
+    path: `${CHROME_TRACE}/${side}-${n}.json`,
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8'],
+  });
+  return async () => void (await browser.stopTracing());
+}
+
 /** Diagnostic (BENCH_JS_PROFILE=<dir>): each page's JS CPU profile over the timed window. */
 const JS_PROFILE = process.env.BENCH_JS_PROFILE;
 let profileCount = 0;
@@ -218,7 +240,6 @@ async function startJsProfile(page: Page): Promise<(side: string) => Promise<voi
   await cdp.send('Profiler.start');
   return async (side) => {
     const { profile } = await cdp.send('Profiler.stop');
-    const fs = await import('node:fs');
     fs.mkdirSync(JS_PROFILE!, { recursive: true });
     fs.writeFileSync(`${JS_PROFILE}/${side}-${profileCount++}.cpuprofile`, JSON.stringify(profile));
     await cdp.detach();

@@ -36,13 +36,14 @@ describe('a call between a kiosk and an advisor', () => {
     });
     await sendMicrophone(kiosk, callId, media.send.transportId);
     // The receive transport carries SCTP, for a warm-up data consumer that has the browser
-    // connect it at once; once, and on a receive transport only.
+    // connect it at once: made with it and handed in call:started (no media:warmUp to ask);
+    // once, and on a receive transport only.
     expect(media.recv.sctpParameters).toBeDefined();
-    const warm = await kiosk.request(mediaRequests.warmUp, {
-      callId,
-      transportId: media.recv.transportId,
+    expect(media.warmUp).toMatchObject({
+      label: 'warm-up',
+      sctpStreamParameters: expect.any(Object),
     });
-    expect(warm).toMatchObject({ label: 'warm-up', sctpStreamParameters: expect.any(Object) });
+    // Asking again is refused: it was made already, on that transport.
     for (const transportId of [media.recv.transportId, media.send.transportId])
       expect(
         await refusal(kiosk.request(mediaRequests.warmUp, { callId, transportId })),

@@ -60,6 +60,8 @@ export type ConsumerOffer = ResponseOf<typeof mediaRequests.consume> & { transpo
 export interface PreparedTransports {
   send: ResponseOf<typeof mediaRequests.createTransport>;
   recv: ResponseOf<typeof mediaRequests.createTransport>;
+  /** The receive transport's warm-up, made with it (`warmUp`). */
+  warmUp: ResponseOf<typeof mediaRequests.warmUp>;
 }
 
 interface MediaPeer {
@@ -294,14 +296,18 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   /**
    * A send and a receive transport for a peer, made before it asks (when the call starts), so that
-   * its client builds them as soon as it hears of the call; its join keeps them.
+   * its client builds them as soon as it hears of the call; its join keeps them. The receive one
+   * comes warmed up: its client has it connect at once, a round trip sooner than by asking.
    */
   async prepare(peerId: string): Promise<PreparedTransports> {
-    const [send, recv] = await Promise.all([
+    const [send, { recv, warmUp }] = await Promise.all([
       this.createTransport(peerId, 'send'),
-      this.createTransport(peerId, 'recv'),
+      this.createTransport(peerId, 'recv').then(async (recv) => ({
+        recv,
+        warmUp: await this.warmUp(peerId, recv.transportId),
+      })),
     ]);
-    return { send, recv };
+    return { send, recv, warmUp };
   }
 
   async createTransport(

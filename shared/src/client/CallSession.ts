@@ -1,5 +1,5 @@
 import type { types as ms } from 'mediasoup-client';
-import { loadDevice } from './MediasoupDevices';
+import { loadDevice, loadedDevice } from './MediasoupDevices';
 import {
   AppError,
   mediaEvents,
@@ -15,6 +15,7 @@ import {
   type ProducerInfo,
   type RequestOf,
   type ResponseOf,
+  type WarmUp,
 } from '../protocol';
 import { CallStats, type CallStatsSummary, type CallStreams } from './CallStats';
 import { DegradationController } from './DegradationController';
@@ -481,7 +482,10 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     const routerRtpCapabilities =
       this.routerRtpCapabilities ??
       (await this.request(mediaRequests.routerCapabilities, { callId })).rtpCapabilities;
-    const device = await loadDevice(routerRtpCapabilities);
+    // Without waiting when it is loaded already (every call but a page's first): this side's
+    // join, transports and first offers then start in the task that heard of the call, before
+    // the app's render of the call screen, which runs in a microtask after that task.
+    const device = loadedDevice(routerRtpCapabilities) ?? (await loadDevice(routerRtpCapabilities));
     if (this.closed) return;
     this.device = device;
 
@@ -500,7 +504,11 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
       // connecting (its requests leave after the join, which the server handles first, keeping
       // them); sending starts at once; consuming once the join answers which producers the far
       // side has.
-      this.openReceiving(device, transportOptions(prepared.recv, prepared.iceServers));
+      this.openReceiving(
+        device,
+        transportOptions(prepared.recv, prepared.iceServers),
+        prepared.warmUp,
+      );
       await Promise.all([
         this.startSending(device, transportOptions(prepared.send, prepared.iceServers)),
         joined.then(({ producers }) => this.consumeAll(producers)),
@@ -565,26 +573,38 @@ export class CallSession extends TypedEmitter<CallSessionEvents> {
     await this.consumeAll(producers);
   }
 
-  /** Builds the receive transport and has it connect now, before anything is consumed on it. */
-  private openReceiving(device: ms.Device, options: ms.TransportOptions): void {
+  /**
+   * Builds the receive transport and has it connect now, before anything is consumed on it: with
+   * the warm-up the server made with it (`prepared`), or one asked for.
+   */
+  private openReceiving(device: ms.Device, options: ms.TransportOptions, prepared?: WarmUp): void {
     if (this.closed) return;
     const transport = this.wireTransport(device.createRecvTransport(options));
     this.recvTransport = transport;
     if (!options.sctpParameters) return;
     // Best effort: without it, the transport connects at the first media consumer, as before.
-    this.request(mediaRequests.warmUp, { callId: this.callId, transportId: transport.id })
-      .then(({ dataConsumerId, dataProducerId, sctpStreamParameters, label, protocol }) =>
-        transport.closed
-          ? undefined
-          : transport.consumeData({
-              id: dataConsumerId,
-              dataProducerId,
-              sctpStreamParameters: sctpStreamParameters as ms.SctpStreamParameters,
-              label,
-              protocol,
-            }),
-      )
-      .catch(() => undefined);
+    const warm = ({
+      dataConsumerId,
+      dataProducerId,
+      sctpStreamParameters,
+      label,
+      protocol,
+    }: WarmUp): Promise<unknown> | undefined =>
+      transport.closed
+        ? undefined
+        : transport.consumeData({
+            id: dataConsumerId,
+            dataProducerId,
+            sctpStreamParameters: sctpStreamParameters as ms.SctpStreamParameters,
+            label,
+            protocol,
+          });
+    // Made with the transport: consumed now, in this task (see setup).
+    if (prepared) void Promise.resolve(warm(prepared)).catch(() => undefined);
+    else
+      this.request(mediaRequests.warmUp, { callId: this.callId, transportId: transport.id })
+        .then(warm)
+        .catch(() => undefined);
   }
 
   /** Consumes what the far side sends (video before audio: its picture is what the user waits for). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineEvent, defineRequest } from './envelope';
 import { IdSchema } from './ids';
 import { CallInterpreterSchema } from './interpreter';
-import { RtpCapabilitiesSchema, TransportInfoSchema } from './media';
+import { RtpCapabilitiesSchema, TransportInfoSchema, WarmUpSchema } from './media';
 import { IceServersSchema } from './relay';
 
 /** Why a call ended, as both sides are told. */
@@ -72,9 +72,16 @@ export const CallStartedSchema = z.object({
    * When the call starts (not when told again): a send and a receive transport the server made
    * for this participant, with the TURN relay, so that its client builds its transports without
    * asking; its media:join names them in `keep`. Absent to a participant that asks for its own.
+   * `warmUp`: the receive transport's warm-up (as media:warmUp answers it), made with it, so the
+   * client has that transport connect at once, without asking.
    */
   media: z
-    .object({ send: TransportInfoSchema, recv: TransportInfoSchema, iceServers: IceServersSchema })
+    .object({
+      send: TransportInfoSchema,
+      recv: TransportInfoSchema,
+      warmUp: WarmUpSchema.optional(),
+      iceServers: IceServersSchema,
+    })
     .optional(),
   /**
    * When the advisor in the call now took it over from a colleague (warm transfer, ISO 8601):

@@ -144,6 +144,20 @@ export const TransportInfoSchema = z.object({
   sctpParameters: fromServer.optional(),
 });
 
+/**
+ * A receive transport's warm-up: a data consumer of a data producer nobody sends on. Consuming
+ * it has the browser connect the transport (ICE, DTLS) at once (media:warmUp, or made with the
+ * transports call:started hands).
+ */
+export const WarmUpSchema = z.object({
+  dataConsumerId: IdSchema,
+  dataProducerId: IdSchema,
+  sctpStreamParameters: fromServer,
+  label: z.string(),
+  protocol: z.string(),
+});
+export type WarmUp = z.infer<typeof WarmUpSchema>;
+
 export const mediaRequests = {
   join: defineRequest(
     'media:join',
@@ -166,13 +180,7 @@ export const mediaRequests = {
   warmUp: defineRequest(
     'media:warmUp',
     z.object({ callId, transportId: IdSchema }).strict(),
-    z.object({
-      dataConsumerId: IdSchema,
-      dataProducerId: IdSchema,
-      sctpStreamParameters: fromServer,
-      label: z.string(),
-      protocol: z.string(),
-    }),
+    WarmUpSchema,
     "A data consumer on the receive transport, of a data producer nobody sends on: consuming it has the browser connect the transport (ICE, DTLS) at once rather than at the first media consumer, so the far side's first picture flows on a transport already connected. Once per receive transport.",
   ),
   routerCapabilities: defineRequest(
