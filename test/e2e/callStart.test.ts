@@ -88,7 +88,7 @@ describe('the start of a call', () => {
     await t?.stop();
   });
 
-  it("sends each side's media:join in the task that hears of the call, once its page has had a call", async () => {
+  it("sends each side's media:join first, in the task that hears of the call, from a page's first call on", async () => {
     const kioskMachine = await newMachine(browser, { viewport: { width: 1080, height: 1920 } });
     const advisorMachine = await newMachine(browser);
     try {
@@ -105,7 +105,7 @@ describe('the start of a call', () => {
           ),
         );
 
-      // The first call of each page: it loads its mediasoup Device (once per page).
+      // The first call of each page (its mediasoup Device loaded when it opened).
       await admitThroughUi(t, kiosk, advisor);
       await flowing();
       const first = { kiosk: await sentSoFar(kiosk.page), advisor: await sentSoFar(advisor.page) };
@@ -138,17 +138,21 @@ describe('the start of a call', () => {
       const second = { kiosk: await sentSoFar(kiosk.page), advisor: await sentSoFar(advisor.page) };
 
       for (const side of ['kiosk', 'advisor'] as const) {
-        // Neither call asked for its receive transport's warm-up: it came with call:started.
-        expect(named(first[side], 'media:warmUp'), side).toEqual([]);
-        expect(named(second[side], 'media:warmUp'), side).toEqual([]);
-        expect(named(first[side], 'media:join'), side).toHaveLength(1);
-        // The second call, its Device loaded: the join is the first thing the page sends once
-        // it hears of the call (the server answers a socket's requests in turn), before the
-        // call screen is rendered; not after an await, behind the accessibility report.
-        const [started] = named(second[side], 'call:started', true);
-        const firstSent = second[side].packets.find((p) => !p.received && p.seq > started!.seq);
-        expect(firstSent?.head, side).toContain('"media:join"');
-        expect(firstSent!.seq, side).toBeLessThan(second[side].shownAt[0]!);
+        for (const [call, seen] of [
+          ['first', first[side]],
+          ['second', second[side]],
+        ] as const) {
+          // No call asked for its receive transport's warm-up: it came with call:started.
+          expect(named(seen, 'media:warmUp'), `${side}, ${call} call`).toEqual([]);
+          // The Device was loaded ahead (media:capabilities when the page opened), so even the
+          // page's first call sends its join as the first thing once the page hears of the call
+          // (the server answers a socket's requests in turn), before the call screen is
+          // rendered: not after an await, behind the accessibility report.
+          const [started] = named(seen, 'call:started', true);
+          const firstSent = seen.packets.find((p) => !p.received && p.seq > started!.seq);
+          expect(firstSent?.head, `${side}, ${call} call`).toContain('"media:join"');
+          expect(firstSent!.seq, `${side}, ${call} call`).toBeLessThan(seen.shownAt[0]!);
+        }
       }
     } finally {
       await kioskMachine.context.close();

@@ -60,6 +60,27 @@ describe('a call between a kiosk and an advisor', () => {
     t.server.calls.endByStaff(callId);
   });
 
+  test("answers, before any call, the RTP capabilities that each call's router has", async ({
+    t,
+    client,
+  }) => {
+    const kiosk = await client('/kiosk', t.kiosk.token);
+    const advisor = await client('/staff', t.advisor.token);
+    // For the page to load its mediasoup Device ahead of its first call.
+    const ahead = await kiosk.request(mediaRequests.capabilities, {});
+    expect(ahead.rtpCapabilities.codecs?.map((c) => c.mimeType)).toEqual(
+      expect.arrayContaining(['audio/opus', 'video/VP8']),
+    );
+    expect(await advisor.request(mediaRequests.capabilities, {})).toEqual(ahead);
+    // Read from a router made and closed at once: none is left.
+    expect(await workerObjectCounts(t.server)).toMatchObject({ routers: 0 });
+    const kioskStarted = nextEvent(kiosk, callEvents.started);
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
+    // The very capabilities call:started brings: the Device loaded ahead is the call's.
+    expect((await kioskStarted).rtpCapabilities).toEqual(ahead.rtpCapabilities);
+    t.server.calls.endByStaff(callId);
+  });
+
   test('starts, relays producers to the other side only, and leaves nothing behind after hang-up', async ({
     t,
     client,

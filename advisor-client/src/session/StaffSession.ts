@@ -5,6 +5,7 @@ import {
   connectSignalling,
   isUnauthorizedConnectError,
   LocalMediaError,
+  preloadDevice,
   stopLocalMedia,
   type LocalMediaErrorReason,
   type PartyCallEnd,
@@ -118,6 +119,8 @@ function endOf(end: PartyCallEnd): { notice: MessageKey | null; reason: CallEndR
  * Closed on sign-out: nothing of it outlives the session.
  */
 export class StaffSession {
+  /** The media Device is being (or was) loaded ahead of calls (`preloadDevice`). */
+  private deviceLoading = false;
   readonly store: Store<StaffState>;
   readonly signalling: SignallingClient;
   private agendaOfAdvisor: Agenda | null = null;
@@ -282,6 +285,14 @@ export class StaffSession {
 
   private setPrincipal(principal: StaffPrincipal): void {
     const views = viewsFor(principal.roles);
+    // Those who take calls load the media Device now: their first call then starts at once.
+    if (
+      !this.deviceLoading &&
+      principal.roles.some((r) => r === 'advisor' || r === 'interpreter')
+    ) {
+      this.deviceLoading = true;
+      void preloadDevice(this.signalling);
+    }
     if (principal.roles.includes('advisor') && !this.agendaOfAdvisor) {
       this.agendaOfAdvisor = new Agenda(this.signalling, principal.staffId, {
         onArrival: (appointment) => this.onArrival(appointment),

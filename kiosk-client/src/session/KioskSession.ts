@@ -1,3 +1,4 @@
+import { preloadDevice } from '@visio/shared/client';
 import { NightlyTestRunner } from '../features/maintenance/NightlyTestRunner';
 import { CitizenDevices } from '../visit/CitizenDevices';
 import { KioskVisit } from '../visit/KioskVisit';
@@ -41,7 +42,11 @@ export class KioskSession {
     let screen = this.screen();
     let devices = this.devices.store.get();
     this.cleanups.push(
-      this.connection.on('signalling', (signalling) => this.nightlyTest.listen(signalling)),
+      this.connection.on('signalling', (signalling) => {
+        this.nightlyTest.listen(signalling);
+        // The media Device loaded now: the citizen's first call then starts at once.
+        void preloadDevice(signalling);
+      }),
       this.visit.actor.subscribe(() => {
         const next = this.screen();
         if (next === screen) return;

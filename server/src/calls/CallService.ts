@@ -381,6 +381,11 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     return restored.filter((call) => call !== undefined);
   }
 
+  /** The RTP capabilities of every call's router, for a page to load its Device before a call. */
+  routerRtpCapabilities() {
+    return this.rooms.routerRtpCapabilities();
+  }
+
   /**
    * The call `callId` as seen by `principal`. A call the principal is not part of is reported as
    * NOT_FOUND, so that its existence does not leak.

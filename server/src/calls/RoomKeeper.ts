@@ -24,6 +24,11 @@ export class RoomKeeper {
     });
   }
 
+  /** The RTP capabilities every room's router has (a page loads its Device with them early). */
+  routerRtpCapabilities() {
+    return this.pool.routerRtpCapabilities();
+  }
+
   /** Throws UNAVAILABLE (`server_busy`) when a new call would find no worker to take it. */
   assertRoomForNewCall(): void {
     this.pool.assertAdmitsNewCall();

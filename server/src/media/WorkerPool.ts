@@ -112,6 +112,7 @@ export interface WorkerUsage extends MediaCounts {
  * that hangs (alive but deaf) is found by the health probe and killed, which makes it a death.
  */
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
+  private routerCapabilities: Promise<types.RtpCapabilities> | undefined;
   private readonly slots: Slot[];
   private closed = false;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -200,6 +201,23 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   get isReady(): boolean {
     return !this.closed && this.liveWorkers.length > 0;
+  }
+
+  /**
+   * The RTP capabilities of every router this pool makes (they follow from MEDIA_CODECS alone):
+   * read once from a router made and closed at once on a live worker, then kept.
+   */
+  routerRtpCapabilities(): Promise<types.RtpCapabilities> {
+    this.routerCapabilities ??= (async () => {
+      const worker = this.liveWorkers[0];
+      if (!worker) throw new AppError('UNAVAILABLE', 'No media worker is available');
+      const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+      const { rtpCapabilities } = router;
+      router.close();
+      return rtpCapabilities;
+    })();
+    this.routerCapabilities.catch(() => (this.routerCapabilities = undefined));
+    return this.routerCapabilities;
   }
 
   /**

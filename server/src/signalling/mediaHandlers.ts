@@ -1,4 +1,4 @@
-import { AppError, mediaRequests, type StaffRole } from '@visio/shared/protocol';
+import { AppError, mediaRequests, type ResponseOf, type StaffRole } from '@visio/shared/protocol';
 import { principalId, type Principal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
 import type { TurnCredentials } from '../relay/TurnCredentials';
@@ -22,6 +22,15 @@ export function registerMediaHandlers<P extends Principal>(
   const iceServersFor = (principal: P) => relay?.iceServersFor(principalId(principal)) ?? [];
 
   router
+    .on(
+      mediaRequests.capabilities,
+      async () => ({
+        rtpCapabilities: (await calls.routerRtpCapabilities()) as ResponseOf<
+          typeof mediaRequests.capabilities
+        >['rtpCapabilities'],
+      }),
+      opts,
+    )
     .on(
       mediaRequests.routerCapabilities,
       ({ callId }, { principal }) => ({

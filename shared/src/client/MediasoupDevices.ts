@@ -1,4 +1,6 @@
 import { Device, type types as ms } from 'mediasoup-client';
+import { mediaRequests } from '../protocol';
+import type { SignallingClient } from './SignallingClient';
 
 /**
  * Loaded Devices by router capabilities. `Device.load()` builds an RTCPeerConnection to learn the
@@ -45,4 +47,18 @@ export function loadDevice(routerRtpCapabilities: unknown): Promise<ms.Device> {
  */
 export function loadedDevice(routerRtpCapabilities: unknown): ms.Device | undefined {
   return readyDevices.get(JSON.stringify(routerRtpCapabilities));
+}
+
+/**
+ * Loads the page's Device ahead of its first call, with the capabilities every call router of
+ * the server has (`media:capabilities`): that call then starts its media in the task that hears
+ * of it, like every later one. Best effort: a failure leaves the Device to load with the call.
+ */
+export async function preloadDevice(signalling: SignallingClient): Promise<void> {
+  try {
+    const { rtpCapabilities } = await signalling.request(mediaRequests.capabilities, {});
+    await loadDevice(rtpCapabilities);
+  } catch (error) {
+    console.warn('media Device not loaded ahead of the call', error);
+  }
 }

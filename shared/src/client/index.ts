@@ -8,6 +8,7 @@ export * from './DegradationPolicy';
 export * from './IceRestarter';
 export * from './InCallDesk';
 export * from './LocalMedia';
+export { preloadDevice } from './MediasoupDevices';
 export * from './PartyCall';
 export * from './RemoteMedia';
 export * from './RequestProblem';

@@ -183,6 +183,12 @@ export const mediaRequests = {
     WarmUpSchema,
     "A data consumer on the receive transport, of a data producer nobody sends on: consuming it has the browser connect the transport (ICE, DTLS) at once rather than at the first media consumer, so the far side's first picture flows on a transport already connected. Once per receive transport.",
   ),
+  capabilities: defineRequest(
+    'media:capabilities',
+    z.object({}).strict(),
+    z.object({ rtpCapabilities: RtpCapabilitiesSchema }),
+    "The RTP capabilities every call router of this server has (call:started carries the same), so a page loads its mediasoup-client Device before its first call: the call's media then starts in the task that hears of it.",
+  ),
   routerCapabilities: defineRequest(
     'media:routerCapabilities',
     z.object({ callId }).strict(),

@@ -249,6 +249,7 @@ describe('technicians never reach a call', () => {
     [mediaRequests.closeProducer.name, () => ({ callId: callId(), producerId: id })],
     [mediaRequests.restartIce.name, () => ({ callId: callId(), transportId: id })],
     [mediaRequests.warmUp.name, () => ({ callId: callId(), transportId: id })],
+    [mediaRequests.capabilities.name, () => ({})],
     [staffSchedulingRequests.admit.name, () => ({ appointmentId: id })],
     [inCallRequests.chatDraft.name, () => ({ callId: callId(), text: 'hello' })],
     [inCallRequests.chatSend.name, () => ({ callId: callId(), text: 'hello' })],
