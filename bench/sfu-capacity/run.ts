@@ -31,6 +31,12 @@ const maxCpu = env('BENCH_MAX_CPU', '0.85');
 const offers = Number(env('BENCH_OFFERS', '10'));
 /** The SRTP profiles the generator offers: a browser's (AES-256-GCM chosen) or AES-CM alone. */
 const srtp = env('BENCH_SRTP', 'browser') as SrtpOffer;
+/**
+ * Rounds of the two ramps, bare and app back to back (which goes first alternates): a shared
+ * machine moves one ramp's knee by ±30 % (README), so each figure is the median of the rounds'.
+ */
+const rounds = Number(env('BENCH_ROUNDS', '3'));
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('BENCH_ROUNDS is a whole number >= 1');
 if (srtp !== 'browser' && srtp !== 'cm') throw new Error('BENCH_SRTP is browser or cm');
 const negotiated = new Set<string>();
 
@@ -72,8 +78,28 @@ const loadBefore = os.loadavg()[0]!;
 // the worker has its core to itself.
 execFileSync('taskset', pinnedArgs(process.pid, GENERATOR_CPU), { stdio: 'ignore' });
 const started = Date.now();
-const bare = paths.includes('bare') ? summary(await measure(() => BarePath.start(kbps))) : null;
-const app = paths.includes('app') ? summary(await measure(() => AppPath.start(kbps))) : null;
+type Summary = ReturnType<typeof summary>;
+const measured: { bare: Summary | null; app: Summary | null }[] = [];
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 === 0 ? (['bare', 'app'] as const) : (['app', 'bare'] as const);
+  const r: { bare: Summary | null; app: Summary | null } = { bare: null, app: null };
+  for (const which of order) {
+    if (!paths.includes(which)) continue;
+    log(`round ${round + 1}/${rounds}: ${which}`);
+    r[which] = summary(
+      await measure(() => (which === 'bare' ? BarePath.start(kbps) : AppPath.start(kbps))),
+    );
+  }
+  measured.push(r);
+}
+/** The round whose knee is the median of the rounds' (the lower middle one of an even count). */
+const medianOf = (which: 'bare' | 'app'): Summary | null => {
+  const all = measured.map((r) => r[which]).filter((s): s is Summary => s !== null);
+  all.sort((a, b) => a.calls_per_core - b.calls_per_core);
+  return all[Math.floor((all.length - 1) / 2)] ?? null;
+};
+const bare = medianOf('bare');
+const app = medianOf('app');
 // Past the knee with admission control on: new calls refused, running calls kept whole.
 const past = paths.includes('past-knee')
   ? await pinned(
@@ -115,6 +141,16 @@ const result = {
       ? Math.round((app.calls_per_core / bare.calls_per_core) * 100) / 100
       : null,
   us_per_packet: { app: app?.us_per_packet ?? null, bare: bare?.us_per_packet ?? null },
+  /** Each round's knees; the figures above are their medians (`bare` and `app`: those rounds). */
+  rounds: measured.map((r) => ({
+    bare_calls_per_core: r.bare?.calls_per_core ?? null,
+    app_calls_per_core: r.app?.calls_per_core ?? null,
+    ratio:
+      r.app && r.bare && r.bare.calls_per_core > 0
+        ? Math.round((r.app.calls_per_core / r.bare.calls_per_core) * 100) / 100
+        : null,
+    us_per_packet: { app: r.app?.us_per_packet ?? null, bare: r.bare?.us_per_packet ?? null },
+  })),
   // The Node server's CPU per call at the app's knee, % of one core (the driver's own share is
   // in the bare path's node_cpu_pct, near zero).
   node_cpu_per_call: app?.knee
@@ -137,5 +173,5 @@ const out = path.join(
 );
 fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 log(
-  `bare ${result.bare_calls_per_core} calls/core, app ${result.app_calls_per_core}, ratio ${result.ratio}; ${out}`,
+  `bare ${result.bare_calls_per_core} calls/core, app ${result.app_calls_per_core}, ratio ${result.ratio} (medians of ${rounds} rounds: ${result.rounds.map((r) => `${r.bare_calls_per_core}/${r.app_calls_per_core}`).join(', ')}); ${out}`,
 );
