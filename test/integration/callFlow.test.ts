@@ -60,6 +60,51 @@ describe('a call between a kiosk and an advisor', () => {
     t.server.calls.endByStaff(callId);
   });
 
+  test("holds the camera pictures between the parties while either's line is in audio + text, whatever their browsers send", async ({
+    t,
+    client,
+  }) => {
+    const kiosk = await client('/kiosk', t.kiosk.token);
+    const advisor = await client('/staff', t.advisor.token);
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
+    const k = await joinMedia(kiosk, callId);
+    await joinMedia(advisor, callId);
+    const room = t.server.calls.activeCalls[0]!.room;
+    // The consumers the server makes for the advisor with each of the kiosk's producers.
+    const offered = new Map<string, string>();
+    advisor.on(mediaEvents.newProducer, ({ producerId, consumer }) => {
+      if (consumer) offered.set(producerId, consumer.consumerId);
+    });
+    const camera = await kiosk.request(mediaRequests.produce, {
+      callId,
+      transportId: k.send.transportId,
+      kind: 'video',
+      rtpParameters: vp8Parameters(),
+      source: 'camera',
+    });
+    const mic = await sendMicrophone(kiosk, callId, k.send.transportId);
+    await expect.poll(() => offered.size).toBe(2);
+    const cameraConsumer = offered.get(camera.producerId)!;
+    const micConsumer = offered.get(mic.producerId)!;
+    // The advisor's line goes to audio + text before its browser resumed what it was offered:
+    // resuming then forwards the voice, not the picture.
+    await advisor.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    for (const consumerId of [cameraConsumer, micConsumer])
+      await advisor.request(mediaRequests.resumeConsumer, { callId, consumerId });
+    const forwarding = (consumerId: string) => room.isForwarding(t.advisor.id, consumerId);
+    expect(forwarding(micConsumer)).toBe(true);
+    expect(forwarding(cameraConsumer)).toBe(false);
+    // Back to video on both lines: the picture flows; the kiosk's line in audio + text: held again.
+    await advisor.request(callRequests.setMediaMode, { callId, mode: 'video' });
+    await expect.poll(() => forwarding(cameraConsumer)).toBe(true);
+    await kiosk.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    await expect.poll(() => forwarding(cameraConsumer)).toBe(false);
+    expect(forwarding(micConsumer)).toBe(true);
+    await kiosk.request(callRequests.setMediaMode, { callId, mode: 'video' });
+    await expect.poll(() => forwarding(cameraConsumer)).toBe(true);
+    t.server.calls.endByStaff(callId);
+  });
+
   test("answers, before any call, the RTP capabilities that each call's router has", async ({
     t,
     client,

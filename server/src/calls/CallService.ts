@@ -525,6 +525,11 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     if (!party || call.mediaModes[party] === mode) return;
     call.mediaModes[party] = mode;
     this.logger.info({ callId: call.id, party, mode }, 'call media mode changed');
+    // The server holds the pictures between the parties itself (see MediaRoom.holdCameras).
+    const held = Object.values(call.mediaModes).includes('audio_text');
+    call.room.holdCameras(held, [call.kioskId, call.advisorId]).catch((error: unknown) => {
+      this.logger.warn({ callId: call.id, err: error }, 'camera hold not applied');
+    });
     this.emit('mediaModeChanged', { call, party, mode });
   }
 

@@ -86,6 +86,8 @@ interface MediaPeer {
       transport: types.WebRtcTransport;
       /** Made by the server with the producer (`offer`) and not resumed yet. */
       offered: boolean;
+      /** The peer whose producer this consumes. */
+      from: string;
     }
   >;
 }
@@ -132,6 +134,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   /** The data producer receive transports consume to connect early (`warmUp`), made once. */
   private idleData: Promise<types.DataProducer> | undefined;
   private readonly peers = new Map<string, MediaPeer>();
+  /** The peers between whom camera pictures are held (`holdCameras`); empty: none. */
+  private cameraHold: ReadonlySet<string> = new Set();
   private _closed = false;
 
   private constructor(
@@ -548,7 +552,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       appData,
     });
     this.assertOpen();
-    peer.consumers.set(consumer.id, { consumer, source, transport, offered });
+    const from = peerIdOf(producer.appData) ?? '';
+    peer.consumers.set(consumer.id, { consumer, source, transport, offered, from });
     consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
       consumer.close();
@@ -569,8 +574,46 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (!entry) throw new AppError('NOT_FOUND', 'No such consumer in this call');
     const { consumer, transport } = entry;
     entry.offered = false;
+    // Held (`holdCameras`): it resumes when the hold ends.
+    if (this.isHeld(peerId, entry)) return;
     await consumer.resume();
     if (consumer.kind === 'video') this.askKeyFrameWhenDeliverable(consumer, transport);
+  }
+
+  /**
+   * While either party's line is in audio + real-time text, no camera picture passes between
+   * `between` (the kiosk and the advisor), whatever each browser believes of the other's mode:
+   * their consumers of each other's camera are paused here, and those their clients had resumed
+   * resume when the hold ends (mediasoup then asks for a keyframe). The clients hold their
+   * cameras too, but each hears of the other's mode over the very line that is weak, seconds late
+   * at worst, and meanwhile may send; the server hears of a mode first. Other peers (an
+   * interpreter) are not held.
+   */
+  async holdCameras(held: boolean, between: readonly string[]): Promise<void> {
+    this.cameraHold = held ? new Set(between) : new Set();
+    const work: Promise<void>[] = [];
+    for (const peer of this.peers.values())
+      for (const entry of peer.consumers.values()) {
+        // Not resumed by its client yet: resumeConsumer decides.
+        if (entry.offered || entry.consumer.closed) continue;
+        const { consumer } = entry;
+        if (this.isHeld(peer.id, entry)) {
+          if (!consumer.paused) work.push(consumer.pause());
+        } else if (entry.source === 'camera' && consumer.paused) work.push(consumer.resume());
+      }
+    await Promise.all(work.map((w) => w.catch(() => undefined)));
+  }
+
+  /** Whether the server forwards this consumer of the peer now (resumed, and not held). */
+  isForwarding(peerId: string, consumerId: string): boolean {
+    const consumer = this.peers.get(peerId)?.consumers.get(consumerId)?.consumer;
+    return !!consumer && !consumer.closed && !consumer.paused;
+  }
+
+  private isHeld(peerId: string, entry: { source: MediaSource; from: string }): boolean {
+    return (
+      entry.source === 'camera' && this.cameraHold.has(peerId) && this.cameraHold.has(entry.from)
+    );
   }
 
   /**
