@@ -18,24 +18,30 @@ beforeAll(async () => {
 const FLOWS = ['kiosk_to_advisor', 'advisor_to_kiosk'] as const;
 const KINDS = ['audio', 'video'] as const;
 
-/** What the console shows of one live call: its verdict, and each flow's jitter and loss. */
+/**
+ * What the console shows of one live call: its verdict, and each flow's jitter and loss, read in
+ * one go so that they belong to the same sample (the console refreshes every second here; reading
+ * the attributes one by one once paired a verdict with the next sample's figures).
+ */
 async function consoleReading(tech: AdvisorPage, callId: string) {
-  const card = tech.liveCall(callId);
-  const flows: Record<string, { jitterMs: number | null; lossPercent: number | null }> = {};
-  for (const direction of FLOWS) {
-    for (const kind of KINDS) {
-      const row = tech.quality(callId, direction, kind);
-      const number = async (name: string) => {
-        const value = await row.getAttribute(name);
-        return value === null || value === '' ? null : Number(value);
-      };
-      flows[`${direction}/${kind}`] = {
-        jitterMs: await number('data-jitter'),
-        lossPercent: await number('data-loss'),
-      };
+  const testIds = FLOWS.flatMap((direction) =>
+    KINDS.map((kind) => ({
+      flow: `${direction}/${kind}`,
+      testId: tech.qualityTestId(callId, direction, kind),
+    })),
+  );
+  return tech.liveCall(callId).evaluate((card, rows) => {
+    const number = (element: Element | null, name: string) => {
+      const value = element?.getAttribute(name) ?? null;
+      return value === null || value === '' ? null : Number(value);
+    };
+    const flows: Record<string, { jitterMs: number | null; lossPercent: number | null }> = {};
+    for (const { flow, testId } of rows) {
+      const row = document.querySelector(`[data-testid="${testId}"]`);
+      flows[flow] = { jitterMs: number(row, 'data-jitter'), lossPercent: number(row, 'data-loss') };
     }
-  }
-  return { verdict: await card.getAttribute('data-verdict'), flows };
+    return { verdict: card.getAttribute('data-verdict'), flows };
+  }, testIds);
 }
 
 type Reading = Awaited<ReturnType<typeof consoleReading>>;

@@ -25,6 +25,7 @@ import {
   inboundMedia,
   launchChromium,
   newMachine,
+  peerConnectionReport,
   pollUntil,
 } from '../e2e/support/browser';
 import { NetworkNamespace } from '../support/NetworkNamespace';
@@ -144,8 +145,16 @@ export class CallRig {
           pollUntil(() => inboundMedia(page), flowing, STEP_TIMEOUT_MS),
         ),
       );
-      if (!media.every(flowing))
-        throw new Error(`the call's media did not flow both ways: ${JSON.stringify(media)}`);
+      if (!media.every(flowing)) {
+        const reports = await Promise.all([
+          peerConnectionReport(call.kiosk.page),
+          peerConnectionReport(call.advisor.page),
+        ]);
+        throw new Error(
+          `the call's media did not flow both ways: ${JSON.stringify(media)}\n` +
+            `kiosk: ${reports[0]}\nadvisor: ${reports[1]}\nserver:\n${this.server.logTail(60)}`,
+        );
+      }
       return call;
     } catch (error) {
       for (const context of call.contexts) await context.close().catch(() => undefined);

@@ -63,7 +63,15 @@ export class AdvisorPage {
     direction: 'kiosk_to_advisor' | 'advisor_to_kiosk',
     kind: 'audio' | 'video',
   ) {
-    return this.page.getByTestId(`quality-${callId}-${direction}-${kind}`);
+    return this.page.getByTestId(this.qualityTestId(callId, direction, kind));
+  }
+
+  qualityTestId(
+    callId: string,
+    direction: 'kiosk_to_advisor' | 'advisor_to_kiosk',
+    kind: 'audio' | 'video',
+  ): string {
+    return `quality-${callId}-${direction}-${kind}`;
   }
 
   /** A technician action: opens its dialog, gives the reason and confirms. */

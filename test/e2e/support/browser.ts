@@ -90,6 +90,39 @@ export function inboundMedia(page: Page): Promise<InboundMedia> {
   });
 }
 
+/**
+ * What a page's peer connections are doing, and which screen it shows: for the message of a test
+ * that finds media missing (per connection: its states and inbound packet counts), and the page's
+ * last console warnings and errors.
+ */
+export async function peerConnectionReport(page: Page): Promise<string> {
+  const warnings = (await page.consoleMessages().catch(() => []))
+    .filter((m) => m.type() === 'warning' || m.type() === 'error')
+    .slice(-10)
+    .map((m) => `  ${m.type()}: ${m.text().slice(0, 300)}`);
+  const connections = await page
+    .evaluate(async () => {
+      const lines: string[] = [];
+      const pcs = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? [];
+      for (const [index, pc] of pcs.entries()) {
+        const inbound: string[] = [];
+        if (pc.connectionState !== 'closed')
+          (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+            if (s.type === 'inbound-rtp')
+              inbound.push(`${String(s.kind)}:${String(s.packetsReceived ?? 0)}`);
+          });
+        lines.push(
+          `pc${index} ${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState} ` +
+            `in[${inbound.join(' ')}]`,
+        );
+      }
+      const screen = document.querySelector('[data-testid^="kiosk-screen-"], main h1');
+      return `${location.pathname} screen=${screen?.getAttribute('data-testid') ?? screen?.textContent ?? '?'}; ${lines.join('; ') || 'no peer connection'}`;
+    })
+    .catch((error: unknown) => `unreadable (${String(error)})`);
+  return [connections, ...warnings].join('\n');
+}
+
 /** Polls until `check` passes or `timeoutMs` elapses; returns the last value either way. */
 export async function pollUntil<T>(
   read: () => Promise<T>,
