@@ -57,15 +57,7 @@ export class AdvisorPage {
     return this.page.getByTestId(`live-call-${callId}`);
   }
 
-  /** The figures of one flow of a live call, as the console shows them. */
-  quality(
-    callId: string,
-    direction: 'kiosk_to_advisor' | 'advisor_to_kiosk',
-    kind: 'audio' | 'video',
-  ) {
-    return this.page.getByTestId(this.qualityTestId(callId, direction, kind));
-  }
-
+  /** The test id of the row with one flow's figures of a live call, in the console. */
   qualityTestId(
     callId: string,
     direction: 'kiosk_to_advisor' | 'advisor_to_kiosk',
