@@ -7,8 +7,8 @@ import {
   mediaEvents,
   mediaRequests,
 } from '@visio/shared/protocol';
-import { refusal } from '../support/appointments';
-import { joinMedia, sendMicrophone } from '../support/callMedia';
+import { eventWhere, refusal } from '../support/appointments';
+import { joinMedia, sendCamera, sendMicrophone } from '../support/callMedia';
 import { FAKE_DTLS, opusParameters, vp8Parameters } from '../support/fakeMedia';
 import { describe, expect, test } from '../support/integrationTest';
 import { connectExpecting, nextEvent, recordEvents } from '../support/socketClient';
@@ -102,6 +102,59 @@ describe('a call between a kiosk and an advisor', () => {
     expect(forwarding(micConsumer)).toBe(true);
     await kiosk.request(callRequests.setMediaMode, { callId, mode: 'video' });
     await expect.poll(() => forwarding(cameraConsumer)).toBe(true);
+    t.server.calls.endByStaff(callId);
+  });
+
+  test('a page that comes back hears the other line’s mode with the call, and its own line starts on video again when it joins', async ({
+    t,
+    client,
+  }) => {
+    const kiosk = await client('/kiosk', t.kiosk.token);
+    const advisor = await client('/staff', t.advisor.token);
+    const { callId } = await startDirectCall(t, t.advisor.token, t.kiosk.id);
+    const k = await joinMedia(kiosk, callId);
+    await joinMedia(advisor, callId);
+    const call = t.server.calls.activeCalls[0]!;
+    const offered = eventWhere(advisor, mediaEvents.newProducer, (p) => p.source === 'camera');
+    await sendCamera(kiosk, callId, k.send.transportId);
+    const { consumerId } = (await offered).consumer!;
+    await advisor.request(mediaRequests.resumeConsumer, { callId, consumerId });
+    const forwarding = () => call.room.isForwarding(t.advisor.id, consumerId);
+    expect(forwarding()).toBe(true);
+    // Both lines go to audio + text: the kiosk's picture is held.
+    await kiosk.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    await advisor.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    await expect.poll(forwarding).toBe(false);
+
+    // The kiosk's page reloads: told the call again, it hears that the advisor's line is in
+    // audio + text (its new page must hold its camera too).
+    kiosk.socket.disconnect();
+    const reloaded = await connectExpecting(t.url, '/kiosk', t.kiosk.token, callEvents.started);
+    expect(await reloaded.event).toMatchObject({ callId, peerMediaMode: 'audio_text' });
+    // Its new media session starts on video: the advisor hears it, and so does the console.
+    const heard = nextEvent(advisor, callEvents.mediaMode);
+    const again = await joinMedia(reloaded.client, callId);
+    expect(await heard).toEqual({ callId, party: 'kiosk', mode: 'video' });
+    expect(call.mediaModes).toEqual({ kiosk: 'video', advisor: 'audio_text' });
+    // The advisor's line still holds the pictures between them, on the new page's camera too.
+    const offeredAgain = eventWhere(advisor, mediaEvents.newProducer, (p) => p.source === 'camera');
+    await sendCamera(reloaded.client, callId, again.send.transportId);
+    const second = (await offeredAgain).consumer!.consumerId;
+    await advisor.request(mediaRequests.resumeConsumer, { callId, consumerId: second });
+    expect(call.room.isForwarding(t.advisor.id, second)).toBe(false);
+    await advisor.request(callRequests.setMediaMode, { callId, mode: 'video' });
+    await expect.poll(() => call.room.isForwarding(t.advisor.id, second)).toBe(true);
+    // Told to the advisor in turn, the kiosk's line is on video.
+    const advisorAgain = await connectExpecting(
+      t.url,
+      '/staff',
+      t.advisor.token,
+      callEvents.started,
+    );
+    advisor.socket.disconnect();
+    expect(await advisorAgain.event).toMatchObject({ callId, peerMediaMode: 'video' });
+    reloaded.client.socket.disconnect();
+    advisorAgain.client.socket.disconnect();
     t.server.calls.endByStaff(callId);
   });
 

@@ -22,7 +22,7 @@ import {
   recordTraffic,
   refusal,
 } from '../support/appointments';
-import { joinMedia, sendMicrophone } from '../support/callMedia';
+import { joinMedia, sendCamera, sendMicrophone } from '../support/callMedia';
 import { ReportQueries } from '../../server/src/reporting/ReportQueries';
 import { describe, expect, test, type OpenClient } from '../support/integrationTest';
 import { connectExpecting, nextEvent, rawRequest } from '../support/socketClient';
@@ -251,6 +251,48 @@ describe('warm transfer', () => {
         outcome: 'accepted',
       },
     ]);
+  });
+
+  test('a kiosk line in audio + text holds the pictures between the kiosk and the colleague who takes the call', async ({
+    t,
+    client,
+  }) => {
+    const { advisor, colleague, kiosk, callId } = await callInProgress(t, client);
+    await kiosk.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    const { transferId } = await offer(advisor, callId, t.advisor3.id, t.serviceB);
+    const colleagueStarted = nextEvent(colleague, callEvents.started);
+    await colleague.request(transferRequests.accept, { callId, transferId });
+    // The colleague hears that the kiosk's line is in audio + text, to hold their camera too.
+    expect(await colleagueStarted).toMatchObject({ callId, peerMediaMode: 'audio_text' });
+    const call = t.server.calls.activeCallOf(t.advisor3.id)!;
+    // Whatever the colleague's browser sends, the server holds its picture from the kiosk.
+    const c = await joinMedia(colleague, callId);
+    const offered = eventWhere(kiosk, mediaEvents.newProducer, (p) => p.source === 'camera');
+    await sendCamera(colleague, callId, c.send.transportId);
+    const { consumerId } = (await offered).consumer!;
+    await kiosk.request(mediaRequests.resumeConsumer, { callId, consumerId });
+    const forwarding = () => call.room.isForwarding(t.kiosk.id, consumerId);
+    expect(forwarding()).toBe(false);
+    await kiosk.request(callRequests.setMediaMode, { callId, mode: 'video' });
+    await expect.poll(forwarding).toBe(true);
+  });
+
+  test('the first advisor’s line in audio + text goes with them: the colleague’s starts on video, and the kiosk hears it', async ({
+    t,
+    client,
+  }) => {
+    const { advisor, colleague, kiosk, callId } = await callInProgress(t, client);
+    await advisor.request(callRequests.setMediaMode, { callId, mode: 'audio_text' });
+    const { transferId } = await offer(advisor, callId, t.advisor3.id, t.serviceB);
+    const colleagueStarted = nextEvent(colleague, callEvents.started);
+    const kioskHears = eventWhere(kiosk, callEvents.mediaMode, (m) => m.party === 'advisor');
+    await colleague.request(transferRequests.accept, { callId, transferId });
+    expect(await kioskHears).toEqual({ callId, party: 'advisor', mode: 'video' });
+    expect(await colleagueStarted).toMatchObject({ callId, peerMediaMode: 'video' });
+    expect(t.server.calls.activeCallOf(t.advisor3.id)!.mediaModes).toEqual({
+      kiosk: 'video',
+      advisor: 'video',
+    });
   });
 
   test('a colleague who declines leaves the call with the first advisor; the kiosk is told nothing changes', async ({

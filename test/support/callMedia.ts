@@ -1,6 +1,6 @@
 import type { SignallingClient } from '@visio/shared/client';
 import { mediaRequests } from '@visio/shared/protocol';
-import { FAKE_DTLS, opusParameters } from './fakeMedia';
+import { FAKE_DTLS, opusParameters, vp8Parameters } from './fakeMedia';
 
 /**
  * Joins a call's media and creates and connects both transports, as a browser would; `mediaEpoch`
@@ -33,5 +33,16 @@ export function sendMicrophone(c: SignallingClient, callId: string, transportId:
     kind: 'audio',
     rtpParameters: opusParameters(),
     source: 'microphone',
+  });
+}
+
+/** Sends a camera on the party's send transport, as a browser would. */
+export function sendCamera(c: SignallingClient, callId: string, transportId: string) {
+  return c.request(mediaRequests.produce, {
+    callId,
+    transportId,
+    kind: 'video',
+    rtpParameters: vp8Parameters(),
+    source: 'camera',
   });
 }

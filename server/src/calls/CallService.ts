@@ -9,9 +9,11 @@ import {
   type MediaMode,
   type MediaRestartReason,
   type MediaStartFailure,
+  type mediaRequests,
   type MediaSource,
   type PauseReason,
   type ProducerInfo,
+  type RequestOf,
 } from '@visio/shared/protocol';
 import type { Directory } from '../auth/Directory';
 import type { Principal, StaffPrincipal } from '../auth/Principal';
@@ -74,6 +76,9 @@ export interface CallServiceEvents {
   /** What the server can send to the other party than `to`, kbit/s: `to` fits its video to it. */
   peerDownlink: [{ call: Call; to: string; kbps: number }];
 }
+
+/** What a media:join names: the room's epoch, the device, the prepared transports it keeps. */
+type MediaJoin = Omit<RequestOf<typeof mediaRequests.join>, 'callId'>;
 
 export interface CallServiceOptions {
   reconnectGraceMs: number;
@@ -515,6 +520,32 @@ export class CallService extends EventEmitter<CallServiceEvents> {
   }
 
   /**
+   * A participant (re)joins the call's media (media:join) with the room's epoch: a media session of
+   * its own starts, and a party's line starts on video with it (its policy finds the line again).
+   * A line that was in audio + text switches back (as by `setMediaMode`): a reloaded page knows
+   * nothing of what its previous one said, and its pictures would otherwise stay held. Answers the
+   * other participants' live producers. CONFLICT (stale_media_epoch) for a room replaced meanwhile.
+   */
+  joinMedia(
+    principal: Principal,
+    callId: string,
+    { mediaEpoch, rtpCapabilities, keep }: MediaJoin,
+  ): ProducerInfo[] {
+    const call = this.callFor(principal, callId);
+    if (mediaEpoch !== call.mediaEpoch)
+      throw AppError.withReason(
+        'CONFLICT',
+        'stale_media_epoch',
+        'This media room was replaced; join the one announced last',
+      );
+    const id = principalId(principal);
+    const producers = call.room.join(id, rtpCapabilities, keep);
+    const party = call.partyOf(id);
+    if (party) this.changeMediaMode(call, party, 'video');
+    return producers;
+  }
+
+  /**
    * A party's degradation policy switched its line to audio + real-time text, or back to video: the
    * other party is told (it pauses its own camera too) and the console sees it. A repeat is a no-op.
    */
@@ -522,15 +553,26 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     const call = this.callFor(principal, callId);
     const party = call.partyOf(principalId(principal));
     // The interpreter's line is theirs alone: the parties' policies go on as between two.
-    if (!party || call.mediaModes[party] === mode) return;
+    if (party) this.changeMediaMode(call, party, mode);
+  }
+
+  private changeMediaMode(call: Call, party: CallParty, mode: MediaMode): void {
+    if (call.mediaModes[party] === mode) return;
     call.mediaModes[party] = mode;
     this.logger.info({ callId: call.id, party, mode }, 'call media mode changed');
-    // The server holds the pictures between the parties itself (see MediaRoom.holdCameras).
+    this.holdCameras(call);
+    this.emit('mediaModeChanged', { call, party, mode });
+  }
+
+  /**
+   * While either line is in audio + text the server holds the camera pictures between the parties
+   * of the moment itself (see MediaRoom.holdCameras), whatever their browsers believe.
+   */
+  private holdCameras(call: Call): void {
     const held = Object.values(call.mediaModes).includes('audio_text');
     call.room.holdCameras(held, [call.kioskId, call.advisorId]).catch((error: unknown) => {
       this.logger.warn({ callId: call.id, err: error }, 'camera hold not applied');
     });
-    this.emit('mediaModeChanged', { call, party, mode });
   }
 
   /**
@@ -561,6 +603,11 @@ export class CallService extends EventEmitter<CallServiceEvents> {
     this.callOfParty.set(to.advisorId, call);
     call.room.removePeer(fromAdvisorId);
     this.logger.info({ callId, fromAdvisorId, toAdvisorId: to.advisorId }, 'call handed over');
+    // The advisor's line is the colleague's from now on: it starts on video (the kiosk hears it if
+    // the first advisor's was in audio + text), and a hold the kiosk's line asks for holds the
+    // pictures between the kiosk and the colleague.
+    this.changeMediaMode(call, 'advisor', 'video');
+    this.holdCameras(call);
     const live = this.links?.live;
     if (live) void this.persist(callId, 'call handover', () => live.handedOver(call));
     if (cluster)

@@ -520,6 +520,7 @@ export class SignallingServer {
       ...prepared,
       iceServers: this.deps.relay?.iceServersFor(forId) ?? [],
     };
+    const party = call.partyOf(forId);
     return {
       ...(media ? { media } : {}),
       callId: call.id,
@@ -532,6 +533,7 @@ export class SignallingServer {
       ...(call.advisorSince ? { advisorSince: call.advisorSince.toISOString() } : {}),
       ...this.pendingTransfer(call, forId),
       interpreter: call.interpreter ? callInterpreter(call.interpreter) : null,
+      ...(party ? { peerMediaMode: call.mediaModes[party === 'kiosk' ? 'advisor' : 'kiosk'] } : {}),
     };
   }
 

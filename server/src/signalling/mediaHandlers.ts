@@ -1,4 +1,4 @@
-import { AppError, mediaRequests, type ResponseOf, type StaffRole } from '@visio/shared/protocol';
+import { mediaRequests, type ResponseOf, type StaffRole } from '@visio/shared/protocol';
 import { principalId, type Principal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
 import type { TurnCredentials } from '../relay/TurnCredentials';
@@ -40,19 +40,10 @@ export function registerMediaHandlers<P extends Principal>(
     )
     .on(
       mediaRequests.join,
-      ({ callId, rtpCapabilities, mediaEpoch, keep }, { principal }) => {
-        const call = calls.callFor(principal, callId);
-        if (mediaEpoch !== call.mediaEpoch)
-          throw AppError.withReason(
-            'CONFLICT',
-            'stale_media_epoch',
-            'This media room was replaced; join the one announced last',
-          );
-        return {
-          producers: call.room.join(principalId(principal), rtpCapabilities, keep),
-          iceServers: iceServersFor(principal),
-        };
-      },
+      ({ callId, ...join }, { principal }) => ({
+        producers: calls.joinMedia(principal, callId, join),
+        iceServers: iceServersFor(principal),
+      }),
       opts,
     )
     .on(

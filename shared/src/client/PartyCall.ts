@@ -235,7 +235,7 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       mediaEpoch: options.call.mediaEpoch,
       reconnecting: null,
       peerAway: null,
-      mediaModes: { own: 'video', peer: 'video' },
+      mediaModes: { own: 'video', peer: options.call.peerMediaMode ?? 'video' },
       interpreter: options.call.interpreter ?? null,
       end: null,
     });
@@ -295,6 +295,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
       // Told again after a reconnect or a server restart: a newer room means "rejoin it".
       signalling.on(callEvents.started, (started) => {
         if (!mine(started)) return;
+        // The other line may have changed modes while this side heard nothing.
+        this.onPeerMediaMode(started.peerMediaMode ?? 'video');
         if (started.mediaEpoch > this.mediaEpoch)
           this.moveMedia('rejoin', started.mediaEpoch, started.rtpCapabilities);
         else if (this.mediaLost) this.rejoinSoon(true);
@@ -614,9 +616,8 @@ export class PartyCall extends TypedEmitter<PartyCallEvents> {
     if (status.state === 'back') {
       if (!away) return;
       this.store.set({ peerAway: null });
+      // A reloaded page of theirs hears of this line's mode from the server (call:started).
       this.announce({ key: 'announce.peerBack' });
-      // A reloaded page of theirs no longer knows that this line is in audio + text.
-      if (this.store.get().mediaModes.own === 'audio_text') this.tellMediaMode('audio_text');
       return;
     }
     const since = status.awaySince === null ? Date.now() : Date.parse(status.awaySince);

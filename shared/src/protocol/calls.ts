@@ -69,6 +69,12 @@ export const CallStartedSchema = z.object({
   /** The call's interpreter while one takes part (a third party); absent or null: none. */
   interpreter: CallInterpreterSchema.nullable().optional(),
   /**
+   * To the kiosk and the advisor: what the other party's line carries now (call:mediaMode tells
+   * each change after this), so that a page told the call again (reloaded, reconnected, or taking
+   * it over from a colleague) holds its camera for a line in audio + text. Absent: video.
+   */
+  peerMediaMode: MediaModeSchema.optional(),
+  /**
    * When the call starts (not when told again): a send and a receive transport the server made
    * for this participant, with the TURN relay, so that its client builds its transports without
    * asking; its media:join names them in `keep`. Absent to a participant that asks for its own.

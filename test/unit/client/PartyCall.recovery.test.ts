@@ -7,7 +7,13 @@ import {
   type PartyCallOptions,
 } from '@visio/shared/client';
 import type { CallStarted } from '@visio/shared/protocol';
-import { FakeServer, LOCAL_STREAM, fakeMediaFactory, recordedPartyCall } from './PartyCall.fakes';
+import {
+  FakeServer,
+  LOCAL_STREAM,
+  callStarted,
+  fakeMediaFactory,
+  recordedPartyCall,
+} from './PartyCall.fakes';
 
 let server: FakeServer;
 let media: ReturnType<typeof fakeMediaFactory>;
@@ -392,23 +398,30 @@ describe('PartyCall and the lines’ media modes (audio + text)', () => {
     expect(server.sent('call:setMediaMode').map((r) => r.mode)).toEqual(['audio_text', 'video']);
   });
 
-  it('tells a party that comes back that this line is still in audio + text', async () => {
-    const { call } = partyCall();
-    latest().switchesTo('audio_text');
-    const status = (state: 'away' | 'back') =>
-      server.emit('call:partyStatus', {
-        callId: call.callId,
-        party: 'advisor',
-        state,
-        awaySince: state === 'away' ? '2026-03-02T10:00:00.000Z' : null,
-        graceEndsAt: null,
-      });
-    status('away');
-    status('back');
+  it('starts with the other line in audio + text when the server says so, and holds its camera', async () => {
+    const { call } = partyCall({ call: { ...callStarted(), peerMediaMode: 'audio_text' } });
     await settle();
-    expect(server.sent('call:setMediaMode').map((r) => r.mode)).toEqual([
-      'audio_text',
-      'audio_text',
+    expect(call.store.get().mediaModes).toEqual({ own: 'video', peer: 'audio_text' });
+    expect(latest().options).toMatchObject({ peerAudioText: true });
+  });
+
+  it('takes the other line’s mode from a call:started told again (after a reconnect)', async () => {
+    const { call, keys } = partyCall();
+    await settle();
+    const again = (peerMediaMode?: 'audio_text' | 'video') =>
+      server.emit('call:started', { ...call.call, ...(peerMediaMode ? { peerMediaMode } : {}) });
+    again('audio_text');
+    expect(latest().peerAudioText).toEqual([true]);
+    again('audio_text');
+    // Absent: the other line is on video.
+    again();
+    expect(latest().peerAudioText).toEqual([true, false]);
+    expect(call.store.get().mediaModes).toEqual({ own: 'video', peer: 'video' });
+    expect(keys().filter((k) => k !== 'announce.callStarted')).toEqual([
+      'announce.audioText',
+      'announce.videoBack',
     ]);
+    // The server says the mode to the page that comes back: this side does not repeat its own.
+    expect(server.sent('call:setMediaMode')).toEqual([]);
   });
 });
