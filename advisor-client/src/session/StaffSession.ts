@@ -297,6 +297,7 @@ export class StaffSession {
       this.agendaOfAdvisor = new Agenda(this.signalling, principal.staffId, {
         onArrival: (appointment) => this.onArrival(appointment),
         onOutcomeRecorded: () => this.announce('announce.outcomeRecorded'),
+        inCall: () => this.store.get().call !== null,
       });
       this.agendaOfAdvisor.attach();
       this.transferDesk = new TransferDesk(this.signalling, {

@@ -46,6 +46,11 @@ export interface AgendaHooks {
   /** A citizen this advisor may take has arrived: sound, notification, announcement. */
   readonly onArrival: (appointment: AppointmentView) => void;
   readonly onOutcomeRecorded: () => void;
+  /**
+   * Whether this advisor is in a call: the agenda is not on screen then, and the queues it shows
+   * are caught up once the call ends (`callEnded`) rather than at every change.
+   */
+  readonly inCall?: () => boolean;
 }
 
 /**
@@ -86,6 +91,8 @@ export class Agenda {
   private readonly callAppointments = new Map<string, string>();
   private readonly unsubscribers: (() => void)[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A queue changed during a call: refreshed when it ends. */
+  private staleSinceCall = false;
   private problemSeq = 0;
 
   constructor(
@@ -160,6 +167,10 @@ export class Agenda {
 
   /** A call of ours ended: ask how it went, unless the citizen went back to waiting. */
   callEnded(call: CallStarted, reason: CallEndReason): void {
+    if (this.staleSinceCall) {
+      this.staleSinceCall = false;
+      void this.refresh();
+    }
     const id =
       this.callAppointments.get(call.callId) ??
       this.store
@@ -261,9 +272,17 @@ export class Agenda {
     }
   }
 
+  /**
+   * Every admit, check-in and hand-back anywhere changes a queue and tells every advisor. One in a
+   * call catches up when it ends: two requests fewer per change for the server, and none in the
+   * busy first second of a call this advisor just admitted.
+   */
   private refreshSoon(): void {
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh(), QUEUE_REFRESH_DEBOUNCE_MS);
+    this.refreshTimer = setTimeout(() => {
+      if (this.hooks.inCall?.()) this.staleSinceCall = true;
+      else void this.refresh();
+    }, QUEUE_REFRESH_DEBOUNCE_MS);
   }
 
   private upsert(view: AppointmentView): void {
