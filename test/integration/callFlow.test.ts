@@ -75,13 +75,7 @@ describe('a call between a kiosk and an advisor', () => {
     advisor.on(mediaEvents.newProducer, ({ producerId, consumer }) => {
       if (consumer) offered.set(producerId, consumer.consumerId);
     });
-    const camera = await kiosk.request(mediaRequests.produce, {
-      callId,
-      transportId: k.send.transportId,
-      kind: 'video',
-      rtpParameters: vp8Parameters(),
-      source: 'camera',
-    });
+    const camera = await sendCamera(kiosk, callId, k.send.transportId);
     const mic = await sendMicrophone(kiosk, callId, k.send.transportId);
     await expect.poll(() => offered.size).toBe(2);
     const cameraConsumer = offered.get(camera.producerId)!;
