@@ -275,7 +275,6 @@ export class VisioServer {
       adapter: cluster?.socketAdapter(),
       cluster: callCluster,
       scheduling,
-      timezone: config.timezone,
       inCall,
       transfers,
       staffSessions: auth.sessions,

@@ -1,3 +1,4 @@
+import { localDay } from '@visio/shared/time';
 import { AppError } from '@visio/shared/protocol';
 import type { KioskSite, ServiceInfo } from './ReferenceRepository';
 import { fitsWithin } from './WeeklyHours';
@@ -62,6 +63,26 @@ export interface CheckInWindow {
   beforeMin: number;
   /** Minutes after the start until which the code is accepted. */
   afterMin: number;
+}
+
+/**
+ * The span of start times on an advisor's agenda: the day of the organisation's time zone, widened
+ * so that an appointment whose check-in is open now is on it even when it starts just after
+ * midnight (or started just before). The agenda and the waiting room then agree near midnight.
+ */
+export function agendaSpan(
+  now: Date,
+  timeZone: string,
+  window: CheckInWindow,
+): { from: Date; to: Date } {
+  const day = localDay(now, timeZone);
+  const openFrom = now.getTime() - window.afterMin * 60_000;
+  // `to` is exclusive: an appointment starting exactly `beforeMin` from now is open.
+  const openTo = now.getTime() + window.beforeMin * 60_000 + 1;
+  return {
+    from: new Date(Math.min(day.start.getTime(), openFrom)),
+    to: new Date(Math.max(day.end.getTime(), openTo)),
+  };
 }
 
 export type WindowVerdict = 'open' | 'too_early' | 'too_late';

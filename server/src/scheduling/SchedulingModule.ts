@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import type { AuditLog, Store } from '../store';
 import { AppointmentRepository } from './AppointmentRepository';
 import { BookingService, type Clock } from './BookingService';
+import { agendaSpan, type CheckInWindow } from './BookingRules';
 import { CheckInCodes } from './CheckInCodes';
 import { CheckInService } from './CheckInService';
 import { ReferenceRepository } from './ReferenceRepository';
@@ -35,11 +36,17 @@ export class SchedulingModule {
   readonly booking: BookingService;
   readonly waitingRoom: WaitingRoom;
   readonly checkIn: CheckInService;
+  private readonly clock: Clock;
+  private readonly timezone: string;
+  private readonly checkInWindow: CheckInWindow;
 
   constructor(deps: SchedulingDeps) {
     const { store, audit, config, secret } = deps;
     const clock = deps.clock ?? { now: () => new Date() };
     const s = config.scheduling;
+    this.clock = clock;
+    this.timezone = config.timezone;
+    this.checkInWindow = { beforeMin: s.checkInBeforeMin, afterMin: s.checkInAfterMin };
     this.appointments = new AppointmentRepository(store.db);
     this.refs = new ReferenceRepository(store.db);
     this.codes = new CheckInCodes(secret);
@@ -76,6 +83,11 @@ export class SchedulingModule {
         lockMs: s.lockMs,
       },
     );
+  }
+
+  /** The start times an advisor's agenda spans now: today, and any appointment open to check-in. */
+  agendaSpan(): { from: Date; to: Date } {
+    return agendaSpan(this.clock.now(), this.timezone, this.checkInWindow);
   }
 
   /** `inRestoredCalls`: appointments whose call was restored after a restart (they stay in_call). */

@@ -67,8 +67,6 @@ export interface SignallingDeps {
   origins: HandshakeOrigins;
   /** Appointments, check-in and matching; absent in a media-only server. */
   scheduling?: SchedulingModule | undefined;
-  /** The time zone of "today" for agendas. */
-  timezone: string;
   /** Resolves a staff token to its session, to close the session's sockets when it ends. */
   staffSessions?:
     { resolveSession(token: string): Promise<{ sessionId: string } | undefined> } | undefined;
@@ -411,7 +409,7 @@ export class SignallingServer {
     registerStaffInterpreter(router, calls, this.joinElsewhere());
     const scheduling = this.deps.scheduling;
     if (scheduling)
-      registerStaffScheduling(router, scheduling, calls, this.tabs, this.deps.timezone);
+      registerStaffScheduling(router, scheduling, calls, this.tabs);
     if (this.deps.inCall) registerStaffInCall(router, this.deps.inCall);
     if (this.deps.transfers) registerStaffTransfer(router, this.deps.transfers, this.tabs);
     if (this.deps.monitoring) {

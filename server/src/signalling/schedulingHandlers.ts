@@ -1,5 +1,4 @@
 import { kioskSchedulingRequests, staffSchedulingRequests } from '@visio/shared/protocol';
-import { localDay } from '@visio/shared/time';
 import type { KioskPrincipal, StaffPrincipal } from '../auth/Principal';
 import type { CallService } from '../calls/CallService';
 import type { SchedulingModule } from '../scheduling/SchedulingModule';
@@ -32,7 +31,6 @@ export function registerStaffScheduling(
   scheduling: SchedulingModule,
   calls: CallService,
   tabs: CallTabs,
-  timezone: string,
 ): void {
   const { waitingRoom, appointments } = scheduling;
   const advisorOnly = { roles: ['advisor'] as const };
@@ -40,10 +38,11 @@ export function registerStaffScheduling(
     .on(
       staffSchedulingRequests.agenda,
       async (_data, { principal }) => {
-        const { start, end } = localDay(new Date(), timezone);
-        const rows = await appointments.listBetween(start, end, { advisorId: principal.staffId });
+        const { from, to } = scheduling.agendaSpan();
+        const rows = await appointments.listBetween(from, to, { advisorId: principal.staffId });
         return {
           appointments: rows.map((r) => waitingRoom.view(r)),
+          span: { from: from.toISOString(), to: to.toISOString() },
           availability: waitingRoom.availabilityOf(principal.staffId),
         };
       },

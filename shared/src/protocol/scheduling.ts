@@ -135,8 +135,13 @@ export const staffSchedulingRequests = {
     z.object({
       appointments: z.array(AppointmentViewSchema),
       availability: z.enum(['available', 'away']),
+      /**
+       * The start times the agenda spans: the organisation's day, widened to any appointment
+       * whose check-in is open now (near midnight). The client keeps to it, and asks again at `to`.
+       */
+      span: z.object({ from: isoTime, to: isoTime }),
     }),
-    "Advisor: today's own appointments, and own availability.",
+    "Advisor: today's own appointments (those whose check-in is open included), the span they cover, and own availability.",
   ),
   queue: defineRequest(
     'queue:list',

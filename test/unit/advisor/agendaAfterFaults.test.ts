@@ -33,6 +33,15 @@ function appointmentInCall(kioskId: string): AppointmentView {
   };
 }
 
+/** A day from now (the span's bounds do not matter here). */
+function todaySpan() {
+  const now = Date.now();
+  return {
+    from: new Date(now - 12 * 3_600_000).toISOString(),
+    to: new Date(now + 12 * 3_600_000).toISOString(),
+  };
+}
+
 function callOf(appointment: AppointmentView): CallStarted {
   return {
     callId: randomUUID(),
@@ -56,7 +65,7 @@ function agendaWith(appointments: AppointmentView[], refuseAdmit: AppError | nul
     request: async (definition: { name: string }) => {
       if (definition.name === staffSchedulingRequests.admit.name && refuseAdmit) throw refuseAdmit;
       if (definition.name === staffSchedulingRequests.agenda.name)
-        return { appointments, availability: 'available' };
+        return { appointments, availability: 'available', span: todaySpan() };
       if (definition.name === staffSchedulingRequests.queue.name) return { entries: [] };
       throw new AppError('NOT_FOUND', `unexpected ${definition.name}`);
     },

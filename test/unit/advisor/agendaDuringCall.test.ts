@@ -19,7 +19,11 @@ function agendaOverServer() {
   const server = new FakeServer();
   server.answer(today.name, () => ({
     ok: true,
-    data: { appointments: [], availability: 'available' },
+    data: {
+      appointments: [],
+      availability: 'available',
+      span: { from: new Date().toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() },
+    },
   }));
   server.answer(queueList.name, () => ({ ok: true, data: { entries: [] } }));
   const state = { inCall: false };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@visio/shared/protocol';
 import {
+  agendaSpan,
   checkBooking,
   checkInWindow,
   type BookingFacts,
@@ -140,5 +141,35 @@ describe('checkInWindow (15 min before, 30 min after)', () => {
     expect(checkInWindow(MONDAY_10H, new Date(start - 1), narrow)).toBe('too_early');
     expect(checkInWindow(MONDAY_10H, new Date(start + 5 * MIN), narrow)).toBe('open');
     expect(checkInWindow(MONDAY_10H, new Date(start + 5 * MIN + 1), narrow)).toBe('too_late');
+  });
+});
+
+describe("agendaSpan (an advisor's day, with check-in 15 min before and 30 min after)", () => {
+  const window = { beforeMin: 15, afterMin: 30 };
+  const span = (iso: string) => {
+    const { from, to } = agendaSpan(new Date(iso), 'Europe/Paris', window);
+    return { from: from.toISOString(), to: to.toISOString() };
+  };
+
+  it("is the organisation's day during the day", () => {
+    expect(span('2026-03-09T09:00:00.000Z')).toEqual({
+      from: '2026-03-08T23:00:00.000Z',
+      to: '2026-03-09T23:00:00.000Z',
+    });
+  });
+
+  it('reaches past midnight to appointments whose check-in is open, on both sides', () => {
+    // 23:50 in Paris: an appointment at 00:05 may check in already (to is exclusive).
+    expect(span('2026-03-09T22:50:00.000Z').to).toBe('2026-03-09T23:05:00.001Z');
+    // 00:10 in Paris: one at 23:40 yesterday may still check in.
+    expect(span('2026-03-09T23:10:00.000Z').from).toBe('2026-03-09T22:40:00.000Z');
+  });
+
+  it('is 23 hours long on the day the clocks go forward', () => {
+    // Sunday 29 March 2026 in Paris: midnight is UTC+1, the next midnight UTC+2.
+    expect(span('2026-03-29T10:00:00.000Z')).toEqual({
+      from: '2026-03-28T23:00:00.000Z',
+      to: '2026-03-29T22:00:00.000Z',
+    });
   });
 });

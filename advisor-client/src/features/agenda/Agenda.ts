@@ -22,7 +22,7 @@ export interface AgendaProblem {
 }
 
 export interface AgendaState {
-  /** Today's own appointments, in time order. */
+  /** Today's own appointments (and any whose check-in is open, near midnight), in time order. */
   readonly appointments: readonly AppointmentView[];
   readonly availability: Availability;
   readonly loaded: boolean;
@@ -65,6 +65,12 @@ const REQUEUED: readonly CallEndReason[] = [
   'media_unreachable',
 ];
 const QUEUE_REFRESH_DEBOUNCE_MS = 150;
+/** A citizen who checked in, or is in a call, is this advisor's business whatever the day says. */
+const ACTIVE: readonly AppointmentView['status'][] = ['checked_in', 'in_call'];
+/** Past the span's end, asked again this much later (the server's clock may run a little behind). */
+const ROLLOVER_MARGIN_MS = 2_000;
+/** A span that had already ended when it came (a server clock further behind): asked again then. */
+const ROLLOVER_RETRY_MS = 30_000;
 const OUTCOME_RETRY_MS = 600;
 
 /**
@@ -91,6 +97,9 @@ export class Agenda {
   private readonly callAppointments = new Map<string, string>();
   private readonly unsubscribers: (() => void)[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The start times the server's agenda spans (its day, not the browser's): [from, to). */
+  private span: { from: number; to: number } | null = null;
+  private rolloverTimer: ReturnType<typeof setTimeout> | undefined;
   /** A queue changed during a call: refreshed when it ends. */
   private staleSinceCall = false;
   private problemSeq = 0;
@@ -124,6 +133,7 @@ export class Agenda {
   detach(): void {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.rolloverTimer);
   }
 
   async refresh(): Promise<void> {
@@ -253,11 +263,13 @@ export class Agenda {
 
   private async refreshAgenda(): Promise<void> {
     try {
-      const { appointments, availability } = await this.signalling.request(
+      const { appointments, availability, span } = await this.signalling.request(
         staffSchedulingRequests.agenda,
         {},
       );
+      this.span = { from: Date.parse(span.from), to: Date.parse(span.to) };
       this.store.set({ appointments: inTimeOrder(appointments), availability, loaded: true });
+      this.rollOverAt(this.span.to);
     } catch (error) {
       this.fail('load', error);
     }
@@ -285,11 +297,34 @@ export class Agenda {
     }, QUEUE_REFRESH_DEBOUNCE_MS);
   }
 
+  /** An agenda left open overnight turns to the next day by itself. */
+  private rollOverAt(to: number): void {
+    clearTimeout(this.rolloverTimer);
+    const left = to - Date.now();
+    // setTimeout holds at most ~24.8 days; a span never reaches that, but a wrong clock might.
+    const delay = left > 0 ? Math.min(left + ROLLOVER_MARGIN_MS, 2 ** 31 - 1) : ROLLOVER_RETRY_MS;
+    this.rolloverTimer = setTimeout(() => {
+      if (this.hooks.inCall?.()) this.staleSinceCall = true;
+      else void this.refresh();
+    }, delay);
+  }
+
+  /** Whether a change belongs on this agenda: the server decides what "today" is, not the browser. */
+  private belongs(view: AppointmentView, listed: AppointmentView | undefined): boolean {
+    // Taken by a colleague: no longer on this agenda.
+    if (view.advisor?.id !== this.staffId) return false;
+    // Already on it and not moved: it stays (its outcome may be recorded after midnight).
+    if (listed && listed.startsAt === view.startsAt) return true;
+    if (ACTIVE.includes(view.status)) return true;
+    const startsAt = Date.parse(view.startsAt);
+    return this.span !== null && startsAt >= this.span.from && startsAt < this.span.to;
+  }
+
   private upsert(view: AppointmentView): void {
     this.store.set((state) => {
+      const listed = state.appointments.find((a) => a.id === view.id);
       const others = state.appointments.filter((a) => a.id !== view.id);
-      // Taken by a colleague, or moved to another day: no longer on this agenda.
-      const mine = view.advisor?.id === this.staffId && isToday(view.startsAt);
+      const mine = this.belongs(view, listed);
       const arrival =
         state.arrival?.id === view.id && view.status !== 'checked_in' ? null : state.arrival;
       const outcomeFor = state.outcomeFor?.id === view.id ? view : state.outcomeFor;
@@ -309,8 +344,4 @@ export class Agenda {
 
 function inTimeOrder(appointments: readonly AppointmentView[]): AppointmentView[] {
   return [...appointments].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
-}
-
-function isToday(iso: string): boolean {
-  return new Date(iso).toDateString() === new Date().toDateString();
 }
