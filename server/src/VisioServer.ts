@@ -107,6 +107,7 @@ export class VisioServer {
         rtcMinPort: media.rtcMinPort,
         rtcMaxPort: media.rtcMaxPort,
         webRtcServerPort: media.webRtcServerPort,
+        webRtcServerBufferBytes: media.webRtcServerBufferBytes,
         listenIp: media.listenIp,
         announcedIp: media.announcedIp,
         logLevel: media.workerLogLevel,

@@ -49,6 +49,18 @@ const BaseEnvSchema = z.object({
   RTC_MAX_PORT: port.default(49999),
   /** If set, each worker i serves all its transports on WebRtcServer port WEBRTC_SERVER_PORT + i. */
   WEBRTC_SERVER_PORT: port.optional(),
+  /**
+   * The kernel buffers of each WebRtcServer's UDP socket (receive and send), bytes; 0: the
+   * system's default (~208 KiB). All of a worker's media goes through that one socket, and
+   * bench/sfu-capacity lost packets there from 60 calls a core with the default. The kernel caps
+   * it at net.core.rmem_max / wmem_max (the server warns when they are lower).
+   */
+  WEBRTC_SERVER_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   MEDIA_ENABLE_UDP: bool.default(true),
   MEDIA_ENABLE_TCP: bool.default(true),
   MEDIA_INITIAL_BITRATE: z.coerce.number().int().min(100_000).max(10_000_000).default(1_000_000),
@@ -383,6 +395,8 @@ export interface Config {
     rtcMinPort: number;
     rtcMaxPort: number;
     webRtcServerPort: number | undefined;
+    /** The WebRtcServer UDP socket's receive and send buffers, bytes; 0: the system's default. */
+    webRtcServerBufferBytes: number;
     enableUdp: boolean;
     enableTcp: boolean;
     initialAvailableOutgoingBitrate: number;
@@ -533,6 +547,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rtcMinPort: e.RTC_MIN_PORT,
       rtcMaxPort: e.RTC_MAX_PORT,
       webRtcServerPort: e.WEBRTC_SERVER_PORT,
+      webRtcServerBufferBytes: e.WEBRTC_SERVER_BUFFER_BYTES,
       enableUdp: e.MEDIA_ENABLE_UDP,
       enableTcp: e.MEDIA_ENABLE_TCP,
       initialAvailableOutgoingBitrate: e.MEDIA_INITIAL_BITRATE,

@@ -7,6 +7,7 @@ import { CpuLoadMeter, projectedLoad } from './CpuLoadMeter';
 import { MEDIA_CODECS } from './mediaCodecs';
 import { busyWhileUnanswered, processCpuMs } from './processCpu';
 import { MediaRoomObserver, type MediaCounts } from './MediaRoomObserver';
+import { cappedSocketBuffers } from './socketBuffers';
 
 export interface WorkerPoolOptions {
   workers: number;
@@ -14,6 +15,11 @@ export interface WorkerPoolOptions {
   rtcMaxPort: number;
   /** When set, slot i serves its WebRTC transports on one port: webRtcServerPort + i (UDP and TCP). */
   webRtcServerPort: number | undefined;
+  /**
+   * The receive and send buffers of each WebRtcServer's UDP socket, bytes (0 or absent: the
+   * system's default). Every packet of the worker goes through that one socket.
+   */
+  webRtcServerBufferBytes?: number;
   listenIp: string;
   announcedIp: string | undefined;
   logLevel: types.WorkerLogLevel;
@@ -143,6 +149,16 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   static async create(options: WorkerPoolOptions, logger: Logger): Promise<WorkerPool> {
     const pool = new WorkerPool(options, logger.child({ module: 'WorkerPool' }));
+    const bufferBytes = options.webRtcServerBufferBytes ?? 0;
+    if (options.webRtcServerPort !== undefined && bufferBytes > 0) {
+      const capped = cappedSocketBuffers(bufferBytes);
+      if (capped.length > 0)
+        pool.logger.warn(
+          { wantedBytes: bufferBytes, capped },
+          'the kernel caps the WebRtcServer socket buffers: raise these sysctls to ' +
+            'WEBRTC_SERVER_BUFFER_BYTES, or a loaded worker drops packets (see README)',
+        );
+    }
     try {
       await Promise.all(pool.slots.map((slot) => pool.spawn(slot)));
     } catch (error) {
@@ -363,9 +379,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       const port = this.options.webRtcServerPort + slot.index;
       const ip = this.options.listenIp;
       const announcedAddress = this.options.announcedIp;
+      const bytes = this.options.webRtcServerBufferBytes ?? 0;
+      const buffers = bytes > 0 ? { recvBufferSize: bytes, sendBufferSize: bytes } : {};
       slot.webRtcServer = await worker.createWebRtcServer({
         listenInfos: [
-          { protocol: 'udp', ip, announcedAddress, port },
+          { protocol: 'udp', ip, announcedAddress, port, ...buffers },
           { protocol: 'tcp', ip, announcedAddress, port },
         ],
       });
