@@ -31,12 +31,12 @@ export interface BookedCall {
  * socket.io as the call engine sends them; the generator carries each party's media.
  */
 export class AppPath implements CapacityPath {
-  readonly name = 'app' as const;
   private readonly clients: SignallingClient[] = [];
 
   private constructor(
     private readonly t: TestServer,
     private readonly kbps: number,
+    readonly name: 'app' | 'app-webrtcserver' | 'app-2workers',
   ) {}
 
   /**
@@ -45,7 +45,12 @@ export class AppPath implements CapacityPath {
    * server stops taking them.
    */
   static async start(kbps: number, env: Record<string, string> = {}): Promise<AppPath> {
-    return new AppPath(await startTestServer({ MEDIA_WORKER_MAX_CPU: '1', ...env }), kbps);
+    const name = env.WEBRTC_SERVER_PORT
+      ? 'app-webrtcserver'
+      : env.MEDIA_WORKERS === '2'
+        ? 'app-2workers'
+        : 'app';
+    return new AppPath(await startTestServer({ MEDIA_WORKER_MAX_CPU: '1', ...env }), kbps, name);
   }
 
   /** The server under test (its store and metrics, for checks). */
@@ -53,10 +58,10 @@ export class AppPath implements CapacityPath {
     return this.t.server;
   }
 
-  get workerPid(): number {
-    const [worker] = this.t.server.pool.liveWorkers;
-    if (!worker) throw new Error('the server has no live media worker');
-    return worker.pid;
+  get workerPids(): readonly number[] {
+    const pids = this.t.server.pool.liveWorkers.map((worker) => worker.pid);
+    if (pids.length === 0) throw new Error('the server has no live media worker');
+    return pids;
   }
 
   async addCall(index: number, fingerprint: string): Promise<CallEndpoints> {

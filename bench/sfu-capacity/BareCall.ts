@@ -93,7 +93,8 @@ export function transportTarget(
   const fp = t.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256');
   if (!fp) throw new Error('transport has no sha-256 fingerprint');
   return {
-    ip: udp.address,
+    // mediasoup before 3.13 names a candidate's address `ip`.
+    ip: udp.address ?? (udp as unknown as { ip: string }).ip,
     port: udp.port,
     ufrag: t.iceParameters.usernameFragment,
     pwd: t.iceParameters.password,

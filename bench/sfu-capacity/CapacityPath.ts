@@ -8,11 +8,19 @@ export interface CallEndpoints {
   consumerSsrcs: number[];
 }
 
+/**
+ * The ways to set up calls: bare mediasoup and the application (the benchmark's figures), and
+ * variants measured beside them on request: bare mediasoup of an earlier version
+ * (`bare-previous`), the application serving every transport on one port (`app-webrtcserver`),
+ * the application with two workers sharing the one core (`app-2workers`).
+ */
+export type PathName = 'bare' | 'app' | 'bare-previous' | 'app-webrtcserver' | 'app-2workers';
+
 /** A way to set up calls on one mediasoup worker: bare mediasoup, or through the application. */
 export interface CapacityPath {
-  readonly name: 'bare' | 'app';
-  /** The worker's pid, to pin it and read its CPU time. */
-  readonly workerPid: number;
+  readonly name: PathName;
+  /** The workers' pids (one, but for `app-2workers`), to pin them and read their CPU time. */
+  readonly workerPids: readonly number[];
   /** Sets up call number `index` on the server side, ready for the generator's endpoints. */
   addCall(index: number, fingerprint: string): Promise<CallEndpoints>;
   close(): Promise<void>;

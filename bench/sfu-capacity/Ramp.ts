@@ -38,6 +38,7 @@ export interface RampOptions {
 }
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Whether a step is within capacity: the definition of the knee. */
@@ -160,7 +161,7 @@ export async function measureWindow(
     generator_cpu_pct: round(((after.genMs - before.genMs) / (windowS * 1000)) * 100),
     node_cpu_pct: round(((after.nodeMs - before.nodeMs) / (windowS * 1000)) * 100),
     node_rss_mb: round(rssMb(process.pid)),
-    worker_rss_mb: round(rssMb(path.workerPid)),
+    worker_rss_mb: round(sum(path.workerPids.map(rssMb))),
     endpoints_not_in_media: after.stats.endpoints.filter((e) => e.state !== 'media').length,
   };
   return record;
@@ -175,7 +176,7 @@ async function snapshot(path: CapacityPath, gen: Loadgen, workerCpu: number) {
     at: Date.now(),
     stats,
     rx,
-    workerMs: cpuMs(path.workerPid),
+    workerMs: sum(path.workerPids.map(cpuMs)),
     core: cpuJiffies(workerCpu),
     genMs: stats.cpu_ms,
     nodeMs: (cpu.user + cpu.system) / 1000,

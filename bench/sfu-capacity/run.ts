@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../packageVersion';
 import { AppPath } from './AppPath';
-import { BarePath } from './BarePath';
-import type { CapacityPath } from './CapacityPath';
+import { BarePath, loadPreviousMediasoup } from './BarePath';
+import type { CapacityPath, PathName } from './CapacityPath';
 import { Loadgen, type SrtpOffer } from './Loadgen';
 import { pastKnee } from './PastKnee';
 import { pinnedArgs } from './procStat';
@@ -39,6 +39,21 @@ const rounds = Number(env('BENCH_ROUNDS', '3'));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('BENCH_ROUNDS is a whole number >= 1');
 if (srtp !== 'browser' && srtp !== 'cm') throw new Error('BENCH_SRTP is browser or cm');
 const negotiated = new Set<string>();
+/** The port of the `app-webrtcserver` variant's WebRtcServer (UDP and TCP). */
+const webRtcServerPort = env('BENCH_WEBRTC_SERVER_PORT', '44400');
+/** The `bare-previous` variant: an earlier mediasoup package and its worker, built elsewhere. */
+const previous = paths.includes('bare-previous')
+  ? loadPreviousMediasoup(
+      required('BENCH_PREVIOUS_MEDIASOUP', 'the directory of an earlier mediasoup package'),
+      required('BENCH_PREVIOUS_WORKER_BIN', "that version's worker binary"),
+    )
+  : undefined;
+
+function required(name: string, what: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`bare-previous needs ${name}: ${what}`);
+  return value;
+}
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -48,7 +63,8 @@ async function pinned<P extends CapacityPath, T>(
   run: (p: P, gen: Loadgen) => Promise<T>,
 ): Promise<T> {
   const p = await make();
-  execFileSync('taskset', pinnedArgs(p.workerPid, WORKER_CPU), { stdio: 'ignore' });
+  for (const pid of p.workerPids)
+    execFileSync('taskset', pinnedArgs(pid, WORKER_CPU), { stdio: 'ignore' });
   const gen = await Loadgen.start({ cpu: GENERATOR_CPU, srtp });
   try {
     return await run(p, gen);
@@ -79,22 +95,29 @@ const loadBefore = os.loadavg()[0]!;
 execFileSync('taskset', pinnedArgs(process.pid, GENERATOR_CPU), { stdio: 'ignore' });
 const started = Date.now();
 type Summary = ReturnType<typeof summary>;
-const measured: { bare: Summary | null; app: Summary | null }[] = [];
+type Round = Partial<Record<PathName, Summary>>;
+const starters: Record<PathName, () => Promise<CapacityPath>> = {
+  bare: () => BarePath.start(kbps),
+  app: () => AppPath.start(kbps),
+  'bare-previous': () => BarePath.start(kbps, previous),
+  'app-webrtcserver': () => AppPath.start(kbps, { WEBRTC_SERVER_PORT: webRtcServerPort }),
+  'app-2workers': () => AppPath.start(kbps, { MEDIA_WORKERS: '2' }),
+};
+const ramped = (Object.keys(starters) as PathName[]).filter((name) => paths.includes(name));
+const measured: Round[] = [];
 for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? (['bare', 'app'] as const) : (['app', 'bare'] as const);
-  const r: { bare: Summary | null; app: Summary | null } = { bare: null, app: null };
+  // Which path goes first turns from one round to the next.
+  const order = ramped.map((_, i) => ramped[(i + round) % ramped.length]!);
+  const r: Round = {};
   for (const which of order) {
-    if (!paths.includes(which)) continue;
     log(`round ${round + 1}/${rounds}: ${which}`);
-    r[which] = summary(
-      await measure(() => (which === 'bare' ? BarePath.start(kbps) : AppPath.start(kbps))),
-    );
+    r[which] = summary(await measure(starters[which]));
   }
   measured.push(r);
 }
 /** The round whose knee is the median of the rounds' (the lower middle one of an even count). */
-const medianOf = (which: 'bare' | 'app'): Summary | null => {
-  const all = measured.map((r) => r[which]).filter((s): s is Summary => s !== null);
+const medianOf = (which: PathName): Summary | null => {
+  const all = measured.map((r) => r[which]).filter((s): s is Summary => s !== undefined);
   all.sort((a, b) => a.calls_per_core - b.calls_per_core);
   return all[Math.floor((all.length - 1) / 2)] ?? null;
 };
@@ -162,16 +185,52 @@ const result = {
     refused_code: past.refusal && `${past.refusal.code}/${past.refusal.reason}`,
     running_loss_pct: past.running?.loss_pct ?? null,
   },
+  /** Measured beside the two paths on request (BENCH_PATHS); absent otherwise. */
+  variants: variants(),
   bare,
   app,
 };
+
+/** Each variant's median knee, its rounds' knees and its steps, like `bare` and `app`. */
+function variants() {
+  const out: Record<string, unknown> = {};
+  for (const name of ['bare-previous', 'app-webrtcserver', 'app-2workers'] as const) {
+    const median = medianOf(name);
+    if (!median) continue;
+    out[name] = {
+      ...(name === 'bare-previous'
+        ? { mediasoup: previous?.version, worker_bin: process.env.BENCH_PREVIOUS_WORKER_BIN }
+        : name === 'app-webrtcserver'
+          ? {
+              webrtc_server_port: Number(webRtcServerPort),
+              // The server's default unless the environment sets it (0: the system's default).
+              webrtc_server_buffer_bytes: Number(
+                process.env.WEBRTC_SERVER_BUFFER_BYTES ?? 4 * 1024 * 1024,
+              ),
+            }
+          : { workers_on_the_core: 2 }),
+      calls_per_core: median.calls_per_core,
+      us_per_packet: median.us_per_packet,
+      rounds: measured.map((r) => ({
+        calls_per_core: r[name]?.calls_per_core ?? null,
+        us_per_packet: r[name]?.us_per_packet ?? null,
+      })),
+      median_round: median,
+    };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+// A run with variants goes to a file of its own: sfu-capacity.json, which other tools read, only
+// ever holds the benchmark's own runs.
 const out = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
   '..',
   'results',
-  'sfu-capacity.json',
+  result.variants ? 'sfu-capacity-variants.json' : 'sfu-capacity.json',
 );
 fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 log(
   `bare ${result.bare_calls_per_core} calls/core, app ${result.app_calls_per_core}, ratio ${result.ratio} (medians of ${rounds} rounds: ${result.rounds.map((r) => `${r.bare_calls_per_core}/${r.app_calls_per_core}`).join(', ')}); ${out}`,
 );
+for (const [name, v] of Object.entries(result.variants ?? {}))
+  log(`${name}: ${(v as { calls_per_core: number }).calls_per_core} calls/core`);
