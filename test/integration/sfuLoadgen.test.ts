@@ -121,3 +121,28 @@ describe.each([
     });
   },
 );
+
+describe('loadgen endpoints it cannot set up', () => {
+  it('says why at once, as that endpoint’s failure, rather than letting a wait time out', async () => {
+    const gen = await Loadgen.start({ srtp: 'browser' });
+    try {
+      const transport = await router.createWebRtcTransport({
+        listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
+      });
+      const target = transportTarget(transport);
+      // mediasoup before 3.13 named the candidate's address `ip`: read wrongly, it was undefined.
+      gen.add({ id: 1, ...target, ip: 'undefined' });
+      await expect(gen.connected(1, 5_000)).rejects.toThrow('endpoint 1 failed: bad address');
+      await transport.connect({ dtlsParameters: clientDtls(gen.fingerprint) });
+      gen.add({ id: 2, ...target });
+      await gen.connected(2, 10_000);
+      gen.add({ id: 2, ...target });
+      await expect(gen.connected(2, 5_000)).rejects.toThrow(
+        'endpoint 2 failed: endpoint exists or too many',
+      );
+      transport.close();
+    } finally {
+      await gen.close();
+    }
+  });
+});

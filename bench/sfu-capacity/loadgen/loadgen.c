@@ -339,7 +339,8 @@ static void cmd_add(const args *a) {
     return;
   }
   if (find(id) || nendpoints >= MAX_ENDPOINTS) {
-    emit("{\"event\":\"error\",\"message\":\"endpoint %d exists or too many\"}", id);
+    /* Said as that endpoint's failure, so that whoever waits for it hears why at once. */
+    emit("{\"event\":\"failed\",\"id\":%d,\"reason\":\"endpoint exists or too many\"}", id);
     return;
   }
   endpoint *e = calloc(1, sizeof *e);
@@ -371,7 +372,7 @@ static void cmd_add(const args *a) {
   e->ext.ext_level = (uint8_t)arg_num(a, "ext_level", 0);
   e->kbps = (uint32_t)arg_num(a, "kbps", 1500);
   if (dtls_client_init(&e->dtls, &dtls_ctx, fp)) {
-    emit("{\"event\":\"error\",\"message\":\"dtls init\"}");
+    emit("{\"event\":\"failed\",\"id\":%d,\"reason\":\"dtls init\"}", id);
     free(e);
     return;
   }
@@ -381,7 +382,7 @@ static void cmd_add(const args *a) {
   if (setsockopt(e->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof sz)) setsockopt(e->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
   struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1 || connect(e->fd, (struct sockaddr *)&sa, sizeof sa)) {
-    emit("{\"event\":\"error\",\"message\":\"bad address for endpoint %d\"}", id);
+    emit("{\"event\":\"failed\",\"id\":%d,\"reason\":\"bad address\"}", id);
     close(e->fd);
     dtls_client_free(&e->dtls);
     free(e);
