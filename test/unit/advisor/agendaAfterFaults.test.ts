@@ -9,28 +9,18 @@ import {
 } from '@visio/shared/protocol';
 import { Agenda } from '../../../advisor-client/src/features/agenda/Agenda';
 import { agendaProblemKey } from '../../../advisor-client/src/features/agenda/agendaProblemKey';
+import { appointmentView } from './appointmentView';
 import { en } from '../../../advisor-client/src/i18n/en';
 import { fr } from '../../../advisor-client/src/i18n/fr';
 
 const staffId = randomUUID();
 
 function appointmentInCall(kioskId: string): AppointmentView {
-  return {
-    id: randomUUID(),
-    kind: 'appointment',
+  return appointmentView(staffId, {
     status: 'in_call',
-    service: { id: randomUUID(), name: 'CAF', colour: '#0b3d91' },
-    advisor: { id: staffId, name: 'Anne' },
     kiosk: { id: kioskId, name: 'Borne 1', siteName: 'Mairie' },
-    startsAt: new Date().toISOString(),
-    durationMin: 30,
-    citizenRef: 'ref-1',
-    signOrLipReading: false,
     checkedInAt: new Date().toISOString(),
-    outcome: null,
-    openToService: false,
-    linkGrade: null,
-  };
+  });
 }
 
 /** A day from now (the span's bounds do not matter here). */

@@ -7,6 +7,7 @@ import {
 } from '@visio/shared/protocol';
 import { Agenda } from '../../../advisor-client/src/features/agenda/Agenda';
 import { FakeServer } from '../client/PartyCall.fakes';
+import { appointmentView } from './appointmentView';
 
 // "Today" is the server's (the organisation's time zone, widened to open check-ins), never the
 // browser's: this runs in UTC, where 23:30 UTC is still "today" while in Paris it is tomorrow.
@@ -28,23 +29,7 @@ afterEach(() => {
 });
 
 function appointment(startsAt: string, patch: Partial<AppointmentView> = {}): AppointmentView {
-  return {
-    id: randomUUID(),
-    kind: 'appointment',
-    status: 'scheduled',
-    service: { id: randomUUID(), name: 'CAF', colour: '#0b3d91' },
-    advisor: { id: staffId, name: 'Anne' },
-    kiosk: { id: randomUUID(), name: 'Borne 1', siteName: 'Mairie' },
-    startsAt,
-    durationMin: 30,
-    citizenRef: 'ref-1',
-    signOrLipReading: false,
-    checkedInAt: null,
-    outcome: null,
-    openToService: false,
-    linkGrade: null,
-    ...patch,
-  };
+  return appointmentView(staffId, { startsAt, ...patch });
 }
 
 async function agendaOver(listed: AppointmentView[], span = PARIS_DAY) {
