@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AppointmentView } from '@visio/shared/protocol';
 import type { Config } from '../config/config';
 import type { AuditLog, Store } from '../store';
 import { AppointmentRepository } from './AppointmentRepository';
@@ -85,9 +86,20 @@ export class SchedulingModule {
     );
   }
 
-  /** The start times an advisor's agenda spans now: today, and any appointment open to check-in. */
-  agendaSpan(): { from: Date; to: Date } {
-    return agendaSpan(this.clock.now(), this.timezone, this.checkInWindow);
+  /**
+   * An advisor's agenda now: their appointments starting in the organisation's day, widened to
+   * any whose check-in is open (near midnight), and that span, which the client keeps to.
+   */
+  async agendaOf(advisorId: string): Promise<{
+    appointments: AppointmentView[];
+    span: { from: string; to: string };
+  }> {
+    const { from, to } = agendaSpan(this.clock.now(), this.timezone, this.checkInWindow);
+    const rows = await this.appointments.listBetween(from, to, { advisorId });
+    return {
+      appointments: rows.map((r) => this.waitingRoom.view(r)),
+      span: { from: from.toISOString(), to: to.toISOString() },
+    };
   }
 
   /** `inRestoredCalls`: appointments whose call was restored after a restart (they stay in_call). */

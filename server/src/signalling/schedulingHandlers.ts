@@ -32,20 +32,15 @@ export function registerStaffScheduling(
   calls: CallService,
   tabs: CallTabs,
 ): void {
-  const { waitingRoom, appointments } = scheduling;
+  const { waitingRoom } = scheduling;
   const advisorOnly = { roles: ['advisor'] as const };
   router
     .on(
       staffSchedulingRequests.agenda,
-      async (_data, { principal }) => {
-        const { from, to } = scheduling.agendaSpan();
-        const rows = await appointments.listBetween(from, to, { advisorId: principal.staffId });
-        return {
-          appointments: rows.map((r) => waitingRoom.view(r)),
-          span: { from: from.toISOString(), to: to.toISOString() },
-          availability: waitingRoom.availabilityOf(principal.staffId),
-        };
-      },
+      async (_data, { principal }) => ({
+        ...(await scheduling.agendaOf(principal.staffId)),
+        availability: waitingRoom.availabilityOf(principal.staffId),
+      }),
       advisorOnly,
     )
     .on(
