@@ -116,7 +116,10 @@ function opusSeen(page: Page) {
   });
 }
 
-/** What a camera's sender does: its encoding on or off, and the browser’s send estimate (kbit/s, to 25). */
+/**
+ * What a camera's sender does: its encoding on or off, the browser’s send estimate (kbit/s, to 25)
+ * and the round trip it measures on that transport (ms, to 100).
+ */
 function cameraSending(page: Page) {
   return page.evaluate(async () => {
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
@@ -124,11 +127,18 @@ function cameraSending(page: Page) {
       const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
       if (!sender) continue;
       let kbps: number | null = null;
+      let rttMs: number | null = null;
+      let targetKbps: number | null = null;
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type === 'candidate-pair' && s.nominated === true)
-          kbps = Math.round(Number(s.availableOutgoingBitrate ?? NaN) / 25_000) * 25;
+        if (s.type === 'outbound-rtp' && s.kind === 'video')
+          targetKbps = Math.round(Number(s.targetBitrate ?? NaN) / 1000);
+        if (s.type !== 'candidate-pair' || s.nominated !== true) return;
+        kbps = Math.round(Number(s.availableOutgoingBitrate ?? NaN) / 25_000) * 25;
+        rttMs = Math.round(Number(s.currentRoundTripTime ?? NaN) * 10) * 100;
       });
-      return { active: sender.getParameters().encodings[0]?.active ?? null, kbps };
+      const encoding = sender.getParameters().encodings[0];
+      const maxKbps = typeof encoding?.maxBitrate === 'number' ? encoding.maxBitrate / 1000 : null;
+      return { active: encoding?.active ?? null, kbps, rttMs, maxKbps, targetKbps };
     }
     return null;
   });
@@ -146,6 +156,7 @@ class LineTrace {
   constructor(
     private readonly kiosk: Page,
     private readonly advisor: Page,
+    private readonly phase: string,
   ) {}
 
   async read() {
@@ -162,7 +173,7 @@ class LineTrace {
   }
 
   toString(): string {
-    return `after the lift:\n${this.changes.join('\n')}`;
+    return `${this.phase}:\n${this.changes.join('\n')}`;
   }
 }
 
@@ -260,7 +271,7 @@ describe('the degradation policy on a capped line', () => {
 
     await liftCap();
     const back = (s: { mode: string | null; notice: boolean }) => s.mode === 'video' && !s.notice;
-    const trace = new LineTrace(kiosk.page, advisor.page);
+    const trace = new LineTrace(kiosk.page, advisor.page, 'after the lift');
     const [kioskBack, advisorBack] = await Promise.all([
       pollUntil(
         () => trace.read(),
@@ -305,9 +316,10 @@ describe('the degradation policy on a capped line', () => {
     // Before: the advisor's camera sent up to 900 kbit/s into this downlink, and the kiosk
     // decoded 0-0.4 fps of it (bench/results/network-before.json, "reverse" at 500 kbit/s).
     const DOWNLINK_KBIT = 400;
+    const trace = new LineTrace(kiosk.page, advisor.page, 'under the downlink cap');
     await capDownlink(DOWNLINK_KBIT);
     const fitted = await pollUntil(
-      () => cameraMaxBitrate(advisor.page),
+      async () => (await trace.read(), cameraMaxBitrate(advisor.page)),
       (max) => max !== null && max < DOWNLINK_KBIT * 1000,
       ENGAGE_WITHIN_MS,
     );
@@ -317,15 +329,13 @@ describe('the degradation policy on a capped line', () => {
     // is fine, and a far downlink never switches a call to audio + text.
     const from = await inboundMedia(kiosk.page);
     const seen = await pollUntil(
-      () => inboundMedia(kiosk.page),
+      async () => (await trace.read(), inboundMedia(kiosk.page)),
       (m) => m.framesDecoded >= from.framesDecoded + 100,
       30_000,
     );
-    expect(seen.framesDecoded).toBeGreaterThanOrEqual(from.framesDecoded + 100);
-    expect(await shownMode(kiosk.page, 'kiosk-screen-call')).toEqual({
-      mode: 'video',
-      notice: false,
-    });
+    expect(seen.framesDecoded, trace.toString()).toBeGreaterThanOrEqual(from.framesDecoded + 100);
+    const { kiosk: kioskMode } = await trace.read();
+    expect(kioskMode, trace.toString()).toEqual({ mode: 'video', notice: false });
 
     // The cap lifted, the ceiling grows back: at least twice what it was on the capped line (or
     // past that line's rate). How far it gets in the bound depends on the encoder filling its

@@ -105,6 +105,7 @@ export class DegradationController {
         atMs: now,
         availableKbps: report ? availableOutgoingKbps(report) : null,
         peerDownlinkKbps: peer && now - peer.atMs <= PEER_DOWNLINK_FRESH_MS ? peer.kbps : null,
+        ...(report ? receiverReports(report) : {}),
       });
       if (sameTarget(next, this.applied)) return;
       const modeChanged = next.mode !== this.applied.mode;
@@ -142,4 +143,25 @@ export function availableOutgoingKbps(report: RTCStatsReport): LinkSample['avail
     pairs.find((p) => p.nominated === true && p.state === 'succeeded');
   const bitrate = pair?.availableOutgoingBitrate;
   return typeof bitrate === 'number' && Number.isFinite(bitrate) ? bitrate / 1000 : null;
+}
+
+/**
+ * What the server's receiver reports say of the streams this transport sends (`remote-inbound-rtp`):
+ * the largest round trip (ms) and the largest fraction lost in the last report interval, each null
+ * when no report gives it.
+ */
+export function receiverReports(
+  report: RTCStatsReport,
+): Pick<LinkSample, 'rttMs' | 'lossFraction'> {
+  let rttMs: number | null = null;
+  let lossFraction: number | null = null;
+  report.forEach((stat: Record<string, unknown>) => {
+    if (stat.type !== 'remote-inbound-rtp') return;
+    const { roundTripTime, fractionLost } = stat;
+    if (typeof roundTripTime === 'number' && Number.isFinite(roundTripTime))
+      rttMs = Math.max(rttMs ?? 0, roundTripTime * 1000);
+    if (typeof fractionLost === 'number' && Number.isFinite(fractionLost))
+      lossFraction = Math.max(lossFraction ?? 0, fractionLost);
+  });
+  return { rttMs, lossFraction };
 }

@@ -98,6 +98,14 @@ export const DEFAULT_DEGRADATION_OPTIONS: DegradationPolicyOptions = {
   resumeGraceMs: 3_000,
 };
 
+/**
+ * Congestion on the sender's own uplink, as its streams' receiver reports show it: this much loss
+ * (fraction of the packets of the last report interval) or a round trip this much above the lowest
+ * seen in the call (a queue filling on the line).
+ */
+export const CONGESTION_LOSS_FRACTION = 0.02;
+export const CONGESTION_RTT_RISE_MS = 100;
+
 /** What the sender's own stats say about its uplink, sampled periodically. */
 export interface LinkSample {
   /** Milliseconds on a monotonic clock. */
@@ -113,6 +121,12 @@ export interface LinkSample {
    * browser's own estimate sees.
    */
   readonly peerDownlinkKbps?: number | null;
+  /**
+   * What the server's receiver reports say of this sender's streams: the largest round trip (ms)
+   * and the largest fraction lost in the last report interval; null or absent when unknown.
+   */
+  readonly rttMs?: number | null;
+  readonly lossFraction?: number | null;
 }
 
 /** What the camera should do now. */
@@ -171,6 +185,10 @@ export class DegradationPolicy {
   private climbBackoff = 1;
   /** Until when samples cannot step down (the camera just resumed: see `resumeGraceMs`). */
   private graceUntil = Number.NEGATIVE_INFINITY;
+  /** The lowest round trip the receiver reports gave in the call: the line's own latency. */
+  private baseRttMs = Number.POSITIVE_INFINITY;
+  /** Whether the uplink showed loss or a queue since the budget went below the floor. */
+  private congestedBelowFloor = false;
 
   constructor(options: Partial<DegradationPolicyOptions> = {}) {
     this.options = { ...DEFAULT_DEGRADATION_OPTIONS, ...options };
@@ -202,12 +220,16 @@ export class DegradationPolicy {
 
   /** Feeds one sample; returns the target after it (the same object shape, maybe unchanged). */
   sample(sample: LinkSample): VideoTarget {
-    if (this.mode === 'video') this.inVideo(sample);
+    const congested = this.congestionIn(sample);
+    if (this.mode === 'video') this.inVideo(sample, congested);
     else this.inAudioText(sample);
     return this.target;
   }
 
-  private inVideo({ atMs: now, availableKbps, peerDownlinkKbps }: LinkSample): void {
+  private inVideo(
+    { atMs: now, availableKbps, peerDownlinkKbps }: LinkSample,
+    congested: boolean,
+  ): void {
     if (availableKbps === null) return;
     const { floorRung, audioReserveKbps, returnProveMs } = this.options;
     if (this.returnedAt !== null && now - this.returnedAt >= returnProveMs) {
@@ -231,11 +253,22 @@ export class DegradationPolicy {
     const holdBudget = Math.min(budget, downlink);
     if (now < this.graceUntil) return;
 
-    if (budget < VIDEO_LADDER[floorRung]!.holdKbps) this.belowFloorSince ??= now;
-    else this.belowFloorSince = null;
+    if (budget < VIDEO_LADDER[floorRung]!.holdKbps) {
+      if (this.belowFloorSince === null) {
+        this.belowFloorSince = now;
+        this.congestedBelowFloor = false;
+      }
+      this.congestedBelowFloor ||= congested;
+    } else this.belowFloorSince = null;
+    // A camera held below its rung by the far side's downlink sends less than its line could
+    // carry, and its browser's estimate follows what it sends (it grows to ~1.5 times that at
+    // most, and each delay alarm cuts it to 0.85 times that; on a busy machine it sank to
+    // 75 kbit/s on a clean line): low, it proves nothing about this line. Its own line must then
+    // show it is the one failing, by loss or a queue, before the call leaves video.
     if (
       this.belowFloorSince !== null &&
-      now - this.belowFloorSince >= this.options.audioTextHoldMs
+      now - this.belowFloorSince >= this.options.audioTextHoldMs &&
+      (this.capKbps === null || this.congestedBelowFloor)
     ) {
       this.enterAudioText(now);
       return;
@@ -290,6 +323,19 @@ export class DegradationPolicy {
       this.probeStartedAt = null;
       this.nextProbeAt = now + this.probeInterval();
     }
+  }
+
+  /**
+   * Whether the sample's receiver reports show congestion on this uplink (loss, or a round trip
+   * risen above the lowest seen); keeps that lowest round trip up to date.
+   */
+  private congestionIn({ rttMs, lossFraction }: LinkSample): boolean {
+    let congested = false;
+    if (typeof rttMs === 'number' && Number.isFinite(rttMs)) {
+      this.baseRttMs = Math.min(this.baseRttMs, rttMs);
+      congested = rttMs - this.baseRttMs >= CONGESTION_RTT_RISE_MS;
+    }
+    return congested || (lossFraction ?? 0) >= CONGESTION_LOSS_FRACTION;
   }
 
   private enterAudioText(now: number): void {

@@ -3,6 +3,7 @@ import {
   DEFAULT_DEGRADATION_OPTIONS,
   DegradationController,
   availableOutgoingKbps,
+  receiverReports,
   type VideoTarget,
 } from '@visio/shared/client';
 
@@ -42,6 +43,30 @@ describe('availableOutgoingKbps', () => {
       availableOutgoingKbps(report([{ id: 'P', type: 'candidate-pair', state: 'succeeded' }])),
     ).toBeNull();
     expect(availableOutgoingKbps(report([]))).toBeNull();
+  });
+});
+
+describe('receiverReports', () => {
+  it('gives the largest round trip (ms) and loss among the streams the transport sends', () => {
+    const stats = report([
+      { id: 'A', type: 'remote-inbound-rtp', kind: 'audio', roundTripTime: 0.04, fractionLost: 0 },
+      {
+        id: 'V',
+        type: 'remote-inbound-rtp',
+        kind: 'video',
+        roundTripTime: 0.31,
+        fractionLost: 0.1,
+      },
+      { id: 'R', type: 'remote-outbound-rtp', roundTripTime: 9 },
+    ]);
+    expect(receiverReports(stats)).toEqual({ rttMs: 310, lossFraction: 0.1 });
+  });
+
+  it('says null for what no report gives yet', () => {
+    expect(receiverReports(report([]))).toEqual({ rttMs: null, lossFraction: null });
+    expect(
+      receiverReports(report([{ id: 'V', type: 'remote-inbound-rtp', fractionLost: 0.03 }])),
+    ).toEqual({ rttMs: null, lossFraction: 0.03 });
   });
 });
 

@@ -381,6 +381,51 @@ describe('DegradationPolicy and the far side’s downlink', () => {
     expect(after.at(-1)!.target.capKbps).toBe(MIN_CAP_KBPS);
   });
 
+  it('keeps a capped camera in video while its estimate only follows what it sends, and leaves video when its own line shows loss or a queue', () => {
+    // The far side receives 150 kbit/s: the camera is capped to 86. Sending that little, its own
+    // estimate sinks with what it sends (seen at 75 kbit/s on a clean line, in CI): below the
+    // floor's hold, but on a line with no loss and a steady round trip.
+    const appLimited = (run: Run, ms: number, rttMs: number, lossFraction: number) => {
+      for (let t = 0; t < ms; t += STEP_MS) {
+        run.now += STEP_MS;
+        const target = run.policy.sample({
+          atMs: run.now,
+          availableKbps: 75,
+          peerDownlinkKbps: 150,
+          rttMs,
+          lossFraction,
+        });
+        run.log.push({ at: run.now, target });
+      }
+    };
+    const clean = start();
+    feedDownlink(clean, 150, 5_000);
+    appLimited(clean, 30_000, 2, 0);
+    expect(clean.log.every((e) => e.target.mode === 'video')).toBe(true);
+    expect(clean.policy.target).toMatchObject({ mode: 'video', rung: LIP_READING_FLOOR_RUNG });
+    // The same figures, with the line's round trip risen 200 ms (a queue), or 10 % lost: its own
+    // uplink is failing too, and the call goes to audio + text within the hold time.
+    for (const [rttMs, lossFraction] of [
+      [202, 0],
+      [2, 0.1],
+    ] as const) {
+      const failing = start();
+      feedDownlink(failing, 150, 5_000);
+      appLimited(failing, STEP_MS, 2, 0);
+      const from = failing.now;
+      appLimited(failing, audioTextHoldMs + 2_000, rttMs, lossFraction);
+      expect(firstMode(failing, 'audio_text', from)! - from).toBeLessThanOrEqual(
+        audioTextHoldMs + 2 * STEP_MS,
+      );
+    }
+    // Uncapped, a low estimate is this line's own, as before: no loss or queue is needed.
+    const uncapped = start();
+    feed(uncapped, 2000, 5_000);
+    const from = uncapped.now;
+    feed(uncapped, 75, audioTextHoldMs + 2_000);
+    expect(firstMode(uncapped, 'audio_text', from)).not.toBeNull();
+  });
+
   it('waits twice as long before each climb that the far side’s line did not hold', () => {
     const run = start();
     // 380 kbit/s to the far side: rung 1 holds (316 for video), rung 0 (hold 420) does not; the
