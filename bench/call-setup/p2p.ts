@@ -33,7 +33,8 @@ type Candidate = RTCIceCandidateInit | null;
 interface PeerApi {
   /** New RTCPeerConnection for connection `seq`, sending the local tracks (VP8 preferred). */
   open(seq: number): void;
-  offer(): Promise<RTCSessionDescriptionInit>;
+  /** The offer, and Date.now() in the page when making it started (the connection's t0). */
+  offer(): Promise<{ offer: RTCSessionDescriptionInit; startedAt: number }>;
   answer(offer: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit>;
   accept(answer: RTCSessionDescriptionInit): Promise<void>;
   /** Queued until the remote description is set; candidates of another `seq` are dropped. */
@@ -54,6 +55,8 @@ export interface P2pSample {
   both_ms: number;
   a: FirstFrame;
   b: FirstFrame;
+  /** ms from Node's Date.now() before the offer's page.evaluate to its start in the page. */
+  harness_ms: number;
 }
 
 /**
@@ -95,7 +98,7 @@ export class P2pBaseline {
     return baseline;
   }
 
-  /** One connection, timed from just before the offer to both first remote frames. */
+  /** One connection, timed from the offer's start in page A to both first remote frames. */
   async connect(timeoutMs = 20_000): Promise<P2pSample> {
     const seq = ++this.seq;
     const { a, b } = this;
@@ -105,12 +108,14 @@ export class P2pBaseline {
       b.evaluate((s) => (window as unknown as P2pWindow).__p2p.open(s), seq),
     ]);
 
-    const t0 = Date.now();
+    const nodeT0 = Date.now();
     const frames = Promise.all([
       awaitFirstFrame(a, 'p2p a', timeoutMs),
       awaitFirstFrame(b, 'p2p b', timeoutMs),
     ]);
-    const offer = await a.evaluate(() => (window as unknown as P2pWindow).__p2p.offer());
+    const { offer, startedAt: t0 } = await a.evaluate(() =>
+      (window as unknown as P2pWindow).__p2p.offer(),
+    );
     const answer = await b.evaluate((o) => (window as unknown as P2pWindow).__p2p.answer(o), offer);
     await a.evaluate((ans) => (window as unknown as P2pWindow).__p2p.accept(ans), answer);
     const [fa, fb] = await frames;
@@ -118,7 +123,7 @@ export class P2pBaseline {
 
     const a_ms = fa.frameAt - t0;
     const b_ms = fb.frameAt - t0;
-    return { a_ms, b_ms, both_ms: Math.max(a_ms, b_ms), a: fa, b: fb };
+    return { a_ms, b_ms, both_ms: Math.max(a_ms, b_ms), a: fa, b: fb, harness_ms: t0 - nodeT0 };
   }
 
   /** Closes both ends and waits for candidates still in flight, so the next connection starts clean. */
@@ -228,13 +233,14 @@ async function installPeer(constraints: MediaStreamConstraints): Promise<void> {
       };
     },
     async offer() {
+      const startedAt = Date.now();
       const conn = pc!;
       for (const track of local.getTracks()) {
         const t = conn.addTransceiver(track, { direction: 'sendrecv', streams: [local] });
         if (track.kind === 'video') preferVp8(t);
       }
       await conn.setLocalDescription(await conn.createOffer());
-      return conn.localDescription!.toJSON() as RTCSessionDescriptionInit;
+      return { offer: conn.localDescription!.toJSON() as RTCSessionDescriptionInit, startedAt };
     },
     async answer(offer) {
       const conn = pc!;
