@@ -88,17 +88,21 @@ export class SchedulingModule {
 
   /**
    * An advisor's agenda now: their appointments starting in the organisation's day, widened to
-   * any whose check-in is open (near midnight), and that span, which the client keeps to.
+   * any whose check-in is open (near midnight), and that span, which the client keeps to; `now`
+   * is the moment it was computed on the server's clock (the client times the span's end from it).
    */
   async agendaOf(advisorId: string): Promise<{
     appointments: AppointmentView[];
     span: { from: string; to: string };
+    now: string;
   }> {
-    const { from, to } = agendaSpan(this.clock.now(), this.timezone, this.checkInWindow);
+    const now = this.clock.now();
+    const { from, to } = agendaSpan(now, this.timezone, this.checkInWindow);
     const rows = await this.appointments.listBetween(from, to, { advisorId });
     return {
       appointments: rows.map((r) => this.waitingRoom.view(r)),
       span: { from: from.toISOString(), to: to.toISOString() },
+      now: now.toISOString(),
     };
   }
 

@@ -140,6 +140,11 @@ export const staffSchedulingRequests = {
        * whose check-in is open now (near midnight). The client keeps to it, and asks again at `to`.
        */
       span: z.object({ from: isoTime, to: isoTime }),
+      /**
+       * The server's clock when it answered: the span ends `to - now` later, whatever the
+       * browser's clock says.
+       */
+      now: isoTime,
     }),
     "Advisor: today's own appointments (those whose check-in is open included), the span they cover, and own availability.",
   ),

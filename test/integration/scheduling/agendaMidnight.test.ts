@@ -32,7 +32,11 @@ describe("the advisor's agenda around midnight", () => {
       const later = await insertAppointment(t, { startsAt: at(30), kioskId: t.kiosk2.id });
 
       const agendaIds = async () => {
+        const before = t.clock.now().getTime();
         const answer = await advisor.request(staffSchedulingRequests.agenda, {});
+        // The server's clock, which the client times the span's end from.
+        expect(Date.parse(answer.now)).toBeGreaterThanOrEqual(before);
+        expect(Date.parse(answer.now)).toBeLessThanOrEqual(t.clock.now().getTime());
         return { ids: answer.appointments.map((a) => a.id), span: answer.span };
       };
 

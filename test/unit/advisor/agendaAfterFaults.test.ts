@@ -5,6 +5,7 @@ import {
   AppError,
   staffSchedulingRequests,
   type AppointmentView,
+  type ResponseOf,
   type CallStarted,
 } from '@visio/shared/protocol';
 import { Agenda } from '../../../advisor-client/src/features/agenda/Agenda';
@@ -24,11 +25,19 @@ function appointmentInCall(kioskId: string): AppointmentView {
 }
 
 /** A day from now (the span's bounds do not matter here). */
-function todaySpan() {
+/** The server's answer to agenda:today, its day around the (fake) clock's now. */
+function agendaAnswer(
+  appointments: AppointmentView[],
+): ResponseOf<typeof staffSchedulingRequests.agenda> {
   const now = Date.now();
   return {
-    from: new Date(now - 12 * 3_600_000).toISOString(),
-    to: new Date(now + 12 * 3_600_000).toISOString(),
+    appointments,
+    availability: 'available',
+    span: {
+      from: new Date(now - 12 * 3_600_000).toISOString(),
+      to: new Date(now + 12 * 3_600_000).toISOString(),
+    },
+    now: new Date(now).toISOString(),
   };
 }
 
@@ -55,7 +64,7 @@ function agendaWith(appointments: AppointmentView[], refuseAdmit: AppError | nul
     request: async (definition: { name: string }) => {
       if (definition.name === staffSchedulingRequests.admit.name && refuseAdmit) throw refuseAdmit;
       if (definition.name === staffSchedulingRequests.agenda.name)
-        return { appointments, availability: 'available', span: todaySpan() };
+        return agendaAnswer(appointments);
       if (definition.name === staffSchedulingRequests.queue.name) return { entries: [] };
       throw new AppError('NOT_FOUND', `unexpected ${definition.name}`);
     },

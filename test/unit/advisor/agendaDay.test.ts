@@ -4,6 +4,7 @@ import {
   staffSchedulingEvents,
   staffSchedulingRequests,
   type AppointmentView,
+  type ResponseOf,
 } from '@visio/shared/protocol';
 import { Agenda } from '../../../advisor-client/src/features/agenda/Agenda';
 import { FakeServer } from '../client/PartyCall.fakes';
@@ -32,10 +33,21 @@ function appointment(startsAt: string, patch: Partial<AppointmentView> = {}): Ap
   return appointmentView(staffId, { startsAt, ...patch });
 }
 
-async function agendaOver(listed: AppointmentView[], span = PARIS_DAY) {
+/**
+ * An agenda over a fake server answering `listed` in `span`; the server's clock runs `skewMs`
+ * ahead of the browser's (behind when negative).
+ */
+async function agendaOver(listed: AppointmentView[], span = PARIS_DAY, skewMs = 0) {
   const server = new FakeServer();
-  const answer = { appointments: listed, availability: 'available', span };
-  server.answer(today.name, () => ({ ok: true, data: answer }));
+  const answer = { appointments: listed, span };
+  server.answer(today.name, () => {
+    const data: ResponseOf<typeof today> = {
+      ...answer,
+      availability: 'available',
+      now: new Date(Date.now() + skewMs).toISOString(),
+    };
+    return { ok: true, data };
+  });
   server.answer(queueList.name, () => ({ ok: true, data: { entries: [] } }));
   const agenda = new Agenda(server.signalling, staffId, {
     onArrival: () => undefined,
@@ -95,18 +107,34 @@ describe("the advisor's agenda keeps to the server's day", () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(asked()).toBe(2);
     expect(agenda.store.get().appointments).toEqual([]);
-    // The next day ends: asked again. A server whose clock runs a little behind still answers
-    // the day that just ended: asked again in a while, not in a loop.
+    // The next day ends (2 s after, for the answer's way): asked again, once.
+    answer.span = { from: '2026-12-06T23:00:00.000Z', to: '2026-12-07T23:00:00.000Z' };
     await vi.advanceTimersByTimeAsync(Date.parse(nextDay.to) + 1_999 - Date.now());
     expect(asked()).toBe(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(asked()).toBe(3);
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(asked()).toBe(3);
-    answer.span = { from: '2026-12-06T23:00:00.000Z', to: '2026-12-07T23:00:00.000Z' };
-    await vi.advanceTimersByTimeAsync(30_000);
-    expect(asked()).toBe(4);
     await vi.advanceTimersByTimeAsync(23 * HOUR);
+    expect(asked()).toBe(3);
+    agenda.detach();
+  });
+
+  it("times the span's end on the server's clock, not on a browser clock set wrong", async () => {
+    // This browser's clock runs 10 minutes ahead of the server's: at 22:30 here it is 22:20 on
+    // the server, whose day ends in 40 minutes, not in 30 as the browser's clock would say.
+    const { agenda, server, answer } = await agendaOver([], PARIS_DAY, -10 * 60_000);
+    const asked = () => server.sent(today.name).length;
+    answer.span = { from: '2026-12-05T23:00:00.000Z', to: '2026-12-06T23:00:00.000Z' };
+    await vi.advanceTimersByTimeAsync(40 * 60_000 + 1_999);
+    expect(asked()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(asked()).toBe(2);
+    // A span already over when answered (a server bug): asked again in a while, not in a loop.
+    answer.span = PARIS_DAY;
+    await vi.advanceTimersByTimeAsync(24 * HOUR);
+    expect(asked()).toBe(3);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(asked()).toBe(3);
+    await vi.advanceTimersByTimeAsync(1);
     expect(asked()).toBe(4);
     agenda.detach();
   });

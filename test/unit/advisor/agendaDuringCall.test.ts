@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { staffSchedulingEvents, staffSchedulingRequests } from '@visio/shared/protocol';
+import {
+  staffSchedulingEvents,
+  staffSchedulingRequests,
+  type ResponseOf,
+} from '@visio/shared/protocol';
 import { Agenda } from '../../../advisor-client/src/features/agenda/Agenda';
 import { FakeServer, callStarted } from '../client/PartyCall.fakes';
 
@@ -17,14 +21,15 @@ afterEach(() => {
 /** An advisor's agenda over an in-memory server; `inCall` says whether they are in a call. */
 function agendaOverServer() {
   const server = new FakeServer();
-  server.answer(today.name, () => ({
-    ok: true,
-    data: {
+  server.answer(today.name, () => {
+    const data: ResponseOf<typeof today> = {
       appointments: [],
       availability: 'available',
       span: { from: new Date().toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() },
-    },
-  }));
+      now: new Date().toISOString(),
+    };
+    return { ok: true, data };
+  });
   server.answer(queueList.name, () => ({ ok: true, data: { entries: [] } }));
   const state = { inCall: false };
   const agenda = new Agenda(server.signalling, randomUUID(), {

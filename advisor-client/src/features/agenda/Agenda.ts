@@ -67,9 +67,9 @@ const REQUEUED: readonly CallEndReason[] = [
 const QUEUE_REFRESH_DEBOUNCE_MS = 150;
 /** A citizen who checked in, or is in a call, is this advisor's business whatever the day says. */
 const ACTIVE: readonly AppointmentView['status'][] = ['checked_in', 'in_call'];
-/** Past the span's end, asked again this much later (the server's clock may run a little behind). */
+/** Past the span's end, asked again this much later (the answer took time to arrive). */
 const ROLLOVER_MARGIN_MS = 2_000;
-/** A span that had already ended when it came (a server clock further behind): asked again then. */
+/** A span that had already ended when it was answered (cannot happen, but a bug must not loop). */
 const ROLLOVER_RETRY_MS = 30_000;
 const OUTCOME_RETRY_MS = 600;
 
@@ -263,13 +263,13 @@ export class Agenda {
 
   private async refreshAgenda(): Promise<void> {
     try {
-      const { appointments, availability, span } = await this.signalling.request(
+      const { appointments, availability, span, now } = await this.signalling.request(
         staffSchedulingRequests.agenda,
         {},
       );
       this.span = { from: Date.parse(span.from), to: Date.parse(span.to) };
       this.store.set({ appointments: inTimeOrder(appointments), availability, loaded: true });
-      this.rollOverAt(this.span.to);
+      this.rollOverIn(this.span.to - Date.parse(now));
     } catch (error) {
       this.fail('load', error);
     }
@@ -297,11 +297,13 @@ export class Agenda {
     }, QUEUE_REFRESH_DEBOUNCE_MS);
   }
 
-  /** An agenda left open overnight turns to the next day by itself. */
-  private rollOverAt(to: number): void {
+  /**
+   * An agenda left open overnight turns to the next day by itself: `left` ms after the answer,
+   * as the server's clock counts them (a browser clock set wrong changes nothing).
+   */
+  private rollOverIn(left: number): void {
     clearTimeout(this.rolloverTimer);
-    const left = to - Date.now();
-    // setTimeout holds at most ~24.8 days; a span never reaches that, but a wrong clock might.
+    // setTimeout holds at most ~24.8 days; a span never reaches that.
     const delay = left > 0 ? Math.min(left + ROLLOVER_MARGIN_MS, 2 ** 31 - 1) : ROLLOVER_RETRY_MS;
     this.rolloverTimer = setTimeout(() => {
       if (this.hooks.inCall?.()) this.staleSinceCall = true;
