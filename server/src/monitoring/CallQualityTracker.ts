@@ -159,9 +159,11 @@ export class CallQualityTracker {
     const all = Object.values(flows).flatMap((byKind) => [byKind.audio, byKind.video]);
     const present = all.filter((f): f is FlowQuality => f !== null);
     const worst = (pick: (f: FlowQuality) => number | null) => maxKnown(present.map(pick));
+    const audio = Object.values(flows).map((byKind) => byKind.audio);
     const judged = judge({
       packetLossPercent: worst((f) => f.packetLossPercent),
-      jitterMs: worst((f) => f.jitterMs),
+      // Audio's only: see QUALITY_THRESHOLDS.
+      jitterMs: maxKnown(audio.map((f) => f?.jitterMs ?? null)),
       rttMs: worst((f) => f.rttMs),
       freezesPerMinute: null,
     });
@@ -204,7 +206,8 @@ export class CallQualityTracker {
         flows[key][kind] = { ...stats, freezes };
         for (const m of ['packetLossPercent', 'jitterMs', 'rttMs'] as const) {
           const p95 = stats[m]?.p95;
-          if (p95 !== undefined) p95s[m].push(p95);
+          // Jitter is judged on audio only (see QUALITY_THRESHOLDS).
+          if (p95 !== undefined && (m !== 'jitterMs' || kind === 'audio')) p95s[m].push(p95);
         }
       }
     }

@@ -5,8 +5,12 @@ import type { QualityVerdict } from '@visio/shared/protocol';
  * `poor` makes it poor. Why these numbers:
  * - packet loss: Opus (with in-band FEC) and VP8 (with NACK) hide up to about 2 %; above 5 % speech
  *   breaks up and video shows artefacts;
- * - jitter: WebRTC's jitter buffer absorbs some 30 ms without adding noticeable delay; above 50 ms
- *   it adds delay or drops late packets;
+ * - jitter, of the audio flows: WebRTC's jitter buffer absorbs some 30 ms without adding noticeable
+ *   delay; above 50 ms it adds delay or drops late packets. Video's figure is not judged: its
+ *   packets carry the frame's capture time, so it counts the frames' own timing too (a frame's
+ *   packets leave together, a keyframe takes longer to encode, more so on a busy machine): 37 ms
+ *   on a clean loopback with the CPU loaded, where audio's was 15 ms. A line's jitter shows in its
+ *   audio as well, and video's troubles in its loss and freezes;
  * - round trip browser to browser through the server: ITU-T G.114 keeps one-way delay under
  *   150 ms for natural conversation (300 ms round trip); above 250 ms one way (500 ms) people talk
  *   over each other;
@@ -22,7 +26,10 @@ export const QUALITY_THRESHOLDS = {
 
 export type QualityReason = 'packet_loss' | 'jitter' | 'rtt' | 'freezes';
 
-/** The worst figure of each kind over the flows of a call (a sample's values or p95s). */
+/**
+ * The worst figure of each kind over the flows of a call (a sample's values or p95s); jitter over
+ * its audio flows only.
+ */
 export interface WorstFigures {
   packetLossPercent: number | null;
   jitterMs: number | null;

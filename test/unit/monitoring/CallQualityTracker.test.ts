@@ -322,6 +322,44 @@ describe('CallQualityTracker bookkeeping', () => {
     expect(t.summary(T0 + 60_000)).toMatchObject({ verdict: 'fair', reasons: ['jitter'] });
   });
 
+  it("judges jitter on audio: video's own frame timing makes neither a sample nor the call fair", () => {
+    // As a loaded machine sends on a clean line (e2e under CPU load): audio 15 ms, video 37 ms.
+    const t = tracker();
+    let last;
+    for (let i = 0; i < 10; i += 1) {
+      const now = T0 + i * 6000;
+      t.addReport(
+        'advisor',
+        report({
+          inbound: {
+            audio: flow('audio', { jitterMs: 15, bitrateKbps: 32 }),
+            video: flow('video', { jitterMs: 37, bitrateKbps: 900, framesDecoded: 20 * (i + 1) }),
+          },
+        }),
+        now,
+        true,
+      );
+      last = t.sample(undefined, peers, now);
+    }
+    expect(last).toMatchObject({ verdict: 'good', reasons: [] });
+    expect(last!.flows.kioskToAdvisor.video?.jitterMs).toBe(37);
+    const summary = t.summary(T0 + 60_000);
+    expect(summary.flows.kioskToAdvisor.video?.jitterMs).toMatchObject({ p95: 37 });
+    expect(summary).toMatchObject({ verdict: 'good', reasons: [] });
+    // The same line with audio at 40 ms: its jitter is the line's, and the call is fair.
+    const jittery = tracker();
+    jittery.addReport(
+      'advisor',
+      report({ inbound: { audio: flow('audio', { jitterMs: 40 }), video: flow('video') } }),
+      T0,
+      true,
+    );
+    expect(jittery.sample(undefined, peers, T0)).toMatchObject({
+      verdict: 'fair',
+      reasons: ['jitter'],
+    });
+  });
+
   it('has no verdict for a call nothing was measured in', () => {
     expect(tracker().summary(T0 + 1000)).toMatchObject({ samples: 0, verdict: null, reasons: [] });
   });
