@@ -189,6 +189,8 @@ export class DegradationPolicy {
   private baseRttMs = Number.POSITIVE_INFINITY;
   /** Whether the uplink showed loss or a queue since the budget went below the floor. */
   private congestedBelowFloor = false;
+  /** Whether the far side's cap held the camera since the budget went below the floor. */
+  private cappedBelowFloor = false;
 
   constructor(options: Partial<DegradationPolicyOptions> = {}) {
     this.options = { ...DEFAULT_DEGRADATION_OPTIONS, ...options };
@@ -257,18 +259,22 @@ export class DegradationPolicy {
       if (this.belowFloorSince === null) {
         this.belowFloorSince = now;
         this.congestedBelowFloor = false;
+        this.cappedBelowFloor = false;
       }
       this.congestedBelowFloor ||= congested;
+      this.cappedBelowFloor ||= this.capKbps !== null;
     } else this.belowFloorSince = null;
     // A camera held below its rung by the far side's downlink sends less than its line could
     // carry, and its browser's estimate follows what it sends (it grows to ~1.5 times that at
     // most, and each delay alarm cuts it to 0.85 times that; on a busy machine it sank to
-    // 75 kbit/s on a clean line): low, it proves nothing about this line. Its own line must then
-    // show it is the one failing, by loss or a queue, before the call leaves video.
+    // 75 kbit/s on a clean line): low, it proves nothing about this line, nor for a while after
+    // the cap lifts (the estimate grows back only as the camera fills its new room). So while the
+    // budget stays below the floor from a moment the cap held, this line must show it is the one
+    // failing, by loss or a queue, before the call leaves video.
     if (
       this.belowFloorSince !== null &&
       now - this.belowFloorSince >= this.options.audioTextHoldMs &&
-      (this.capKbps === null || this.congestedBelowFloor)
+      (!this.cappedBelowFloor || this.congestedBelowFloor)
     ) {
       this.enterAudioText(now);
       return;

@@ -403,6 +403,21 @@ describe('DegradationPolicy and the far side’s downlink', () => {
     appLimited(clean, 30_000, 2, 0);
     expect(clean.log.every((e) => e.target.mode === 'video')).toBe(true);
     expect(clean.policy.target).toMatchObject({ mode: 'video', rung: LIP_READING_FLOOR_RUNG });
+    // The far side's downlink recovers and the cap lifts: the estimate still describes the capped
+    // sending until the camera fills its new room (here 5 s), and the call stays in video.
+    for (let t = 0; t < 5_000; t += STEP_MS) {
+      clean.now += STEP_MS;
+      const target = clean.policy.sample({
+        atMs: clean.now,
+        availableKbps: 75,
+        peerDownlinkKbps: 5_000,
+        rttMs: 2,
+        lossFraction: 0,
+      });
+      clean.log.push({ at: clean.now, target });
+    }
+    expect(clean.log.every((e) => e.target.mode === 'video')).toBe(true);
+    expect(clean.policy.target.capKbps).toBeNull();
     // The same figures, with the line's round trip risen 200 ms (a queue), or 10 % lost: its own
     // uplink is failing too, and the call goes to audio + text within the hold time.
     for (const [rttMs, lossFraction] of [
