@@ -385,13 +385,19 @@ describe('DegradationPolicy and the far side’s downlink', () => {
     // The far side receives 150 kbit/s: the camera is capped to 86. Sending that little, its own
     // estimate sinks with what it sends (seen at 75 kbit/s on a clean line, in CI): below the
     // floor's hold, but on a line with no loss and a steady round trip.
-    const appLimited = (run: Run, ms: number, rttMs: number, lossFraction: number) => {
+    const appLimited = (
+      run: Run,
+      ms: number,
+      rttMs: number,
+      lossFraction: number,
+      peerDownlinkKbps = 150,
+    ) => {
       for (let t = 0; t < ms; t += STEP_MS) {
         run.now += STEP_MS;
         const target = run.policy.sample({
           atMs: run.now,
           availableKbps: 75,
-          peerDownlinkKbps: 150,
+          peerDownlinkKbps,
           rttMs,
           lossFraction,
         });
@@ -405,17 +411,7 @@ describe('DegradationPolicy and the far side’s downlink', () => {
     expect(clean.policy.target).toMatchObject({ mode: 'video', rung: LIP_READING_FLOOR_RUNG });
     // The far side's downlink recovers and the cap lifts: the estimate still describes the capped
     // sending until the camera fills its new room (here 5 s), and the call stays in video.
-    for (let t = 0; t < 5_000; t += STEP_MS) {
-      clean.now += STEP_MS;
-      const target = clean.policy.sample({
-        atMs: clean.now,
-        availableKbps: 75,
-        peerDownlinkKbps: 5_000,
-        rttMs: 2,
-        lossFraction: 0,
-      });
-      clean.log.push({ at: clean.now, target });
-    }
+    appLimited(clean, 5_000, 2, 0, 5_000);
     expect(clean.log.every((e) => e.target.mode === 'video')).toBe(true);
     expect(clean.policy.target.capKbps).toBeNull();
     // The same figures, with the line's round trip risen 200 ms (a queue), or 10 % lost: its own
